@@ -1,0 +1,313 @@
+// The sign-in service: owns the session's life (sign in, renew, expire, sign out) and tells
+// everyone else through one state and one event.
+import * as vscode from 'vscode';
+import type { Config } from '../config/config';
+import type { SignInSettings } from '../config/schema';
+import { Failure, cancelled, noIdToken, oidcFailure, refreshRejected, settingsFailure, unexpected } from '../failures';
+import { loadOidc } from '../lazy';
+import type { Log } from '../log';
+import type { Notifier } from '../ui/notify';
+import { failureContext, mintSession } from './mint';
+import type { OidcClient } from './oidc';
+import { pageRenderer } from './page';
+import { Refresher } from './refresh';
+import { displayName, expiresAt, type Identity, type SessionStore, type StoredSession } from './session';
+import { interactiveSignIn } from './signIn';
+
+export type AuthState =
+  | { readonly kind: 'signedOut' }
+  | { readonly kind: 'signingIn' }
+  | { readonly kind: 'signedIn'; readonly session: StoredSession }
+  /** Signed in before, but the session cannot go on without a new sign-in. */
+  | { readonly kind: 'needsSignIn'; readonly identity: Identity | undefined; readonly reason: string };
+
+/** Allowed difference between this machine's clock and the IdP's when checking ID tokens. */
+const CLOCK_TOLERANCE_SECONDS = 120;
+const IDP_TIMEOUT_SECONDS = 20;
+
+export interface AuthOptions {
+  readonly config: Config;
+  readonly store: SessionStore;
+  readonly log: Log;
+  readonly notifier: Notifier;
+  readonly mediaDir: string;
+  readonly lockDir: string;
+}
+
+export class Auth implements vscode.Disposable {
+  private readonly stateChanged = new vscode.EventEmitter<AuthState>();
+  readonly onDidChangeState = this.stateChanged.event;
+  private readonly refresher: Refresher;
+  private readonly disposables: vscode.Disposable[] = [];
+  private signingIn: Promise<StoredSession | undefined> | undefined;
+  private cancelSignIn: vscode.CancellationTokenSource | undefined;
+  /** Who was signed in when a session ended without a sign-out: shown as "sign in again". */
+  private lapsed: { identity: Identity; reason: string } | undefined;
+  private client: { key: string; client: Promise<OidcClient> } | undefined;
+  private lastState: AuthState = { kind: 'signedOut' };
+
+  constructor(private readonly options: AuthOptions) {
+    this.refresher = new Refresher({
+      store: options.store,
+      log: options.log,
+      lockDir: options.lockDir,
+      isCurrent: (session) => this.isCurrent(session),
+      renew: (session) => this.renew(session),
+      onRenewalFailed: (failure) => options.notifier.failure(failure),
+      onExpired: (session) => void this.expired(session),
+    });
+    this.disposables.push(
+      this.refresher,
+      this.stateChanged,
+      options.store.onDidChange(() => this.update()),
+      options.config.onDidChange(() => {
+        this.refresher.schedule();
+        this.update();
+      }),
+    );
+  }
+
+  /** Reads the stored session (shared with other windows) and starts the refresh timer. */
+  async initialize(): Promise<void> {
+    const session = await this.options.store.reload();
+    if (session && expiresAt(session) <= Date.now() && (!session.refreshToken || session.renewalFailed)) {
+      await this.expired(session);
+    }
+    this.refresher.schedule();
+    this.update();
+  }
+
+  get state(): AuthState {
+    return this.lastState;
+  }
+
+  /** The signed-in session with usable credentials, if any. */
+  get session(): StoredSession | undefined {
+    return this.lastState.kind === 'signedIn' ? this.lastState.session : undefined;
+  }
+
+  /**
+   * Signs in: silently with the saved refresh token when there is one, else in the browser.
+   * A second call while one runs joins it. Failures are shown to the user and resolve undefined.
+   */
+  signIn(): Promise<StoredSession | undefined> {
+    if (!this.signingIn) {
+      this.signingIn = this.runSignIn().finally(() => {
+        this.signingIn = undefined;
+        this.update();
+      });
+      this.update();
+    }
+    return this.signingIn;
+  }
+
+  cancel(): void {
+    this.cancelSignIn?.cancel();
+  }
+
+  async signOut(): Promise<void> {
+    this.cancel();
+    const session = this.options.store.session;
+    this.lapsed = undefined;
+    await this.options.store.clear();
+    this.update();
+    if (session?.refreshToken) void this.revoke(session.refreshToken);
+    this.options.log.info('Signed out.');
+  }
+
+  /** Renews the session now (the "Refresh Credentials" command). */
+  async refreshNow(): Promise<StoredSession | undefined> {
+    try {
+      return await this.refresher.renewNow(true);
+    } catch (error) {
+      const failure = unexpected(error);
+      this.options.log.error(`Refreshing failed (${failure.kind})`, error);
+      this.options.notifier.failure(failure);
+      return undefined;
+    }
+  }
+
+  private async runSignIn(): Promise<StoredSession | undefined> {
+    const { log, store, notifier } = this.options;
+    const checked = this.options.config.signIn();
+    if (!checked.ok) {
+      const failure = settingsFailure(checked.problems);
+      log.warn(failure.message);
+      notifier.failure(failure);
+      return undefined;
+    }
+    const settings = checked.value;
+    const existing = store.session;
+    if (existing && this.isCurrent(existing) && !existing.renewalFailed && expiresAt(existing) > Date.now()) {
+      notifier.show('info', `You are already signed in as ${displayName(existing.identity)}.`);
+      return existing;
+    }
+    if (existing?.refreshToken && this.isCurrent(existing) && !existing.renewalFailed) {
+      try {
+        const renewed = await this.refresher.renewNow(false);
+        log.info('Signed in silently with the saved refresh token.');
+        return renewed;
+      } catch (error) {
+        log.info(`The saved sign-in could not be renewed silently (${unexpected(error).kind}); opening the browser.`);
+      }
+    }
+
+    this.cancelSignIn = new vscode.CancellationTokenSource();
+    const cancelSource = this.cancelSignIn;
+    try {
+      const session = await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: 'Claude Bedrock: Signing in',
+          cancellable: true,
+        },
+        async (progress, progressToken) => {
+          const sub = progressToken.onCancellationRequested(() => cancelSource.cancel());
+          try {
+            progress.report({ message: 'Contacting your identity provider…' });
+            const client = await this.oidcClient(settings);
+            if (cancelSource.token.isCancellationRequested) throw cancelled();
+            return await interactiveSignIn({
+              settings,
+              client,
+              log,
+              renderPage: pageRenderer(this.options.mediaDir),
+              progress,
+              token: cancelSource.token,
+            });
+          } finally {
+            sub.dispose();
+          }
+        },
+      );
+      if (cancelSource.token.isCancellationRequested) throw cancelled();
+      this.lapsed = undefined;
+      await store.save(session);
+      log.info(`Signed in as ${displayName(session.identity)}.`);
+      return session;
+    } catch (error) {
+      const failure = unexpected(error);
+      if (failure.kind === 'unexpected') log.error('Sign-in failed', error);
+      else log.warn(`Sign-in failed (${failure.kind}): ${failure.message}`);
+      notifier.failure(failure);
+      return undefined;
+    } finally {
+      cancelSource.dispose();
+      if (this.cancelSignIn === cancelSource) this.cancelSignIn = undefined;
+    }
+  }
+
+  /** One discovery per issuer and client, reused by sign-in and refresh; a failed one is retried. */
+  private oidcClient(settings: SignInSettings): Promise<OidcClient> {
+    const key = `${settings.issuer}\n${settings.clientId}`;
+    if (this.client?.key !== key) {
+      const client = loadOidc()
+        .discover({
+          issuer: settings.issuer,
+          clientId: settings.clientId,
+          timeoutSeconds: IDP_TIMEOUT_SECONDS,
+          clockToleranceSeconds: CLOCK_TOLERANCE_SECONDS,
+        })
+        .catch((error: unknown) => {
+          if (this.client?.key === key) this.client = undefined;
+          const failure = oidcFailure(error, 'discovery', failureContext(settings));
+          this.options.log.error(`Discovery at ${settings.issuer} failed (${failure.kind})`, error);
+          throw failure;
+        });
+      this.client = { key, client };
+    }
+    return this.client.client;
+  }
+
+  private async renew(session: StoredSession): Promise<StoredSession> {
+    const { log, store } = this.options;
+    const checked = this.options.config.signIn();
+    if (!checked.ok) throw settingsFailure(checked.problems);
+    const settings = checked.value;
+    if (!session.refreshToken) throw refreshRejected('there is no refresh token');
+    const client = await this.oidcClient(settings);
+    let tokens;
+    try {
+      tokens = await client.refresh(session.refreshToken);
+    } catch (error) {
+      const failure = oidcFailure(error, 'refresh', failureContext(settings));
+      log.error(`The refresh_token grant failed (${failure.kind})`, error);
+      throw failure;
+    }
+    if (!tokens) throw new Failure('refreshRejected', noIdToken().message, noIdToken().actions);
+    log.redact(tokens.idToken, tokens.refreshToken);
+    if (tokens.claims.sub !== session.identity.subject) {
+      throw refreshRejected('your identity provider returned a different user');
+    }
+    try {
+      return await mintSession({ settings, tokens, previous: session, log });
+    } catch (error) {
+      // The IdP may have rotated the refresh token: the old one is spent, so keep the new one.
+      if (tokens.refreshToken && tokens.refreshToken !== session.refreshToken) {
+        await store.save({ ...session, refreshToken: tokens.refreshToken });
+      }
+      throw error;
+    }
+  }
+
+  private async expired(session: StoredSession): Promise<void> {
+    const stillRenewing = session.refreshToken && !session.renewalFailed;
+    if (stillRenewing) {
+      this.update();
+      return;
+    }
+    this.lapsed = { identity: session.identity, reason: session.renewalFailed ?? 'Your session has expired.' };
+    await this.options.store.clear();
+    if (!session.renewalFailed) {
+      this.options.notifier.failure(new Failure('refreshRejected', 'Your Claude Bedrock session has expired. Sign in again to continue.', [{ kind: 'signIn' }]));
+    }
+    this.update();
+  }
+
+  private async revoke(refreshToken: string): Promise<void> {
+    const checked = this.options.config.signIn();
+    if (!checked.ok) return;
+    try {
+      const client = await this.oidcClient(checked.value);
+      await client.revoke(refreshToken);
+      this.options.log.info('The refresh token was revoked at the identity provider.');
+    } catch (error) {
+      this.options.log.debug(`The identity provider did not revoke the refresh token: ${unexpected(error).kind}`);
+    }
+  }
+
+  private isCurrent(session: StoredSession): boolean {
+    const checked = this.options.config.signIn();
+    if (!checked.ok) return false;
+    const s = checked.value;
+    return session.issuer === s.issuer && session.clientId === s.clientId && session.roleArn === s.roleArn;
+  }
+
+  private computeState(): AuthState {
+    if (this.signingIn) return { kind: 'signingIn' };
+    const session = this.options.store.session;
+    if (!session) {
+      return this.lapsed ? { kind: 'needsSignIn', identity: this.lapsed.identity, reason: this.lapsed.reason } : { kind: 'signedOut' };
+    }
+    if (!this.isCurrent(session)) {
+      return { kind: 'needsSignIn', identity: session.identity, reason: 'The sign-in settings have changed since you signed in.' };
+    }
+    if (session.renewalFailed) return { kind: 'needsSignIn', identity: session.identity, reason: session.renewalFailed };
+    if (expiresAt(session) <= Date.now()) {
+      return { kind: 'needsSignIn', identity: session.identity, reason: 'Your credentials have expired and could not be renewed yet.' };
+    }
+    return { kind: 'signedIn', session };
+  }
+
+  private update(): void {
+    const next = this.computeState();
+    if (JSON.stringify(next) === JSON.stringify(this.lastState)) return;
+    this.lastState = next;
+    this.stateChanged.fire(next);
+  }
+
+  dispose(): void {
+    this.cancel();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,156 @@
+// The loopback server the IdP redirects the browser to: http://127.0.0.1:<port>/callback.
+//
+// Rules learnt the hard way by others before us:
+// - Browsers ask for /favicon.ico (and other things) first: those get a 404 and the server keeps
+//   waiting. Only GET /callback carrying `code` or `error` ends the wait.
+// - The port is fixed because Okta and Entra register exact redirect URIs; a second sign-in on the
+//   same port fails to listen (EADDRINUSE) instead of racing the first.
+// - The browser's callback request is held open until the sign-in has finished, so the page it
+//   shows can say whether it worked.
+// This module is only transport: checking state and exchanging the code happen in signIn.ts.
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const CALLBACK_PATH = '/callback';
+
+export interface PageContent {
+  readonly ok: boolean;
+  readonly title: string;
+  readonly message: string;
+}
+
+export type RenderPage = (page: PageContent) => string;
+
+/** A callback request the browser is waiting on. */
+export interface PendingCallback {
+  /** The redirect URI with the request's query: what openid-client checks and exchanges. */
+  readonly url: URL;
+  /** Sends the page the browser shows, and ends the request. */
+  respond(page: PageContent): void;
+}
+
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'",
+  'Cache-Control': 'no-store',
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  Connection: 'close',
+} as const;
+
+export class CallbackServer {
+  private readonly waiters: ((callback: PendingCallback) => void)[] = [];
+  private readonly queued: PendingCallback[] = [];
+  private taken = false;
+
+  private boundPort = 0;
+
+  private constructor(
+    private readonly server: http.Server,
+    private readonly render: RenderPage,
+  ) {}
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  /** The redirect URI registered at the IdP. */
+  get redirectUri(): string {
+    return `http://127.0.0.1:${this.boundPort}${CALLBACK_PATH}`;
+  }
+
+  /** Listens on 127.0.0.1:port. Rejects with the listen error (EADDRINUSE when taken). */
+  static start(port: number, render: RenderPage): Promise<CallbackServer> {
+    const server = http.createServer();
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 15_000;
+    server.keepAliveTimeout = 0;
+    server.maxHeadersCount = 100;
+    const callbackServer = new CallbackServer(server, render);
+    server.on('request', (req, res) => callbackServer.handle(req, res));
+    server.on('clientError', (_err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: '127.0.0.1', port, exclusive: true }, () => {
+        server.off('error', reject);
+        callbackServer.boundPort = (server.address() as AddressInfo).port;
+        resolve(callbackServer);
+      });
+    });
+  }
+
+  /** Resolves with the first real callback (one carrying `code` or `error`). */
+  next(): Promise<PendingCallback> {
+    const queued = this.queued.shift();
+    if (queued) return Promise.resolve(queued);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  close(): void {
+    this.server.close();
+    this.server.closeAllConnections();
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const host = req.headers.host ?? '';
+    if (host !== `127.0.0.1:${this.boundPort}` && host !== `localhost:${this.boundPort}`) {
+      return this.plain(res, 421, 'Misdirected request.');
+    }
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', this.redirectUri);
+    } catch {
+      return this.plain(res, 400, 'Bad request.');
+    }
+    if (url.pathname !== CALLBACK_PATH) return this.plain(res, 404, 'Not found.');
+    if (req.method !== 'GET') {
+      res.setHeader('Allow', 'GET');
+      return this.plain(res, 405, 'Method not allowed.');
+    }
+    const params = url.searchParams;
+    if (!params.has('code') && !params.has('error')) {
+      return this.page(res, 400, {
+        ok: false,
+        title: 'Nothing to do here',
+        message: 'This address is where your identity provider sends you back after signing in. Start the sign-in from VS Code.',
+      });
+    }
+    if (this.taken) {
+      return this.page(res, 409, {
+        ok: false,
+        title: 'Sign-in already answered',
+        message: 'This sign-in was already completed in another tab. You can close this one.',
+      });
+    }
+    this.taken = true;
+
+    const callbackUrl = new URL(this.redirectUri);
+    callbackUrl.search = url.search;
+    let answered = false;
+    const pending: PendingCallback = {
+      url: callbackUrl,
+      respond: (page) => {
+        if (answered) return;
+        answered = true;
+        this.page(res, page.ok ? 200 : 400, page);
+      },
+    };
+    const waiter = this.waiters.shift();
+    if (waiter) waiter(pending);
+    else this.queued.push(pending);
+  }
+
+  private plain(res: http.ServerResponse, status: number, text: string): void {
+    res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end(text);
+  }
+
+  private page(res: http.ServerResponse, status: number, page: PageContent): void {
+    if (res.writableEnded || res.destroyed) return;
+    res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(this.render(page));
+  }
+}

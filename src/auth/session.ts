@@ -1,0 +1,150 @@
+// The session store: the one place the signed-in session lives, in SecretStorage.
+//
+// Tokens, keys and even the identity shown to the user are secrets here and nowhere else (not
+// settings, not globalState, not files). Every window of VS Code reads the same secret; when one
+// window writes it (sign-in, refresh, sign-out) the others hear of it through
+// secrets.onDidChange and follow, instead of running flows of their own.
+import * as vscode from 'vscode';
+import type { AwsCredentials } from '../aws/credentials';
+import type { Log } from '../log';
+
+export const SESSION_KEY = 'claudeBedrock.session';
+
+export interface Identity {
+  readonly subject: string;
+  readonly email: string | undefined;
+  readonly name: string | undefined;
+  readonly department: string | undefined;
+  readonly groups: readonly string[];
+}
+
+export interface StoredSession {
+  readonly version: 1;
+  /** The settings the session was made with; a change of any of them needs a new sign-in. */
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly roleArn: string;
+  readonly region: string;
+  readonly identity: Identity;
+  readonly idToken: string;
+  /** Epoch milliseconds. */
+  readonly idTokenExpiresAt: number;
+  readonly refreshToken: string | undefined;
+  readonly credentials: AwsCredentials;
+  readonly assumedRoleArn: string;
+  /** Epoch milliseconds of the interactive sign-in, and of the last silent refresh. */
+  readonly signedInAt: number;
+  readonly refreshedAt: number;
+  /** Set when a silent refresh failed for good: the reason, in words. */
+  readonly renewalFailed?: string;
+}
+
+/** What the user is shown of a session: never the tokens. */
+export function displayName(identity: Identity): string {
+  return identity.email ?? identity.name ?? identity.subject;
+}
+
+export function expiresAt(session: StoredSession): number {
+  return Date.parse(session.credentials.expiration);
+}
+
+function isStoredSession(value: unknown): value is StoredSession {
+  const s = value as Partial<StoredSession> | null;
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    s.version === 1 &&
+    typeof s.idToken === 'string' &&
+    typeof s.identity?.subject === 'string' &&
+    typeof s.credentials?.accessKeyId === 'string' &&
+    typeof s.credentials.secretAccessKey === 'string' &&
+    typeof s.credentials.sessionToken === 'string' &&
+    !Number.isNaN(Date.parse(s.credentials.expiration ?? ''))
+  );
+}
+
+export class SessionStore implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<StoredSession | undefined>();
+  /** Fires when the stored session changes, in this window or in another. */
+  readonly onDidChange = this.changed.event;
+  private current: StoredSession | undefined;
+  private readonly subscription: vscode.Disposable;
+  /** Serialises reads and writes so a late read never overwrites a newer write in memory. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly log: Log,
+  ) {
+    this.subscription = secrets.onDidChange((e) => {
+      if (e.key === SESSION_KEY) void this.reload('another window or this one changed the session');
+    });
+  }
+
+  get session(): StoredSession | undefined {
+    return this.current;
+  }
+
+  /** Reads the stored session. A damaged entry is removed rather than trusted. */
+  reload(why = 'startup'): Promise<StoredSession | undefined> {
+    return this.serial(async () => {
+      const raw = await this.secrets.get(SESSION_KEY);
+      let next: StoredSession | undefined;
+      if (raw) {
+        try {
+          const parsed: unknown = JSON.parse(raw);
+          if (isStoredSession(parsed)) next = parsed;
+        } catch {
+          next = undefined;
+        }
+        if (!next) {
+          this.log.warn('The stored session could not be read and was removed; sign in again.');
+          await this.secrets.delete(SESSION_KEY);
+        }
+      }
+      this.setCurrent(next, why);
+      return next;
+    });
+  }
+
+  save(session: StoredSession): Promise<void> {
+    this.registerSecrets(session);
+    return this.serial(async () => {
+      await this.secrets.store(SESSION_KEY, JSON.stringify(session));
+      this.setCurrent(session, 'saved');
+    });
+  }
+
+  clear(): Promise<void> {
+    return this.serial(async () => {
+      await this.secrets.delete(SESSION_KEY);
+      this.setCurrent(undefined, 'cleared');
+    });
+  }
+
+  private setCurrent(next: StoredSession | undefined, why: string): void {
+    const before = this.current;
+    if (next) this.registerSecrets(next);
+    this.current = next;
+    if (JSON.stringify(before) !== JSON.stringify(next)) {
+      this.log.debug(`Session ${next ? `for ${displayName(next.identity)} until ${next.credentials.expiration}` : 'none'} (${why}).`);
+      this.changed.fire(next);
+    }
+  }
+
+  private registerSecrets(session: StoredSession): void {
+    const c = session.credentials;
+    this.log.redact(session.idToken, session.refreshToken, c.accessKeyId, c.secretAccessKey, c.sessionToken);
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}

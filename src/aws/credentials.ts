@@ -1,0 +1,31 @@
+// AWS credential shapes and the pure rules around them (session names, endpoints).
+
+export interface AwsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  /** ISO 8601 instant. */
+  readonly expiration: string;
+}
+
+const SESSION_NAME_MAX = 64;
+const SESSION_NAME_MIN = 2;
+
+/**
+ * The RoleSessionName for a user: their email (or, without one, the subject), cleaned to the
+ * characters STS accepts ([\w+=,.@-]) and cut to its 64-character limit. The name appears in
+ * CloudTrail and in the assumed-role ARN, so it is what the platform team sees.
+ */
+export function roleSessionName(email: string | undefined, subject: string): string {
+  const source = email?.trim() || subject.trim();
+  let name = source.replace(/[^\w+=,.@-]/g, '-').slice(0, SESSION_NAME_MAX);
+  if (name.length < SESSION_NAME_MIN) name = `user-${name}`.slice(0, SESSION_NAME_MAX);
+  return name;
+}
+
+/** The STS endpoint a request goes to: the configured one, else the regional public endpoint. */
+export function stsEndpointFor(region: string, endpoint: string | undefined): string {
+  if (endpoint) return endpoint;
+  const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `https://sts.${region}.${suffix}`;
+}

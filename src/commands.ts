@@ -1,0 +1,79 @@
+// The command table: every command the extension contributes, each a small function.
+import * as vscode from 'vscode';
+import type { Auth } from './auth/auth';
+import { displayName, expiresAt } from './auth/session';
+import { stsEndpointFor } from './aws/credentials';
+import type { Config } from './config/config';
+import { SHOW_LOG, SIGN_IN, SIGN_OUT, awsErrorCode } from './failures';
+import { loadSts } from './lazy';
+import type { Log } from './log';
+import type { Notifier } from './ui/notify';
+
+export interface CommandContext {
+  readonly auth: Auth;
+  readonly config: Config;
+  readonly log: Log;
+  readonly notifier: Notifier;
+}
+
+/** What "Show Account" found: nothing secret. */
+export interface AccountInfo {
+  readonly subject: string;
+  readonly email: string | undefined;
+  readonly name: string | undefined;
+  readonly arn: string | undefined;
+  readonly account: string | undefined;
+  readonly expiration: string;
+  readonly verified: boolean;
+}
+
+async function showAccount({ auth, config, log, notifier }: CommandContext): Promise<AccountInfo | undefined> {
+  const session = auth.session;
+  if (!session) {
+    const state = auth.state;
+    const message =
+      state.kind === 'needsSignIn'
+        ? `${state.reason} Sign in again to continue.`
+        : 'You are not signed in to Claude Code on Amazon Bedrock.';
+    notifier.show('info', message, [SIGN_IN]);
+    return undefined;
+  }
+  const { identity } = session;
+  const who = identity.name && identity.email ? `${identity.name} (${identity.email})` : displayName(identity);
+  const until = new Date(expiresAt(session)).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  const checked = config.signIn();
+  const endpoint = stsEndpointFor(session.region, checked.ok ? checked.value.stsEndpoint : undefined);
+  const base = { subject: identity.subject, email: identity.email, name: identity.name, expiration: session.credentials.expiration };
+  try {
+    const caller = await loadSts().getCallerIdentity({ region: session.region, endpoint }, session.credentials);
+    log.info(`AWS confirms the session credentials belong to ${caller.arn}.`);
+    notifier.show('info', `Signed in as ${who}. AWS identity: ${caller.arn}. Credentials renew automatically; the current ones are valid until ${until}.`, [
+      SIGN_OUT,
+    ]);
+    return { ...base, arn: caller.arn, account: caller.account, verified: true };
+  } catch (error) {
+    log.error('GetCallerIdentity with the session credentials failed', error);
+    const code = awsErrorCode(error) ?? 'no answer';
+    notifier.show('warning', `Signed in as ${who}, but AWS did not confirm the saved credentials (${code}). Sign in again if Claude Code cannot reach Bedrock.`, [
+      SIGN_IN,
+      SHOW_LOG,
+    ]);
+    return { ...base, arn: undefined, account: undefined, verified: false };
+  }
+}
+
+export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
+  const table: Record<string, (...args: unknown[]) => unknown> = {
+    'claudeBedrock.signIn': () => ctx.auth.signIn().then((s) => (s ? { signedIn: true, subject: s.identity.subject } : { signedIn: false })),
+    'claudeBedrock.signOut': async () => {
+      const had = ctx.auth.state.kind !== 'signedOut';
+      await ctx.auth.signOut();
+      if (had) ctx.notifier.show('info', 'Signed out of Claude Code on Amazon Bedrock.');
+    },
+    'claudeBedrock.cancelSignIn': () => ctx.auth.cancel(),
+    'claudeBedrock.showAccount': () => showAccount(ctx),
+    'claudeBedrock.refreshCredentials': () => ctx.auth.refreshNow().then((s) => ({ refreshed: Boolean(s) })),
+    'claudeBedrock.showLog': () => ctx.log.show(),
+  };
+  return Object.entries(table).map(([id, run]) => vscode.commands.registerCommand(id, run));
+}

@@ -1,0 +1,57 @@
+// Reads the extension's settings once per change into typed values.
+//
+// Precedence, highest first: the user's (or remote machine's) own setting, the organisation
+// defaults baked into the package (orgDefaults.json), the extension's built-in default.
+// Workspace and folder values are never read for these settings: they are machine-scoped in
+// package.json, and this code ignores them as well, so a repository's .vscode/settings.json
+// cannot send a developer's sign-in to another identity provider or AWS account.
+import * as vscode from 'vscode';
+import orgDefaultsJson from './orgDefaults.json';
+import { SECTION, checkSignInSettings, type Checked, type RawSettings, type SignInKey, type SignInSettings } from './schema';
+
+const SIGN_IN_KEYS: readonly SignInKey[] = [
+  'issuer',
+  'clientId',
+  'scopes',
+  'roleArn',
+  'region',
+  'redirectPort',
+  'sessionDuration',
+  'stsEndpoint',
+  'signInTimeout',
+];
+
+const orgDefaults: Readonly<Record<string, unknown>> = orgDefaultsJson;
+
+/** The value a user-level (or remote-machine) setting, or else the org default, gives a key. */
+function userOrOrgValue(config: vscode.WorkspaceConfiguration, key: string): unknown {
+  const inspected = config.inspect(key);
+  if (inspected?.globalValue !== undefined) return inspected.globalValue;
+  if (orgDefaults[key] !== undefined) return orgDefaults[key];
+  return inspected?.defaultValue;
+}
+
+export class Config implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires after any `claudeBedrock.*` setting changes. */
+  readonly onDidChange = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor() {
+    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(SECTION)) this.changed.fire();
+    });
+  }
+
+  signIn(): Checked<SignInSettings> {
+    const config = vscode.workspace.getConfiguration(SECTION);
+    const raw: RawSettings = {};
+    for (const key of SIGN_IN_KEYS) raw[key] = userOrOrgValue(config, key);
+    return checkSignInSettings(raw);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,140 @@
+// The settings that decide where a sign-in goes, and how to check them. Pure: no vscode here,
+// so the rules are unit-tested on their own. config.ts reads the raw values from VS Code.
+
+/** Every setting lives under this section: `claudeBedrock.<key>`. */
+export const SECTION = 'claudeBedrock';
+
+export interface SignInSettings {
+  /** OpenID Connect issuer URL, exactly as the IdP publishes it (trailing slash matters). */
+  readonly issuer: string;
+  readonly clientId: string;
+  /** Space-separated OAuth scopes. */
+  readonly scopes: string;
+  readonly roleArn: string;
+  readonly region: string;
+  /** Fixed loopback port of the redirect URI registered at the IdP. */
+  readonly redirectPort: number;
+  /** STS session duration in seconds. */
+  readonly sessionDuration: number;
+  /** Optional STS endpoint (VPC endpoint); undefined means the regional public endpoint. */
+  readonly stsEndpoint: string | undefined;
+  /** How long to wait for the browser to come back, in seconds. */
+  readonly signInTimeout: number;
+}
+
+export type SignInKey = keyof SignInSettings;
+
+/** Raw values as read from settings and org defaults, before checking. */
+export type RawSettings = Partial<Record<SignInKey, unknown>>;
+
+export interface SettingProblem {
+  /** Full setting id, e.g. `claudeBedrock.issuer`: the Open Settings button searches for it. */
+  readonly setting: string;
+  /** What is wrong, as the second half of a sentence: "is not set." */
+  readonly problem: string;
+}
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; problems: SettingProblem[] };
+
+export const DEFAULTS = {
+  scopes: 'openid email profile offline_access',
+  region: 'us-east-1',
+  redirectPort: 8400,
+  sessionDuration: 3600,
+  signInTimeout: 300,
+} as const;
+
+export const SESSION_DURATION_MIN = 900;
+export const SESSION_DURATION_MAX = 43200;
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+export function settingId(key: string): string {
+  return `${SECTION}.${key}`;
+}
+
+/** True for hosts that never leave the machine: the only place plain http is acceptable. */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]' || hostname === '::1';
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+function checkUrl(key: SignInKey, value: string, problems: SettingProblem[]): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    problems.push({ setting: settingId(key), problem: `is not a valid URL ("${value}").` });
+    return;
+  }
+  if (url.protocol === 'https:') return;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return;
+  problems.push({ setting: settingId(key), problem: `must be an https:// URL ("${value}").` });
+}
+
+function integer(
+  key: SignInKey,
+  value: unknown,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: SettingProblem[],
+): number {
+  if (value === undefined || value === null || value === '') return fallback;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    problems.push({ setting: settingId(key), problem: `must be a whole number from ${min} to ${max} (it is ${JSON.stringify(value)}).` });
+    return fallback;
+  }
+  return n;
+}
+
+/** Checks raw values and fills defaults. Every problem is reported, not just the first. */
+export function checkSignInSettings(raw: RawSettings): Checked<SignInSettings> {
+  const problems: SettingProblem[] = [];
+
+  const issuer = text(raw.issuer);
+  if (!issuer) problems.push({ setting: settingId('issuer'), problem: 'is not set. Your platform team provides the issuer URL of your identity provider.' });
+  else checkUrl('issuer', issuer, problems);
+
+  const clientId = text(raw.clientId);
+  if (!clientId) problems.push({ setting: settingId('clientId'), problem: 'is not set. Your platform team provides the client ID registered at your identity provider.' });
+
+  const scopes = text(raw.scopes) || DEFAULTS.scopes;
+  if (!scopes.split(/\s+/).includes('openid')) {
+    problems.push({ setting: settingId('scopes'), problem: `must include "openid" (it is "${scopes}").` });
+  }
+
+  const roleArn = text(raw.roleArn);
+  if (!roleArn) problems.push({ setting: settingId('roleArn'), problem: 'is not set. Your platform team provides the ARN of the IAM role to assume.' });
+  else if (!ROLE_ARN.test(roleArn)) {
+    problems.push({ setting: settingId('roleArn'), problem: `is not an IAM role ARN like arn:aws:iam::123456789012:role/Name (it is "${roleArn}").` });
+  }
+
+  const region = text(raw.region) || DEFAULTS.region;
+  if (!REGION.test(region)) problems.push({ setting: settingId('region'), problem: `is not an AWS region like us-east-1 (it is "${region}").` });
+
+  const redirectPort = integer('redirectPort', raw.redirectPort, DEFAULTS.redirectPort, 1024, 65535, problems);
+  const sessionDuration = integer(
+    'sessionDuration',
+    raw.sessionDuration,
+    DEFAULTS.sessionDuration,
+    SESSION_DURATION_MIN,
+    SESSION_DURATION_MAX,
+    problems,
+  );
+  const signInTimeout = integer('signInTimeout', raw.signInTimeout, DEFAULTS.signInTimeout, 1, 3600, problems);
+
+  const stsEndpoint = text(raw.stsEndpoint) || undefined;
+  if (stsEndpoint) checkUrl('stsEndpoint', stsEndpoint, problems);
+
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    value: { issuer, clientId, scopes, roleArn, region, redirectPort, sessionDuration, stsEndpoint, signInTimeout },
+  };
+}

@@ -1,0 +1,75 @@
+// activate(): builds the objects and registers the commands. Nothing slow runs here: the stored
+// session is read in the background, and openid-client and the AWS SDK load on first use.
+import * as vscode from 'vscode';
+import { Auth } from './auth/auth';
+import { BedrockAuthenticationProvider } from './auth/provider';
+import { SESSION_KEY, SessionStore } from './auth/session';
+import { registerCommands } from './commands';
+import { Config } from './config/config';
+import { Log } from './log';
+import { Notifier } from './ui/notify';
+import { StatusBar } from './ui/statusBar';
+
+export function activate(context: vscode.ExtensionContext): TestApi | undefined {
+  const log = new Log('Claude Bedrock');
+  const config = new Config();
+  const store = new SessionStore(context.secrets, log);
+  const notifier = new Notifier(log);
+  const auth = new Auth({
+    config,
+    store,
+    log,
+    notifier,
+    mediaDir: vscode.Uri.joinPath(context.extensionUri, 'media').fsPath,
+    lockDir: context.globalStorageUri.fsPath,
+  });
+  const statusBar = new StatusBar();
+  statusBar.render(auth.state);
+
+  context.subscriptions.push(
+    log,
+    config,
+    store,
+    auth,
+    statusBar,
+    auth.onDidChangeState((state) => {
+      statusBar.render(state);
+      void vscode.commands.executeCommand('setContext', 'claudeBedrock.signingIn', state.kind === 'signingIn');
+    }),
+    new BedrockAuthenticationProvider(auth),
+    ...registerCommands({ auth, config, log, notifier }),
+  );
+
+  const ready = auth.initialize().catch((error: unknown) => log.error('Reading the stored session failed', error));
+
+  // The integration tests look inside through this object; it exists only when VS Code runs
+  // the extension's tests, never for users.
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
+  return {
+    ready,
+    state: () => auth.state,
+    statusBar: () => statusBar.current,
+    notifications: notifier.shown,
+    storedSecretKeys: async () => context.secrets.keys(),
+    hasStoredSession: async () => (await context.secrets.get(SESSION_KEY)) !== undefined,
+    globalStateKeys: () => context.globalState.keys(),
+    logUri: context.logUri,
+    globalStorageUri: context.globalStorageUri,
+  };
+}
+
+export interface TestApi {
+  readonly ready: Promise<void>;
+  state(): Auth['state'];
+  statusBar(): StatusBar['current'];
+  readonly notifications: Notifier['shown'];
+  storedSecretKeys(): Promise<string[]>;
+  hasStoredSession(): Promise<boolean>;
+  globalStateKeys(): readonly string[];
+  readonly logUri: vscode.Uri;
+  readonly globalStorageUri: vscode.Uri;
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,15 @@
+// Loads the heavy bundles (openid-client, the AWS SDK clients) on first use.
+//
+// esbuild.mjs builds each of them as its own file beside dist/extension.js; activation loads
+// only the entry bundle. Types come from the sources, values from the built files.
+import * as path from 'node:path';
+import type * as OidcModule from './auth/oidc';
+import type * as StsModule from './aws/sts';
+
+function load<T>(name: string): T {
+  // A computed path, so esbuild leaves this require to run time instead of bundling the module.
+  return require(path.join(__dirname, `${name}.js`)) as T;
+}
+
+export const loadOidc = (): typeof OidcModule => load<typeof OidcModule>('oidc');
+export const loadSts = (): typeof StsModule => load<typeof StsModule>('sts');

@@ -1,0 +1,73 @@
+// The extension's log: a LogOutputChannel ("Claude Bedrock" in the Output view).
+//
+// Nothing secret is ever passed here on purpose. As a second line of defence every value the
+// session holds (tokens, keys) is registered with `redact`, and each line is scrubbed of them
+// before it is written.
+import * as vscode from 'vscode';
+
+const MIN_SECRET_LENGTH = 8;
+
+export class Log implements vscode.Disposable {
+  private readonly channel: vscode.LogOutputChannel;
+  private readonly secrets = new Set<string>();
+
+  constructor(name: string) {
+    this.channel = vscode.window.createOutputChannel(name, { log: true });
+  }
+
+  /** Registers values that must never appear in the log. */
+  redact(...values: (string | undefined)[]): void {
+    for (const value of values) if (value && value.length >= MIN_SECRET_LENGTH) this.secrets.add(value);
+  }
+
+  private scrub(message: string): string {
+    let out = message;
+    for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
+    return out;
+  }
+
+  trace(message: string): void {
+    this.channel.trace(this.scrub(message));
+  }
+  debug(message: string): void {
+    this.channel.debug(this.scrub(message));
+  }
+  info(message: string): void {
+    this.channel.info(this.scrub(message));
+  }
+  warn(message: string): void {
+    this.channel.warn(this.scrub(message));
+  }
+  error(message: string, error?: unknown): void {
+    this.channel.error(this.scrub(error === undefined ? message : `${message}: ${describe(error)}`));
+  }
+
+  show(): void {
+    this.channel.show(true);
+  }
+
+  dispose(): void {
+    this.channel.dispose();
+  }
+}
+
+/**
+ * A one-line account of an error for the log: its name, code and message, and the same for its
+ * cause. Never the request or response objects an SDK error may carry: those can hold tokens.
+ */
+export function describe(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && current !== null && depth < 4; depth++) {
+    if (current instanceof Error) {
+      const e = current as Error & { code?: unknown; error?: unknown; $metadata?: { httpStatusCode?: number } };
+      const tags = [e.name, e.code, e.error, e.$metadata?.httpStatusCode].filter((t) => t !== undefined && t !== '');
+      parts.push(`${tags.join(' ')}: ${e.message}`);
+      current = e.cause;
+    } else {
+      parts.push(String(current));
+      current = undefined;
+    }
+  }
+  return parts.join(' <- ');
+}

@@ -1,0 +1,68 @@
+// User-facing notifications: a sentence and the buttons for the next step. Never awaited by the
+// caller (a command finishes without waiting for the user to click), never a stack trace: the
+// details of a failure go to the log.
+import * as vscode from 'vscode';
+import type { Action, Failure } from '../failures';
+import type { Log } from '../log';
+
+export type Severity = 'info' | 'warning' | 'error';
+
+export interface ShownMessage {
+  readonly severity: Severity;
+  readonly message: string;
+  readonly buttons: readonly string[];
+}
+
+const LABELS: Record<Action['kind'], string> = {
+  signIn: 'Sign In',
+  openSetting: 'Open Settings',
+  showLog: 'Show Log',
+  signOut: 'Sign Out',
+};
+
+export class Notifier {
+  /** What was shown, newest last; kept in memory for the extension's tests (see extension.ts). */
+  readonly shown: ShownMessage[] = [];
+
+  constructor(private readonly log: Log) {}
+
+  failure(failure: Failure): void {
+    this.show(failure.quiet ? 'info' : 'error', failure.message, failure.actions);
+  }
+
+  show(severity: Severity, message: string, actions: readonly Action[] = []): void {
+    const buttons = actions.map((a) => LABELS[a.kind]);
+    this.shown.push({ severity, message, buttons });
+    if (this.shown.length > 50) this.shown.shift();
+    const show =
+      severity === 'error'
+        ? vscode.window.showErrorMessage
+        : severity === 'warning'
+          ? vscode.window.showWarningMessage
+          : vscode.window.showInformationMessage;
+    void show(message, ...buttons).then(
+      (choice) => {
+        const action = actions[buttons.indexOf(choice ?? '')];
+        if (action) void this.run(action);
+      },
+      (error: unknown) => this.log.error('Could not show a notification', error),
+    );
+  }
+
+  private async run(action: Action): Promise<void> {
+    switch (action.kind) {
+      case 'signIn':
+        await vscode.commands.executeCommand('claudeBedrock.signIn');
+        return;
+      case 'openSetting':
+        await vscode.commands.executeCommand('workbench.action.openSettings', action.setting);
+        return;
+      case 'showLog':
+        this.log.show();
+        return;
+      case 'signOut':
+        await vscode.commands.executeCommand('claudeBedrock.signOut');
+        return;
+    }
+  }
+}

@@ -1,0 +1,138 @@
+// What the integration tests share: the extension's test API, the harness's control APIs (IdP,
+// AWS emulator, the browser showing the workbench), settings, and waiting with deadlines.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TestApi } from '../../src/extension';
+import type { IdpFaults, IssuedTokens, LoginDecision } from '../support/idp';
+import type { FaultRule, RecordedCall } from '../support/aws/emulator';
+import type { IssuedKey } from '../support/aws/sts';
+
+export const EXTENSION_ID = 'claude-bedrock.claude-bedrock';
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the integration tests through npm run test:integration.`);
+  return value;
+}
+
+export const harness = {
+  idpOrigin: () => env('CB_TEST_IDP'),
+  issuer: () => env('CB_TEST_ISSUER'),
+  aws: () => env('CB_TEST_AWS'),
+  bridge: () => env('CB_TEST_BRIDGE'),
+  userDataDir: () => env('CB_TEST_USER_DATA'),
+  serverDataDir: () => env('CB_TEST_SERVER_DATA'),
+  redirectPort: () => Number(env('CB_TEST_REDIRECT_PORT')),
+};
+
+export async function api(): Promise<TestApi> {
+  const extension = vscode.extensions.getExtension<TestApi | undefined>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is not installed`);
+  const exports = await extension.activate();
+  assert.ok(exports, 'the extension exposes its test API only in test mode');
+  await exports.ready;
+  return exports;
+}
+
+/** Polls `probe` until it returns something truthy, or fails with `what` after the deadline. */
+export async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 15_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value as NonNullable<T>;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function call<T>(base: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export const idp = {
+  login: (user: string) => call(harness.idpOrigin(), 'POST', '/__idp/login', { action: 'login', user } satisfies LoginDecision),
+  deny: () => call(harness.idpOrigin(), 'POST', '/__idp/login', { action: 'deny' } satisfies LoginDecision),
+  faults: (faults: IdpFaults) => call(harness.idpOrigin(), 'POST', '/__idp/faults', faults),
+  revoke: () => call<{ revoked: number }>(harness.idpOrigin(), 'POST', '/__idp/revoke'),
+  reset: () => call(harness.idpOrigin(), 'POST', '/__idp/reset'),
+  issued: () => call<IssuedTokens>(harness.idpOrigin(), 'GET', '/__idp/issued'),
+  authorizations: () => call<Record<string, string>[]>(harness.idpOrigin(), 'GET', '/__idp/authorizations'),
+};
+
+export const aws = {
+  faults: (rules: FaultRule[]) => call(harness.aws(), 'POST', '/__aws/faults', { rules }),
+  shortLived: (seconds: number, times = 1) => call(harness.aws(), 'POST', '/__aws/sts/short-lived', { seconds, times }),
+  calls: () => call<RecordedCall[]>(harness.aws(), 'GET', '/__aws/calls'),
+  keys: () => call<IssuedKey[]>(harness.aws(), 'GET', '/__aws/keys'),
+  reset: () => call(harness.aws(), 'POST', '/__aws/reset'),
+};
+
+export const ui = {
+  notifications: () => call<string[]>(harness.bridge(), 'GET', '/ui/notifications'),
+  clickNotificationButton: (label: string) => call(harness.bridge(), 'POST', '/ui/notification-button', { label }),
+  popups: () => call<string[]>(harness.bridge(), 'GET', '/ui/popups'),
+  closePopups: () => call(harness.bridge(), 'POST', '/ui/close-popups'),
+  screenshot: (name: string) => call(harness.bridge(), 'POST', '/ui/screenshot', { name }),
+};
+
+const SECTION = 'claudeBedrock';
+
+/** Sets a setting where a user would: user (or remote machine) settings. */
+export async function setSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration(SECTION).update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+/** Settings the tests change, put back to what the harness configured. */
+const original = new Map<string, unknown>();
+export async function changeSetting(key: string, value: unknown): Promise<void> {
+  if (!original.has(key)) original.set(key, vscode.workspace.getConfiguration(SECTION).inspect(key)?.globalValue);
+  await setSetting(key, value);
+}
+export async function restoreSettings(): Promise<void> {
+  for (const [key, value] of original) await setSetting(key, value);
+  original.clear();
+}
+
+/** The extension's notifications since `from`, as text. */
+export function messagesSince(testApi: TestApi, from: number): string[] {
+  return testApi.notifications.slice(from).map((n) => n.message);
+}
+
+/** Waits for a notification matching `pattern` shown after index `from`. */
+export async function expectNotification(testApi: TestApi, from: number, pattern: RegExp, timeoutMs = 15_000) {
+  return waitFor(`a notification matching ${pattern}`, () => testApi.notifications.slice(from).find((n) => pattern.test(n.message)), timeoutMs);
+}
+
+/** Signs out and clears everything a previous test may have left. */
+export async function freshStart(testApi: TestApi): Promise<void> {
+  await vscode.commands.executeCommand('claudeBedrock.signOut');
+  await Promise.all([idp.reset(), aws.reset(), ui.closePopups()]);
+  await restoreSettings();
+  await vscode.commands.executeCommand('notifications.clearAll');
+  await waitFor('the signed-out state', () => testApi.state().kind === 'signedOut');
+}
+
+/** Queues a login at the IdP as `user`, runs Sign In, and waits for it to finish. */
+export async function signInAs(user: string): Promise<{ signedIn: boolean }> {
+  await idp.login(user);
+  return (await vscode.commands.executeCommand('claudeBedrock.signIn')) as { signedIn: boolean };
+}
+
+/** Asserts that nothing of a session is stored in SecretStorage. */
+export async function assertNothingStored(testApi: TestApi): Promise<void> {
+  assert.deepEqual(await testApi.storedSecretKeys(), [], 'SecretStorage still holds keys');
+  assert.equal(await testApi.hasStoredSession(), false);
+}

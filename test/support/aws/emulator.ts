@@ -1,0 +1,224 @@
+// The AWS emulator: one HTTP server on 127.0.0.1 that speaks the wire protocols of the AWS
+// services the extension and Claude Code use, with SigV4 verified against the keys its own STS
+// issued. Services are told apart the way AWS endpoints would tell them apart: STS by its query
+// Action, JSON services by X-Amz-Target, REST services by path.
+//
+// A control API under /__aws/ lets tests inject faults, list calls (and who signed them), seed
+// data, and read every key issued (for the secrets canary).
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AwsError, verifySigV4, type Dialect, type SignedCaller } from './sigv4';
+import { ACCOUNT_ID, StsService, newRequestId, queryErrorXml, type IssuedKey, type OidcProviderRegistration, type RoleDefinition } from './sts';
+
+export { ACCOUNT_ID };
+
+/** A fault to inject into matching requests. */
+export interface FaultRule {
+  /** Signing service name (sts, bedrock, monitoring); any when absent. */
+  readonly service?: string;
+  /** Action or operation name (AssumeRoleWithWebIdentity, GetCallerIdentity, ...); any when absent. */
+  readonly action?: string;
+  /** How many matching requests get the fault (default 1). */
+  times?: number;
+  readonly kind: 'throttle' | 'server' | 'malformed' | 'error';
+  /** For kind 'error': the error to answer. */
+  readonly status?: number;
+  readonly code?: string;
+  readonly message?: string;
+}
+
+export interface RecordedCall {
+  readonly service: string;
+  readonly action: string;
+  readonly accessKeyId: string | undefined;
+  readonly status: number;
+  readonly errorCode: string | undefined;
+  readonly at: string;
+}
+
+export interface EmulatorSeed {
+  readonly providers: OidcProviderRegistration[];
+  readonly roles: RoleDefinition[];
+}
+
+export interface Emulator {
+  readonly endpoint: string;
+  readonly port: number;
+  readonly sts: StsService;
+  readonly calls: RecordedCall[];
+  addFaults(rules: FaultRule[]): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+interface Exchange {
+  readonly req: http.IncomingMessage;
+  readonly res: http.ServerResponse;
+  readonly url: URL;
+  readonly body: Buffer;
+  readonly requestId: string;
+}
+
+const MAX_BODY = 2 * 1024 * 1024;
+
+async function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new AwsError(413, 'RequestEntityTooLarge', 'Request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export async function startEmulator(seed: EmulatorSeed, options: { port?: number } = {}): Promise<Emulator> {
+  const sts = new StsService();
+  sts.providers.push(...seed.providers);
+  sts.roles.push(...seed.roles);
+  let faults: FaultRule[] = [];
+  const calls: RecordedCall[] = [];
+
+  function takeFault(service: string, action: string): FaultRule | undefined {
+    const rule = faults.find((f) => (!f.service || f.service === service) && (!f.action || f.action === action) && (f.times ?? 1) > 0);
+    if (!rule) return undefined;
+    rule.times = (rule.times ?? 1) - 1;
+    faults = faults.filter((f) => (f.times ?? 1) > 0);
+    return rule;
+  }
+
+  function record(service: string, action: string, accessKeyId: string | undefined, status: number, errorCode?: string): void {
+    calls.push({ service, action, accessKeyId, status, errorCode, at: new Date().toISOString() });
+  }
+
+  async function verify(ex: Exchange, service: string, dialect: Dialect): Promise<SignedCaller> {
+    return verifySigV4({ method: ex.req.method ?? 'GET', url: ex.req.url ?? '/', headers: ex.req.headers, body: ex.body }, service, dialect, sts.lookup);
+  }
+
+  function sendXml(ex: Exchange, status: number, xml: string): void {
+    ex.res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': ex.requestId, 'content-length': Buffer.byteLength(xml) });
+    ex.res.end(xml);
+  }
+
+  /** Answers an injected fault in the protocol's own shape. */
+  function answerFault(ex: Exchange, rule: FaultRule, dialect: Dialect): AwsError | undefined {
+    if (rule.kind === 'malformed') {
+      const body = dialect === 'query' ? '<AssumeRoleWithWebIdentityResponse><Broken' : '{"truncated": ';
+      ex.res.writeHead(200, { 'content-type': dialect === 'query' ? 'text/xml' : 'application/json', 'x-amzn-requestid': ex.requestId });
+      ex.res.end(body);
+      return undefined;
+    }
+    if (rule.kind === 'throttle') {
+      return new AwsError(400, dialect === 'query' ? 'Throttling' : 'ThrottlingException', 'Rate exceeded');
+    }
+    if (rule.kind === 'server') {
+      return new AwsError(500, dialect === 'query' ? 'InternalFailure' : 'InternalServerException', 'We encountered an internal error. Please try again.', 'Receiver');
+    }
+    return new AwsError(rule.status ?? 400, rule.code ?? 'ValidationError', rule.message ?? 'Injected error');
+  }
+
+  async function handleQuery(ex: Exchange): Promise<void> {
+    const params = new URLSearchParams(ex.body.toString('utf8'));
+    const action = params.get('Action') ?? '';
+    let accessKeyId: string | undefined;
+    try {
+      if (params.get('Version') !== '2011-06-15') throw new AwsError(400, 'InvalidAction', `Could not find operation ${action} for version ${params.get('Version')}`);
+      const rule = takeFault('sts', action);
+      if (rule) {
+        const error = answerFault(ex, rule, 'query');
+        if (!error) return record('sts', action, undefined, 200, 'Malformed');
+        throw error;
+      }
+      if (action === 'AssumeRoleWithWebIdentity') {
+        const xml = await sts.assumeRoleWithWebIdentity(params, ex.requestId);
+        record('sts', action, undefined, 200);
+        return sendXml(ex, 200, xml);
+      }
+      const caller = await verify(ex, 'sts', 'query');
+      accessKeyId = caller.accessKeyId;
+      if (action === 'GetCallerIdentity') {
+        record('sts', action, accessKeyId, 200);
+        return sendXml(ex, 200, sts.getCallerIdentity(caller.key as IssuedKey, ex.requestId));
+      }
+      throw new AwsError(400, 'InvalidAction', `Could not find operation ${action} for version 2011-06-15`);
+    } catch (error) {
+      const e = error instanceof AwsError ? error : new AwsError(500, 'InternalFailure', String(error), 'Receiver');
+      record('sts', action, accessKeyId, e.status, e.code);
+      sendXml(ex, e.status, queryErrorXml(e, ex.requestId));
+    }
+  }
+
+  async function control(ex: Exchange): Promise<void> {
+    const send = (status: number, body: unknown) => {
+      ex.res.writeHead(status, { 'content-type': 'application/json' });
+      ex.res.end(JSON.stringify(body));
+    };
+    const json = ex.body.length ? (JSON.parse(ex.body.toString('utf8')) as Record<string, unknown>) : {};
+    switch (`${ex.req.method} ${ex.url.pathname}`) {
+      case 'GET /__aws/calls':
+        return send(200, calls);
+      case 'GET /__aws/keys':
+        return send(200, [...sts.keys.values()]);
+      case 'POST /__aws/faults':
+        emulator.addFaults(json.rules as FaultRule[]);
+        return send(200, { faults: faults.length });
+      case 'POST /__aws/sts/short-lived':
+        sts.faults.shortLived = json as { seconds: number; times: number };
+        return send(200, {});
+      case 'POST /__aws/keys/expire': {
+        const key = sts.keys.get(String(json.accessKeyId));
+        if (key) sts.keys.set(key.accessKeyId, { ...key, expiration: new Date(Date.now() - 1000) });
+        return send(key ? 200 : 404, {});
+      }
+      case 'POST /__aws/reset':
+        emulator.reset();
+        return send(200, {});
+      default:
+        return send(404, { error: 'no such control' });
+    }
+  }
+
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      const requestId = newRequestId();
+      try {
+        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+        const body = await readBody(req);
+        const ex: Exchange = { req, res, url, body, requestId };
+        if (url.pathname.startsWith('/__aws/')) return await control(ex);
+        const contentType = String(req.headers['content-type'] ?? '');
+        if (req.method === 'POST' && url.pathname === '/' && contentType.startsWith('application/x-www-form-urlencoded')) {
+          return await handleQuery(ex);
+        }
+        res.writeHead(404, { 'content-type': 'application/json', 'x-amzn-requestid': requestId });
+        res.end(JSON.stringify({ message: `No emulated AWS operation at ${req.method} ${url.pathname}` }));
+      } catch (error) {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`emulator error: ${(error as Error).message}`);
+      }
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  const emulator: Emulator = {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    sts,
+    calls,
+    addFaults(rules) {
+      faults.push(...rules.map((r) => ({ ...r, times: r.times ?? 1 })));
+    },
+    reset() {
+      faults = [];
+      calls.length = 0;
+      sts.faults = {};
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+  return emulator;
+}

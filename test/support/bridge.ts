@@ -1,0 +1,78 @@
+// Lets tests running inside VS Code's extension host act on the workbench as a user would
+// (click a notification's button, read what the notifications say) through the browser that
+// shows it. A small HTTP server on 127.0.0.1 in the harness process, driving Playwright.
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+
+export interface Bridge {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const TOAST = '.notifications-toasts .notification-toast';
+
+export async function startBridge(page: () => Page | undefined, context: () => BrowserContext | undefined, screenshotDir: string): Promise<Bridge> {
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      const send = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      try {
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(c as Buffer);
+        const json = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, string>) : {};
+        const p = page();
+        if (!p) return send(503, { error: 'no page yet' });
+        switch (`${req.method} ${req.url}`) {
+          case 'GET /ui/notifications': {
+            const texts = await p.locator(`${TOAST} .notification-list-item-message`).allInnerTexts();
+            return send(200, texts);
+          }
+          case 'POST /ui/notification-button': {
+            const button = p.locator(`${TOAST} .monaco-button`, { hasText: json.label }).first();
+            if ((await button.count()) === 0) return send(404, { error: `no visible notification button "${json.label}"` });
+            await button.click();
+            return send(200, {});
+          }
+          case 'POST /ui/close-popups': {
+            const pages = context()?.pages() ?? [];
+            let closed = 0;
+            for (const other of pages) {
+              if (other !== p) {
+                await other.close();
+                closed++;
+              }
+            }
+            return send(200, { closed });
+          }
+          case 'GET /ui/popups':
+            return send(
+              200,
+              (context()?.pages() ?? []).filter((o) => o !== p).map((o) => o.url()),
+            );
+          case 'POST /ui/screenshot': {
+            const file = path.join(screenshotDir, `${json.name.replace(/[^\w.-]/g, '_')}.png`);
+            await p.screenshot({ path: file });
+            return send(200, { file });
+          }
+          default:
+            return send(404, { error: 'no such action' });
+        }
+      } catch (error) {
+        send(500, { error: String(error) });
+      }
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

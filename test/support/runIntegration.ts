@@ -1,0 +1,106 @@
+// npm run test:integration: the extension's integration tests inside a real VS Code.
+//
+// Starts the IdP and the AWS emulator, the VS Code server with the extension under development,
+// and headless Chromium showing the workbench with the test payload; VS Code runs
+// out/test/integration/index.js in its extension host and reports the exit code back.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
+import { startBridge } from './bridge';
+import { ensureVsCodeServer } from './install';
+import { ROOT } from './paths';
+import { forwardProxyPaths, freePort, launchBrowser, startVsCodeServer, testUrl } from './vscode';
+import { settingsFor, startWorld } from './world';
+
+const SUITE_DEADLINE_MS = 30 * 60_000;
+
+const REPORT_MARK = '[mocha] ';
+
+/** Mocha's report, which the tests' index marks, out of the page's console. */
+function reportLine(message: ConsoleMessage): string | undefined {
+  const text = message.text();
+  const at = text.indexOf(REPORT_MARK);
+  return at < 0 ? undefined : text.slice(at + REPORT_MARK.length);
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const { node, serverMain } = await ensureVsCodeServer();
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'claude-bedrock-it-'));
+  const userDataDir = path.join(tmp, 'user');
+  const serverDataDir = path.join(tmp, 'server');
+  const workspace = path.join(tmp, 'workspace');
+  const home = path.join(tmp, 'home');
+  const screenshots = path.join(ROOT, 'out', 'screenshots');
+  for (const dir of [workspace, home, screenshots]) mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(workspace, 'README.md'), '# A project\n');
+
+  const world = await startWorld();
+  const serverLog: string[] = [];
+  let page: Page | undefined;
+  let context: BrowserContext | undefined;
+  const bridge = await startBridge(() => page, () => context, screenshots);
+  const redirectPort = await freePort();
+  const server = await startVsCodeServer({
+    node,
+    serverMain,
+    serverDataDir,
+    userDataDir,
+    userSettings: { 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none' },
+    machineSettings: settingsFor(world, redirectPort),
+    env: {
+      CB_TEST_IDP: world.idp.origin,
+      CB_TEST_ISSUER: world.idp.issuer,
+      CB_TEST_AWS: world.aws.endpoint,
+      CB_TEST_BRIDGE: bridge.url,
+      CB_TEST_USER_DATA: userDataDir,
+      CB_TEST_SERVER_DATA: serverDataDir,
+      CB_TEST_REDIRECT_PORT: String(redirectPort),
+      CB_TEST_HOME: home,
+      ...(process.env.CB_TEST_GREP ? { CB_TEST_GREP: process.env.CB_TEST_GREP } : {}),
+    },
+    onOutput: (line) => serverLog.push(line),
+  });
+
+  const browser = await launchBrowser();
+  let code = 1;
+  try {
+    context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    await forwardProxyPaths(context);
+    page = await context.newPage();
+    let exit!: (code: number) => void;
+    const exited = new Promise<number>((resolve) => (exit = resolve));
+    await page.exposeFunction('codeAutomationExit', (c: number) => exit(c));
+    page.on('console', (message) => {
+      const line = reportLine(message);
+      if (line !== undefined) process.stdout.write(`${line}\n`);
+    });
+    await page.goto(testUrl(server, workspace, ROOT, path.join(ROOT, 'out', 'test', 'integration')));
+    let deadline: NodeJS.Timeout | undefined;
+    code = await Promise.race([
+      exited,
+      new Promise<number>((resolve) => {
+        deadline = setTimeout(() => {
+          process.stdout.write(`The integration suite did not finish within ${SUITE_DEADLINE_MS / 60000} minutes.\n`);
+          resolve(1);
+        }, SUITE_DEADLINE_MS);
+      }),
+    ]);
+    clearTimeout(deadline);
+  } finally {
+    await browser.close();
+    await server.stop();
+    await bridge.close();
+    await world.close();
+    if (code !== 0) {
+      process.stdout.write(`\nVS Code server output (last 80 lines):\n${serverLog.slice(-80).join('\n')}\n`);
+    }
+    if (code === 0) rmSync(tmp, { recursive: true, force: true });
+    else process.stdout.write(`Kept ${tmp} for inspection.\n`);
+  }
+  process.stdout.write(`Integration tests ${code === 0 ? 'passed' : 'failed'} in ${Math.round((Date.now() - started) / 1000)} s.\n`);
+  return code;
+}
+
+process.exit(await main());

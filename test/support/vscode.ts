@@ -1,0 +1,162 @@
+// Starts the VS Code server build and opens its web workbench in headless Chromium, as
+// ../shared/docs/vscode-test-harness.md describes. Used by the integration tests, the UI tests
+// and the sandbox.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Flags that keep Chromium off the network and quiet on these machines. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-popup-blocking',
+  '--disable-dev-shm-usage',
+];
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServerOptions {
+  readonly node: string;
+  readonly serverMain: string;
+  readonly serverDataDir: string;
+  readonly userDataDir: string;
+  /** Written to the user's settings.json and the remote machine's settings.json before start. */
+  readonly userSettings?: Record<string, unknown>;
+  readonly machineSettings?: Record<string, unknown>;
+  readonly env?: Record<string, string>;
+  readonly port?: number;
+  /** Every line the server prints. */
+  readonly onOutput?: (line: string) => void;
+}
+
+export interface VsCodeServer {
+  readonly port: number;
+  readonly origin: string;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export function writeSettings(userDataDir: string, user: Record<string, unknown>, machine: Record<string, unknown>): void {
+  for (const [folder, settings] of [
+    ['User', user],
+    ['Machine', machine],
+  ] as const) {
+    mkdirSync(path.join(userDataDir, folder), { recursive: true });
+    writeFileSync(path.join(userDataDir, folder, 'settings.json'), JSON.stringify(settings, null, 2));
+  }
+}
+
+export async function startVsCodeServer(options: ServerOptions): Promise<VsCodeServer> {
+  const port = options.port ?? (await freePort());
+  writeSettings(options.userDataDir, options.userSettings ?? {}, options.machineSettings ?? {});
+  const child = spawn(
+    options.node,
+    [
+      options.serverMain,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--without-connection-token',
+      '--enable-smoke-test-driver',
+      '--accept-server-license-terms',
+      '--disable-telemetry',
+      '--server-data-dir',
+      options.serverDataDir,
+      '--user-data-dir',
+      options.userDataDir,
+    ],
+    {
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    let buffered = '';
+    const onData = (data: Buffer) => {
+      buffered += data.toString();
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        options.onOutput?.(line);
+        if (line.includes(`listening on ${port}`)) resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`The VS Code server exited (code ${code}) before it listened.`)));
+  });
+  return {
+    port,
+    origin: `http://127.0.0.1:${port}`,
+    process: child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      try {
+        // The server's process group: the server and the extension hosts it started.
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        return;
+      }
+      const killTimer = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }, 5000);
+      await exited;
+      clearTimeout(killTimer);
+    },
+  };
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/**
+ * The web workbench sends the browser to a remote loopback port through the server's
+ * /proxy/<port>/ path (as code-server does). The harness's browser and servers share one
+ * machine, so it forwards by redirecting to the port itself.
+ */
+export async function forwardProxyPaths(context: BrowserContext): Promise<void> {
+  await context.route(/^http:\/\/127\.0\.0\.1:\d+\/proxy\/\d+(\/.*)?$/, (route) => {
+    const url = new URL(route.request().url());
+    const [, , port, ...rest] = url.pathname.split('/');
+    const target = `http://127.0.0.1:${port}/${rest.join('/')}${url.search}`;
+    return route.fulfill({ status: 302, headers: { location: target } });
+  });
+}
+
+/** The workbench URL that runs an extension's tests (the development payload). */
+export function testUrl(server: VsCodeServer, folder: string, extensionPath: string, testsPath: string): string {
+  const remote = (p: string) => `vscode-remote://127.0.0.1:${server.port}${p}`;
+  const payload = JSON.stringify([
+    ['extensionDevelopmentPath', remote(extensionPath)],
+    ['extensionTestsPath', remote(testsPath)],
+  ]);
+  return `${server.origin}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(payload)}`;
+}

@@ -1,0 +1,52 @@
+// The outside world the extension talks to, started together: the IdP and the AWS emulator,
+// with the emulator's IAM set up the way a platform team sets it up for the IdP.
+import { startEmulator, type Emulator } from './aws/emulator';
+import { ACCOUNT_ID } from './aws/sts';
+import { startIdp, type Idp } from './idp';
+
+export const ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/ClaudeCodeBedrock`;
+/** Exists, but its trust policy names another identity provider. */
+export const UNTRUSTED_ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/OtherTeamRole`;
+/** Trusts the IdP but allows only one-hour sessions. */
+export const SHORT_ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/OneHourRole`;
+export const REGION = 'us-east-1';
+
+export interface World {
+  readonly idp: Idp;
+  readonly aws: Emulator;
+  close(): Promise<void>;
+}
+
+export async function startWorld(ports: { idp?: number; aws?: number } = {}): Promise<World> {
+  const idp = await startIdp({ port: ports.idp });
+  const aws = await startEmulator(
+    {
+      providers: [{ issuer: idp.issuer, audiences: [idp.clientId] }],
+      roles: [
+        { arn: ROLE_ARN, trustedIssuers: [idp.issuer], maxSessionDuration: 43200 },
+        { arn: UNTRUSTED_ROLE_ARN, trustedIssuers: ['https://login.example.org/other/'], maxSessionDuration: 43200 },
+        { arn: SHORT_ROLE_ARN, trustedIssuers: [idp.issuer], maxSessionDuration: 3600 },
+      ],
+    },
+    { port: ports.aws },
+  );
+  return {
+    idp,
+    aws,
+    close: async () => {
+      await Promise.all([idp.close(), aws.close()]);
+    },
+  };
+}
+
+/** The settings that point the extension at this world (what a platform team would bake in). */
+export function settingsFor(world: World, redirectPort: number): Record<string, unknown> {
+  return {
+    'claudeBedrock.issuer': world.idp.issuer,
+    'claudeBedrock.clientId': world.idp.clientId,
+    'claudeBedrock.roleArn': ROLE_ARN,
+    'claudeBedrock.region': REGION,
+    'claudeBedrock.stsEndpoint': world.aws.endpoint,
+    'claudeBedrock.redirectPort': redirectPort,
+  };
+}
