@@ -52,7 +52,8 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     notifications: notifier.shown,
     storedSecretKeys: async () => context.secrets.keys(),
     hasStoredSession: async () => (await context.secrets.get(SESSION_KEY)) !== undefined,
-    globalStateKeys: () => context.globalState.keys(),
+    globalState: () => context.globalState.keys().map((key) => [key, context.globalState.get(key)] as const),
+    workspaceState: () => context.workspaceState.keys().map((key) => [key, context.workspaceState.get(key)] as const),
     logUri: context.logUri,
     globalStorageUri: context.globalStorageUri,
   };
@@ -65,7 +66,8 @@ export interface TestApi {
   readonly notifications: Notifier['shown'];
   storedSecretKeys(): Promise<string[]>;
   hasStoredSession(): Promise<boolean>;
-  globalStateKeys(): readonly string[];
+  globalState(): (readonly [string, unknown])[];
+  workspaceState(): (readonly [string, unknown])[];
   readonly logUri: vscode.Uri;
   readonly globalStorageUri: vscode.Uri;
 }

@@ -150,6 +150,17 @@ const NETWORK_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
 ]);
 
+/** A string property somewhere along an error's cause chain (openid-client nests them). */
+function causeProperty(error: unknown, key: string): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    const value = (current as Record<string, unknown>)[key];
+    if (typeof value === 'string') return value;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 /** The network error code (ECONNREFUSED, ...) somewhere in an error's cause chain, if any. */
 export function networkCode(error: unknown): string | undefined {
   let current: unknown = error;
@@ -169,7 +180,7 @@ export function oidcFailure(error: unknown, step: OidcStep, ctx: FailureContext)
   const e = (error ?? {}) as OidcErrorShape;
   const options = { cause: error };
   const idp = `your identity provider at ${ctx.issuer}`;
-  const description = e.error_description ? `: ${e.error_description}` : '';
+  const description = e.error_description ? `: ${e.error_description.trim().replace(/\.$/, '')}` : '';
 
   if (e.code === 'OAUTH_AUTHORIZATION_RESPONSE_ERROR') {
     if (e.error === 'access_denied') {
@@ -205,7 +216,7 @@ export function oidcFailure(error: unknown, step: OidcStep, ctx: FailureContext)
     );
   }
   if (e.code === 'OAUTH_JWT_CLAIM_COMPARISON_FAILED') {
-    const claim = (e.cause as { claim?: string } | undefined)?.claim;
+    const claim = causeProperty(error, 'claim');
     const what: Record<string, string> = {
       iss: 'it was issued by a different issuer than claudeBedrock.issuer',
       aud: 'it was issued for a different client than claudeBedrock.clientId',

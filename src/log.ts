@@ -65,7 +65,10 @@ export function describe(error: unknown): string {
       parts.push(`${tags.join(' ')}: ${e.message}`);
       current = e.cause;
     } else {
-      parts.push(String(current));
+      // Not an error: a response, the callback's parameters, a claims set. Named, never printed,
+      // since such objects can carry codes and tokens.
+      const type = typeof current === 'object' ? ((current as object).constructor?.name ?? 'object') : typeof current;
+      parts.push(`(${type})`);
       current = undefined;
     }
   }

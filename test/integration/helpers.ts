@@ -65,6 +65,8 @@ async function call<T>(base: string, method: 'GET' | 'POST', path: string, body?
 export const idp = {
   login: (user: string) => call(harness.idpOrigin(), 'POST', '/__idp/login', { action: 'login', user } satisfies LoginDecision),
   deny: () => call(harness.idpOrigin(), 'POST', '/__idp/login', { action: 'deny' } satisfies LoginDecision),
+  /** The next sign-in meets the login form and nobody fills it in. */
+  wait: () => call(harness.idpOrigin(), 'POST', '/__idp/login', { action: 'wait' } satisfies LoginDecision),
   faults: (faults: IdpFaults) => call(harness.idpOrigin(), 'POST', '/__idp/faults', faults),
   revoke: () => call<{ revoked: number }>(harness.idpOrigin(), 'POST', '/__idp/revoke'),
   reset: () => call(harness.idpOrigin(), 'POST', '/__idp/reset'),
@@ -78,11 +80,20 @@ export const aws = {
   calls: () => call<RecordedCall[]>(harness.aws(), 'GET', '/__aws/calls'),
   keys: () => call<IssuedKey[]>(harness.aws(), 'GET', '/__aws/keys'),
   reset: () => call(harness.aws(), 'POST', '/__aws/reset'),
+  /** Sets the emulated AWS clock this far ahead of the machine's (negative: behind). */
+  clock: (skewSeconds: number) => call(harness.aws(), 'POST', '/__aws/clock', { skewSeconds }),
 };
 
 export const ui = {
-  notifications: () => call<string[]>(harness.bridge(), 'GET', '/ui/notifications'),
-  clickNotificationButton: (label: string) => call(harness.bridge(), 'POST', '/ui/notification-button', { label }),
+  /** The notifications in the window's notification center, as a user reads them there. */
+  notifications: async () => {
+    await vscode.commands.executeCommand('notifications.showList');
+    return call<string[]>(harness.bridge(), 'GET', '/ui/notifications');
+  },
+  clickNotificationButton: async (label: string) => {
+    await vscode.commands.executeCommand('notifications.showList');
+    return call(harness.bridge(), 'POST', '/ui/notification-button', { label });
+  },
   popups: () => call<string[]>(harness.bridge(), 'GET', '/ui/popups'),
   closePopups: () => call(harness.bridge(), 'POST', '/ui/close-popups'),
   screenshot: (name: string) => call(harness.bridge(), 'POST', '/ui/screenshot', { name }),

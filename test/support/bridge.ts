@@ -11,7 +11,11 @@ export interface Bridge {
   close(): Promise<void>;
 }
 
-const TOAST = '.notifications-toasts .notification-toast';
+/**
+ * With the smoke-test driver on (as for extension tests), the workbench shows no toasts; every
+ * notification goes to the notification center, which the tests open ('notifications.showList').
+ */
+const NOTIFICATIONS = '.notifications-center .notification-list-item';
 
 export async function startBridge(page: () => Page | undefined, context: () => BrowserContext | undefined, screenshotDir: string): Promise<Bridge> {
   const server = http.createServer((req, res) => {
@@ -28,11 +32,11 @@ export async function startBridge(page: () => Page | undefined, context: () => B
         if (!p) return send(503, { error: 'no page yet' });
         switch (`${req.method} ${req.url}`) {
           case 'GET /ui/notifications': {
-            const texts = await p.locator(`${TOAST} .notification-list-item-message`).allInnerTexts();
+            const texts = await p.locator(`${NOTIFICATIONS} .notification-list-item-message`).allInnerTexts();
             return send(200, texts);
           }
           case 'POST /ui/notification-button': {
-            const button = p.locator(`${TOAST} .monaco-button`, { hasText: json.label }).first();
+            const button = p.locator(`${NOTIFICATIONS} .monaco-button`, { hasText: json.label }).first();
             if ((await button.count()) === 0) return send(404, { error: `no visible notification button "${json.label}"` });
             await button.click();
             return send(200, {});

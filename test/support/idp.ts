@@ -14,6 +14,8 @@ import Provider, { type Configuration } from 'oidc-provider';
 import { SignJWT, decodeJwt, exportJWK, generateKeyPair, type JWK } from 'jose';
 
 export const CLIENT_ID = 'claude-code-bedrock';
+/** A client the IdP knows but IAM does not (its tokens' audience is not registered in AWS). */
+export const UNREGISTERED_CLIENT_ID = 'unregistered-app';
 
 // oidc-provider reminds on the console that this is a development setup (in-memory adapter,
 // built-in login pages): true of a test IdP, and noise in the test report.
@@ -48,7 +50,9 @@ export const USERS: Readonly<Record<string, TestUser>> = {
 /** What happens at the next authorization request. */
 export type LoginDecision =
   | { readonly action: 'login'; readonly user: string }
-  | { readonly action: 'deny' };
+  | { readonly action: 'deny' }
+  /** Show the login form and leave it there: a user who never finishes. */
+  | { readonly action: 'wait' };
 
 /** One-shot changes to the IdP's next answers, so tests meet what misconfigured IdPs send. */
 export interface IdpFaults {
@@ -103,16 +107,14 @@ export async function startIdp(options: { port?: number } = {}): Promise<Idp> {
   const issuer = `${origin}${ISSUER_PATH}`;
 
   const configuration: Configuration = {
-    clients: [
-      {
-        client_id: CLIENT_ID,
-        token_endpoint_auth_method: 'none',
-        application_type: 'native',
-        redirect_uris: ['http://127.0.0.1/callback'],
-        grant_types: ['authorization_code', 'refresh_token'],
-        response_types: ['code'],
-      },
-    ],
+    clients: [CLIENT_ID, UNREGISTERED_CLIENT_ID].map((client_id) => ({
+      client_id,
+      token_endpoint_auth_method: 'none',
+      application_type: 'native',
+      redirect_uris: ['http://127.0.0.1/callback'],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+    })),
     pkce: { required: () => true },
     features: { devInteractions: { enabled: true }, revocation: { enabled: true } },
     claims: {
@@ -222,7 +224,7 @@ export async function startIdp(options: { port?: number } = {}): Promise<Idp> {
       return true;
     }
     const decision = decisions.shift();
-    if (!decision) return false;
+    if (!decision || decision.action === 'wait') return false;
     if (decision.action === 'deny') {
       await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The user declined the sign-in.' }, { mergeWithLastSubmission: false });
       return true;

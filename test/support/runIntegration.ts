@@ -11,7 +11,7 @@ import { startBridge } from './bridge';
 import { ensureVsCodeServer } from './install';
 import { ROOT } from './paths';
 import { forwardProxyPaths, freePort, launchBrowser, startVsCodeServer, testUrl } from './vscode';
-import { settingsFor, startWorld } from './world';
+import { settingsFor, startWorld, type World } from './world';
 
 const SUITE_DEADLINE_MS = 30 * 60_000;
 
@@ -22,6 +22,17 @@ function reportLine(message: ConsoleMessage): string | undefined {
   const text = message.text();
   const at = text.indexOf(REPORT_MARK);
   return at < 0 ? undefined : text.slice(at + REPORT_MARK.length);
+}
+
+/** How many of the tokens and keys issued during the run appear in `text` (or half of one). */
+function leaksIn(text: string, world: World): number {
+  const secrets = [
+    ...world.idp.issued.idTokens,
+    ...world.idp.issued.accessTokens,
+    ...world.idp.issued.refreshTokens,
+    ...[...world.aws.sts.keys.values()].flatMap((k) => [k.accessKeyId, k.secretAccessKey, k.sessionToken]),
+  ];
+  return secrets.filter((s) => text.includes(s.slice(0, 20)) || text.includes(s.slice(-20))).length;
 }
 
 async function main(): Promise<number> {
@@ -38,6 +49,7 @@ async function main(): Promise<number> {
 
   const world = await startWorld();
   const serverLog: string[] = [];
+  const consoleText: string[] = [];
   let page: Page | undefined;
   let context: BrowserContext | undefined;
   const bridge = await startBridge(() => page, () => context, screenshots);
@@ -73,6 +85,7 @@ async function main(): Promise<number> {
     const exited = new Promise<number>((resolve) => (exit = resolve));
     await page.exposeFunction('codeAutomationExit', (c: number) => exit(c));
     page.on('console', (message) => {
+      consoleText.push(message.text());
       const line = reportLine(message);
       if (line !== undefined) process.stdout.write(`${line}\n`);
     });
@@ -88,6 +101,11 @@ async function main(): Promise<number> {
       }),
     ]);
     clearTimeout(deadline);
+    const leaks = leaksIn([...consoleText, ...serverLog].join('\n'), world);
+    if (leaks > 0) {
+      process.stdout.write(`The browser console or the server output held ${leaks} issued token(s) or key(s).\n`);
+      code = 1;
+    }
   } finally {
     await browser.close();
     await server.stop();

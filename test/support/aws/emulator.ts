@@ -92,7 +92,13 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
   }
 
   async function verify(ex: Exchange, service: string, dialect: Dialect): Promise<SignedCaller> {
-    return verifySigV4({ method: ex.req.method ?? 'GET', url: ex.req.url ?? '/', headers: ex.req.headers, body: ex.body }, service, dialect, sts.lookup);
+    return verifySigV4(
+      { method: ex.req.method ?? 'GET', url: ex.req.url ?? '/', headers: ex.req.headers, body: ex.body },
+      service,
+      dialect,
+      sts.lookup,
+      sts.now(),
+    );
   }
 
   function sendXml(ex: Exchange, status: number, xml: string): void {
@@ -170,6 +176,9 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
         if (key) sts.keys.set(key.accessKeyId, { ...key, expiration: new Date(Date.now() - 1000) });
         return send(key ? 200 : 404, {});
       }
+      case 'POST /__aws/clock':
+        sts.clockSkewMs = Number(json.skewSeconds ?? 0) * 1000;
+        return send(200, {});
       case 'POST /__aws/reset':
         emulator.reset();
         return send(200, {});
@@ -213,6 +222,7 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
       faults = [];
       calls.length = 0;
       sts.faults = {};
+      sts.clockSkewMs = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -67,7 +67,13 @@ export class StsService {
   readonly providers: OidcProviderRegistration[] = [];
   readonly roles: RoleDefinition[] = [];
   faults: StsFaults = {};
+  /** How far this emulated AWS's clock is ahead of the machine's (negative: behind), in ms. */
+  clockSkewMs = 0;
   private readonly jwks = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+
+  now(): Date {
+    return new Date(Date.now() + this.clockSkewMs);
+  }
 
   lookup = (accessKeyId: string): KeyRecord | undefined => this.keys.get(accessKeyId);
 
@@ -114,11 +120,15 @@ export class StsService {
 
     let claims: JWTPayload;
     try {
-      ({ payload: claims } = await jwtVerify(token, await this.keySet(provider.issuer), { issuer: provider.issuer, clockTolerance: 0 }));
+      ({ payload: claims } = await jwtVerify(token, await this.keySet(provider.issuer), {
+        issuer: provider.issuer,
+        clockTolerance: 0,
+        currentDate: this.now(),
+      }));
     } catch (error) {
       if (error instanceof AwsError) throw error;
       if (error instanceof joseErrors.JWTExpired) {
-        throw new AwsError(400, 'ExpiredTokenException', `Token expired: current date/time ${Math.floor(Date.now() / 1000)} must be before the expiration date/time${unverified.exp}`);
+        throw new AwsError(400, 'ExpiredTokenException', `Token expired: current date/time ${Math.floor(this.now().getTime() / 1000)} must be before the expiration date/time${unverified.exp}`);
       }
       if (error instanceof joseErrors.JOSEError && /fetch|timeout|JWKS/i.test(error.code)) {
         throw new AwsError(400, 'IDPCommunicationError', "Couldn't retrieve verification key from your identity provider, please reference AssumeRoleWithWebIdentity documentation for requirements");
@@ -147,7 +157,7 @@ export class StsService {
       accessKeyId: randomKeyId(),
       secretAccessKey: randomBytes(30).toString('base64'),
       sessionToken: `IQoJb3JpZ2luX2Vj${randomBytes(300).toString('base64')}`,
-      expiration: new Date(Math.floor(Date.now() / 1000) * 1000 + lifetime * 1000),
+      expiration: new Date(Math.floor(this.now().getTime() / 1000) * 1000 + lifetime * 1000),
       roleArn,
       sessionName,
       arn: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${roleName}/${sessionName}`,

@@ -1,0 +1,80 @@
+// The secrets canary: after signing in and renewing, no token or key issued during the whole run
+// appears anywhere but SecretStorage and memory: not in the log, settings, globalState or
+// workspaceState, nor in any file under the user-data, server-data and extension-storage folders.
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TestApi } from '../../src/extension';
+import { api, aws, freshStart, harness, idp, signInAs, waitFor } from './helpers';
+
+async function* filesUnder(dir: string): AsyncGenerator<string> {
+  let entries;
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) yield* filesUnder(full);
+    else if (entry.isFile()) yield full;
+  }
+}
+
+/** Every token the IdP issued and every key the emulator's STS issued, during the whole run. */
+async function issuedSecrets(): Promise<string[]> {
+  const tokens = await idp.issued();
+  const keys = await aws.keys();
+  return [
+    ...tokens.idTokens,
+    ...tokens.accessTokens,
+    ...tokens.refreshTokens,
+    ...keys.flatMap((k) => [k.accessKeyId, k.secretAccessKey, k.sessionToken]),
+  ];
+}
+
+describe('Secrets canary', () => {
+  let testApi: TestApi;
+
+  before(async () => {
+    testApi = await api();
+    await freshStart(testApi);
+  });
+
+  it('finds no token or key outside SecretStorage after sign-in and renewal', async () => {
+    await vscode.commands.executeCommand('_extensionTests.setLogLevel', 'trace');
+    await aws.shortLived(90);
+    await signInAs('alice');
+    const first = testApi.state();
+    await waitFor('the renewal', () => {
+      const s = testApi.state();
+      return s.kind === 'signedIn' && first.kind === 'signedIn' && s.session.credentials.accessKeyId !== first.session.credentials.accessKeyId;
+    });
+    await vscode.commands.executeCommand('claudeBedrock.showAccount');
+
+    const secrets = await issuedSecrets();
+    assert.ok(secrets.length >= 10, `the run issued ${secrets.length} secrets`);
+    // Their halves too: a key or token cut short is still a leak.
+    const needles = [...new Set(secrets.flatMap((s) => (s.length > 20 ? [s.slice(0, 20), s.slice(-20)] : [s])))];
+
+    const places: [string, string][] = [];
+    places.push(['globalState', JSON.stringify(testApi.globalState())]);
+    places.push(['workspaceState', JSON.stringify(testApi.workspaceState())]);
+    places.push(['settings', JSON.stringify(vscode.workspace.getConfiguration('claudeBedrock'))]);
+    let files = 0;
+    for (const dir of new Set([harness.userDataDir(), harness.serverDataDir(), testApi.globalStorageUri.fsPath, path.dirname(testApi.logUri.fsPath)])) {
+      for await (const file of filesUnder(dir)) {
+        files++;
+        places.push([file, await fs.readFile(file, 'latin1')]);
+      }
+    }
+    assert.ok(files > 10, `searched ${files} files`);
+    const logText = places.filter(([name]) => name.endsWith('Claude Bedrock.log')).map(([, text]) => text).join('');
+    assert.match(logText, /Signed in as alice@example\.com/, 'the log channel was searched');
+
+    // Named by number, so the report does not print what it found.
+    const hits = places.flatMap(([name, text]) => needles.flatMap((n, i) => (text.includes(n) ? [`${name}: secret #${i}`] : [])));
+    assert.deepEqual(hits, [], 'secrets found outside SecretStorage');
+  });
+});
