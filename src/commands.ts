@@ -1,7 +1,8 @@
 // The command table: every command the extension contributes, each a small function.
 import * as vscode from 'vscode';
 import type { Auth } from './auth/auth';
-import { displayName, expiresAt } from './auth/session';
+import { displayName } from './auth/identity';
+import { expiresAt } from './auth/sessionModel';
 import { stsEndpointFor } from './aws/credentials';
 import type { Config } from './config/config';
 import { SHOW_LOG, SIGN_IN, SIGN_OUT, awsErrorCode } from './failures';

@@ -9,7 +9,8 @@ export type Action =
   | { readonly kind: 'signIn' }
   | { readonly kind: 'openSetting'; readonly setting: string }
   | { readonly kind: 'showLog' }
-  | { readonly kind: 'signOut' };
+  | { readonly kind: 'signOut' }
+  | { readonly kind: 'copyLink'; readonly text: string };
 
 export const SIGN_IN: Action = { kind: 'signIn' };
 export const SHOW_LOG: Action = { kind: 'showLog' };

@@ -11,7 +11,9 @@ import { failureContext, mintSession } from './mint';
 import type { OidcClient } from './oidc';
 import { pageRenderer } from './page';
 import { Refresher } from './refresh';
-import { displayName, expiresAt, type Identity, type SessionStore, type StoredSession } from './session';
+import { displayName, type Identity } from './identity';
+import type { SessionStore } from './session';
+import { expiresAt, type StoredSession } from './sessionModel';
 import { interactiveSignIn } from './signIn';
 
 export type AuthState =
@@ -171,6 +173,7 @@ export class Auth implements vscode.Disposable {
               settings,
               client,
               log,
+              notifier,
               renderPage: pageRenderer(this.options.mediaDir),
               progress,
               token: cancelSource.token,

@@ -6,7 +6,8 @@ import { stsFailure, type FailureContext } from '../failures';
 import { loadSts } from '../lazy';
 import type { Log } from '../log';
 import type { IdTokens } from './oidc';
-import type { Identity, StoredSession } from './session';
+import { identityFromClaims } from './identity';
+import type { StoredSession } from './sessionModel';
 
 /** Attempts at STS in all when it throttles, fails or cannot reach the IdP (IDPCommunicationError). */
 const STS_ATTEMPTS = 4;
@@ -20,21 +21,6 @@ export function failureContext(settings: SignInSettings): FailureContext {
     redirectPort: settings.redirectPort,
     sessionDuration: settings.sessionDuration,
     stsEndpoint: stsEndpointFor(settings.region, settings.stsEndpoint),
-  };
-}
-
-function optionalString(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
-}
-
-export function identityFromClaims(claims: Readonly<Record<string, unknown>>): Identity {
-  const groups = claims.groups;
-  return {
-    subject: String(claims.sub ?? ''),
-    email: optionalString(claims.email),
-    name: optionalString(claims.name) ?? optionalString(claims.preferred_username),
-    department: optionalString(claims.department),
-    groups: Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : typeof groups === 'string' ? [groups] : [],
   };
 }
 

@@ -2,7 +2,8 @@
 // Signing out there signs out of the extension.
 import * as vscode from 'vscode';
 import type { Auth, AuthState } from './auth';
-import { displayName, type StoredSession } from './session';
+import { displayName } from './identity';
+import type { StoredSession } from './sessionModel';
 
 export const PROVIDER_ID = 'claudeBedrock';
 export const PROVIDER_LABEL = 'Claude Bedrock';

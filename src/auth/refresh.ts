@@ -8,7 +8,8 @@ import type * as vscode from 'vscode';
 import { refreshRejected, unexpected, type Failure } from '../failures';
 import type { Log } from '../log';
 import { tryLock } from './lock';
-import { expiresAt, type SessionStore, type StoredSession } from './session';
+import type { SessionStore } from './session';
+import { expiresAt, type StoredSession } from './sessionModel';
 
 /** Renew this long before the credentials expire. */
 export const REFRESH_LEAD_MS = 5 * 60_000;

@@ -5,48 +5,11 @@
 // window writes it (sign-in, refresh, sign-out) the others hear of it through
 // secrets.onDidChange and follow, instead of running flows of their own.
 import * as vscode from 'vscode';
-import type { AwsCredentials } from '../aws/credentials';
 import type { Log } from '../log';
+import { displayName } from './identity';
+import type { StoredSession } from './sessionModel';
 
 export const SESSION_KEY = 'claudeBedrock.session';
-
-export interface Identity {
-  readonly subject: string;
-  readonly email: string | undefined;
-  readonly name: string | undefined;
-  readonly department: string | undefined;
-  readonly groups: readonly string[];
-}
-
-export interface StoredSession {
-  readonly version: 1;
-  /** The settings the session was made with; a change of any of them needs a new sign-in. */
-  readonly issuer: string;
-  readonly clientId: string;
-  readonly roleArn: string;
-  readonly region: string;
-  readonly identity: Identity;
-  readonly idToken: string;
-  /** Epoch milliseconds. */
-  readonly idTokenExpiresAt: number;
-  readonly refreshToken: string | undefined;
-  readonly credentials: AwsCredentials;
-  readonly assumedRoleArn: string;
-  /** Epoch milliseconds of the interactive sign-in, and of the last silent refresh. */
-  readonly signedInAt: number;
-  readonly refreshedAt: number;
-  /** Set when a silent refresh failed for good: the reason, in words. */
-  readonly renewalFailed?: string;
-}
-
-/** What the user is shown of a session: never the tokens. */
-export function displayName(identity: Identity): string {
-  return identity.email ?? identity.name ?? identity.subject;
-}
-
-export function expiresAt(session: StoredSession): number {
-  return Date.parse(session.credentials.expiration);
-}
 
 function isStoredSession(value: unknown): value is StoredSession {
   const s = value as Partial<StoredSession> | null;

@@ -8,17 +8,20 @@
 // leaves nothing behind.
 import * as vscode from 'vscode';
 import type { SignInSettings } from '../config/schema';
-import { Failure, cancelled, oidcFailure, portInUse, stateMismatch, timedOut, unexpected } from '../failures';
+import { cancelled, oidcFailure, portInUse, stateMismatch, timedOut, unexpected } from '../failures';
 import type { Log } from '../log';
+import type { Notifier } from '../ui/notify';
 import { CallbackServer, type PendingCallback, type RenderPage } from './loopback';
 import { failureContext, mintSession } from './mint';
 import type { OidcClient } from './oidc';
-import { displayName, type StoredSession } from './session';
+import { displayName } from './identity';
+import type { StoredSession } from './sessionModel';
 
 export interface InteractiveSignIn {
   readonly settings: SignInSettings;
   readonly client: OidcClient;
   readonly log: Log;
+  readonly notifier: Notifier;
   readonly renderPage: RenderPage;
   readonly progress: vscode.Progress<{ message?: string }>;
   readonly token: vscode.CancellationToken;
@@ -41,8 +44,20 @@ export async function interactiveSignIn(options: InteractiveSignIn): Promise<Sto
     progress.report({ message: 'Finish signing in in your browser…' });
     log.info(`Opening the browser at ${settings.issuer} (authorization code with PKCE S256, redirect ${server.redirectUri}).`);
     // Not awaited before waiting for the callback: the browser may come back before openExternal resolves.
-    const opened = vscode.env.openExternal(vscode.Uri.parse(request.url, true));
-    const callback = await waitForCallback(server, token, settings.signInTimeout, opened);
+    void vscode.env.openExternal(vscode.Uri.parse(request.url, true)).then(
+      (opened) => {
+        if (opened) return;
+        // No browser could be opened (a remote machine, a locked-down desktop): the user can
+        // open the link themselves while the sign-in keeps waiting.
+        log.warn('VS Code could not open a browser for the sign-in.');
+        progress.report({ message: 'Open the sign-in link in your browser…' });
+        options.notifier.show('warning', 'VS Code could not open your browser. Copy the sign-in link and open it in a browser on this computer.', [
+          { kind: 'copyLink', text: request.url },
+        ]);
+      },
+      (error: unknown) => log.error('Opening the browser failed', error),
+    );
+    const callback = await waitForCallback(server, token, settings.signInTimeout);
 
     try {
       if (callback.url.searchParams.get('state') !== request.state) throw stateMismatch();
@@ -94,12 +109,7 @@ async function forwardForRemote(redirectUri: string, log: Log): Promise<void> {
   }
 }
 
-function waitForCallback(
-  server: CallbackServer,
-  token: vscode.CancellationToken,
-  timeoutSeconds: number,
-  opened: Thenable<boolean>,
-): Promise<PendingCallback> {
+function waitForCallback(server: CallbackServer, token: vscode.CancellationToken, timeoutSeconds: number): Promise<PendingCallback> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const finish = (action: () => void) => {
@@ -111,12 +121,6 @@ function waitForCallback(
     };
     const timer = setTimeout(() => finish(() => reject(timedOut(timeoutSeconds))), timeoutSeconds * 1000);
     const subscription = token.onCancellationRequested(() => finish(() => reject(cancelled())));
-    opened.then(
-      (ok) => {
-        if (!ok) finish(() => reject(new Failure('cancelled', 'Sign-in cancelled: the browser was not opened.')));
-      },
-      (error: unknown) => finish(() => reject(unexpected(error))),
-    );
     void server.next().then((callback) => finish(() => resolve(callback)));
   });
 }

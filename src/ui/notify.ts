@@ -18,6 +18,7 @@ const LABELS: Record<Action['kind'], string> = {
   openSetting: 'Open Settings',
   showLog: 'Show Log',
   signOut: 'Sign Out',
+  copyLink: 'Copy Link',
 };
 
 export class Notifier {
@@ -62,6 +63,9 @@ export class Notifier {
         return;
       case 'signOut':
         await vscode.commands.executeCommand('claudeBedrock.signOut');
+        return;
+      case 'copyLink':
+        await vscode.env.clipboard.writeText(action.text);
         return;
     }
   }

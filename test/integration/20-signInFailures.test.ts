@@ -91,7 +91,8 @@ describe('Sign-in failures', () => {
     assert.deepEqual(shown.buttons, ['Sign In']);
   });
 
-  it('stops when the user cancels the progress notification', async () => {
+  it('stops when the user cancels the progress notification', async function () {
+    if (!harness.hasBrowserBridge()) this.skip();
     const from = testApi.notifications.length;
     await idp.wait();
     const running = vscode.commands.executeCommand('claudeBedrock.signIn');
@@ -212,7 +213,8 @@ describe('Sign-in failures', () => {
     }
   });
 
-  it('shows the failure as a notification in the window', async () => {
+  it('shows the failure as a notification in the window', async function () {
+    if (!harness.hasBrowserBridge()) this.skip();
     await idp.deny();
     await vscode.commands.executeCommand('claudeBedrock.signIn');
     await waitFor('the notification in the workbench', async () => (await ui.notifications()).some((t) => t.startsWith('Sign-in was declined')));

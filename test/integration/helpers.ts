@@ -16,6 +16,8 @@ function env(name: string): string {
 }
 
 export const harness = {
+  /** The browser bridge exists in the web harness; desktop runs (test-electron) have none. */
+  hasBrowserBridge: () => Boolean(process.env.CB_TEST_BRIDGE),
   idpOrigin: () => env('CB_TEST_IDP'),
   issuer: () => env('CB_TEST_ISSUER'),
   aws: () => env('CB_TEST_AWS'),
@@ -130,7 +132,7 @@ export async function expectNotification(testApi: TestApi, from: number, pattern
 /** Signs out and clears everything a previous test may have left. */
 export async function freshStart(testApi: TestApi): Promise<void> {
   await vscode.commands.executeCommand('claudeBedrock.signOut');
-  await Promise.all([idp.reset(), aws.reset(), ui.closePopups()]);
+  await Promise.all([idp.reset(), aws.reset(), harness.hasBrowserBridge() ? ui.closePopups() : undefined]);
   await restoreSettings();
   await vscode.commands.executeCommand('notifications.clearAll');
   await waitFor('the signed-out state', () => testApi.state().kind === 'signedOut');

@@ -10,7 +10,7 @@ import type { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { startBridge } from './bridge';
 import { ensureVsCodeServer } from './install';
 import { ROOT } from './paths';
-import { forwardProxyPaths, freePort, launchBrowser, startVsCodeServer, testUrl } from './vscode';
+import { freePort, launchBrowser, startVsCodeServer, testUrl } from './vscode';
 import { settingsFor, startWorld, type World } from './world';
 
 const SUITE_DEADLINE_MS = 30 * 60_000;
@@ -79,7 +79,6 @@ async function main(): Promise<number> {
   let code = 1;
   try {
     context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    await forwardProxyPaths(context);
     page = await context.newPage();
     let exit!: (code: number) => void;
     const exited = new Promise<number>((resolve) => (exit = resolve));

@@ -5,7 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
+import { startFrontProxy } from './frontProxy';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -43,12 +44,14 @@ export interface ServerOptions {
   readonly userSettings?: Record<string, unknown>;
   readonly machineSettings?: Record<string, unknown>;
   readonly env?: Record<string, string>;
+  /** The port the browser uses (a free one when absent). */
   readonly port?: number;
   /** Every line the server prints. */
   readonly onOutput?: (line: string) => void;
 }
 
 export interface VsCodeServer {
+  /** Where the browser goes: the front proxy (see frontProxy.ts) before the server. */
   readonly port: number;
   readonly origin: string;
   readonly process: ChildProcess;
@@ -66,7 +69,7 @@ export function writeSettings(userDataDir: string, user: Record<string, unknown>
 }
 
 export async function startVsCodeServer(options: ServerOptions): Promise<VsCodeServer> {
-  const port = options.port ?? (await freePort());
+  const port = await freePort();
   writeSettings(options.userDataDir, options.userSettings ?? {}, options.machineSettings ?? {});
   const child = spawn(
     options.node,
@@ -108,11 +111,13 @@ export async function startVsCodeServer(options: ServerOptions): Promise<VsCodeS
     child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`The VS Code server exited (code ${code}) before it listened.`)));
   });
+  const proxy = await startFrontProxy(port, options.port);
   return {
-    port,
-    origin: `http://127.0.0.1:${port}`,
+    port: proxy.port,
+    origin: proxy.origin,
     process: child,
     async stop() {
+      await proxy.close();
       if (child.exitCode !== null || child.signalCode !== null) return;
       try {
         // The server's process group: the server and the extension hosts it started.
@@ -135,20 +140,6 @@ export async function startVsCodeServer(options: ServerOptions): Promise<VsCodeS
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-}
-
-/**
- * The web workbench sends the browser to a remote loopback port through the server's
- * /proxy/<port>/ path (as code-server does). The harness's browser and servers share one
- * machine, so it forwards by redirecting to the port itself.
- */
-export async function forwardProxyPaths(context: BrowserContext): Promise<void> {
-  await context.route(/^http:\/\/127\.0\.0\.1:\d+\/proxy\/\d+(\/.*)?$/, (route) => {
-    const url = new URL(route.request().url());
-    const [, , port, ...rest] = url.pathname.split('/');
-    const target = `http://127.0.0.1:${port}/${rest.join('/')}${url.search}`;
-    return route.fulfill({ status: 302, headers: { location: target } });
-  });
 }
 
 /** The workbench URL that runs an extension's tests (the development payload). */

@@ -1,7 +1,7 @@
 // SigV4 verification for the AWS emulator: recomputes the signature of an incoming request with
 // the secret key the emulator's STS issued (using @smithy/signature-v4, the signer the SDK uses)
 // and compares it in constant time. Answers the error AWS would give when it does not match.
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -96,6 +96,12 @@ export async function verifySigV4(
   if (!signingDate) throw new AwsError(400, 'IncompleteSignature', 'X-Amz-Date is missing or malformed.');
   if (Math.abs(signingDate.getTime() - now.getTime()) > MAX_SKEW_MS) {
     throw new AwsError(403, 'InvalidSignatureException', `Signature expired: ${amzDate} is now earlier than the allowed time window.`);
+  }
+
+  // A payload hash in a header stands for the body in the signature, so it must be the body's.
+  const declared = header(request.headers, 'x-amz-content-sha256');
+  if (declared && declared !== 'UNSIGNED-PAYLOAD' && declared !== createHash('sha256').update(request.body).digest('hex')) {
+    throw new AwsError(400, 'XAmzContentSHA256Mismatch', 'The provided x-amz-content-sha256 header does not match what was computed.');
   }
 
   const signedHeaders = signedHeaderList.split(';');

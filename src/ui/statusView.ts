@@ -1,0 +1,63 @@
+// What the status bar item says for each sign-in state. Pure, so the wording is unit-tested.
+import type { AuthState } from '../auth/auth';
+import { displayName } from '../auth/identity';
+import { expiresAt } from '../auth/sessionModel';
+
+export interface StatusView {
+  readonly text: string;
+  readonly tooltip: string;
+  readonly command: string;
+  readonly warning: boolean;
+}
+
+function time(epochMs: number): string {
+  return new Date(epochMs).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+}
+
+export function statusView(state: AuthState): StatusView {
+  switch (state.kind) {
+    case 'signedOut':
+      return {
+        text: '$(sign-in) Claude: Sign In',
+        tooltip: 'Claude Code on Amazon Bedrock: signed out. Click to sign in with your corporate account.',
+        command: 'claudeBedrock.signIn',
+        warning: false,
+      };
+    case 'signingIn':
+      return {
+        text: '$(loading~spin) Claude: Signing in…',
+        tooltip: 'Finish signing in in your browser. Click to cancel.',
+        command: 'claudeBedrock.cancelSignIn',
+        warning: false,
+      };
+    case 'signedIn': {
+      const { session } = state;
+      const who = session.identity.name && session.identity.email ? `${session.identity.name} (${session.identity.email})` : displayName(session.identity);
+      return {
+        text: `$(account) ${displayName(session.identity)}`,
+        tooltip: [
+          'Claude Code on Amazon Bedrock',
+          `Signed in as ${who}`,
+          `Role: ${session.assumedRoleArn || session.roleArn}`,
+          `Credentials valid until ${time(expiresAt(session))}, renewed automatically.`,
+          'Click for account details.',
+        ].join('\n'),
+        command: 'claudeBedrock.showAccount',
+        warning: false,
+      };
+    }
+    case 'needsSignIn':
+      return {
+        text: '$(warning) Claude: Sign in again',
+        tooltip: [
+          'Claude Code on Amazon Bedrock',
+          state.identity ? `${displayName(state.identity)} needs to sign in again.` : 'Sign-in needed.',
+          state.reason,
+          'Click to sign in.',
+        ].join('\n'),
+        command: 'claudeBedrock.signIn',
+        warning: true,
+      };
+  }
+}
+

@@ -1,0 +1,45 @@
+// npm run test:desktop: the same integration suite in desktop VS Code, downloaded by
+// @vscode/test-electron (machines that can reach the VS Code download; CI here cannot and runs
+// the server build instead, see runIntegration.ts). The system browser is the robot browser.
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runTests } from '@vscode/test-electron';
+import { ROOT } from './paths';
+import { freePort, writeSettings } from './vscode';
+import { settingsFor, startWorld } from './world';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'claude-bedrock-desktop-'));
+const userDataDir = path.join(tmp, 'user');
+const workspace = path.join(tmp, 'workspace');
+mkdirSync(workspace, { recursive: true });
+const browser = path.join(tmp, 'browser.sh');
+writeFileSync(browser, `#!/bin/sh\nexec "${process.execPath}" "${path.join(ROOT, 'out', 'test', 'support', 'robotBrowser.mjs')}" "$1"\n`);
+chmodSync(browser, 0o755);
+
+const world = await startWorld();
+const redirectPort = await freePort();
+const settings = { ...settingsFor(world, redirectPort), 'security.workspace.trust.enabled': false };
+writeSettings(userDataDir, settings, settings);
+let code = 1;
+try {
+  code = await runTests({
+    extensionDevelopmentPath: ROOT,
+    extensionTestsPath: path.join(ROOT, 'out', 'test', 'integration'),
+    launchArgs: [workspace, '--user-data-dir', userDataDir, '--disable-extensions', '--disable-workspace-trust'],
+    extensionTestsEnv: {
+      BROWSER: browser,
+      CB_TEST_IDP: world.idp.origin,
+      CB_TEST_ISSUER: world.idp.issuer,
+      CB_TEST_AWS: world.aws.endpoint,
+      CB_TEST_USER_DATA: userDataDir,
+      CB_TEST_SERVER_DATA: userDataDir,
+      CB_TEST_REDIRECT_PORT: String(redirectPort),
+    },
+  }).then(() => 0);
+} catch (error) {
+  process.stderr.write(`${String(error)}\n`);
+} finally {
+  await world.close();
+}
+process.exit(code);

@@ -1,0 +1,125 @@
+import * as assert from 'node:assert/strict';
+import { awsErrorCode, oidcFailure, settingsFailure, stsFailure, timedOut, type FailureContext } from '../../src/failures';
+
+const ctx: FailureContext = {
+  issuer: 'https://idp.example.com/',
+  clientId: 'client-1',
+  roleArn: 'arn:aws:iam::123456789012:role/R',
+  region: 'eu-west-1',
+  redirectPort: 8400,
+  sessionDuration: 3600,
+  stsEndpoint: 'https://sts.eu-west-1.amazonaws.com',
+};
+
+/** openid-client nests the detail: ClientError -> OperationProcessingError -> { claim }. */
+function clientError(code: string, extra: Record<string, unknown> = {}, cause?: unknown) {
+  return Object.assign(new Error('x', { cause }), { name: 'ClientError', code, ...extra });
+}
+
+describe('IdP failures', () => {
+  it('tells a declined sign-in from other refusals', () => {
+    const denied = oidcFailure(clientError('OAUTH_AUTHORIZATION_RESPONSE_ERROR', { error: 'access_denied', error_description: 'User said no.' }), 'exchange', ctx);
+    assert.equal(denied.kind, 'denied');
+    assert.match(denied.message, /^Sign-in was declined at your identity provider: User said no\. If/);
+    const refused = oidcFailure(clientError('OAUTH_AUTHORIZATION_RESPONSE_ERROR', { error: 'invalid_scope' }), 'exchange', ctx);
+    assert.equal(refused.kind, 'idpRefused');
+    assert.deepEqual(refused.actions.map((a) => a.kind), ['openSetting', 'showLog']);
+  });
+
+  it('reads which ID token claim failed through the nested causes', () => {
+    for (const [claim, kind, words] of [
+      ['iss', 'idTokenInvalid', /different issuer/],
+      ['aud', 'idTokenInvalid', /different client/],
+      ['nonce', 'idTokenInvalid', /nonce/],
+    ] as const) {
+      const inner = Object.assign(new Error('inner', { cause: { claim } }), { code: 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' });
+      const failure = oidcFailure(clientError('OAUTH_JWT_CLAIM_COMPARISON_FAILED', {}, inner), 'exchange', ctx);
+      assert.equal(failure.kind, kind);
+      assert.match(failure.message, words);
+    }
+    assert.equal(oidcFailure(clientError('OAUTH_JWT_TIMESTAMP_CHECK_FAILED'), 'exchange', ctx).kind, 'idTokenExpired');
+  });
+
+  it('says the IdP cannot be reached for network errors anywhere in the cause chain', () => {
+    const fetchFailed = Object.assign(new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) }));
+    const failure = oidcFailure(fetchFailed, 'discovery', ctx);
+    assert.equal(failure.kind, 'idpUnreachable');
+    assert.match(failure.message, /\(ECONNREFUSED\)/);
+    assert.equal(oidcFailure(clientError('OAUTH_TIMEOUT'), 'exchange', ctx).kind, 'idpUnreachable');
+    assert.ok(failure.transient);
+  });
+
+  it('treats invalid_grant as a spent code at sign-in and a lost session at refresh', () => {
+    const e = clientError('OAUTH_RESPONSE_BODY_ERROR', { error: 'invalid_grant' });
+    assert.equal(oidcFailure(e, 'exchange', ctx).kind, 'codeRejected');
+    const refresh = oidcFailure(e, 'refresh', ctx);
+    assert.equal(refresh.kind, 'refreshRejected');
+    assert.equal(refresh.transient, false);
+  });
+
+  it('names an issuer that discovery contradicts', () => {
+    assert.equal(oidcFailure(clientError('OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED'), 'discovery', ctx).kind, 'issuerMismatch');
+  });
+
+  it('falls back to an unexpected-answer message with the code', () => {
+    const failure = oidcFailure(clientError('OAUTH_RESPONSE_IS_NOT_CONFORM'), 'exchange', ctx);
+    assert.equal(failure.kind, 'idpError');
+    assert.match(failure.message, /^Your identity provider at https:\/\/idp\.example\.com\/ gave an unexpected answer \(OAUTH_RESPONSE_IS_NOT_CONFORM\)/);
+  });
+});
+
+describe('STS failures', () => {
+  function awsError(name: string, status: number | undefined, message = 'm') {
+    return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+  }
+
+  it('maps each STS error code to its sentence', () => {
+    const cases: [string, number, string][] = [
+      ['InvalidIdentityTokenException', 400, 'stsInvalidToken'],
+      ['IDPRejectedClaimException', 403, 'stsInvalidToken'],
+      ['AccessDenied', 403, 'stsAccessDenied'],
+      ['ExpiredTokenException', 400, 'stsExpiredToken'],
+      ['IDPCommunicationErrorException', 400, 'stsIdpCommunication'],
+      ['RegionDisabledException', 403, 'stsRegionDisabled'],
+      ['Throttling', 400, 'stsError'],
+    ];
+    for (const [name, status, kind] of cases) assert.equal(stsFailure(awsError(name, status), ctx).kind, kind, name);
+  });
+
+  it('tells a too-long session apart from other validation errors', () => {
+    assert.equal(stsFailure(awsError('ValidationError', 400, 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.'), ctx).kind, 'stsDuration');
+    assert.equal(stsFailure(awsError('ValidationError', 400, 'Something else'), ctx).kind, 'stsError');
+  });
+
+  it('says STS cannot be reached when there was no HTTP answer', () => {
+    const failure = stsFailure(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), ctx);
+    assert.equal(failure.kind, 'stsUnreachable');
+    assert.match(failure.message, /^Could not reach AWS STS at https:\/\/sts\.eu-west-1\.amazonaws\.com \(ECONNREFUSED\)/);
+  });
+
+  it('reads AWS error codes without the SDK suffix', () => {
+    assert.equal(awsErrorCode(awsError('InvalidIdentityTokenException', 400)), 'InvalidIdentityToken');
+    assert.equal(awsErrorCode(awsError('ExpiredTokenException', 400)), 'ExpiredToken');
+    assert.equal(awsErrorCode(new Error('plain')), undefined);
+  });
+});
+
+describe('other failures', () => {
+  it('names the first bad setting and counts the rest', () => {
+    const one = settingsFailure([{ setting: 'claudeBedrock.issuer', problem: 'is not set.' }]);
+    assert.equal(one.message, 'Claude Bedrock cannot sign in: the setting claudeBedrock.issuer is not set.');
+    assert.deepEqual(one.actions, [{ kind: 'openSetting', setting: 'claudeBedrock.issuer' }]);
+    const three = settingsFailure([
+      { setting: 'claudeBedrock.issuer', problem: 'is not set.' },
+      { setting: 'claudeBedrock.clientId', problem: 'is not set.' },
+      { setting: 'claudeBedrock.roleArn', problem: 'is not set.' },
+    ]);
+    assert.match(three.message, /2 more settings need attention too\.$/);
+  });
+
+  it('says how long the sign-in waited', () => {
+    assert.match(timedOut(300).message, /within 5 minutes\./);
+    assert.match(timedOut(60).message, /within 1 minute\./);
+    assert.match(timedOut(90).message, /within 90 seconds\./);
+  });
+});

@@ -1,0 +1,39 @@
+import * as assert from 'node:assert/strict';
+import type { StoredSession } from '../../src/auth/sessionModel';
+import { statusView } from '../../src/ui/statusView';
+
+const session = {
+  identity: { subject: 's', email: 'alice@example.com', name: 'Alice', department: undefined, groups: [] },
+  credentials: { expiration: new Date(Date.now() + 3600_000).toISOString() },
+  assumedRoleArn: 'arn:aws:sts::123456789012:assumed-role/R/alice@example.com',
+  roleArn: 'arn:aws:iam::123456789012:role/R',
+} as unknown as StoredSession;
+
+describe('the status bar item', () => {
+  it('offers Sign In when signed out', () => {
+    const view = statusView({ kind: 'signedOut' });
+    assert.match(view.text, /Sign In/);
+    assert.equal(view.command, 'claudeBedrock.signIn');
+  });
+
+  it('offers to cancel while signing in', () => {
+    assert.equal(statusView({ kind: 'signingIn' }).command, 'claudeBedrock.cancelSignIn');
+  });
+
+  it('shows who is signed in, with the role and expiry in the tooltip', () => {
+    const view = statusView({ kind: 'signedIn', session });
+    assert.equal(view.text, '$(account) alice@example.com');
+    assert.match(view.tooltip, /Signed in as Alice \(alice@example\.com\)/);
+    assert.match(view.tooltip, /assumed-role\/R\/alice@example\.com/);
+    assert.match(view.tooltip, /Credentials valid until .+, renewed automatically\./);
+    assert.equal(view.command, 'claudeBedrock.showAccount');
+    assert.equal(view.warning, false);
+  });
+
+  it('warns when a new sign-in is needed, and says why', () => {
+    const view = statusView({ kind: 'needsSignIn', identity: session.identity, reason: 'Your session has expired.' });
+    assert.equal(view.warning, true);
+    assert.equal(view.command, 'claudeBedrock.signIn');
+    assert.match(view.tooltip, /alice@example\.com needs to sign in again\.\nYour session has expired\./);
+  });
+});
