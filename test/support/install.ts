@@ -30,6 +30,21 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
   });
 }
 
+/**
+ * The environment for an npm run with Node 24, without what an outer `npm test` (running on
+ * another Node) leaves behind: npm_config_user_agent and friends name that Node, and
+ * code-server's install script reads its Node version from them.
+ */
+function node24Env(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!/^npm_/i.test(name) && name !== 'NODE' && name !== 'INIT_CWD') env[name] = value;
+  }
+  env.PATH = `${path.dirname(NODE24)}${path.delimiter}${process.env.PATH ?? ''}`;
+  env.npm_config_nodedir = NODE_HEADERS;
+  return env;
+}
+
 function stamp(...files: string[]): string {
   const hash = createHash('sha256');
   for (const f of files) hash.update(readFileSync(f));
@@ -55,11 +70,7 @@ async function ensureServer(): Promise<void> {
   copyFileSync(lock, path.join(SERVER_DIR, 'package-lock.json'));
   process.stdout.write(`Installing the VS Code server (code-server) into ${SERVER_DIR}; this takes a few minutes once…\n`);
   const started = Date.now();
-  await run('npm', ['ci', '--no-audit', '--no-fund'], SERVER_DIR, {
-    ...process.env,
-    PATH: `${path.dirname(NODE24)}${path.delimiter}${process.env.PATH ?? ''}`,
-    npm_config_nodedir: NODE_HEADERS,
-  });
+  await run('npm', ['ci', '--no-audit', '--no-fund'], SERVER_DIR, node24Env());
   writeFileSync(stampFile, expected);
   process.stdout.write(`Installed the VS Code server in ${Math.round((Date.now() - started) / 1000)} s.\n`);
 }
