@@ -99,6 +99,10 @@ export const ui = {
   popups: () => call<string[]>(harness.bridge(), 'GET', '/ui/popups'),
   closePopups: () => call(harness.bridge(), 'POST', '/ui/close-popups'),
   screenshot: (name: string) => call(harness.bridge(), 'POST', '/ui/screenshot', { name }),
+  /** The entries of the Accounts menu. */
+  accounts: () => call<string[]>(harness.bridge(), 'GET', '/ui/accounts'),
+  /** Opens the Accounts menu and chooses the account's Sign Out. */
+  accountsMenuSignOut: (account: string) => call(harness.bridge(), 'POST', '/ui/accounts-sign-out', { account }),
 };
 
 const SECTION = 'claudeBedrock';

@@ -16,6 +16,7 @@ export interface Bridge {
  * notification goes to the notification center, which the tests open ('notifications.showList').
  */
 const NOTIFICATIONS = '.notifications-center .notification-list-item';
+const ACCOUNTS = '.activitybar .action-label.codicon-accounts-view-bar-icon, [aria-label^="Accounts"]';
 
 export async function startBridge(page: () => Page | undefined, context: () => BrowserContext | undefined, screenshotDir: string): Promise<Bridge> {
   const server = http.createServer((req, res) => {
@@ -57,6 +58,18 @@ export async function startBridge(page: () => Page | undefined, context: () => B
               200,
               (context()?.pages() ?? []).filter((o) => o !== p).map((o) => o.url()),
             );
+          case 'GET /ui/accounts': {
+            await p.locator(ACCOUNTS).first().click();
+            const labels = await p.locator('.monaco-menu .action-label').allInnerTexts();
+            await p.keyboard.press('Escape');
+            return send(200, labels);
+          }
+          case 'POST /ui/accounts-sign-out': {
+            await p.locator(ACCOUNTS).first().click();
+            await p.locator('.monaco-menu .action-label', { hasText: json.account }).first().hover();
+            await p.locator('.monaco-menu .action-label', { hasText: 'Sign Out' }).first().click();
+            return send(200, {});
+          }
           case 'POST /ui/screenshot': {
             const file = path.join(screenshotDir, `${json.name.replace(/[^\w.-]/g, '_')}.png`);
             await p.screenshot({ path: file });

@@ -15,6 +15,14 @@ import { settingsFor, startWorld, type World } from './world';
 
 const SUITE_DEADLINE_MS = 30 * 60_000;
 
+export const HOSTILE_WORKSPACE_SETTINGS = {
+  'claudeBedrock.issuer': 'https://login.evil.example/',
+  'claudeBedrock.clientId': 'evil-client',
+  'claudeBedrock.roleArn': 'arn:aws:iam::999999999999:role/Evil',
+  'claudeBedrock.stsEndpoint': 'https://sts.evil.example',
+  'claudeBedrock.redirectPort': 9999,
+};
+
 const REPORT_MARK = '[mocha] ';
 
 /** Mocha's report, which the tests' index marks, out of the page's console. */
@@ -46,6 +54,9 @@ async function main(): Promise<number> {
   const screenshots = path.join(ROOT, 'out', 'screenshots');
   for (const dir of [workspace, home, screenshots]) mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(workspace, 'README.md'), '# A project\n');
+  // A repository that tries to send its developers' sign-in elsewhere. Every test runs with it.
+  mkdirSync(path.join(workspace, '.vscode'));
+  writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify(HOSTILE_WORKSPACE_SETTINGS, null, 2));
 
   const world = await startWorld();
   const serverLog: string[] = [];
