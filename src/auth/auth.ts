@@ -54,7 +54,7 @@ export class Auth implements vscode.Disposable {
       log: options.log,
       lockDir: options.lockDir,
       isCurrent: (session) => this.isCurrent(session),
-      renew: (session) => this.renew(session),
+      renew: (session, epoch) => this.renew(session, epoch),
       onRenewalFailed: (failure) => options.notifier.failure(failure),
       onExpired: (session) => void this.expired(session),
     });
@@ -124,7 +124,7 @@ export class Auth implements vscode.Disposable {
     } catch (error) {
       const failure = unexpected(error);
       this.options.log.error(`Refreshing failed (${failure.kind})`, error);
-      this.options.notifier.failure(failure);
+      if (!failure.quiet) this.options.notifier.failure(failure);
       return undefined;
     }
   }
@@ -222,7 +222,7 @@ export class Auth implements vscode.Disposable {
     return this.client.client;
   }
 
-  private async renew(session: StoredSession): Promise<StoredSession> {
+  private async renew(session: StoredSession, epoch: number): Promise<StoredSession> {
     const { log, store } = this.options;
     const checked = this.options.config.signIn();
     if (!checked.ok) throw settingsFailure(checked.problems);
@@ -247,7 +247,7 @@ export class Auth implements vscode.Disposable {
     } catch (error) {
       // The IdP may have rotated the refresh token: the old one is spent, so keep the new one.
       if (tokens.refreshToken && tokens.refreshToken !== session.refreshToken) {
-        await store.save({ ...session, refreshToken: tokens.refreshToken });
+        await store.save({ ...session, refreshToken: tokens.refreshToken }, epoch);
       }
       throw error;
     }

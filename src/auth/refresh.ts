@@ -5,7 +5,7 @@
 // another does nothing. Reusing a rotated refresh token revokes the whole grant at many IdPs,
 // which is why two windows must never renew at once.
 import type * as vscode from 'vscode';
-import { refreshRejected, unexpected, type Failure } from '../failures';
+import { Failure, refreshRejected, unexpected } from '../failures';
 import type { Log } from '../log';
 import { tryLock } from './lock';
 import type { SessionStore } from './session';
@@ -29,8 +29,8 @@ export interface RefresherOptions {
   readonly lockDir: string;
   /** True when a session still belongs to the current settings (same IdP, client and role). */
   readonly isCurrent: (session: StoredSession) => boolean;
-  /** IdP refresh_token grant and STS: the renewed session, or a Failure. */
-  readonly renew: (session: StoredSession) => Promise<StoredSession>;
+  /** IdP refresh_token grant and STS: the renewed session, or a Failure. `epoch`: see SessionStore.save. */
+  readonly renew: (session: StoredSession, epoch: number) => Promise<StoredSession>;
   /** A renewal failed for good: the session is marked and needs a new sign-in. */
   readonly onRenewalFailed: (failure: Failure) => void;
   /** The credentials of the session have expired without a renewal. */
@@ -111,16 +111,16 @@ export class Refresher implements vscode.Disposable {
           const notDue = renewalDue(session, Date.now()) > Date.now();
           if (renewedElsewhere || (!force && notDue)) return session;
           log.info('Renewing the session (refresh token, then STS).');
+          const epoch = store.epoch;
           try {
-            const renewed = await this.options.renew(session);
-            await store.save(renewed);
+            const renewed = await this.options.renew(session, epoch);
+            if (!(await store.save(renewed, epoch))) throw new Failure('cancelled', 'The renewal was dropped: you signed out.');
             return renewed;
           } catch (error) {
             const failure = unexpected(error);
-            if (!failure.transient) {
+            if (!failure.transient && !failure.quiet && store.session) {
               log.warn(`Renewing the session failed for good (${failure.kind}): ${failure.message}`);
-              const latest = store.session ?? session;
-              await store.save({ ...latest, refreshToken: undefined, renewalFailed: failure.message });
+              await store.save({ ...store.session, refreshToken: undefined, renewalFailed: failure.message }, epoch);
             }
             throw failure;
           }
@@ -152,6 +152,7 @@ export class Refresher implements vscode.Disposable {
       this.retryAt = 0;
     } catch (error) {
       const failure = unexpected(error);
+      if (failure.quiet) return;
       if (!failure.transient) {
         this.options.onRenewalFailed(failure);
         return;

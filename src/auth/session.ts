@@ -31,6 +31,8 @@ export class SessionStore implements vscode.Disposable {
   /** Fires when the stored session changes, in this window or in another. */
   readonly onDidChange = this.changed.event;
   private current: StoredSession | undefined;
+  /** Counts the times the session ended (sign-out here or elsewhere): see save(). */
+  private ends = 0;
   private readonly subscription: vscode.Disposable;
   /** Serialises reads and writes so a late read never overwrites a newer write in memory. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -46,6 +48,11 @@ export class SessionStore implements vscode.Disposable {
 
   get session(): StoredSession | undefined {
     return this.current;
+  }
+
+  /** Pass to save() to write only if the session has not ended since this was read. */
+  get epoch(): number {
+    return this.ends;
   }
 
   /** Reads the stored session. A damaged entry is removed rather than trusted. */
@@ -70,11 +77,20 @@ export class SessionStore implements vscode.Disposable {
     });
   }
 
-  save(session: StoredSession): Promise<void> {
+  /**
+   * Stores the session. With `epoch`, only if no sign-out happened since it was read: a renewal
+   * that finishes after the user signed out must not bring the session back.
+   */
+  save(session: StoredSession, epoch?: number): Promise<boolean> {
     this.registerSecrets(session);
     return this.serial(async () => {
+      if (epoch !== undefined && epoch !== this.ends) {
+        this.log.info('The session ended while it was being renewed; the renewal is dropped.');
+        return false;
+      }
       await this.secrets.store(SESSION_KEY, JSON.stringify(session));
       this.setCurrent(session, 'saved');
+      return true;
     });
   }
 
@@ -87,6 +103,7 @@ export class SessionStore implements vscode.Disposable {
 
   private setCurrent(next: StoredSession | undefined, why: string): void {
     const before = this.current;
+    if (before && !next) this.ends++;
     if (next) this.registerSecrets(next);
     this.current = next;
     if (JSON.stringify(before) !== JSON.stringify(next)) {
