@@ -8,6 +8,7 @@ import type { Config } from './config/config';
 import { SHOW_LOG, SIGN_IN, SIGN_OUT, awsErrorCode } from './failures';
 import { loadSts } from './lazy';
 import type { Log } from './log';
+import { INSTALL_COMMAND, openClaudeTerminal } from './terminal/claudeTerminal';
 import type { Notifier } from './ui/notify';
 
 export interface CommandContext {
@@ -63,6 +64,28 @@ async function showAccount({ auth, config, log, notifier }: CommandContext): Pro
   }
 }
 
+async function openTerminal({ auth, notifier }: CommandContext): Promise<{ opened: boolean; claude?: string }> {
+  if (!auth.usableSession) {
+    notifier.show('info', 'Sign in first: Claude Code in the terminal runs on Amazon Bedrock with your corporate sign-in.', [
+      { kind: 'run', label: 'Sign In', command: 'claudeBedrock.signInAndOpenTerminal' },
+    ]);
+    return { opened: false };
+  }
+  if (!vscode.workspace.isTrusted) {
+    notifier.show('warning', 'This workspace is in Restricted Mode, so its terminals get no AWS credentials. Trust the workspace to use Claude Code here.', [
+      { kind: 'run', label: 'Manage Workspace Trust', command: 'workbench.trust.manage' },
+    ]);
+    return { opened: false };
+  }
+  const { claude } = await openClaudeTerminal();
+  if (!claude) {
+    notifier.show('warning', `Claude Code is not installed: "claude" is not on your PATH. Install it in the terminal with: ${INSTALL_COMMAND}`, [
+      { kind: 'copyLink', text: INSTALL_COMMAND, label: 'Copy Install Command' },
+    ]);
+  }
+  return { opened: true, claude };
+}
+
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   const table: Record<string, (...args: unknown[]) => unknown> = {
     'claudeBedrock.signIn': () => ctx.auth.signIn().then((s) => (s ? { signedIn: true, subject: s.identity.subject } : { signedIn: false })),
@@ -75,6 +98,8 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     'claudeBedrock.showAccount': () => showAccount(ctx),
     'claudeBedrock.refreshCredentials': () => ctx.auth.refreshNow().then((s) => ({ refreshed: Boolean(s) })),
     'claudeBedrock.showLog': () => ctx.log.show(),
+    'claudeBedrock.openClaudeTerminal': () => openTerminal(ctx),
+    'claudeBedrock.signInAndOpenTerminal': async () => ((await ctx.auth.signIn()) ? openTerminal(ctx) : { opened: false }),
   };
   return Object.entries(table).map(([id, run]) => vscode.commands.registerCommand(id, run));
 }

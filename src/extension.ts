@@ -8,6 +8,7 @@ import { registerCommands } from './commands';
 import { Config } from './config/config';
 import { Log } from './log';
 import { Notifier } from './ui/notify';
+import { TerminalEnvironment } from './terminal/environment';
 import { StatusBar } from './ui/statusBar';
 
 export function activate(context: vscode.ExtensionContext): TestApi | undefined {
@@ -25,6 +26,14 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   });
   const statusBar = new StatusBar();
   statusBar.render(auth.state);
+  const terminals = new TerminalEnvironment({
+    collection: context.environmentVariableCollection,
+    auth,
+    config,
+    log,
+    notifier,
+    storageDir: context.globalStorageUri.fsPath,
+  });
 
   context.subscriptions.push(
     log,
@@ -32,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     store,
     auth,
     statusBar,
+    terminals,
     auth.onDidChangeState((state) => {
       statusBar.render(state);
       void vscode.commands.executeCommand('setContext', 'claudeBedrock.signingIn', state.kind === 'signingIn');
@@ -40,7 +50,10 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     ...registerCommands({ auth, config, log, notifier }),
   );
 
-  const ready = auth.initialize().catch((error: unknown) => log.error('Reading the stored session failed', error));
+  const ready = auth
+    .initialize()
+    .then(() => terminals.update())
+    .catch((error: unknown) => log.error('Reading the stored session failed', error));
 
   // The integration tests look inside through this object; it exists only when VS Code runs
   // the extension's tests, never for users.
@@ -54,6 +67,13 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     hasStoredSession: async () => (await context.secrets.get(SESSION_KEY)) !== undefined,
     globalState: () => context.globalState.keys().map((key) => [key, context.globalState.get(key)] as const),
     workspaceState: () => context.workspaceState.keys().map((key) => [key, context.workspaceState.get(key)] as const),
+    terminalEnvironment: () => {
+      const vars: Record<string, string> = {};
+      context.environmentVariableCollection.forEach((name, mutator) => (vars[name] = mutator.value));
+      return vars;
+    },
+    terminalsUpdated: () => terminals.update(),
+    endpointUri: () => terminals.endpointUri(),
     logUri: context.logUri,
     globalStorageUri: context.globalStorageUri,
   };
@@ -68,6 +88,10 @@ export interface TestApi {
   hasStoredSession(): Promise<boolean>;
   globalState(): (readonly [string, unknown])[];
   workspaceState(): (readonly [string, unknown])[];
+  terminalEnvironment(): Record<string, string>;
+  /** Resolves once the terminal environment has caught up with the latest change. */
+  terminalsUpdated(): Promise<void>;
+  endpointUri(): Promise<string | undefined>;
   readonly logUri: vscode.Uri;
   readonly globalStorageUri: vscode.Uri;
 }

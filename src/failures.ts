@@ -10,7 +10,8 @@ export type Action =
   | { readonly kind: 'openSetting'; readonly setting: string }
   | { readonly kind: 'showLog' }
   | { readonly kind: 'signOut' }
-  | { readonly kind: 'copyLink'; readonly text: string };
+  | { readonly kind: 'copyLink'; readonly text: string; readonly label?: string }
+  | { readonly kind: 'run'; readonly command: string; readonly label: string };
 
 export const SIGN_IN: Action = { kind: 'signIn' };
 export const SHOW_LOG: Action = { kind: 'showLog' };

@@ -1,6 +1,7 @@
 // The sign-in service: owns the session's life (sign in, renew, expire, sign out) and tells
 // everyone else through one state and one event.
 import * as vscode from 'vscode';
+import type { AwsCredentials } from '../aws/credentials';
 import type { Config } from '../config/config';
 import type { SignInSettings } from '../config/schema';
 import { Failure, cancelled, noIdToken, oidcFailure, refreshRejected, settingsFailure, unexpected } from '../failures';
@@ -26,6 +27,17 @@ export type AuthState =
 /** Allowed difference between this machine's clock and the IdP's when checking ID tokens. */
 const CLOCK_TOLERANCE_SECONDS = 120;
 const IDP_TIMEOUT_SECONDS = 20;
+/** Keys this close to expiry are renewed before a terminal gets them, waiting at most this long. */
+const ON_DEMAND_RENEWAL_MS = 60_000;
+const ON_DEMAND_RENEWAL_WAIT_MS = 10_000;
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
 
 export interface AuthOptions {
   readonly config: Config;
@@ -89,6 +101,15 @@ export class Auth implements vscode.Disposable {
   }
 
   /**
+   * The session whose keys still work: the signed-in one, or one that can no longer be renewed
+   * but has not expired yet (terminals keep working until then).
+   */
+  get usableSession(): StoredSession | undefined {
+    const session = this.options.store.session;
+    return session && this.isCurrent(session) && expiresAt(session) > Date.now() ? session : undefined;
+  }
+
+  /**
    * Signs in: silently with the saved refresh token when there is one, else in the browser.
    * A second call while one runs joins it. Failures are shown to the user and resolve undefined.
    */
@@ -115,6 +136,25 @@ export class Auth implements vscode.Disposable {
     this.update();
     if (session?.refreshToken) void this.revoke(session.refreshToken);
     this.options.log.info('Signed out.');
+  }
+
+  /**
+   * The keys terminals should use now, renewed first when they are about to expire (a machine
+   * that slept past the renewal timer). Undefined when signed out or the keys have expired.
+   */
+  async currentCredentials(): Promise<AwsCredentials | undefined> {
+    let session = this.options.store.session;
+    if (!session || !this.isCurrent(session)) return undefined;
+    if (expiresAt(session) - Date.now() < ON_DEMAND_RENEWAL_MS && session.refreshToken && !session.renewalFailed) {
+      try {
+        session = await withDeadline(this.refresher.renewNow(false), ON_DEMAND_RENEWAL_WAIT_MS);
+      } catch (error) {
+        this.options.log.warn(`Renewing for a terminal failed (${unexpected(error).kind}); serving the current keys.`);
+        session = this.options.store.session;
+      }
+    }
+    if (!session || expiresAt(session) <= Date.now()) return undefined;
+    return session.credentials;
   }
 
   /** Renews the session now (the "Refresh Credentials" command). */

@@ -6,6 +6,9 @@ export interface Identity {
   readonly name: string | undefined;
   readonly department: string | undefined;
   readonly groups: readonly string[];
+  /** Claims the platform team's usage attribution reads (aws-guidance: x-team-id, x-cost-center). */
+  readonly team?: string | undefined;
+  readonly costCenter?: string | undefined;
 }
 
 function optionalString(value: unknown): string | undefined {
@@ -20,6 +23,8 @@ export function identityFromClaims(claims: Readonly<Record<string, unknown>>): I
     name: optionalString(claims.name) ?? optionalString(claims.preferred_username),
     department: optionalString(claims.department),
     groups: Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : typeof groups === 'string' ? [groups] : [],
+    team: optionalString(claims.team),
+    costCenter: optionalString(claims.cost_center),
   };
 }
 

@@ -7,7 +7,16 @@
 // cannot send a developer's sign-in to another identity provider or AWS account.
 import * as vscode from 'vscode';
 import orgDefaultsJson from './orgDefaults.json';
-import { SECTION, checkSignInSettings, type Checked, type RawSettings, type SignInKey, type SignInSettings } from './schema';
+import {
+  SECTION,
+  checkSignInSettings,
+  checkTerminalSettings,
+  type Checked,
+  type SignInKey,
+  type SignInSettings,
+  type TerminalKey,
+  type TerminalSettings,
+} from './schema';
 
 const SIGN_IN_KEYS: readonly SignInKey[] = [
   'issuer',
@@ -19,6 +28,19 @@ const SIGN_IN_KEYS: readonly SignInKey[] = [
   'sessionDuration',
   'stsEndpoint',
   'signInTimeout',
+];
+
+const TERMINAL_KEYS: readonly TerminalKey[] = [
+  'region',
+  'model',
+  'smallFastModel',
+  'smallFastModelRegion',
+  'maxOutputTokens',
+  'maxThinkingTokens',
+  'bedrockEndpoint',
+  'terminalCredentials',
+  'telemetryEndpoint',
+  'telemetryProtocol',
 ];
 
 const orgDefaults: Readonly<Record<string, unknown>> = orgDefaultsJson;
@@ -44,10 +66,18 @@ export class Config implements vscode.Disposable {
   }
 
   signIn(): Checked<SignInSettings> {
+    return checkSignInSettings(this.read(SIGN_IN_KEYS));
+  }
+
+  terminal(): Checked<TerminalSettings> {
+    return checkTerminalSettings(this.read(TERMINAL_KEYS));
+  }
+
+  private read<K extends string>(keys: readonly K[]): Partial<Record<K, unknown>> {
     const config = vscode.workspace.getConfiguration(SECTION);
-    const raw: RawSettings = {};
-    for (const key of SIGN_IN_KEYS) raw[key] = userOrOrgValue(config, key);
-    return checkSignInSettings(raw);
+    const raw: Partial<Record<K, unknown>> = {};
+    for (const key of keys) raw[key] = userOrOrgValue(config, key);
+    return raw;
   }
 
   dispose(): void {

@@ -63,7 +63,7 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value.trim() : '';
 }
 
-function checkUrl(key: SignInKey, value: string, problems: SettingProblem[]): void {
+function checkUrl(key: string, value: string, problems: SettingProblem[]): void {
   let url: URL;
   try {
     url = new URL(value);
@@ -136,5 +136,108 @@ export function checkSignInSettings(raw: RawSettings): Checked<SignInSettings> {
   return {
     ok: true,
     value: { issuer, clientId, scopes, roleArn, region, redirectPort, sessionDuration, stsEndpoint, signInTimeout },
+  };
+}
+
+/** How terminals get the session's AWS credentials. */
+export type CredentialMode = 'endpoint' | 'environment';
+
+export interface TerminalSettings {
+  readonly region: string;
+  /** Primary model (ANTHROPIC_MODEL): an inference profile ID or ARN. */
+  readonly model: string;
+  /** The fast model Claude Code uses for small tasks (ANTHROPIC_DEFAULT_HAIKU_MODEL). */
+  readonly smallFastModel: string;
+  readonly smallFastModelRegion: string | undefined;
+  readonly maxOutputTokens: number | undefined;
+  readonly maxThinkingTokens: number | undefined;
+  /** Bedrock endpoint (PrivateLink / VPC endpoint): ANTHROPIC_BEDROCK_BASE_URL. */
+  readonly bedrockEndpoint: string | undefined;
+  readonly credentialMode: CredentialMode;
+  /** OpenTelemetry collector for usage attribution; undefined: telemetry off. */
+  readonly telemetryEndpoint: string | undefined;
+  readonly telemetryProtocol: 'http/protobuf' | 'http/json' | 'grpc';
+}
+
+export type TerminalKey =
+  | 'region'
+  | 'model'
+  | 'smallFastModel'
+  | 'smallFastModelRegion'
+  | 'maxOutputTokens'
+  | 'maxThinkingTokens'
+  | 'bedrockEndpoint'
+  | 'terminalCredentials'
+  | 'telemetryEndpoint'
+  | 'telemetryProtocol';
+
+export type RawTerminalSettings = Partial<Record<TerminalKey, unknown>>;
+
+/** The model IDs Claude Code on Bedrock defaults to, as cross-region inference profiles. */
+export const DEFAULT_MODELS = {
+  model: 'anthropic.claude-sonnet-4-5-20250929-v1:0',
+  smallFastModel: 'anthropic.claude-haiku-4-5-20251001-v1:0',
+} as const;
+
+/** The inference-profile geography prefix for a region: us., eu., apac., else global. */
+export function geographyPrefix(region: string): 'us' | 'eu' | 'apac' | 'global' {
+  if (/^(us|ca)-/.test(region)) return 'us';
+  if (/^eu-/.test(region)) return 'eu';
+  if (/^ap-/.test(region)) return 'apac';
+  return 'global';
+}
+
+const TELEMETRY_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
+
+function optionalInteger(key: TerminalKey, value: unknown, max: number, problems: SettingProblem[]): number | undefined {
+  if (value === undefined || value === null || value === '' || value === 0) return undefined;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    problems.push({ setting: settingId(key), problem: `must be a whole number from 1 to ${max}, or 0 for Claude Code's default (it is ${JSON.stringify(value)}).` });
+    return undefined;
+  }
+  return n;
+}
+
+export function checkTerminalSettings(raw: RawTerminalSettings): Checked<TerminalSettings> {
+  const problems: SettingProblem[] = [];
+  const region = text(raw.region) || DEFAULTS.region;
+  if (!REGION.test(region)) problems.push({ setting: settingId('region'), problem: `is not an AWS region like us-east-1 (it is "${region}").` });
+  const geography = geographyPrefix(region);
+  const model = text(raw.model) || `${geography}.${DEFAULT_MODELS.model}`;
+  const smallFastModel = text(raw.smallFastModel) || `${geography}.${DEFAULT_MODELS.smallFastModel}`;
+  const smallFastModelRegion = text(raw.smallFastModelRegion) || undefined;
+  if (smallFastModelRegion && !REGION.test(smallFastModelRegion)) {
+    problems.push({ setting: settingId('smallFastModelRegion'), problem: `is not an AWS region like us-east-1 (it is "${smallFastModelRegion}").` });
+  }
+  const maxOutputTokens = optionalInteger('maxOutputTokens', raw.maxOutputTokens, 1_000_000, problems);
+  const maxThinkingTokens = optionalInteger('maxThinkingTokens', raw.maxThinkingTokens, 1_000_000, problems);
+  const bedrockEndpoint = text(raw.bedrockEndpoint) || undefined;
+  if (bedrockEndpoint) checkUrl('bedrockEndpoint', bedrockEndpoint, problems);
+  const mode = text(raw.terminalCredentials) || 'endpoint';
+  if (mode !== 'endpoint' && mode !== 'environment') {
+    problems.push({ setting: settingId('terminalCredentials'), problem: `must be "endpoint" or "environment" (it is "${mode}").` });
+  }
+  const telemetryEndpoint = text(raw.telemetryEndpoint) || undefined;
+  if (telemetryEndpoint) checkUrl('telemetryEndpoint', telemetryEndpoint, problems);
+  const protocol = text(raw.telemetryProtocol) || 'http/protobuf';
+  if (!(TELEMETRY_PROTOCOLS as readonly string[]).includes(protocol)) {
+    problems.push({ setting: settingId('telemetryProtocol'), problem: `must be one of ${TELEMETRY_PROTOCOLS.join(', ')} (it is "${protocol}").` });
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    value: {
+      region,
+      model,
+      smallFastModel,
+      smallFastModelRegion,
+      maxOutputTokens,
+      maxThinkingTokens,
+      bedrockEndpoint,
+      credentialMode: mode as CredentialMode,
+      telemetryEndpoint,
+      telemetryProtocol: protocol as TerminalSettings['telemetryProtocol'],
+    },
   };
 }

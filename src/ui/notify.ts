@@ -13,7 +13,7 @@ export interface ShownMessage {
   readonly buttons: readonly string[];
 }
 
-const LABELS: Record<Action['kind'], string> = {
+const LABELS: Record<Exclude<Action['kind'], 'run'>, string> = {
   signIn: 'Sign In',
   openSetting: 'Open Settings',
   showLog: 'Show Log',
@@ -32,7 +32,7 @@ export class Notifier {
   }
 
   show(severity: Severity, message: string, actions: readonly Action[] = []): void {
-    const buttons = actions.map((a) => LABELS[a.kind]);
+    const buttons = actions.map((a) => ('label' in a && a.label ? a.label : a.kind === 'run' ? a.command : LABELS[a.kind]));
     this.shown.push({ severity, message, buttons });
     if (this.shown.length > 50) this.shown.shift();
     const show =
@@ -66,6 +66,9 @@ export class Notifier {
         return;
       case 'copyLink':
         await vscode.env.clipboard.writeText(action.text);
+        return;
+      case 'run':
+        await vscode.commands.executeCommand(action.command);
         return;
     }
   }

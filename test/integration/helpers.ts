@@ -82,6 +82,8 @@ export const aws = {
   calls: () => call<RecordedCall[]>(harness.aws(), 'GET', '/__aws/calls'),
   keys: () => call<IssuedKey[]>(harness.aws(), 'GET', '/__aws/keys'),
   reset: () => call(harness.aws(), 'POST', '/__aws/reset'),
+  /** What Bedrock answers every conversation with. */
+  reply: (text: string) => call(harness.aws(), 'POST', '/__aws/bedrock/reply', { text }),
   /** Sets the emulated AWS clock this far ahead of the machine's (negative: behind). */
   clock: (skewSeconds: number) => call(harness.aws(), 'POST', '/__aws/clock', { skewSeconds }),
 };

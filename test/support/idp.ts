@@ -34,13 +34,23 @@ export interface TestUser {
   readonly name: string;
   readonly department?: string;
   readonly groups: readonly string[];
+  readonly team?: string;
+  readonly costCenter?: string;
 }
 
 /** Many long group names: an ID token well over 4 KB. */
 const MANY_GROUPS = Array.from({ length: 120 }, (_, i) => `engineering-platform-claude-code-users-region-${String(i).padStart(3, '0')}`);
 
 export const USERS: Readonly<Record<string, TestUser>> = {
-  alice: { sub: 'alice', email: 'alice@example.com', name: 'Alice Example', department: 'Platform Engineering', groups: ['developers', 'claude-users'] },
+  alice: {
+    sub: 'alice',
+    email: 'alice@example.com',
+    name: 'Alice Example',
+    department: 'Platform Engineering',
+    groups: ['developers', 'claude-users'],
+    team: 'claude-platform',
+    costCenter: 'CC-1042',
+  },
   // No email claim, and a subject with characters STS does not allow in a session name.
   bob: { sub: 'auth0|bob:7f3a', name: 'Bob Nomail', department: 'Research', groups: ['developers'] },
   carol: { sub: 'carol', email: 'carol@example.com', name: 'Carol Manygroups', department: 'Data', groups: MANY_GROUPS },
@@ -120,7 +130,7 @@ export async function startIdp(options: { port?: number } = {}): Promise<Idp> {
     claims: {
       openid: ['sub'],
       email: ['email', 'email_verified'],
-      profile: ['name', 'preferred_username', 'department', 'groups'],
+      profile: ['name', 'preferred_username', 'department', 'groups', 'team', 'cost_center'],
     },
     conformIdTokenClaims: false,
     issueRefreshToken: async () => true,
@@ -141,6 +151,8 @@ export async function startIdp(options: { port?: number } = {}): Promise<Idp> {
             preferred_username: user.sub,
             ...(user.department ? { department: user.department } : {}),
             groups: [...user.groups],
+            ...(user.team ? { team: user.team } : {}),
+            ...(user.costCenter ? { cost_center: user.costCenter } : {}),
           };
         },
       };

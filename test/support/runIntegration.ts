@@ -32,6 +32,36 @@ function reportLine(message: ConsoleMessage): string | undefined {
   return at < 0 ? undefined : text.slice(at + REPORT_MARK.length);
 }
 
+/**
+ * A developer's home as terminals see it: AWS profiles of their own (a [default] and a [work]
+ * with keys AWS does not know), and a .bashrc that exports AWS_PROFILE=work. Claude Code in a
+ * VS Code terminal must still use the signed-in session's keys.
+ */
+function writeTerminalHome(home: string): void {
+  mkdirSync(path.join(home, '.aws'), { recursive: true });
+  writeFileSync(
+    path.join(home, '.aws', 'credentials'),
+    '[default]\naws_access_key_id = AKIADEFAULTPROFILE00\naws_secret_access_key = not-a-real-secret-default\n\n[work]\naws_access_key_id = AKIAWORKPROFILE00000\naws_secret_access_key = not-a-real-secret-work\n',
+  );
+  writeFileSync(path.join(home, '.aws', 'config'), '[default]\nregion = eu-west-1\n\n[profile work]\nregion = eu-west-1\n');
+  // Claude Code on PATH the way an installer puts it there; VS Code resolves the terminals'
+  // environment from the login shell, so PATH is set here rather than in the server's env.
+  const bashrc = `export PATH="${path.join(ROOT, 'node_modules', '.bin')}:$PATH"\nexport AWS_PROFILE=work\n`;
+  writeFileSync(path.join(home, '.bashrc'), bashrc);
+  writeFileSync(path.join(home, '.profile'), '[ -f "$HOME/.bashrc" ] && . "$HOME/.bashrc"\n');
+}
+
+/** What the VS Code server (and so its terminals) runs with: that home, bash, a quiet CLI. */
+function terminalEnv(home: string): Record<string, string> {
+  return {
+    HOME: home,
+    SHELL: '/bin/bash',
+    DISABLE_TELEMETRY: '1',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    DISABLE_AUTOUPDATER: '1',
+  };
+}
+
 /** How many of the tokens and keys issued during the run appear in `text` (or half of one). */
 function leaksIn(text: string, world: World): number {
   const secrets = [
@@ -53,6 +83,7 @@ async function main(): Promise<number> {
   const home = path.join(tmp, 'home');
   const screenshots = path.join(ROOT, 'out', 'screenshots');
   for (const dir of [workspace, home, screenshots]) mkdirSync(dir, { recursive: true });
+  writeTerminalHome(home);
   writeFileSync(path.join(workspace, 'README.md'), '# A project\n');
   // A repository that tries to send its developers' sign-in elsewhere. Every test runs with it.
   mkdirSync(path.join(workspace, '.vscode'));
@@ -70,9 +101,14 @@ async function main(): Promise<number> {
     serverMain,
     serverDataDir,
     userDataDir,
-    userSettings: { 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none' },
-    machineSettings: settingsFor(world, redirectPort),
+    userSettings: {
+      'security.workspace.trust.enabled': false,
+      'workbench.startupEditor': 'none',
+      'terminal.integrated.defaultProfile.linux': 'bash',
+    },
+    machineSettings: { ...settingsFor(world, redirectPort), 'claudeBedrock.bedrockEndpoint': world.aws.endpoint },
     env: {
+      ...terminalEnv(home),
       CB_TEST_IDP: world.idp.origin,
       CB_TEST_ISSUER: world.idp.issuer,
       CB_TEST_AWS: world.aws.endpoint,

@@ -4,7 +4,8 @@ import { displayName, identityFromClaims } from '../../src/auth/identity';
 describe('identity from ID token claims', () => {
   it('reads email, name, department and groups', () => {
     const identity = identityFromClaims({ sub: 's1', email: 'a@example.com', name: 'A', department: 'Eng', groups: ['g1', 2, 'g2'] });
-    assert.deepEqual(identity, { subject: 's1', email: 'a@example.com', name: 'A', department: 'Eng', groups: ['g1', 'g2'] });
+    assert.deepEqual(identity, { subject: 's1', email: 'a@example.com', name: 'A', department: 'Eng', groups: ['g1', 'g2'], team: undefined, costCenter: undefined });
+    assert.equal(identityFromClaims({ sub: 's', team: 'platform', cost_center: 'CC-42' }).costCenter, 'CC-42');
     assert.equal(displayName(identity), 'a@example.com');
   });
 

@@ -7,6 +7,7 @@
 // data, and read every key issued (for the secrets canary).
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BedrockService } from './bedrock';
 import { AwsError, verifySigV4, type Dialect, type SignedCaller } from './sigv4';
 import { ACCOUNT_ID, StsService, newRequestId, queryErrorXml, type IssuedKey, type OidcProviderRegistration, type RoleDefinition } from './sts';
 
@@ -30,7 +31,10 @@ export interface FaultRule {
 export interface RecordedCall {
   readonly service: string;
   readonly action: string;
+  /** The key that signed the call (undefined for unsigned calls). */
   readonly accessKeyId: string | undefined;
+  /** What the call was about: the model id for Bedrock calls. */
+  readonly subject?: string;
   readonly status: number;
   readonly errorCode: string | undefined;
   readonly at: string;
@@ -45,6 +49,7 @@ export interface Emulator {
   readonly endpoint: string;
   readonly port: number;
   readonly sts: StsService;
+  readonly bedrock: BedrockService;
   readonly calls: RecordedCall[];
   addFaults(rules: FaultRule[]): void;
   reset(): void;
@@ -74,6 +79,7 @@ async function readBody(req: http.IncomingMessage): Promise<Buffer> {
 
 export async function startEmulator(seed: EmulatorSeed, options: { port?: number } = {}): Promise<Emulator> {
   const sts = new StsService();
+  const bedrock = new BedrockService();
   sts.providers.push(...seed.providers);
   sts.roles.push(...seed.roles);
   let faults: FaultRule[] = [];
@@ -87,8 +93,8 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
     return rule;
   }
 
-  function record(service: string, action: string, accessKeyId: string | undefined, status: number, errorCode?: string): void {
-    calls.push({ service, action, accessKeyId, status, errorCode, at: new Date().toISOString() });
+  function record(service: string, action: string, accessKeyId: string | undefined, status: number, errorCode?: string, subject?: string): void {
+    calls.push({ service, action, accessKeyId, status, errorCode, subject, at: new Date().toISOString() });
   }
 
   async function verify(ex: Exchange, service: string, dialect: Dialect): Promise<SignedCaller> {
@@ -154,6 +160,62 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
     }
   }
 
+  function sendJson(ex: Exchange, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    const text = JSON.stringify(body);
+    ex.res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-requestid': ex.requestId, 'content-length': Buffer.byteLength(text), ...headers });
+    ex.res.end(text);
+  }
+
+  /** REST-JSON errors: the code in x-amzn-ErrorType, the message in the body. */
+  function sendRestError(ex: Exchange, error: AwsError): void {
+    sendJson(ex, error.status, { message: error.message }, { 'x-amzn-errortype': `${error.code}:http://internal.amazon.com/coral/com.amazon.bedrock/` });
+  }
+
+  /** Bedrock's REST routes: the operation and its path parameter. */
+  function bedrockRoute(method: string, pathname: string): { action: string; id?: string } | undefined {
+    let m: RegExpExecArray | null;
+    if (method === 'GET' && pathname === '/inference-profiles') return { action: 'ListInferenceProfiles' };
+    if (method === 'GET' && (m = /^\/inference-profiles\/([^/]+)$/.exec(pathname))) return { action: 'GetInferenceProfile', id: decodeURIComponent(m[1]) };
+    if (method === 'POST' && (m = /^\/model\/([^/]+)\/invoke$/.exec(pathname))) return { action: 'InvokeModel', id: decodeURIComponent(m[1]) };
+    if (method === 'POST' && (m = /^\/model\/([^/]+)\/invoke-with-response-stream$/.exec(pathname))) {
+      return { action: 'InvokeModelWithResponseStream', id: decodeURIComponent(m[1]) };
+    }
+    return undefined;
+  }
+
+  async function handleBedrock(ex: Exchange, route: { action: string; id?: string }): Promise<void> {
+    let accessKeyId: string | undefined;
+    try {
+      const caller = await verify(ex, 'bedrock', 'json');
+      accessKeyId = caller.accessKeyId;
+      const rule = takeFault('bedrock', route.action);
+      if (rule) {
+        const error = answerFault(ex, rule, 'json');
+        if (!error) return record('bedrock', route.action, accessKeyId, 200, 'Malformed', route.id);
+        throw error;
+      }
+      switch (route.action) {
+        case 'ListInferenceProfiles':
+          record('bedrock', route.action, accessKeyId, 200);
+          return sendJson(ex, 200, bedrock.listInferenceProfiles(caller.region, ex.url.searchParams));
+        case 'GetInferenceProfile':
+          sendJson(ex, 200, bedrock.getInferenceProfile(caller.region, route.id!));
+          return record('bedrock', route.action, accessKeyId, 200, undefined, route.id);
+        default: {
+          const { answer } = bedrock.invoke(caller.region, route.id!, ex.body, route.action === 'InvokeModelWithResponseStream');
+          record('bedrock', route.action, accessKeyId, answer.status, undefined, route.id);
+          ex.res.writeHead(answer.status, { ...answer.headers, 'x-amzn-requestid': ex.requestId, 'content-length': answer.body.length });
+          ex.res.end(answer.body);
+          return;
+        }
+      }
+    } catch (error) {
+      const e = error instanceof AwsError ? error : new AwsError(500, 'InternalServerException', String(error), 'Receiver');
+      record('bedrock', route.action, accessKeyId, e.status, e.code, route.id);
+      sendRestError(ex, e);
+    }
+  }
+
   async function control(ex: Exchange): Promise<void> {
     const send = (status: number, body: unknown) => {
       ex.res.writeHead(status, { 'content-type': 'application/json' });
@@ -176,6 +238,9 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
         if (key) sts.keys.set(key.accessKeyId, { ...key, expiration: new Date(Date.now() - 1000) });
         return send(key ? 200 : 404, {});
       }
+      case 'POST /__aws/bedrock/reply':
+        bedrock.reply = String(json.text);
+        return send(200, {});
       case 'POST /__aws/clock':
         sts.clockSkewMs = Number(json.skewSeconds ?? 0) * 1000;
         return send(200, {});
@@ -199,6 +264,8 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
         if (req.method === 'POST' && url.pathname === '/' && contentType.startsWith('application/x-www-form-urlencoded')) {
           return await handleQuery(ex);
         }
+        const route = bedrockRoute(req.method ?? 'GET', url.pathname);
+        if (route) return await handleBedrock(ex, route);
         res.writeHead(404, { 'content-type': 'application/json', 'x-amzn-requestid': requestId });
         res.end(JSON.stringify({ message: `No emulated AWS operation at ${req.method} ${url.pathname}` }));
       } catch (error) {
@@ -214,6 +281,7 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
     endpoint: `http://127.0.0.1:${port}`,
     port,
     sts,
+    bedrock,
     calls,
     addFaults(rules) {
       faults.push(...rules.map((r) => ({ ...r, times: r.times ?? 1 })));
@@ -223,6 +291,7 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
       calls.length = 0;
       sts.faults = {};
       sts.clockSkewMs = 0;
+      bedrock.reply = new BedrockService().reply;
     },
     close: () =>
       new Promise<void>((resolve) => {

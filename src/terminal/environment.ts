@@ -1,0 +1,143 @@
+// The integrated terminals' environment: context.environmentVariableCollection, kept in step with
+// the session, the settings and workspace trust.
+//
+// The collection is not persisted (persistent = false): it holds the credentials endpoint's
+// token (or, in environment mode, the keys themselves), and VS Code would otherwise write it to
+// its workspace storage. It is rebuilt on every activation instead.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Auth } from '../auth/auth';
+import type { StoredSession } from '../auth/sessionModel';
+import type { Config } from '../config/config';
+import { settingsFailure } from '../failures';
+import type { Log } from '../log';
+import type { Notifier } from '../ui/notify';
+import { CredentialsEndpoint } from './credentialsEndpoint';
+import { terminalDescription, terminalVariables, type TerminalCredentials } from './variables';
+
+export interface TerminalEnvironmentOptions {
+  readonly collection: vscode.GlobalEnvironmentVariableCollection;
+  readonly auth: Auth;
+  readonly config: Config;
+  readonly log: Log;
+  readonly notifier: Notifier;
+  /** Folder for the empty AWS config file terminals point at (the extension's global storage). */
+  readonly storageDir: string;
+}
+
+export class TerminalEnvironment implements vscode.Disposable {
+  private endpoint: Promise<CredentialsEndpoint> | undefined;
+  /** Who and which sign-in the endpoint's token belongs to; a change means a new token. */
+  private tokenOwner: string | undefined;
+  private lastProblem: string | undefined;
+  private updating: Promise<void> = Promise.resolve();
+  private readonly disposables: vscode.Disposable[];
+
+  constructor(private readonly options: TerminalEnvironmentOptions) {
+    options.collection.persistent = false;
+    this.disposables = [
+      options.auth.onDidChangeState(() => this.update()),
+      options.config.onDidChange(() => this.update()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.update()),
+    ];
+  }
+
+  /** Brings the collection in line with the current state. Serialised; never throws. */
+  update(): Promise<void> {
+    this.updating = this.updating.then(() => this.apply()).catch((error: unknown) => this.options.log.error('Updating the terminal environment failed', error));
+    return this.updating;
+  }
+
+  /** The endpoint's address, once it has started (for the extension's tests). */
+  async endpointUri(): Promise<string | undefined> {
+    return (await this.endpoint)?.uri;
+  }
+
+  private async apply(): Promise<void> {
+    const { auth, config, collection, log } = this.options;
+    const session = auth.usableSession;
+    await this.followSession(session);
+    if (!session) return this.clear('signed out');
+    if (!vscode.workspace.isTrusted) return this.clear('this workspace is not trusted (Restricted Mode)');
+
+    const checked = config.terminal();
+    if (!checked.ok) {
+      const failure = settingsFailure(checked.problems);
+      if (failure.message !== this.lastProblem) {
+        this.lastProblem = failure.message;
+        this.options.notifier.failure(failure);
+      }
+      return this.clear('a terminal setting is invalid');
+    }
+    this.lastProblem = undefined;
+    const settings = checked.value;
+    let credentials: TerminalCredentials;
+    if (settings.credentialMode === 'endpoint') {
+      const endpoint = await this.startEndpoint();
+      credentials = { kind: 'endpoint', uri: endpoint.uri, token: endpoint.authorizationToken };
+    } else {
+      credentials = { kind: 'environment', keys: session.credentials };
+    }
+    const input = { settings, identity: session.identity, credentials, emptyAwsConfig: await this.emptyAwsConfig() };
+    const wanted = terminalVariables(input);
+    let changed = 0;
+    collection.forEach((name) => {
+      if (!(name in wanted)) {
+        collection.delete(name);
+        changed++;
+      }
+    });
+    for (const [name, value] of Object.entries(wanted)) {
+      const current = collection.get(name);
+      if (current?.value !== value || current.type !== vscode.EnvironmentVariableMutatorType.Replace) {
+        collection.replace(name, value);
+        changed++;
+      }
+    }
+    collection.description = new vscode.MarkdownString(terminalDescription(input));
+    if (changed > 0) log.info(`Terminal environment set for Bedrock in ${settings.region} (${settings.credentialMode} credentials, ${changed} variables changed).`);
+  }
+
+  private clear(why: string): void {
+    let had = false;
+    this.options.collection.forEach(() => (had = true));
+    if (!had) return;
+    this.options.collection.clear();
+    this.options.log.info(`Terminal environment cleared: ${why}.`);
+  }
+
+  /** A new sign-in (or none) gets a new endpoint token: old terminals are cut off. */
+  private async followSession(session: StoredSession | undefined): Promise<void> {
+    const owner = session ? `${session.identity.subject}@${session.signedInAt}` : undefined;
+    if (owner === this.tokenOwner) return;
+    this.tokenOwner = owner;
+    const endpoint = await this.endpoint;
+    endpoint?.rotate();
+  }
+
+  private startEndpoint(): Promise<CredentialsEndpoint> {
+    if (!this.endpoint) {
+      this.endpoint = CredentialsEndpoint.start(() => this.options.auth.currentCredentials(), this.options.log);
+      this.endpoint.then(
+        (e) => this.options.log.info(`Terminal credentials endpoint listening on ${e.uri}.`),
+        () => (this.endpoint = undefined),
+      );
+    }
+    return this.endpoint;
+  }
+
+  private async emptyAwsConfig(): Promise<string> {
+    const file = path.join(this.options.storageDir, 'aws-config-for-terminals');
+    await fs.mkdir(this.options.storageDir, { recursive: true });
+    const note = '# Claude Code on Amazon Bedrock: left empty on purpose, so that no AWS profile takes over in VS Code terminals.\n';
+    const existing = await fs.readFile(file, 'utf8').catch(() => undefined);
+    if (existing !== note) await fs.writeFile(file, note);
+    return file;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    void this.endpoint?.then((e) => e.dispose());
+  }
+}

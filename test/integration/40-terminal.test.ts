@@ -1,0 +1,280 @@
+// Claude Code in an integrated terminal: the real CLI, run in a real terminal of the window,
+// against the emulator's Bedrock, with the developer's own AWS profiles and a .bashrc that
+// exports AWS_PROFILE=work in the way (see runIntegration.ts).
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TestApi } from '../../src/extension';
+import { api, aws, changeSetting, freshStart, signInAs, waitFor } from './helpers';
+
+const REPLY = 'Hello from Bedrock, signed by your session.';
+
+/** Runs a shell command in the terminal; resolves with its exit code, stdout and stderr. */
+async function runIn(terminal: vscode.Terminal, command: string, timeoutMs = 120_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'terminal-run-'));
+  const [out, err, code] = ['out', 'err', 'code'].map((n) => path.join(dir, n));
+  terminal.sendText(`${command} > ${out} 2> ${err} < /dev/null; echo $? > ${code}.tmp && mv ${code}.tmp ${code}`);
+  const exit = await waitFor(`"${command}" to finish`, async () => (await fs.readFile(code, 'utf8').catch(() => '')).trim(), timeoutMs);
+  const result = { code: Number(exit), stdout: await fs.readFile(out, 'utf8'), stderr: await fs.readFile(err, 'utf8') };
+  await fs.rm(dir, { recursive: true, force: true });
+  return result;
+}
+
+/** The pid of a process named `name` below `pid` (Linux /proc), if one is running. */
+async function descendantRunning(pid: number, name: string): Promise<number | undefined> {
+  const children = (await fs.readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '')).split(/\s+/).filter(Boolean).map(Number);
+  for (const child of children) {
+    const comm = (await fs.readFile(`/proc/${child}/comm`, 'utf8').catch(() => '')).trim();
+    const cmdline = (await fs.readFile(`/proc/${child}/cmdline`, 'utf8').catch(() => '')).split('\0')[0];
+    if (comm === name || path.basename(cmdline) === name) return child;
+    const deeper = await descendantRunning(child, name);
+    if (deeper) return deeper;
+  }
+  return undefined;
+}
+
+function sessionKey(testApi: TestApi): string {
+  const state = testApi.state();
+  assert.equal(state.kind, 'signedIn');
+  return state.kind === 'signedIn' ? state.session.credentials.accessKeyId : '';
+}
+
+async function bedrockCallsSince(from: number) {
+  return (await aws.calls()).slice(from).filter((c) => c.service === 'bedrock');
+}
+
+describe('Claude Code in the terminal', () => {
+  let testApi: TestApi;
+  const terminals: vscode.Terminal[] = [];
+
+  before(async () => {
+    testApi = await api();
+  });
+
+  beforeEach(async () => {
+    await freshStart(testApi);
+    await aws.reply(REPLY);
+  });
+
+  afterEach(() => {
+    for (const t of terminals.splice(0)) t.dispose();
+  });
+
+  function terminal(name: string): vscode.Terminal {
+    const t = vscode.window.createTerminal({ name });
+    terminals.push(t);
+    return t;
+  }
+
+  it("runs claude with the session's keys, keeps working across a renewal in the same terminal, and stops at sign-out", async function () {
+    this.timeout(300_000);
+    await signInAs('alice');
+    await testApi.terminalsUpdated();
+    const shell = terminal('claude run');
+
+    // 1. Signed in: the CLI's Bedrock calls are all signed by the session's keys.
+    const firstKey = sessionKey(testApi);
+    let from = (await aws.calls()).length;
+    const first = await runIn(shell, 'claude -p "Say hello" --output-format json');
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal((JSON.parse(first.stdout) as { result: string }).result, REPLY);
+    let calls = await bedrockCallsSince(from);
+    assert.ok(calls.some((c) => c.action === 'InvokeModelWithResponseStream' && c.status === 200), JSON.stringify(calls));
+    assert.deepEqual([...new Set(calls.map((c) => c.accessKeyId))], [firstKey], 'every Bedrock call signed by the session');
+
+    // 2. Renewed keys reach the same terminal without a relaunch.
+    await vscode.commands.executeCommand('claudeBedrock.refreshCredentials');
+    const secondKey = sessionKey(testApi);
+    assert.notEqual(secondKey, firstKey);
+    from = (await aws.calls()).length;
+    const second = await runIn(shell, 'claude -p "Say hello again" --output-format json');
+    assert.equal(second.code, 0, second.stderr);
+    calls = await bedrockCallsSince(from);
+    assert.ok(calls.length > 0);
+    assert.deepEqual([...new Set(calls.map((c) => c.accessKeyId))], [secondKey], 'every call after the renewal signed by the new keys');
+
+    // 3. Signed out: the endpoint refuses the terminal, and the CLI fails for want of credentials.
+    const uri = await testApi.endpointUri();
+    const oldToken = testApi.terminalEnvironment().AWS_CONTAINER_AUTHORIZATION_TOKEN;
+    await vscode.commands.executeCommand('claudeBedrock.signOut');
+    await testApi.terminalsUpdated();
+    assert.deepEqual(testApi.terminalEnvironment(), {}, 'new terminals get nothing');
+    const refused = await fetch(uri!, { headers: { authorization: oldToken } });
+    assert.ok([403, 404].includes(refused.status), `the endpoint answered ${refused.status}`);
+    from = (await aws.calls()).length;
+    const third = await runIn(shell, 'timeout 90 claude -p "Say hello once more" --output-format json');
+    assert.notEqual(third.code, 0, 'the CLI fails');
+    assert.match(`${third.stdout}\n${third.stderr}`, /credential/i);
+    calls = await bedrockCallsSince(from);
+    assert.ok(calls.every((c) => c.status !== 200), 'no Bedrock call succeeded after sign-out');
+  });
+});
+
+describe('Terminal environment', () => {
+  let testApi: TestApi;
+  const terminals: vscode.Terminal[] = [];
+
+  before(async () => {
+    testApi = await api();
+  });
+
+  beforeEach(async () => {
+    await freshStart(testApi);
+    await aws.reply(REPLY);
+  });
+
+  afterEach(() => {
+    for (const t of terminals.splice(0)) t.dispose();
+  });
+
+  it('gives terminals the Bedrock variables and the credentials endpoint, and nothing when signed out', async () => {
+    await testApi.terminalsUpdated();
+    assert.deepEqual(testApi.terminalEnvironment(), {});
+    await signInAs('alice');
+    await testApi.terminalsUpdated();
+    const vars = testApi.terminalEnvironment();
+    const uri = await testApi.endpointUri();
+    assert.deepEqual(Object.keys(vars).sort(), [
+      'ANTHROPIC_BEDROCK_BASE_URL',
+      'ANTHROPIC_DEFAULT_HAIKU_MODEL',
+      'ANTHROPIC_MODEL',
+      'ANTHROPIC_SMALL_FAST_MODEL',
+      'AWS_ACCESS_KEY_ID',
+      'AWS_CONFIG_FILE',
+      'AWS_CONTAINER_AUTHORIZATION_TOKEN',
+      'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+      'AWS_PROFILE',
+      'AWS_REGION',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_SESSION_TOKEN',
+      'AWS_SHARED_CREDENTIALS_FILE',
+      'CLAUDE_CODE_USE_BEDROCK',
+    ]);
+    assert.equal(vars.CLAUDE_CODE_USE_BEDROCK, '1');
+    assert.equal(vars.AWS_REGION, 'us-east-1');
+    assert.equal(vars.ANTHROPIC_MODEL, 'us.anthropic.claude-sonnet-4-5-20250929-v1:0');
+    assert.equal(vars.ANTHROPIC_DEFAULT_HAIKU_MODEL, 'us.anthropic.claude-haiku-4-5-20251001-v1:0');
+    assert.equal(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, uri);
+    assert.match(uri ?? '', /^http:\/\/127\.0\.0\.1:\d+\/credentials$/);
+    assert.ok(vars.AWS_CONTAINER_AUTHORIZATION_TOKEN.length >= 40);
+    assert.equal(vars.AWS_ACCESS_KEY_ID, '');
+    assert.equal(vars.AWS_PROFILE, '');
+    assert.equal(await fs.readFile(vars.AWS_CONFIG_FILE, 'utf8').then((t) => t.replace(/^#.*\n/gm, '')), '', 'the AWS config terminals see is empty');
+    await vscode.commands.executeCommand('claudeBedrock.signOut');
+    await testApi.terminalsUpdated();
+    assert.deepEqual(testApi.terminalEnvironment(), {});
+  });
+
+  it('gives every session a new endpoint token', async () => {
+    await signInAs('alice');
+    await testApi.terminalsUpdated();
+    const first = testApi.terminalEnvironment().AWS_CONTAINER_AUTHORIZATION_TOKEN;
+    await vscode.commands.executeCommand('claudeBedrock.signOut');
+    await signInAs('alice');
+    await testApi.terminalsUpdated();
+    const second = testApi.terminalEnvironment().AWS_CONTAINER_AUTHORIZATION_TOKEN;
+    assert.notEqual(second, first);
+    const stale = await fetch((await testApi.endpointUri())!, { headers: { authorization: first } });
+    assert.equal(stale.status, 403);
+  });
+
+  it('follows setting changes: models, limits, the fast model region, telemetry attribution', async () => {
+    await signInAs('alice');
+    await changeSetting('model', 'us.anthropic.claude-opus-4-1-20250805-v1:0');
+    await changeSetting('maxOutputTokens', 16000);
+    await changeSetting('maxThinkingTokens', 8000);
+    await changeSetting('smallFastModelRegion', 'us-west-2');
+    await changeSetting('telemetryEndpoint', 'https://otel.example.com:4318');
+    await testApi.terminalsUpdated();
+    const vars = testApi.terminalEnvironment();
+    assert.equal(vars.ANTHROPIC_MODEL, 'us.anthropic.claude-opus-4-1-20250805-v1:0');
+    assert.equal(vars.CLAUDE_CODE_MAX_OUTPUT_TOKENS, '16000');
+    assert.equal(vars.MAX_THINKING_TOKENS, '8000');
+    assert.equal(vars.ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION, 'us-west-2');
+    assert.equal(vars.CLAUDE_CODE_ENABLE_TELEMETRY, '1');
+    assert.equal(vars.OTEL_METRICS_EXPORTER, 'otlp');
+    assert.equal(vars.OTEL_EXPORTER_OTLP_ENDPOINT, 'https://otel.example.com:4318');
+    assert.equal(vars.OTEL_EXPORTER_OTLP_PROTOCOL, 'http/protobuf');
+    assert.equal(
+      vars.OTEL_RESOURCE_ATTRIBUTES,
+      'user.email=alice%40example.com,user.id=alice,user.name=Alice%20Example,department=Platform%20Engineering,team.id=claude-platform,cost_center=CC-1042',
+    );
+  });
+
+  it('names an invalid terminal setting and gives terminals nothing until it is fixed', async () => {
+    await signInAs('alice');
+    const from = testApi.notifications.length;
+    await changeSetting('bedrockEndpoint', 'http://bedrock.example.com');
+    await testApi.terminalsUpdated();
+    assert.deepEqual(testApi.terminalEnvironment(), {});
+    const shown = testApi.notifications.slice(from).find((n) => /claudeBedrock\.bedrockEndpoint must be an https/.test(n.message));
+    assert.deepEqual(shown?.buttons, ['Open Settings']);
+  });
+
+  it('puts the keys in the environment in environment mode, and replaces them when they renew', async function () {
+    this.timeout(180_000);
+    await changeSetting('terminalCredentials', 'environment');
+    await signInAs('alice');
+    await testApi.terminalsUpdated();
+    let vars = testApi.terminalEnvironment();
+    const key = sessionKey(testApi);
+    assert.equal(vars.AWS_ACCESS_KEY_ID, key);
+    assert.ok(vars.AWS_SECRET_ACCESS_KEY && vars.AWS_SESSION_TOKEN);
+    assert.equal(vars.AWS_PROFILE, '');
+    assert.equal(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, '');
+    // A shell without the developer's .bashrc: the keys in the environment are used.
+    const plain = vscode.window.createTerminal({ name: 'env mode', shellPath: '/bin/bash', shellArgs: ['--norc'] });
+    terminals.push(plain);
+    let from = (await aws.calls()).length;
+    const run = await runIn(plain, 'claude -p "Say hello" --output-format json');
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual([...new Set((await bedrockCallsSince(from)).map((c) => c.accessKeyId))], [key]);
+
+    // The developer's .bashrc exports AWS_PROFILE=work: the SDK then ignores environment keys
+    // (the endpoint mode does not have this weakness). Claude Code fails loudly; it does not
+    // fall back to the [work] profile's keys, because the profile files terminals see are empty.
+    const withRc = vscode.window.createTerminal({ name: 'env mode, AWS_PROFILE exported' });
+    terminals.push(withRc);
+    from = (await aws.calls()).length;
+    const refused = await runIn(withRc, 'timeout 90 claude -p "Say hello" --output-format json');
+    assert.notEqual(refused.code, 0);
+    assert.ok((await bedrockCallsSince(from)).every((c) => c.accessKeyId !== 'AKIAWORKPROFILE00000'), 'the [work] profile was never used');
+
+    await vscode.commands.executeCommand('claudeBedrock.refreshCredentials');
+    await testApi.terminalsUpdated();
+    vars = testApi.terminalEnvironment();
+    assert.equal(vars.AWS_ACCESS_KEY_ID, sessionKey(testApi));
+    assert.notEqual(vars.AWS_ACCESS_KEY_ID, key);
+  });
+
+  it('opens a Claude Code terminal that starts claude with the session', async function () {
+    this.timeout(120_000);
+    await signInAs('alice');
+    await testApi.terminalsUpdated();
+    const result = (await vscode.commands.executeCommand('claudeBedrock.openClaudeTerminal')) as { opened: boolean; claude?: string };
+    assert.equal(result.opened, true);
+    assert.match(result.claude ?? '', /node_modules\/\.bin\/claude$/);
+    const opened = vscode.window.terminals.find((t) => t.name === 'Claude Code');
+    assert.ok(opened);
+    terminals.push(opened);
+    // The terminal's shell started claude, and claude has the session's environment.
+    const shellPid = await opened.processId;
+    assert.ok(shellPid);
+    const claudePid = await waitFor('claude to start in the terminal', () => descendantRunning(shellPid, 'claude'), 60_000);
+    const environ = (await fs.readFile(`/proc/${claudePid}/environ`, 'utf8')).split('\0');
+    assert.ok(environ.includes('CLAUDE_CODE_USE_BEDROCK=1'));
+    assert.ok(environ.includes(`AWS_CONTAINER_CREDENTIALS_FULL_URI=${await testApi.endpointUri()}`));
+  });
+
+  it('offers Sign In first when signed out', async () => {
+    const from = testApi.notifications.length;
+    const result = (await vscode.commands.executeCommand('claudeBedrock.openClaudeTerminal')) as { opened: boolean };
+    assert.equal(result.opened, false);
+    const shown = testApi.notifications.slice(from);
+    assert.match(shown[0]?.message ?? '', /^Sign in first/);
+    assert.deepEqual(shown[0]?.buttons, ['Sign In']);
+    assert.equal(vscode.window.terminals.some((t) => t.name === 'Claude Code'), false);
+  });
+});

@@ -1,0 +1,206 @@
+// The emulator's Amazon Bedrock: the control plane's inference profiles and the runtime's
+// InvokeModel / InvokeWithResponseStream (REST-JSON; the stream in AWS event-stream framing
+// carrying Anthropic Messages streaming events), as Claude Code and the AWS SDK call them.
+import { randomBytes } from 'node:crypto';
+import { EventStreamCodec } from '@smithy/core/event-streams';
+import { AwsError } from './sigv4';
+import { ACCOUNT_ID } from './sts';
+
+export interface InferenceProfile {
+  readonly inferenceProfileId: string;
+  readonly inferenceProfileName: string;
+  readonly inferenceProfileArn: string;
+  readonly description: string;
+  readonly status: 'ACTIVE';
+  readonly type: 'SYSTEM_DEFINED' | 'APPLICATION';
+  readonly models: { modelArn: string }[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** Current Claude models: [model id, display name]. */
+const CLAUDE_MODELS: readonly [string, string][] = [
+  ['anthropic.claude-opus-4-6-v1', 'Claude Opus 4.6'],
+  ['anthropic.claude-sonnet-4-5-20250929-v1:0', 'Claude Sonnet 4.5'],
+  ['anthropic.claude-haiku-4-5-20251001-v1:0', 'Claude Haiku 4.5'],
+  ['anthropic.claude-opus-4-1-20250805-v1:0', 'Claude Opus 4.1'],
+  ['anthropic.claude-sonnet-4-20250514-v1:0', 'Claude Sonnet 4'],
+  ['anthropic.claude-3-7-sonnet-20250219-v1:0', 'Claude 3.7 Sonnet'],
+];
+
+/** Geography prefixes of system-defined profiles and the regions they route between. */
+const GEOGRAPHIES: Readonly<Record<string, readonly string[]>> = {
+  us: ['us-east-1', 'us-east-2', 'us-west-2'],
+  eu: ['eu-central-1', 'eu-west-1', 'eu-west-3', 'eu-north-1'],
+  apac: ['ap-northeast-1', 'ap-southeast-2', 'ap-south-1'],
+};
+
+export function geographyOf(region: string): string | undefined {
+  return Object.keys(GEOGRAPHIES).find((g) => GEOGRAPHIES[g].includes(region));
+}
+
+/** The system-defined Claude inference profiles offered in a region, as AWS lists them. */
+export function catalogFor(region: string): InferenceProfile[] {
+  const geography = geographyOf(region);
+  const stamp = '2025-10-01T00:00:00Z';
+  const profiles: InferenceProfile[] = [];
+  for (const [prefix, regions] of [
+    ...(geography ? [[geography, GEOGRAPHIES[geography]] as const] : []),
+    ['global', Object.values(GEOGRAPHIES).flat()] as const,
+  ]) {
+    for (const [modelId, name] of CLAUDE_MODELS) {
+      const id = `${prefix}.${modelId}`;
+      profiles.push({
+        inferenceProfileId: id,
+        inferenceProfileName: `${prefix.toUpperCase()} Anthropic ${name}`,
+        inferenceProfileArn: `arn:aws:bedrock:${region}:${ACCOUNT_ID}:inference-profile/${id}`,
+        description: `Routes requests to Anthropic ${name} in ${prefix === 'global' ? 'all commercial regions' : regions.join(', ')}.`,
+        status: 'ACTIVE',
+        type: 'SYSTEM_DEFINED',
+        models: regions.map((r) => ({ modelArn: `arn:aws:bedrock:${r}::foundation-model/${modelId}` })),
+        createdAt: stamp,
+        updatedAt: stamp,
+      });
+    }
+  }
+  return profiles;
+}
+
+export interface BedrockCall {
+  readonly modelId: string;
+  readonly stream: boolean;
+  readonly maxTokens: number | undefined;
+}
+
+export interface BedrockAnswer {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: Buffer;
+}
+
+const codec = new EventStreamCodec(
+  (bytes) => Buffer.from(bytes).toString('utf8'),
+  (text) => new Uint8Array(Buffer.from(text, 'utf8')),
+);
+
+function chunk(event: Record<string, unknown>): Buffer {
+  const payload = JSON.stringify({ bytes: Buffer.from(JSON.stringify(event)).toString('base64') });
+  return Buffer.from(
+    codec.encode({
+      headers: {
+        ':event-type': { type: 'string', value: 'chunk' },
+        ':content-type': { type: 'string', value: 'application/json' },
+        ':message-type': { type: 'string', value: 'event' },
+      },
+      body: new Uint8Array(Buffer.from(payload)),
+    }),
+  );
+}
+
+/** A rough token count, as a stand-in for the model's tokenizer. */
+function tokens(text: string): number {
+  return Math.max(1, Math.ceil(text.length / 4));
+}
+
+export class BedrockService {
+  /** Every streamed answer says this (tests script it through the control API). */
+  reply = 'Hello from the Bedrock emulator.';
+
+  profiles(region: string): InferenceProfile[] {
+    return catalogFor(region);
+  }
+
+  listInferenceProfiles(region: string, query: URLSearchParams): Record<string, unknown> {
+    const type = query.get('type') ?? 'SYSTEM_DEFINED';
+    const all = this.profiles(region).filter((p) => p.type === type);
+    const max = Math.min(Number(query.get('maxResults') ?? 1000) || 1000, 1000);
+    const start = Number(query.get('nextToken') ?? 0) || 0;
+    const page = all.slice(start, start + max);
+    return { inferenceProfileSummaries: page, ...(start + max < all.length ? { nextToken: String(start + max) } : {}) };
+  }
+
+  getInferenceProfile(region: string, id: string): InferenceProfile {
+    const profile = this.profiles(region).find((p) => p.inferenceProfileId === id || p.inferenceProfileArn === id);
+    if (!profile) throw new AwsError(404, 'ResourceNotFoundException', `Inference profile ${id} not found.`);
+    return profile;
+  }
+
+  /** Checks the model id the way Bedrock does for on-demand invocation. */
+  private resolveModel(region: string, modelId: string): string {
+    if (this.profiles(region).some((p) => p.inferenceProfileId === modelId || p.inferenceProfileArn === modelId)) return modelId;
+    if (CLAUDE_MODELS.some(([id]) => id === modelId)) {
+      throw new AwsError(
+        400,
+        'ValidationException',
+        `Invocation of model ID ${modelId} with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.`,
+      );
+    }
+    throw new AwsError(400, 'ValidationException', 'The provided model identifier is invalid.');
+  }
+
+  invoke(region: string, modelId: string, body: Buffer, stream: boolean): { call: BedrockCall; answer: BedrockAnswer } {
+    const resolved = this.resolveModel(region, modelId);
+    let request: { max_tokens?: number; messages?: unknown[]; anthropic_version?: string };
+    try {
+      request = JSON.parse(body.toString('utf8')) as typeof request;
+    } catch {
+      throw new AwsError(400, 'ValidationException', 'Malformed input request: the body is not valid JSON.');
+    }
+    if (request.anthropic_version !== 'bedrock-2023-05-31' || !Array.isArray(request.messages)) {
+      throw new AwsError(400, 'ValidationException', 'Malformed input request: #: required key [anthropic_version] not found or messages missing.');
+    }
+    const call: BedrockCall = { modelId, stream, maxTokens: request.max_tokens };
+    const id = `msg_bdrk_${randomBytes(12).toString('hex')}`;
+    const model = resolved.replace(/^(us|eu|apac|global)\.anthropic\./, '').replace(/-v\d+(:\d+)?$/, '');
+    const inputTokens = tokens(body.toString('utf8'));
+    const text = request.max_tokens === 1 ? '.' : this.reply;
+    const outputTokens = tokens(text);
+    if (!stream) {
+      const json = {
+        id,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [{ type: 'text', text }],
+        stop_reason: request.max_tokens === 1 ? 'max_tokens' : 'end_turn',
+        stop_sequence: null,
+        usage: { input_tokens: inputTokens, output_tokens: outputTokens },
+      };
+      return {
+        call,
+        answer: {
+          status: 200,
+          headers: {
+            'content-type': 'application/json',
+            'x-amzn-bedrock-input-token-count': String(inputTokens),
+            'x-amzn-bedrock-output-token-count': String(outputTokens),
+            'x-amzn-bedrock-invocation-latency': '42',
+          },
+          body: Buffer.from(JSON.stringify(json)),
+        },
+      };
+    }
+    const events: Record<string, unknown>[] = [
+      {
+        type: 'message_start',
+        message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: inputTokens, output_tokens: 1 } },
+      },
+      { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+      ...text.split(/(?<= )/).map((piece) => ({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } })),
+      { type: 'content_block_stop', index: 0 },
+      { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: outputTokens } },
+      {
+        type: 'message_stop',
+        'amazon-bedrock-invocationMetrics': { inputTokenCount: inputTokens, outputTokenCount: outputTokens, invocationLatency: 42, firstByteLatency: 21 },
+      },
+    ];
+    return {
+      call,
+      answer: {
+        status: 200,
+        headers: { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-bedrock-content-type': 'application/json' },
+        body: Buffer.concat(events.map(chunk)),
+      },
+    };
+  }
+}

@@ -1,0 +1,126 @@
+import * as assert from 'node:assert/strict';
+import type { Identity } from '../../src/auth/identity';
+import { checkTerminalSettings, geographyPrefix, type TerminalSettings } from '../../src/config/schema';
+import { otelResourceAttributes, terminalDescription, terminalVariables, type VariableInput } from '../../src/terminal/variables';
+
+const identity: Identity = {
+  subject: 'alice',
+  email: 'alice@example.com',
+  name: 'Alice Example',
+  department: 'R&D, Platform',
+  groups: ['developers'],
+  team: undefined,
+  costCenter: 'CC-1',
+};
+
+function settings(raw: Record<string, unknown> = {}): TerminalSettings {
+  const checked = checkTerminalSettings(raw);
+  assert.ok(checked.ok, JSON.stringify(checked));
+  return checked.value;
+}
+
+const keys = { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token', expiration: '2030-01-01T00:00:00.000Z' };
+
+function input(over: Partial<VariableInput> = {}): VariableInput {
+  return {
+    settings: settings(),
+    identity,
+    credentials: { kind: 'endpoint', uri: 'http://127.0.0.1:5000/credentials', token: 'endpoint-token' },
+    emptyAwsConfig: '/storage/aws-config-for-terminals',
+    ...over,
+  };
+}
+
+describe('terminal variables', () => {
+  it('sets Bedrock, the models and the endpoint in endpoint mode, and blanks what would compete', () => {
+    assert.deepEqual(terminalVariables(input()), {
+      CLAUDE_CODE_USE_BEDROCK: '1',
+      AWS_REGION: 'us-east-1',
+      ANTHROPIC_MODEL: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      ANTHROPIC_DEFAULT_HAIKU_MODEL: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+      ANTHROPIC_SMALL_FAST_MODEL: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+      AWS_CONFIG_FILE: '/storage/aws-config-for-terminals',
+      AWS_SHARED_CREDENTIALS_FILE: '/storage/aws-config-for-terminals',
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:5000/credentials',
+      AWS_CONTAINER_AUTHORIZATION_TOKEN: 'endpoint-token',
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_SESSION_TOKEN: '',
+      AWS_PROFILE: '',
+    });
+  });
+
+  it('puts the keys in the environment in environment mode', () => {
+    const vars = terminalVariables(input({ credentials: { kind: 'environment', keys } }));
+    assert.equal(vars.AWS_ACCESS_KEY_ID, 'ASIAEXAMPLE');
+    assert.equal(vars.AWS_SECRET_ACCESS_KEY, 'secret');
+    assert.equal(vars.AWS_SESSION_TOKEN, 'token');
+    assert.equal(vars.AWS_PROFILE, '');
+    assert.equal(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, '');
+    assert.equal(vars.AWS_CONTAINER_AUTHORIZATION_TOKEN, '');
+  });
+
+  it('adds the optional variables only when configured', () => {
+    const vars = terminalVariables(
+      input({
+        settings: settings({
+          smallFastModelRegion: 'us-west-2',
+          maxOutputTokens: 32000,
+          maxThinkingTokens: 1024,
+          bedrockEndpoint: 'https://vpce-1.bedrock-runtime.us-east-1.vpce.amazonaws.com',
+          telemetryEndpoint: 'https://otel.corp.example:4318',
+          telemetryProtocol: 'grpc',
+        }),
+      }),
+    );
+    assert.equal(vars.ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION, 'us-west-2');
+    assert.equal(vars.CLAUDE_CODE_MAX_OUTPUT_TOKENS, '32000');
+    assert.equal(vars.MAX_THINKING_TOKENS, '1024');
+    assert.equal(vars.ANTHROPIC_BEDROCK_BASE_URL, 'https://vpce-1.bedrock-runtime.us-east-1.vpce.amazonaws.com');
+    assert.equal(vars.CLAUDE_CODE_ENABLE_TELEMETRY, '1');
+    assert.equal(vars.OTEL_EXPORTER_OTLP_PROTOCOL, 'grpc');
+    assert.equal(vars.OTEL_LOGS_EXPORTER, 'otlp');
+    assert.ok(!('CLAUDE_CODE_ENABLE_TELEMETRY' in terminalVariables(input())));
+  });
+
+  it('encodes the attribution so commas and equals signs in claims stay inside their value', () => {
+    assert.equal(
+      otelResourceAttributes(identity),
+      'user.email=alice%40example.com,user.id=alice,user.name=Alice%20Example,department=R%26D%2C%20Platform,team.id=developers,cost_center=CC-1',
+    );
+    assert.equal(otelResourceAttributes({ subject: 's', email: undefined, name: undefined, department: undefined, groups: [] }), 'user.id=s');
+  });
+
+  it('tells the user what the terminal carries and what it means for the AWS CLI', () => {
+    const text = terminalDescription(input());
+    assert.match(text, /Bedrock in us-east-1 as alice@example\.com/);
+    assert.match(text, /AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE point to an empty file/);
+    assert.doesNotMatch(text, /endpoint-token/);
+  });
+});
+
+describe('terminal settings', () => {
+  it('picks the inference profile of the region\'s geography', () => {
+    assert.equal(geographyPrefix('us-west-2'), 'us');
+    assert.equal(geographyPrefix('ca-central-1'), 'us');
+    assert.equal(geographyPrefix('eu-central-1'), 'eu');
+    assert.equal(geographyPrefix('ap-northeast-1'), 'apac');
+    assert.equal(geographyPrefix('sa-east-1'), 'global');
+    assert.equal(settings({ region: 'eu-west-1' }).model, 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0');
+    assert.equal(settings({ region: 'ap-southeast-2' }).smallFastModel, 'apac.anthropic.claude-haiku-4-5-20251001-v1:0');
+    assert.equal(settings({ model: 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc' }).model, 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc');
+  });
+
+  it('names what is wrong', () => {
+    const checked = checkTerminalSettings({ terminalCredentials: 'file', maxOutputTokens: -1, bedrockEndpoint: 'http://bedrock.example.com', telemetryProtocol: 'udp' });
+    assert.ok(!checked.ok);
+    assert.deepEqual(
+      checked.problems.map((p) => p.setting),
+      ['claudeBedrock.maxOutputTokens', 'claudeBedrock.bedrockEndpoint', 'claudeBedrock.terminalCredentials', 'claudeBedrock.telemetryProtocol'],
+    );
+  });
+
+  it('treats 0 as "leave Claude Code\'s default"', () => {
+    assert.equal(settings({ maxOutputTokens: 0, maxThinkingTokens: 0 }).maxOutputTokens, undefined);
+  });
+});
