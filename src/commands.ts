@@ -64,7 +64,7 @@ async function showAccount({ auth, config, log, notifier }: CommandContext): Pro
   }
 }
 
-async function openTerminal({ auth, notifier }: CommandContext): Promise<{ opened: boolean; claude?: string }> {
+async function openTerminal({ auth, notifier }: CommandContext): Promise<{ opened: boolean }> {
   if (!auth.usableSession) {
     notifier.show('info', 'Sign in first: Claude Code in the terminal runs on Amazon Bedrock with your corporate sign-in.', [
       { kind: 'run', label: 'Sign In', command: 'claudeBedrock.signInAndOpenTerminal' },
@@ -77,13 +77,12 @@ async function openTerminal({ auth, notifier }: CommandContext): Promise<{ opene
     ]);
     return { opened: false };
   }
-  const { claude } = await openClaudeTerminal();
-  if (!claude) {
-    notifier.show('warning', `Claude Code is not installed: "claude" is not on your PATH. Install it in the terminal with: ${INSTALL_COMMAND}`, [
+  await openClaudeTerminal(() =>
+    notifier.show('warning', `Claude Code is not installed: "claude" is not on this terminal's PATH. Install it with: ${INSTALL_COMMAND}`, [
       { kind: 'copyLink', text: INSTALL_COMMAND, label: 'Copy Install Command' },
-    ]);
-  }
-  return { opened: true, claude };
+    ]),
+  );
+  return { opened: true };
 }
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

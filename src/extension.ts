@@ -15,7 +15,8 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const log = new Log('Claude Bedrock');
   const config = new Config();
   const store = new SessionStore(context.secrets, log);
-  const notifier = new Notifier(log);
+  const testing = context.extensionMode === vscode.ExtensionMode.Test;
+  const notifier = new Notifier(log, testing);
   const auth = new Auth({
     config,
     store,
@@ -57,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
 
   // The integration tests look inside through this object; it exists only when VS Code runs
   // the extension's tests, never for users.
-  if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
+  if (!testing) return undefined;
   return {
     ready,
     state: () => auth.state,

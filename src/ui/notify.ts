@@ -22,10 +22,13 @@ const LABELS: Record<Exclude<Action['kind'], 'run'>, string> = {
 };
 
 export class Notifier {
-  /** What was shown, newest last; kept in memory for the extension's tests (see extension.ts). */
+  /** What was shown, newest last: kept only when the extension's tests run (see extension.ts). */
   readonly shown: ShownMessage[] = [];
 
-  constructor(private readonly log: Log) {}
+  constructor(
+    private readonly log: Log,
+    private readonly record = false,
+  ) {}
 
   failure(failure: Failure): void {
     this.show(failure.quiet ? 'info' : 'error', failure.message, failure.actions);
@@ -33,8 +36,7 @@ export class Notifier {
 
   show(severity: Severity, message: string, actions: readonly Action[] = []): void {
     const buttons = actions.map((a) => ('label' in a && a.label ? a.label : a.kind === 'run' ? a.command : LABELS[a.kind]));
-    this.shown.push({ severity, message, buttons });
-    if (this.shown.length > 50) this.shown.shift();
+    if (this.record) this.shown.push({ severity, message, buttons });
     const show =
       severity === 'error'
         ? vscode.window.showErrorMessage

@@ -253,9 +253,8 @@ describe('Terminal environment', () => {
     this.timeout(120_000);
     await signInAs('alice');
     await testApi.terminalsUpdated();
-    const result = (await vscode.commands.executeCommand('claudeBedrock.openClaudeTerminal')) as { opened: boolean; claude?: string };
+    const result = (await vscode.commands.executeCommand('claudeBedrock.openClaudeTerminal')) as { opened: boolean };
     assert.equal(result.opened, true);
-    assert.match(result.claude ?? '', /node_modules\/\.bin\/claude$/);
     const opened = vscode.window.terminals.find((t) => t.name === 'Claude Code');
     assert.ok(opened);
     terminals.push(opened);
@@ -266,6 +265,27 @@ describe('Terminal environment', () => {
     const environ = (await fs.readFile(`/proc/${claudePid}/environ`, 'utf8')).split('\0');
     assert.ok(environ.includes('CLAUDE_CODE_USE_BEDROCK=1'));
     assert.ok(environ.includes(`AWS_CONTAINER_CREDENTIALS_FULL_URI=${await testApi.endpointUri()}`));
+  });
+
+  it('says how to install Claude Code when the terminal cannot find it', async function () {
+    this.timeout(60_000);
+    await signInAs('alice');
+    const from = testApi.notifications.length;
+    // A terminal whose PATH has no claude: the developer's .bashrc (which adds it) is not read.
+    const emptyHome = await fs.mkdtemp(path.join(os.tmpdir(), 'no-claude-home-'));
+    const restore = vscode.workspace.getConfiguration('terminal.integrated').inspect('env.linux')?.globalValue;
+    await vscode.workspace.getConfiguration('terminal.integrated').update('env.linux', { HOME: emptyHome, PATH: '/usr/bin:/bin' }, vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('claudeBedrock.openClaudeTerminal');
+      const opened = vscode.window.terminals.find((t) => t.name === 'Claude Code');
+      if (opened) terminals.push(opened);
+      const shown = await waitFor('the install hint', () => testApi.notifications.slice(from).find((n) => /^Claude Code is not installed/.test(n.message)), 30_000);
+      assert.match(shown.message, /npm install -g @anthropic-ai\/claude-code/);
+      assert.deepEqual(shown.buttons, ['Copy Install Command']);
+    } finally {
+      await vscode.workspace.getConfiguration('terminal.integrated').update('env.linux', restore, vscode.ConfigurationTarget.Global);
+      await fs.rm(emptyHome, { recursive: true, force: true });
+    }
   });
 
   it('offers Sign In first when signed out', async () => {

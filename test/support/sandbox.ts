@@ -39,7 +39,11 @@ async function main(): Promise<void> {
   const orgDefaults = path.join(dir, 'org-defaults.json');
   writeFileSync(
     orgDefaults,
-    JSON.stringify({ issuer: world.idp.issuer, clientId: world.idp.clientId, roleArn: ROLE_ARN, region: REGION, stsEndpoint: world.aws.endpoint }, null, 2),
+    JSON.stringify(
+      { issuer: world.idp.issuer, clientId: world.idp.clientId, roleArn: ROLE_ARN, region: REGION, stsEndpoint: world.aws.endpoint, bedrockEndpoint: world.aws.endpoint },
+      null,
+      2,
+    ),
   );
   const vsix = path.join(dir, 'claude-bedrock-sandbox.vsix');
   const nodeFirst = { ...process.env, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}`, CLAUDE_BEDROCK_ORG_DEFAULTS: orgDefaults };
@@ -56,7 +60,17 @@ async function main(): Promise<void> {
     serverDataDir,
     userDataDir,
     port: PORTS.vscode,
-    userSettings: { 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none' },
+    userSettings: {
+      'security.workspace.trust.enabled': false,
+      'workbench.startupEditor': 'none',
+      // The Claude Code CLI that npm ci installed, for the sandbox's terminals; no internet here.
+      'terminal.integrated.env.linux': {
+        PATH: `${path.join(ROOT, 'node_modules', '.bin')}:\${env:PATH}`,
+        DISABLE_TELEMETRY: '1',
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        DISABLE_AUTOUPDATER: '1',
+      },
+    },
   });
 
   const url = `${server.origin}/?folder=${encodeURIComponent(workspace)}`;
@@ -67,7 +81,8 @@ Claude Code on Amazon Bedrock: sandbox
   Identity:       ${world.idp.issuer}  (sign in as "demo", any password)
   AWS emulator:   ${world.aws.endpoint}
 
-Run "Claude Bedrock: Sign In" from the command palette (F1). Ctrl+C stops everything.
+Run "Claude Bedrock: Sign In" from the command palette (F1), then "Claude Bedrock: Open Claude
+Code Terminal": claude answers from the emulator's Bedrock. Ctrl+C stops everything.
 `);
 
   let stopping = false;
