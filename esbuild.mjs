@@ -24,6 +24,7 @@ const withTests = args.has('--tests');
 const heavy = {
   oidc: 'src/auth/oidc.ts',
   sts: 'src/aws/sts.ts',
+  bedrock: 'src/aws/bedrock.ts',
 };
 
 function orgDefaultsPlugin() {

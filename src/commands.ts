@@ -9,6 +9,10 @@ import { SHOW_LOG, SIGN_IN, SIGN_OUT, awsErrorCode } from './failures';
 import { loadSts } from './lazy';
 import type { Log } from './log';
 import { INSTALL_COMMAND, openClaudeTerminal } from './terminal/claudeTerminal';
+import type { ModelRole } from './models/check';
+import { pickModels } from './models/chooseModels';
+import type { ModelService } from './models/modelService';
+import type { ModelReportView } from './ui/modelReport';
 import type { Notifier } from './ui/notify';
 
 export interface CommandContext {
@@ -16,6 +20,49 @@ export interface CommandContext {
   readonly config: Config;
   readonly log: Log;
   readonly notifier: Notifier;
+  readonly models: ModelService;
+  readonly modelReport: ModelReportView;
+}
+
+const MODEL_ROLES: readonly string[] = ['model', 'smallFastModel'];
+/** What a model setting can hold: an inference profile ID or a Bedrock ARN. */
+const MODEL_VALUE = /^(?:[a-z]+\.)?anthropic\.[\w.:-]{1,200}$|^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{12}:[\w/.:-]{1,300}$/;
+
+async function checkModelsCommand({ auth, models, modelReport, notifier }: CommandContext) {
+  if (!auth.session) {
+    notifier.show('info', 'Sign in first: the models are checked with your AWS credentials.', [SIGN_IN]);
+    return undefined;
+  }
+  const report = await models.check(true);
+  await modelReport.show();
+  return report;
+}
+
+async function chooseModelsCommand({ auth, config, models, notifier }: CommandContext) {
+  if (!auth.session) {
+    notifier.show('info', 'Sign in first: the models to choose from are the ones your AWS account offers.', [SIGN_IN]);
+    return undefined;
+  }
+  const report = await models.check(false);
+  const checked = config.models();
+  if (!report || !checked.ok) {
+    notifier.show('warning', 'The inference profiles of your region could not be listed. Show the log for details.', [SHOW_LOG]);
+    return undefined;
+  }
+  if (report.profiles.length === 0) {
+    notifier.show('warning', `No active Claude inference profiles are offered to your account in ${report.region}. Ask your platform team which region to use.`, [
+      { kind: 'openSetting', setting: 'claudeBedrock.region' },
+    ]);
+    return undefined;
+  }
+  return pickModels(report.profiles, report.region, { model: checked.value.model, smallFastModel: checked.value.smallFastModel }, config);
+}
+
+async function applyModelFix({ models }: CommandContext, role: unknown, value: unknown): Promise<boolean> {
+  // Reached from a notification button or the report page's links: arguments are checked.
+  if (typeof role !== 'string' || !MODEL_ROLES.includes(role) || typeof value !== 'string' || !MODEL_VALUE.test(value)) return false;
+  await models.applyFix(role as ModelRole, value);
+  return true;
 }
 
 /** What "Show Account" found: nothing secret. */
@@ -98,6 +145,10 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     'claudeBedrock.refreshCredentials': () => ctx.auth.refreshNow().then((s) => ({ refreshed: Boolean(s) })),
     'claudeBedrock.showLog': () => ctx.log.show(),
     'claudeBedrock.openClaudeTerminal': () => openTerminal(ctx),
+    'claudeBedrock.checkModels': () => checkModelsCommand(ctx),
+    'claudeBedrock.chooseModels': () => chooseModelsCommand(ctx),
+    'claudeBedrock.showModelReport': () => ctx.modelReport.show(),
+    'claudeBedrock.applyModelFix': (role, value) => applyModelFix(ctx, role, value),
     'claudeBedrock.signInAndOpenTerminal': async () => ((await ctx.auth.signIn()) ? openTerminal(ctx) : { opened: false }),
   };
   return Object.entries(table).map(([id, run]) => vscode.commands.registerCommand(id, run));

@@ -8,7 +8,9 @@ import { registerCommands } from './commands';
 import { Config } from './config/config';
 import { Log } from './log';
 import { Notifier } from './ui/notify';
+import { ModelService } from './models/modelService';
 import { TerminalEnvironment } from './terminal/environment';
+import { ModelReportView } from './ui/modelReport';
 import { StatusBar } from './ui/statusBar';
 
 export function activate(context: vscode.ExtensionContext): TestApi | undefined {
@@ -25,8 +27,11 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     mediaDir: vscode.Uri.joinPath(context.extensionUri, 'media').fsPath,
     lockDir: context.globalStorageUri.fsPath,
   });
+  const models = new ModelService(auth, config, log, notifier);
+  const modelReport = new ModelReportView(models);
   const statusBar = new StatusBar();
-  statusBar.render(auth.state);
+  const renderStatus = () => statusBar.render(auth.state, models.problems);
+  renderStatus();
   const terminals = new TerminalEnvironment({
     collection: context.environmentVariableCollection,
     auth,
@@ -43,12 +48,15 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     auth,
     statusBar,
     terminals,
+    models,
+    modelReport,
     auth.onDidChangeState((state) => {
-      statusBar.render(state);
+      renderStatus();
       void vscode.commands.executeCommand('setContext', 'claudeBedrock.signingIn', state.kind === 'signingIn');
     }),
+    models.onDidChange(renderStatus),
     new BedrockAuthenticationProvider(auth),
-    ...registerCommands({ auth, config, log, notifier }),
+    ...registerCommands({ auth, config, log, notifier, models, modelReport }),
   );
 
   const ready = auth
@@ -75,6 +83,8 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     },
     terminalsUpdated: () => terminals.update(),
     endpointUri: () => terminals.endpointUri(),
+    modelReport: () => models.report,
+    modelReportHtml: () => modelReport.html,
     logUri: context.logUri,
     globalStorageUri: context.globalStorageUri,
   };
@@ -93,6 +103,8 @@ export interface TestApi {
   /** Resolves once the terminal environment has caught up with the latest change. */
   terminalsUpdated(): Promise<void>;
   endpointUri(): Promise<string | undefined>;
+  modelReport(): ModelService['report'];
+  modelReportHtml(): string | undefined;
   readonly logUri: vscode.Uri;
   readonly globalStorageUri: vscode.Uri;
 }

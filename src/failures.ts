@@ -11,7 +11,7 @@ export type Action =
   | { readonly kind: 'showLog' }
   | { readonly kind: 'signOut' }
   | { readonly kind: 'copyLink'; readonly text: string; readonly label?: string }
-  | { readonly kind: 'run'; readonly command: string; readonly label: string };
+  | { readonly kind: 'run'; readonly command: string; readonly label: string; readonly args?: readonly unknown[] };
 
 export const SIGN_IN: Action = { kind: 'signIn' };
 export const SHOW_LOG: Action = { kind: 'showLog' };

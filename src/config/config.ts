@@ -10,8 +10,10 @@ import orgDefaultsJson from './orgDefaults.json';
 import {
   SECTION,
   checkSignInSettings,
+  checkModelSettings,
   checkTerminalSettings,
   type Checked,
+  type ModelSettings,
   type SignInKey,
   type SignInSettings,
   type TerminalKey,
@@ -71,6 +73,15 @@ export class Config implements vscode.Disposable {
 
   terminal(): Checked<TerminalSettings> {
     return checkTerminalSettings(this.read(TERMINAL_KEYS));
+  }
+
+  models(): Checked<ModelSettings> {
+    return checkModelSettings(this.read(['region', 'model', 'smallFastModel', 'bedrockControlEndpoint']));
+  }
+
+  /** Writes a setting where a user would: user (or remote machine) settings. */
+  async write(key: string, value: unknown): Promise<void> {
+    await vscode.workspace.getConfiguration(SECTION).update(key, value, vscode.ConfigurationTarget.Global);
   }
 
   private read<K extends string>(keys: readonly K[]): Partial<Record<K, unknown>> {

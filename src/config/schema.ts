@@ -241,3 +241,37 @@ export function checkTerminalSettings(raw: RawTerminalSettings): Checked<Termina
     },
   };
 }
+
+/** What the model check needs: the region, both models, and where Bedrock's control plane is. */
+export interface ModelSettings {
+  readonly region: string;
+  readonly model: string;
+  readonly smallFastModel: string;
+  /** Bedrock control-plane endpoint (VPC endpoint); the regional public one when undefined. */
+  readonly controlEndpoint: string | undefined;
+}
+
+export function checkModelSettings(raw: RawTerminalSettings & { bedrockControlEndpoint?: unknown }): Checked<ModelSettings> {
+  const problems: SettingProblem[] = [];
+  const region = text(raw.region) || DEFAULTS.region;
+  if (!REGION.test(region)) problems.push({ setting: settingId('region'), problem: `is not an AWS region like us-east-1 (it is "${region}").` });
+  const geography = geographyPrefix(region);
+  const controlEndpoint = text(raw.bedrockControlEndpoint) || undefined;
+  if (controlEndpoint) checkUrl('bedrockControlEndpoint', controlEndpoint, problems);
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    value: {
+      region,
+      model: text(raw.model) || `${geography}.${DEFAULT_MODELS.model}`,
+      smallFastModel: text(raw.smallFastModel) || `${geography}.${DEFAULT_MODELS.smallFastModel}`,
+      controlEndpoint,
+    },
+  };
+}
+
+/** The Bedrock control-plane endpoint a region uses unless one is configured. */
+export function bedrockControlEndpointFor(region: string, endpoint: string | undefined): string {
+  if (endpoint) return endpoint;
+  return `https://bedrock.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
+}

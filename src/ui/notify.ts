@@ -70,7 +70,7 @@ export class Notifier {
         await vscode.env.clipboard.writeText(action.text);
         return;
       case 'run':
-        await vscode.commands.executeCommand(action.command);
+        await vscode.commands.executeCommand(action.command, ...(action.args ?? []));
         return;
     }
   }

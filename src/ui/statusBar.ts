@@ -1,6 +1,7 @@
 // The status bar item: who is signed in, and the obvious next step on click.
 import * as vscode from 'vscode';
 import type { AuthState } from '../auth/auth';
+import type { ModelCheck } from '../models/check';
 import { statusView, type StatusView } from './statusView';
 
 export class StatusBar implements vscode.Disposable {
@@ -11,8 +12,8 @@ export class StatusBar implements vscode.Disposable {
     this.item.name = 'Claude Bedrock';
   }
 
-  render(state: AuthState): void {
-    const view = statusView(state);
+  render(state: AuthState, modelProblems: readonly ModelCheck[] = []): void {
+    const view = statusView(state, modelProblems);
     this.view = view;
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;

@@ -2,6 +2,7 @@
 import type { AuthState } from '../auth/auth';
 import { displayName } from '../auth/identity';
 import { expiresAt } from '../auth/sessionModel';
+import { ROLE_LABELS, type ModelCheck } from '../models/check';
 
 export interface StatusView {
   readonly text: string;
@@ -14,7 +15,7 @@ function time(epochMs: number): string {
   return new Date(epochMs).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }
 
-export function statusView(state: AuthState): StatusView {
+export function statusView(state: AuthState, modelProblems: readonly ModelCheck[] = []): StatusView {
   switch (state.kind) {
     case 'signedOut':
       return {
@@ -33,6 +34,19 @@ export function statusView(state: AuthState): StatusView {
     case 'signedIn': {
       const { session } = state;
       const who = session.identity.name && session.identity.email ? `${session.identity.name} (${session.identity.email})` : displayName(session.identity);
+      if (modelProblems.length > 0) {
+        return {
+          text: `$(warning) ${displayName(session.identity)}`,
+          tooltip: [
+            'Claude Code on Amazon Bedrock',
+            `Signed in as ${who}`,
+            ...modelProblems.map((c) => `${ROLE_LABELS[c.role]} ${c.modelId}: ${c.reason}`),
+            'Click for the model report and the fix.',
+          ].join('\n'),
+          command: 'claudeBedrock.showModelReport',
+          warning: true,
+        };
+      }
       return {
         text: `$(account) ${displayName(session.identity)}`,
         tooltip: [

@@ -82,6 +82,9 @@ export const aws = {
   calls: () => call<RecordedCall[]>(harness.aws(), 'GET', '/__aws/calls'),
   keys: () => call<IssuedKey[]>(harness.aws(), 'GET', '/__aws/keys'),
   reset: () => call(harness.aws(), 'POST', '/__aws/reset'),
+  /** Makes the emulated account less than ready (see aws/bedrock.ts). */
+  bedrockSwitches: (switches: { notEntitled?: string[]; noAgreement?: string[]; denied?: string[] }) =>
+    call(harness.aws(), 'POST', '/__aws/bedrock/switches', switches),
   /** What Bedrock answers every conversation with. */
   reply: (text: string) => call(harness.aws(), 'POST', '/__aws/bedrock/reply', { text }),
   /** Sets the emulated AWS clock this far ahead of the machine's (negative: behind). */
@@ -101,6 +104,8 @@ export const ui = {
   popups: () => call<string[]>(harness.bridge(), 'GET', '/ui/popups'),
   closePopups: () => call(harness.bridge(), 'POST', '/ui/close-popups'),
   screenshot: (name: string) => call(harness.bridge(), 'POST', '/ui/screenshot', { name }),
+  /** Picks the item of the open quick pick whose row shows `text`. */
+  quickPick: (text: string) => call(harness.bridge(), 'POST', '/ui/quick-pick', { text }),
   /** The entries of the Accounts menu. */
   accounts: () => call<string[]>(harness.bridge(), 'GET', '/ui/accounts'),
   /** Opens the Accounts menu and chooses the account's Sign Out. */

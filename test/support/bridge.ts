@@ -58,6 +58,16 @@ export async function startBridge(page: () => Page | undefined, context: () => B
               200,
               (context()?.pages() ?? []).filter((o) => o !== p).map((o) => o.url()),
             );
+          case 'POST /ui/quick-pick': {
+            // Typed into the filter first: the list only renders the rows in view.
+            const input = p.locator('.quick-input-widget .quick-input-box input');
+            await input.waitFor({ state: 'visible', timeout: 10_000 });
+            await input.fill(json.text);
+            const row = p.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: json.text }).first();
+            await row.waitFor({ state: 'visible', timeout: 10_000 });
+            await row.click();
+            return send(200, {});
+          }
           case 'GET /ui/accounts': {
             await p.locator(ACCOUNTS).first().click();
             const labels = await p.locator('.monaco-menu .action-label').allInnerTexts();

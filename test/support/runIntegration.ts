@@ -106,7 +106,7 @@ async function main(): Promise<number> {
       'workbench.startupEditor': 'none',
       'terminal.integrated.defaultProfile.linux': 'bash',
     },
-    machineSettings: { ...settingsFor(world, redirectPort), 'claudeBedrock.bedrockEndpoint': world.aws.endpoint },
+    machineSettings: settingsFor(world, redirectPort),
     env: {
       ...terminalEnv(home),
       CB_TEST_IDP: world.idp.origin,

@@ -47,6 +47,8 @@ export function settingsFor(world: World, redirectPort: number): Record<string, 
     'claudeBedrock.roleArn': ROLE_ARN,
     'claudeBedrock.region': REGION,
     'claudeBedrock.stsEndpoint': world.aws.endpoint,
+    'claudeBedrock.bedrockEndpoint': world.aws.endpoint,
+    'claudeBedrock.bedrockControlEndpoint': world.aws.endpoint,
     'claudeBedrock.redirectPort': redirectPort,
   };
 }

@@ -66,6 +66,33 @@ export function catalogFor(region: string): InferenceProfile[] {
   return profiles;
 }
 
+/** The account's own application inference profile (one per region), pointing at Sonnet 4.5. */
+export function applicationProfileFor(region: string): InferenceProfile {
+  const modelId = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
+  const stamp = '2025-11-01T00:00:00Z';
+  return {
+    inferenceProfileId: 'claudeteam01',
+    inferenceProfileName: 'claude-code-team-sonnet',
+    inferenceProfileArn: `arn:aws:bedrock:${region}:${ACCOUNT_ID}:application-inference-profile/claudeteam01`,
+    description: 'Claude Code for the platform team (cost allocation tags).',
+    status: 'ACTIVE',
+    type: 'APPLICATION',
+    models: [{ modelArn: `arn:aws:bedrock:${region}::foundation-model/${modelId}` }],
+    createdAt: stamp,
+    updatedAt: stamp,
+  };
+}
+
+/** Switches that make the emulated account less than ready, as accounts often are. */
+export interface BedrockSwitches {
+  /** Foundation-model IDs the account has no access to (model access not granted). */
+  notEntitled: string[];
+  /** Foundation-model IDs whose agreement was not accepted. */
+  noAgreement: string[];
+  /** Operations the role may not call (AccessDeniedException). */
+  denied: string[];
+}
+
 export interface BedrockCall {
   readonly modelId: string;
   readonly stream: boolean;
@@ -105,9 +132,34 @@ function tokens(text: string): number {
 export class BedrockService {
   /** Every streamed answer says this (tests script it through the control API). */
   reply = 'Hello from the Bedrock emulator.';
+  switches: BedrockSwitches = { notEntitled: [], noAgreement: [], denied: [] };
 
   profiles(region: string): InferenceProfile[] {
-    return catalogFor(region);
+    return [...catalogFor(region), applicationProfileFor(region)];
+  }
+
+  /** Throws the AccessDeniedException a role without the permission gets. */
+  authorize(action: string, roleArn: string, region: string): void {
+    if (!this.switches.denied.includes(action)) return;
+    throw new AwsError(
+      403,
+      'AccessDeniedException',
+      `User: ${roleArn} is not authorized to perform: bedrock:${action} on resource: arn:aws:bedrock:${region}:${ACCOUNT_ID}:* because no identity-based policy allows the bedrock:${action} action`,
+    );
+  }
+
+  availability(region: string, modelId: string): Record<string, unknown> {
+    const known = CLAUDE_MODELS.some(([id]) => id === modelId);
+    if (!known) throw new AwsError(404, 'ResourceNotFoundException', `Model ${modelId} not found.`);
+    const inRegion = Object.values(GEOGRAPHIES).some((regions) => regions.includes(region));
+    const agreement = this.switches.noAgreement.includes(modelId);
+    return {
+      modelId,
+      agreementAvailability: agreement ? { status: 'NOT_AVAILABLE', errorMessage: 'The model agreement has not been accepted.' } : { status: 'AVAILABLE' },
+      authorizationStatus: 'AUTHORIZED',
+      entitlementAvailability: this.switches.notEntitled.includes(modelId) ? 'NOT_AVAILABLE' : 'AVAILABLE',
+      regionAvailability: inRegion ? 'AVAILABLE' : 'NOT_AVAILABLE',
+    };
   }
 
   listInferenceProfiles(region: string, query: URLSearchParams): Record<string, unknown> {
@@ -140,6 +192,11 @@ export class BedrockService {
 
   invoke(region: string, modelId: string, body: Buffer, stream: boolean): { call: BedrockCall; answer: BedrockAnswer } {
     const resolved = this.resolveModel(region, modelId);
+    const profile = this.profiles(region).find((p) => p.inferenceProfileId === resolved || p.inferenceProfileArn === resolved);
+    const foundation = profile?.models[0]?.modelArn.split('foundation-model/')[1] ?? '';
+    if (this.switches.notEntitled.includes(foundation) || this.switches.noAgreement.includes(foundation)) {
+      throw new AwsError(403, 'AccessDeniedException', "You don't have access to the model with the specified model ID.");
+    }
     let request: { max_tokens?: number; messages?: unknown[]; anthropic_version?: string };
     try {
       request = JSON.parse(body.toString('utf8')) as typeof request;
@@ -151,7 +208,7 @@ export class BedrockService {
     }
     const call: BedrockCall = { modelId, stream, maxTokens: request.max_tokens };
     const id = `msg_bdrk_${randomBytes(12).toString('hex')}`;
-    const model = resolved.replace(/^(us|eu|apac|global)\.anthropic\./, '').replace(/-v\d+(:\d+)?$/, '');
+    const model = foundation.replace(/^anthropic\./, '').replace(/-v\d+(:\d+)?$/, '');
     const inputTokens = tokens(body.toString('utf8'));
     const text = request.max_tokens === 1 ? '.' : this.reply;
     const outputTokens = tokens(text);

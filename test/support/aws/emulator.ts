@@ -7,7 +7,7 @@
 // data, and read every key issued (for the secrets canary).
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BedrockService } from './bedrock';
+import { BedrockService, type BedrockSwitches } from './bedrock';
 import { AwsError, verifySigV4, type Dialect, type SignedCaller } from './sigv4';
 import { ACCOUNT_ID, StsService, newRequestId, queryErrorXml, type IssuedKey, type OidcProviderRegistration, type RoleDefinition } from './sts';
 
@@ -175,6 +175,9 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
   function bedrockRoute(method: string, pathname: string): { action: string; id?: string } | undefined {
     let m: RegExpExecArray | null;
     if (method === 'GET' && pathname === '/inference-profiles') return { action: 'ListInferenceProfiles' };
+    if (method === 'GET' && (m = /^\/foundation-model-availability\/([^/]+)$/.exec(pathname))) {
+      return { action: 'GetFoundationModelAvailability', id: decodeURIComponent(m[1]) };
+    }
     if (method === 'GET' && (m = /^\/inference-profiles\/([^/]+)$/.exec(pathname))) return { action: 'GetInferenceProfile', id: decodeURIComponent(m[1]) };
     if (method === 'POST' && (m = /^\/model\/([^/]+)\/invoke$/.exec(pathname))) return { action: 'InvokeModel', id: decodeURIComponent(m[1]) };
     if (method === 'POST' && (m = /^\/model\/([^/]+)\/invoke-with-response-stream$/.exec(pathname))) {
@@ -194,7 +197,11 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
         if (!error) return record('bedrock', route.action, accessKeyId, 200, 'Malformed', route.id);
         throw error;
       }
+      bedrock.authorize(route.action, (caller.key as IssuedKey).arn ?? '', caller.region);
       switch (route.action) {
+        case 'GetFoundationModelAvailability':
+          sendJson(ex, 200, bedrock.availability(caller.region, route.id!));
+          return record('bedrock', route.action, accessKeyId, 200, undefined, route.id);
         case 'ListInferenceProfiles':
           record('bedrock', route.action, accessKeyId, 200);
           return sendJson(ex, 200, bedrock.listInferenceProfiles(caller.region, ex.url.searchParams));
@@ -238,6 +245,9 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
         if (key) sts.keys.set(key.accessKeyId, { ...key, expiration: new Date(Date.now() - 1000) });
         return send(key ? 200 : 404, {});
       }
+      case 'POST /__aws/bedrock/switches':
+        bedrock.switches = { notEntitled: [], noAgreement: [], denied: [], ...(json as Partial<BedrockSwitches>) };
+        return send(200, bedrock.switches);
       case 'POST /__aws/bedrock/reply':
         bedrock.reply = String(json.text);
         return send(200, {});
@@ -292,6 +302,7 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
       sts.faults = {};
       sts.clockSkewMs = 0;
       bedrock.reply = new BedrockService().reply;
+      bedrock.switches = { notEntitled: [], noAgreement: [], denied: [] };
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,0 +1,200 @@
+// Whether the configured models will work on Bedrock, and what to do when they will not.
+//
+// The most common first-day failure is a model ID that is not an inference profile (a bare
+// "anthropic.claude-…" fails with on-demand throughput), or a model the account is not entitled
+// to in the region. This finds both before Claude Code does, with the fix in plain words.
+// Pure: the Bedrock calls come in through the BedrockControl interface.
+import type { BedrockControl, ModelAvailability, ProfileInfo } from '../aws/bedrock';
+import { geographyPrefix } from '../config/schema';
+
+export type ModelRole = 'model' | 'smallFastModel';
+
+export const ROLE_LABELS: Record<ModelRole, string> = { model: 'Primary model', smallFastModel: 'Fast model' };
+
+export type ModelStatus =
+  | 'available'
+  | 'unverified'
+  | 'bareModelId'
+  | 'notFound'
+  | 'inactive'
+  | 'notEntitled'
+  | 'agreementMissing'
+  | 'notAuthorized'
+  | 'regionUnavailable'
+  | 'accessDenied'
+  | 'throttled'
+  | 'error';
+
+export type ModelFix =
+  | { readonly kind: 'use'; readonly label: string; readonly value: string }
+  | { readonly kind: 'choose'; readonly label: string }
+  | { readonly kind: 'retry'; readonly label: string };
+
+export interface ModelCheck {
+  readonly role: ModelRole;
+  readonly modelId: string;
+  readonly region: string;
+  readonly status: ModelStatus;
+  /** Whether Claude Code can use it (unverified counts: nothing says it cannot). */
+  readonly usable: boolean;
+  readonly profileArn: string | undefined;
+  readonly profileName: string | undefined;
+  readonly reason: string;
+  readonly fix: ModelFix | undefined;
+}
+
+export interface ModelReport {
+  readonly region: string;
+  readonly checkedAt: number;
+  readonly checks: readonly ModelCheck[];
+  /** The ACTIVE Claude inference profiles the region offers (for Choose Models). */
+  readonly profiles: readonly ProfileInfo[];
+}
+
+type ErrorKind = 'accessDenied' | 'throttled' | 'notFound' | 'error';
+
+/** Sorts a control-plane error by what it means for the user. */
+export function classifyError(error: unknown): { kind: ErrorKind; code: string } {
+  const name = String((error as { name?: string } | undefined)?.name ?? 'Error');
+  if (/AccessDenied/.test(name)) return { kind: 'accessDenied', code: name };
+  if (/Throttl|TooManyRequests|ServiceQuotaExceeded/.test(name)) return { kind: 'throttled', code: name };
+  if (/ResourceNotFound|ValidationException/.test(name)) return { kind: 'notFound', code: name };
+  return { kind: 'error', code: name };
+}
+
+/** "anthropic.claude-…": a foundation-model ID, which on-demand Bedrock refuses. */
+export function isBareModelId(id: string): boolean {
+  return /^anthropic\./.test(id);
+}
+
+/** The model ID inside a profile ID or a foundation-model ARN. */
+export function foundationModelId(idOrArn: string): string {
+  const fromArn = /foundation-model\/(.+)$/.exec(idOrArn)?.[1];
+  if (fromArn) return fromArn;
+  return idOrArn.replace(/^(us|eu|apac|jp|au|ca|global)\./, '');
+}
+
+export function isClaudeProfile(profile: ProfileInfo): boolean {
+  return profile.status === 'ACTIVE' && (profile.id.includes('anthropic.claude') || profile.modelArns.some((arn) => arn.includes('anthropic.claude')));
+}
+
+/** The region's own profile for the model a (bare, or foreign-geography) ID names, if it offers one. */
+export function suggestProfile(id: string, region: string, catalog: readonly ProfileInfo[]): string | undefined {
+  const model = foundationModelId(id);
+  const preferred = `${geographyPrefix(region)}.${model}`;
+  if (catalog.length === 0) return isBareModelId(id) ? preferred : undefined;
+  return [preferred, `global.${model}`].find((candidate) => candidate !== id && catalog.some((p) => p.id === candidate));
+}
+
+function availabilityProblem(model: string, region: string, a: ModelAvailability): { status: ModelStatus; reason: string } | undefined {
+  if (a.entitlement === 'NOT_AVAILABLE') {
+    return {
+      status: 'notEntitled',
+      reason: `Your AWS account has no access to ${model} yet. Your platform team grants it on the Model access page of the Bedrock console.`,
+    };
+  }
+  if (a.agreement !== 'AVAILABLE' && a.agreement !== 'UNKNOWN') {
+    const detail = a.agreementMessage ? `: ${a.agreementMessage}` : '';
+    return {
+      status: 'agreementMissing',
+      reason: `The model's agreement has not been accepted for your AWS account (${a.agreement}${detail}). Your platform team accepts it in the Bedrock console.`,
+    };
+  }
+  if (a.authorization === 'NOT_AUTHORIZED') {
+    return { status: 'notAuthorized', reason: `Your role is not allowed to use ${model}. Ask your platform team to allow it in the role's permissions.` };
+  }
+  if (a.region === 'NOT_AVAILABLE') {
+    return { status: 'regionUnavailable', reason: `${model} is not offered in ${region}. Choose another model, or ask your platform team which region to use.` };
+  }
+  return undefined;
+}
+
+const ACCESS_DENIED_REASON =
+  'Your role may not read Bedrock inference profiles (bedrock:ListInferenceProfiles, which Claude Code also calls when it starts), so the model could not be checked. Ask your platform team to allow bedrock:ListInferenceProfiles, bedrock:GetInferenceProfile and bedrock:GetFoundationModelAvailability.';
+const THROTTLED_REASON = 'Bedrock throttled the check (too many requests at once). It is checked again shortly.';
+
+function errorResult(kind: ErrorKind, code: string): { status: ModelStatus; reason: string; fix?: ModelFix } {
+  if (kind === 'accessDenied') return { status: 'accessDenied', reason: ACCESS_DENIED_REASON };
+  if (kind === 'throttled') return { status: 'throttled', reason: THROTTLED_REASON, fix: { kind: 'retry', label: 'Check Again' } };
+  return { status: 'error', reason: `The check failed (${code}). Details are in the log.`, fix: { kind: 'retry', label: 'Check Again' } };
+}
+
+export interface CheckInput {
+  readonly region: string;
+  readonly models: Readonly<Record<ModelRole, string>>;
+  readonly control: Pick<BedrockControl, 'listProfiles' | 'getProfile' | 'availability'>;
+  readonly now?: () => number;
+}
+
+export async function checkModels({ region, models, control, now = Date.now }: CheckInput): Promise<ModelReport> {
+  let catalog: ProfileInfo[] = [];
+  let catalogError: { kind: ErrorKind; code: string } | undefined;
+  try {
+    const [system, application] = await Promise.all([control.listProfiles('SYSTEM_DEFINED'), control.listProfiles('APPLICATION')]);
+    catalog = [...system, ...application];
+  } catch (error) {
+    catalogError = classifyError(error);
+  }
+  const availabilities = new Map<string, Promise<ModelAvailability>>();
+  const availability = (modelId: string) => {
+    if (!availabilities.has(modelId)) availabilities.set(modelId, control.availability(modelId));
+    return availabilities.get(modelId)!;
+  };
+
+  async function checkOne(role: ModelRole): Promise<ModelCheck> {
+    const modelId = models[role];
+    const base = { role, modelId, region, profileArn: undefined, profileName: undefined, fix: undefined };
+    if (isBareModelId(modelId)) {
+      const suggestion = suggestProfile(modelId, region, catalog);
+      return {
+        ...base,
+        status: 'bareModelId',
+        usable: false,
+        reason: `"${modelId}" is a model ID, not an inference profile: on-demand Bedrock refuses it.${suggestion ? ` Use the inference profile "${suggestion}".` : ' Choose an inference profile instead.'}`,
+        fix: suggestion ? { kind: 'use', label: `Use ${suggestion}`, value: suggestion } : { kind: 'choose', label: 'Choose Models' },
+      };
+    }
+    if (catalogError?.kind === 'accessDenied' || catalogError?.kind === 'throttled') {
+      return { ...base, usable: false, ...errorResult(catalogError.kind, catalogError.code) };
+    }
+    let profile = catalog.find((p) => p.id === modelId || p.arn === modelId);
+    if (!profile) {
+      try {
+        profile = await control.getProfile(modelId);
+      } catch (error) {
+        const { kind, code } = classifyError(error);
+        if (kind !== 'notFound') return { ...base, usable: false, ...errorResult(kind, code) };
+        const suggestion = suggestProfile(modelId, region, catalog);
+        return {
+          ...base,
+          status: 'notFound',
+          usable: false,
+          reason: `There is no inference profile "${modelId}" in ${region}.${suggestion ? ` This region offers the same model as "${suggestion}".` : ''}`,
+          fix: suggestion ? { kind: 'use', label: `Use ${suggestion}`, value: suggestion } : { kind: 'choose', label: 'Choose Models' },
+        };
+      }
+    }
+    const found = { ...base, profileArn: profile.arn, profileName: profile.name };
+    if (profile.status !== 'ACTIVE') {
+      return { ...found, status: 'inactive', usable: false, reason: `The inference profile is ${profile.status}, not ACTIVE.`, fix: { kind: 'choose', label: 'Choose Models' } };
+    }
+    const underlying = [...new Set(profile.modelArns.map(foundationModelId))][0] ?? foundationModelId(modelId);
+    try {
+      const problem = availabilityProblem(underlying, region, await availability(underlying));
+      if (problem) return { ...found, ...problem, usable: false, fix: problem.status === 'regionUnavailable' ? { kind: 'choose', label: 'Choose Models' } : undefined };
+    } catch (error) {
+      const { kind, code } = classifyError(error);
+      if (kind === 'throttled' || kind === 'error') return { ...found, usable: false, ...errorResult(kind, code) };
+      return {
+        ...found,
+        status: 'unverified',
+        usable: true,
+        reason: `The inference profile is active in ${region}; whether your account may use ${underlying} could not be checked (${code}).`,
+      };
+    }
+    return { ...found, status: 'available', usable: true, reason: `Available in ${region}: the profile is active and your account may use ${underlying}.` };
+  }
+
+  const checks = await Promise.all((['model', 'smallFastModel'] as const).map(checkOne));
+  return { region, checkedAt: now(), checks, profiles: catalog.filter(isClaudeProfile) };
+}

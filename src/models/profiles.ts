@@ -1,0 +1,18 @@
+// How inference profiles are offered and written. Pure.
+import type { ProfileInfo } from '../aws/bedrock';
+import { geographyPrefix } from '../config/schema';
+import type { ModelRole } from './check';
+
+/** What a profile is called in a setting: application profiles by ARN, system ones by ID. */
+export function settingValue(profile: ProfileInfo): string {
+  return profile.type === 'APPLICATION' ? profile.arn : profile.id;
+}
+
+/** The region's own geography first, then global, then the account's application profiles. */
+export function orderProfiles(profiles: readonly ProfileInfo[], region: string, role: ModelRole): ProfileInfo[] {
+  const geography = `${geographyPrefix(region)}.`;
+  const group = (p: ProfileInfo) => (p.type === 'APPLICATION' ? 2 : p.id.startsWith(geography) ? 0 : 1);
+  const preferred = (p: ProfileInfo) => (role === 'smallFastModel' ? (/haiku/i.test(p.id + p.name) ? 0 : 1) : /haiku/i.test(p.id + p.name) ? 1 : 0);
+  return [...profiles].sort((a, b) => group(a) - group(b) || preferred(a) - preferred(b) || a.name.localeCompare(b.name));
+}
+
