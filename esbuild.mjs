@@ -25,6 +25,7 @@ const heavy = {
   oidc: 'src/auth/oidc.ts',
   sts: 'src/aws/sts.ts',
   bedrock: 'src/aws/bedrock.ts',
+  cloudwatch: 'src/aws/cloudwatch.ts',
 };
 
 function orgDefaultsPlugin() {

@@ -12,7 +12,9 @@ import { INSTALL_COMMAND, openClaudeTerminal } from './terminal/claudeTerminal';
 import type { ModelRole } from './models/check';
 import { pickModels } from './models/chooseModels';
 import type { ModelService } from './models/modelService';
+import type { Dashboard } from './ui/dashboard';
 import type { ModelReportView } from './ui/modelReport';
+import type { UsageService } from './usage/usageService';
 import type { Notifier } from './ui/notify';
 
 export interface CommandContext {
@@ -22,6 +24,8 @@ export interface CommandContext {
   readonly notifier: Notifier;
   readonly models: ModelService;
   readonly modelReport: ModelReportView;
+  readonly usage: UsageService;
+  readonly dashboard: Dashboard;
 }
 
 const MODEL_ROLES: readonly string[] = ['model', 'smallFastModel'];
@@ -149,6 +153,14 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     'claudeBedrock.chooseModels': () => chooseModelsCommand(ctx),
     'claudeBedrock.showModelReport': () => ctx.modelReport.show(),
     'claudeBedrock.applyModelFix': (role, value) => applyModelFix(ctx, role, value),
+    'claudeBedrock.showUsage': () => {
+      if (!ctx.auth.session) {
+        ctx.notifier.show('info', 'Sign in first: your usage is read with your AWS credentials.', [SIGN_IN]);
+        return;
+      }
+      ctx.dashboard.show();
+    },
+    'claudeBedrock.refreshUsage': () => ctx.usage.refresh().then(() => ctx.usage.state),
     'claudeBedrock.signInAndOpenTerminal': async () => ((await ctx.auth.signIn()) ? openTerminal(ctx) : { opened: false }),
   };
   return Object.entries(table).map(([id, run]) => vscode.commands.registerCommand(id, run));

@@ -11,6 +11,9 @@ import { Notifier } from './ui/notify';
 import { ModelService } from './models/modelService';
 import { TerminalEnvironment } from './terminal/environment';
 import { ModelReportView } from './ui/modelReport';
+import { Dashboard } from './ui/dashboard';
+import { UsageStatus } from './ui/usageStatus';
+import { UsageService } from './usage/usageService';
 import { StatusBar } from './ui/statusBar';
 
 export function activate(context: vscode.ExtensionContext): TestApi | undefined {
@@ -29,8 +32,14 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   });
   const models = new ModelService(auth, config, log, notifier);
   const modelReport = new ModelReportView(models);
+  const usage = new UsageService(auth, config, log, context.globalStorageUri.fsPath);
+  const usageStatus = new UsageStatus();
+  const dashboard = new Dashboard(usage, auth, vscode.Uri.joinPath(context.extensionUri, 'media'), log);
   const statusBar = new StatusBar();
-  const renderStatus = () => statusBar.render(auth.state, models.problems);
+  const renderStatus = () => {
+    statusBar.render(auth.state, models.problems);
+    usageStatus.render(auth.state.kind === 'signedIn', usage.state);
+  };
   renderStatus();
   const terminals = new TerminalEnvironment({
     collection: context.environmentVariableCollection,
@@ -55,13 +64,20 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
       void vscode.commands.executeCommand('setContext', 'claudeBedrock.signingIn', state.kind === 'signingIn');
     }),
     models.onDidChange(renderStatus),
+    usage,
+    usageStatus,
+    dashboard,
+    usage.onDidChange(renderStatus),
     new BedrockAuthenticationProvider(auth),
-    ...registerCommands({ auth, config, log, notifier, models, modelReport }),
+    ...registerCommands({ auth, config, log, notifier, models, modelReport, usage, dashboard }),
   );
 
   const ready = auth
     .initialize()
-    .then(() => terminals.update())
+    .then(() => {
+      usage.follow();
+      return terminals.update();
+    })
     .catch((error: unknown) => log.error('Reading the stored session failed', error));
 
   // The integration tests look inside through this object; it exists only when VS Code runs
@@ -85,6 +101,10 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     endpointUri: () => terminals.endpointUri(),
     modelReport: () => models.report,
     modelReportHtml: () => modelReport.html,
+    usage: () => usage.state,
+    usageStatus: () => usageStatus.current,
+    dashboardHtml: () => dashboard.html,
+    dashboardDropped: () => dashboard.dropped,
     logUri: context.logUri,
     globalStorageUri: context.globalStorageUri,
   };
@@ -105,6 +125,10 @@ export interface TestApi {
   endpointUri(): Promise<string | undefined>;
   modelReport(): ModelService['report'];
   modelReportHtml(): string | undefined;
+  usage(): UsageService['state'];
+  usageStatus(): UsageStatus['current'];
+  dashboardHtml(): string | undefined;
+  dashboardDropped(): number;
   readonly logUri: vscode.Uri;
   readonly globalStorageUri: vscode.Uri;
 }

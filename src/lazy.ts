@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type * as OidcModule from './auth/oidc';
 import type * as StsModule from './aws/sts';
 import type * as BedrockModule from './aws/bedrock';
+import type * as CloudWatchModule from './aws/cloudwatch';
 
 function load<T>(name: string): T {
   // A computed path, so esbuild leaves this require to run time instead of bundling the module.
@@ -15,3 +16,4 @@ function load<T>(name: string): T {
 export const loadOidc = (): typeof OidcModule => load<typeof OidcModule>('oidc');
 export const loadSts = (): typeof StsModule => load<typeof StsModule>('sts');
 export const loadBedrock = (): typeof BedrockModule => load<typeof BedrockModule>('bedrock');
+export const loadCloudWatch = (): typeof CloudWatchModule => load<typeof CloudWatchModule>('cloudwatch');

@@ -157,6 +157,22 @@ export class Auth implements vscode.Disposable {
     return session.credentials;
   }
 
+  /** The ID token, renewed first when it expires within a minute (for the quota service). */
+  async freshIdToken(): Promise<string | undefined> {
+    let session = this.session;
+    if (!session) return undefined;
+    if (session.idTokenExpiresAt - Date.now() < ON_DEMAND_RENEWAL_MS) {
+      if (!session.refreshToken || session.renewalFailed) return undefined;
+      try {
+        session = await this.refresher.renewNow(true);
+      } catch (error) {
+        this.options.log.warn(`Renewing the ID token failed (${unexpected(error).kind}).`);
+        return undefined;
+      }
+    }
+    return session.idToken;
+  }
+
   /** Renews the session now (the "Refresh Credentials" command). */
   async refreshNow(): Promise<StoredSession | undefined> {
     try {

@@ -12,7 +12,9 @@ import {
   checkSignInSettings,
   checkModelSettings,
   checkTerminalSettings,
+  checkUsageSettings,
   type Checked,
+  type UsageSettings,
   type ModelSettings,
   type SignInKey,
   type SignInSettings,
@@ -73,6 +75,27 @@ export class Config implements vscode.Disposable {
 
   terminal(): Checked<TerminalSettings> {
     return checkTerminalSettings(this.read(TERMINAL_KEYS));
+  }
+
+  usage(): Checked<UsageSettings> {
+    return checkUsageSettings(
+      this.read([
+        'region',
+        'cloudWatchEndpoint',
+        'usageNamespace',
+        'usageTokenMetric',
+        'usageCostMetric',
+        'usageEmailDimension',
+        'usageLibraryDimension',
+        'quotaApiUrl',
+        'monthlyTokenLimit',
+        'dailyTokenLimit',
+        'monthlyCostLimit',
+        'usageWarningPercent',
+        'usageErrorPercent',
+        'usageRefreshMinutes',
+      ]),
+    );
   }
 
   models(): Checked<ModelSettings> {

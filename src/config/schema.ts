@@ -275,3 +275,98 @@ export function bedrockControlEndpointFor(region: string, endpoint: string | und
   if (endpoint) return endpoint;
   return `https://bedrock.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
 }
+
+/** Where usage and limits come from, and how the indicator behaves. */
+export interface UsageSettings {
+  readonly region: string;
+  /** CloudWatch endpoint (VPC endpoint); the regional public one when undefined. */
+  readonly cloudWatchEndpoint: string | undefined;
+  readonly namespace: string;
+  readonly tokenMetric: string;
+  readonly costMetric: string;
+  readonly emailDimension: string;
+  readonly libraryDimension: string;
+  /** The guidance's quota API; limits come from settings when undefined. */
+  readonly quotaApiUrl: string | undefined;
+  readonly monthlyTokenLimit: number | undefined;
+  readonly dailyTokenLimit: number | undefined;
+  readonly monthlyCostLimit: number | undefined;
+  readonly warningPercent: number;
+  readonly errorPercent: number;
+  readonly refreshMinutes: number;
+}
+
+export type UsageKey =
+  | 'region'
+  | 'cloudWatchEndpoint'
+  | 'usageNamespace'
+  | 'usageTokenMetric'
+  | 'usageCostMetric'
+  | 'usageEmailDimension'
+  | 'usageLibraryDimension'
+  | 'quotaApiUrl'
+  | 'monthlyTokenLimit'
+  | 'dailyTokenLimit'
+  | 'monthlyCostLimit'
+  | 'usageWarningPercent'
+  | 'usageErrorPercent'
+  | 'usageRefreshMinutes';
+
+export const USAGE_DEFAULTS = {
+  namespace: 'ClaudeCode',
+  tokenMetric: 'claude_code.token.usage',
+  costMetric: 'claude_code.cost.usage',
+  emailDimension: 'user.email',
+  libraryDimension: 'OTelLib',
+  warningPercent: 80,
+  errorPercent: 95,
+  refreshMinutes: 5,
+} as const;
+
+function positiveNumber(key: string, value: unknown, fallback: number | undefined, min: number, max: number, problems: SettingProblem[]): number | undefined {
+  if (value === undefined || value === null || value === '' || value === 0) return fallback;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) {
+    problems.push({ setting: settingId(key), problem: `must be a number from ${min} to ${max} (it is ${JSON.stringify(value)}).` });
+    return fallback;
+  }
+  return n;
+}
+
+export function checkUsageSettings(raw: Partial<Record<UsageKey, unknown>>): Checked<UsageSettings> {
+  const problems: SettingProblem[] = [];
+  const region = text(raw.region) || DEFAULTS.region;
+  if (!REGION.test(region)) problems.push({ setting: settingId('region'), problem: `is not an AWS region like us-east-1 (it is "${region}").` });
+  const cloudWatchEndpoint = text(raw.cloudWatchEndpoint) || undefined;
+  if (cloudWatchEndpoint) checkUrl('cloudWatchEndpoint', cloudWatchEndpoint, problems);
+  const quotaApiUrl = text(raw.quotaApiUrl) || undefined;
+  if (quotaApiUrl) checkUrl('quotaApiUrl', quotaApiUrl, problems);
+  const warningPercent = positiveNumber('usageWarningPercent', raw.usageWarningPercent, USAGE_DEFAULTS.warningPercent, 1, 100, problems)!;
+  const errorPercent = positiveNumber('usageErrorPercent', raw.usageErrorPercent, USAGE_DEFAULTS.errorPercent, 1, 100, problems)!;
+  if (errorPercent < warningPercent) {
+    problems.push({ setting: settingId('usageErrorPercent'), problem: `must not be lower than claudeBedrock.usageWarningPercent (${warningPercent}).` });
+  }
+  const value = {
+    region,
+    cloudWatchEndpoint,
+    namespace: text(raw.usageNamespace) || USAGE_DEFAULTS.namespace,
+    tokenMetric: text(raw.usageTokenMetric) || USAGE_DEFAULTS.tokenMetric,
+    costMetric: text(raw.usageCostMetric) || USAGE_DEFAULTS.costMetric,
+    emailDimension: text(raw.usageEmailDimension) || USAGE_DEFAULTS.emailDimension,
+    libraryDimension: text(raw.usageLibraryDimension) || USAGE_DEFAULTS.libraryDimension,
+    quotaApiUrl,
+    monthlyTokenLimit: positiveNumber('monthlyTokenLimit', raw.monthlyTokenLimit, undefined, 1, 1e13, problems),
+    dailyTokenLimit: positiveNumber('dailyTokenLimit', raw.dailyTokenLimit, undefined, 1, 1e13, problems),
+    monthlyCostLimit: positiveNumber('monthlyCostLimit', raw.monthlyCostLimit, undefined, 0.01, 1e9, problems),
+    warningPercent,
+    errorPercent,
+    refreshMinutes: positiveNumber('usageRefreshMinutes', raw.usageRefreshMinutes, USAGE_DEFAULTS.refreshMinutes, 0.1, 1440, problems)!,
+  };
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, value };
+}
+
+/** The CloudWatch endpoint a region uses unless one is configured. */
+export function cloudWatchEndpointFor(region: string, endpoint: string | undefined): string {
+  if (endpoint) return endpoint;
+  return `https://monitoring.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
+}

@@ -82,6 +82,11 @@ export const aws = {
   calls: () => call<RecordedCall[]>(harness.aws(), 'GET', '/__aws/calls'),
   keys: () => call<IssuedKey[]>(harness.aws(), 'GET', '/__aws/keys'),
   reset: () => call(harness.aws(), 'POST', '/__aws/reset'),
+  /** Keys for the harness itself (seeding CloudWatch), from the emulator. */
+  mintKey: () => call<IssuedKey>(harness.aws(), 'POST', '/__aws/keys/mint', {}),
+  denyCloudWatch: (actions: string[]) => call(harness.aws(), 'POST', '/__aws/cloudwatch/denied', { actions }),
+  quotaPolicies: (policies: Record<string, { monthly_limit: number; daily_limit: number; blocked?: string }>) =>
+    call(harness.aws(), 'POST', '/__aws/quota/policies', { policies }),
   /** Makes the emulated account less than ready (see aws/bedrock.ts). */
   bedrockSwitches: (switches: { notEntitled?: string[]; noAgreement?: string[]; denied?: string[] }) =>
     call(harness.aws(), 'POST', '/__aws/bedrock/switches', switches),
@@ -104,6 +109,13 @@ export const ui = {
   popups: () => call<string[]>(harness.bridge(), 'GET', '/ui/popups'),
   closePopups: () => call(harness.bridge(), 'POST', '/ui/close-popups'),
   screenshot: (name: string) => call(harness.bridge(), 'POST', '/ui/screenshot', { name }),
+  /** Opens another window of VS Code on the same folder, with the extension; returns its number. */
+  openWindow: () => call<{ index: number }>(harness.bridge(), 'POST', '/ui/open-window'),
+  windowStatusBar: (index: number) => call<{ text: string }>(harness.bridge(), 'POST', '/ui/window-statusbar', { index }),
+  closeWindows: () => call(harness.bridge(), 'POST', '/ui/close-windows'),
+  /** Text of an element of the webview in front, as the page shows it. */
+  webviewText: (selector: string) => call<{ text: string }>(harness.bridge(), 'POST', '/ui/webview-text', { selector }).then((r) => r.text),
+  webviewClick: (selector: string) => call(harness.bridge(), 'POST', '/ui/webview-click', { selector }),
   /** Picks the item of the open quick pick whose row shows `text`. */
   quickPick: (text: string) => call(harness.bridge(), 'POST', '/ui/quick-pick', { text }),
   /** The entries of the Accounts menu. */

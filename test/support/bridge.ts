@@ -18,7 +18,20 @@ export interface Bridge {
 const NOTIFICATIONS = '.notifications-center .notification-list-item';
 const ACCOUNTS = '.activitybar .action-label.codicon-accounts-view-bar-icon, [aria-label^="Accounts"]';
 
-export async function startBridge(page: () => Page | undefined, context: () => BrowserContext | undefined, screenshotDir: string): Promise<Bridge> {
+/** Headless Chromium gives no page the focus; VS Code polls only in a focused window. */
+export async function emulateFocus(context: BrowserContext, page: Page): Promise<void> {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: true });
+}
+
+export async function startBridge(
+  page: () => Page | undefined,
+  context: () => BrowserContext | undefined,
+  screenshotDir: string,
+  /** The workbench address of another window on the same folder, with the extension loaded. */
+  windowUrl: () => string,
+): Promise<Bridge> {
+  const extraWindows: Page[] = [];
   const server = http.createServer((req, res) => {
     void (async () => {
       const send = (status: number, body: unknown) => {
@@ -42,11 +55,35 @@ export async function startBridge(page: () => Page | undefined, context: () => B
             await button.click();
             return send(200, {});
           }
+          case 'POST /ui/open-window': {
+            const ctx = context()!;
+            const other = await ctx.newPage();
+            await emulateFocus(ctx, other);
+            await other.goto(windowUrl());
+            extraWindows.push(other);
+            return send(200, { index: extraWindows.length });
+          }
+          case 'POST /ui/window-statusbar': {
+            const other = extraWindows[Number(json.index) - 1];
+            if (!other) return send(404, { error: 'no such window' });
+            return send(200, { text: await other.locator('#workbench\\.parts\\.statusbar').innerText() });
+          }
+          case 'POST /ui/webview-text': {
+            const frame = p.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+            const element = frame.locator(json.selector).first();
+            await element.waitFor({ state: 'visible', timeout: 15_000 });
+            return send(200, { text: await element.innerText() });
+          }
+          case 'POST /ui/webview-click': {
+            const frame = p.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+            await frame.locator(json.selector).first().click();
+            return send(200, {});
+          }
           case 'POST /ui/close-popups': {
             const pages = context()?.pages() ?? [];
             let closed = 0;
             for (const other of pages) {
-              if (other !== p) {
+              if (other !== p && !extraWindows.includes(other)) {
                 await other.close();
                 closed++;
               }
@@ -56,8 +93,12 @@ export async function startBridge(page: () => Page | undefined, context: () => B
           case 'GET /ui/popups':
             return send(
               200,
-              (context()?.pages() ?? []).filter((o) => o !== p).map((o) => o.url()),
+              (context()?.pages() ?? []).filter((o) => o !== p && !extraWindows.includes(o)).map((o) => o.url()),
             );
+          case 'POST /ui/close-windows': {
+            for (const other of extraWindows.splice(0)) await other.close();
+            return send(200, {});
+          }
           case 'POST /ui/quick-pick': {
             // Typed into the filter first: the list only renders the rows in view.
             const input = p.locator('.quick-input-widget .quick-input-box input');

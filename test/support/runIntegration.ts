@@ -7,10 +7,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
-import { startBridge } from './bridge';
+import { emulateFocus, startBridge } from './bridge';
 import { ensureVsCodeServer } from './install';
-import { ROOT } from './paths';
-import { freePort, launchBrowser, startVsCodeServer, testUrl } from './vscode';
+import { CACHE, ROOT } from './paths';
+import { devWindowUrl, freePort, launchBrowser, startVsCodeServer, testUrl } from './vscode';
 import { settingsFor, startWorld, type World } from './world';
 
 const SUITE_DEADLINE_MS = 30 * 60_000;
@@ -81,7 +81,7 @@ async function main(): Promise<number> {
   const serverDataDir = path.join(tmp, 'server');
   const workspace = path.join(tmp, 'workspace');
   const home = path.join(tmp, 'home');
-  const screenshots = path.join(ROOT, 'out', 'screenshots');
+  const screenshots = path.join(CACHE, 'screenshots');
   for (const dir of [workspace, home, screenshots]) mkdirSync(dir, { recursive: true });
   writeTerminalHome(home);
   writeFileSync(path.join(workspace, 'README.md'), '# A project\n');
@@ -94,7 +94,8 @@ async function main(): Promise<number> {
   const consoleText: string[] = [];
   let page: Page | undefined;
   let context: BrowserContext | undefined;
-  const bridge = await startBridge(() => page, () => context, screenshots);
+  let windowUrl = '';
+  const bridge = await startBridge(() => page, () => context, screenshots, () => windowUrl);
   const redirectPort = await freePort();
   const server = await startVsCodeServer({
     node,
@@ -127,6 +128,8 @@ async function main(): Promise<number> {
   try {
     context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     page = await context.newPage();
+    await emulateFocus(context, page);
+    windowUrl = devWindowUrl(server, workspace, ROOT);
     let exit!: (code: number) => void;
     const exited = new Promise<number>((resolve) => (exit = resolve));
     await page.exposeFunction('codeAutomationExit', (c: number) => exit(c));

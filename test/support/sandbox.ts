@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   writeFileSync(
     orgDefaults,
     JSON.stringify(
-      { issuer: world.idp.issuer, clientId: world.idp.clientId, roleArn: ROLE_ARN, region: REGION, stsEndpoint: world.aws.endpoint, bedrockEndpoint: world.aws.endpoint, bedrockControlEndpoint: world.aws.endpoint },
+      { issuer: world.idp.issuer, clientId: world.idp.clientId, roleArn: ROLE_ARN, region: REGION, stsEndpoint: world.aws.endpoint, bedrockEndpoint: world.aws.endpoint, bedrockControlEndpoint: world.aws.endpoint, cloudWatchEndpoint: world.aws.endpoint },
       null,
       2,
     ),

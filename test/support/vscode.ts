@@ -151,3 +151,9 @@ export function testUrl(server: VsCodeServer, folder: string, extensionPath: str
   ]);
   return `${server.origin}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(payload)}`;
 }
+
+/** A workbench URL with the extension under development loaded, and no tests. */
+export function devWindowUrl(server: VsCodeServer, folder: string, extensionPath: string): string {
+  const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${extensionPath}`]]);
+  return `${server.origin}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(payload)}`;
+}

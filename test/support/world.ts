@@ -49,6 +49,7 @@ export function settingsFor(world: World, redirectPort: number): Record<string, 
     'claudeBedrock.stsEndpoint': world.aws.endpoint,
     'claudeBedrock.bedrockEndpoint': world.aws.endpoint,
     'claudeBedrock.bedrockControlEndpoint': world.aws.endpoint,
+    'claudeBedrock.cloudWatchEndpoint': world.aws.endpoint,
     'claudeBedrock.redirectPort': redirectPort,
   };
 }

@@ -7,7 +7,9 @@
 // data, and read every key issued (for the secrets canary).
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { BedrockService, type BedrockSwitches } from './bedrock';
+import { CloudWatchService } from './cloudwatch';
 import { AwsError, verifySigV4, type Dialect, type SignedCaller } from './sigv4';
 import { ACCOUNT_ID, StsService, newRequestId, queryErrorXml, type IssuedKey, type OidcProviderRegistration, type RoleDefinition } from './sts';
 
@@ -26,6 +28,13 @@ export interface FaultRule {
   readonly status?: number;
   readonly code?: string;
   readonly message?: string;
+}
+
+/** A quota policy of the guidance's quota API (tokens); `blocked` forces a block with that reason. */
+export interface QuotaPolicy {
+  readonly monthly_limit: number;
+  readonly daily_limit: number;
+  readonly blocked?: string;
 }
 
 export interface RecordedCall {
@@ -50,6 +59,7 @@ export interface Emulator {
   readonly port: number;
   readonly sts: StsService;
   readonly bedrock: BedrockService;
+  readonly cloudwatch: CloudWatchService;
   readonly calls: RecordedCall[];
   addFaults(rules: FaultRule[]): void;
   reset(): void;
@@ -80,6 +90,11 @@ async function readBody(req: http.IncomingMessage): Promise<Buffer> {
 export async function startEmulator(seed: EmulatorSeed, options: { port?: number } = {}): Promise<Emulator> {
   const sts = new StsService();
   const bedrock = new BedrockService();
+  const cloudwatch = new CloudWatchService();
+  const quota: { policies: Record<string, QuotaPolicy>; defaultPolicy: QuotaPolicy } = {
+    policies: {},
+    defaultPolicy: { monthly_limit: 225_000_000, daily_limit: Math.round((225_000_000 / 30) * 1.1) },
+  };
   sts.providers.push(...seed.providers);
   sts.roles.push(...seed.roles);
   let faults: FaultRule[] = [];
@@ -223,6 +238,95 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
     }
   }
 
+  /** AWS JSON 1.0, query-compatible (CloudWatch): errors carry the query code in a header too. */
+  function sendJsonError(ex: Exchange, error: AwsError): void {
+    sendJson(ex, error.status, { __type: error.code, message: error.message }, { 'x-amzn-query-error': `${error.code};${error.type}` });
+  }
+
+  async function handleJson(ex: Exchange, target: string): Promise<void> {
+    const [, action = ''] = target.split('.');
+    let accessKeyId: string | undefined;
+    try {
+      if (!target.startsWith('GraniteServiceVersion20100801.')) throw new AwsError(400, 'UnknownOperationException', `Unknown target ${target}`);
+      const caller = await verify(ex, 'monitoring', 'query');
+      accessKeyId = caller.accessKeyId;
+      const rule = takeFault('monitoring', action);
+      if (rule) {
+        if (rule.kind === 'malformed') {
+          ex.res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': ex.requestId });
+          ex.res.end('{"MetricDataResults": [');
+          return record('monitoring', action, accessKeyId, 200, 'Malformed');
+        }
+        throw answerFault(ex, { ...rule, code: rule.code ?? (rule.kind === 'throttle' ? 'Throttling' : undefined) }, 'query')!;
+      }
+      const raw = ex.req.headers['content-encoding'] === 'gzip' ? gunzipSync(ex.body) : ex.body;
+      const body = raw.length ? (JSON.parse(raw.toString('utf8')) as Record<string, never>) : {};
+      let answer: Record<string, unknown>;
+      if (action === 'GetMetricData') {
+        if (cloudwatch.denied.includes('GetMetricData')) {
+          throw new AwsError(403, 'AccessDenied', `User: ${(caller.key as IssuedKey).arn} is not authorized to perform: cloudwatch:GetMetricData because no identity-based policy allows the cloudwatch:GetMetricData action`);
+        }
+        answer = cloudwatch.getMetricData(body);
+      } else if (action === 'PutMetricData') {
+        cloudwatch.putMetricData(body);
+        answer = {};
+      } else if (action === 'ListMetrics') {
+        answer = cloudwatch.listMetrics(body);
+      } else {
+        throw new AwsError(400, 'InvalidAction', `Could not find operation ${action}`);
+      }
+      record('monitoring', action, accessKeyId, 200);
+      sendJson(ex, 200, answer, { 'content-type': 'application/x-amz-json-1.0' });
+    } catch (error) {
+      const e = error instanceof AwsError ? error : new AwsError(400, 'InvalidParameterValue', error instanceof Error ? error.message : String(error));
+      record('monitoring', action, accessKeyId, e.status, e.code);
+      sendJsonError(ex, e);
+    }
+  }
+
+  /** The optional quota API of the guidance: GET with the ID token as Bearer, a policy table. */
+  async function handleQuota(ex: Exchange): Promise<void> {
+    const bearer = /^Bearer (.+)$/.exec(String(ex.req.headers.authorization ?? ''))?.[1];
+    let claims;
+    try {
+      claims = bearer ? await sts.verifyIdToken(bearer) : undefined;
+    } catch {
+      claims = undefined;
+    }
+    if (!claims) {
+      record('quota', 'Check', undefined, 401);
+      return sendJson(ex, 401, { message: 'Unauthorized' });
+    }
+    const email = typeof claims.email === 'string' ? claims.email : undefined;
+    if (!email) {
+      record('quota', 'Check', undefined, 200);
+      return sendJson(ex, 200, { allowed: false, reason: 'missing_identity', usage: null, policy: null });
+    }
+    const policy = quota.policies[email] ?? quota.defaultPolicy;
+    const now = new Date();
+    const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+    const dayStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+    const monthly = cloudwatch.tokensFor(email, monthStart);
+    const daily = cloudwatch.tokensFor(email, dayStart);
+    const reason = policy.blocked ?? (monthly >= policy.monthly_limit ? 'monthly_exceeded' : daily >= policy.daily_limit ? 'daily_exceeded' : quota.policies[email] ? 'within_quota' : 'no_policy');
+    const allowed = !policy.blocked && !['monthly_exceeded', 'daily_exceeded'].includes(reason);
+    const percent = (a: number, b: number) => Math.round((a / b) * 1000) / 10;
+    record('quota', 'Check', undefined, 200);
+    sendJson(ex, 200, {
+      allowed,
+      reason,
+      usage: {
+        monthly_tokens: monthly,
+        monthly_limit: policy.monthly_limit,
+        monthly_percent: percent(monthly, policy.monthly_limit),
+        daily_tokens: daily,
+        daily_limit: policy.daily_limit,
+        daily_percent: percent(daily, policy.daily_limit),
+      },
+      policy: { type: quota.policies[email] ? 'user' : 'default', identifier: quota.policies[email] ? email : 'default' },
+    });
+  }
+
   async function control(ex: Exchange): Promise<void> {
     const send = (status: number, body: unknown) => {
       ex.res.writeHead(status, { 'content-type': 'application/json' });
@@ -245,6 +349,14 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
         if (key) sts.keys.set(key.accessKeyId, { ...key, expiration: new Date(Date.now() - 1000) });
         return send(key ? 200 : 404, {});
       }
+      case 'POST /__aws/keys/mint':
+        return send(200, sts.mintKey(String(json.roleArn ?? 'arn:aws:iam::123456789012:role/HarnessAdmin'), String(json.sessionName ?? 'harness')));
+      case 'POST /__aws/cloudwatch/denied':
+        cloudwatch.denied = (json.actions as string[]) ?? [];
+        return send(200, {});
+      case 'POST /__aws/quota/policies':
+        quota.policies = (json.policies as typeof quota.policies) ?? {};
+        return send(200, {});
       case 'POST /__aws/bedrock/switches':
         bedrock.switches = { notEntitled: [], noAgreement: [], denied: [], ...(json as Partial<BedrockSwitches>) };
         return send(200, bedrock.switches);
@@ -274,6 +386,9 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
         if (req.method === 'POST' && url.pathname === '/' && contentType.startsWith('application/x-www-form-urlencoded')) {
           return await handleQuery(ex);
         }
+        const target = req.headers['x-amz-target'];
+        if (req.method === 'POST' && url.pathname === '/' && typeof target === 'string') return await handleJson(ex, target);
+        if (req.method === 'GET' && url.pathname === '/quota/check') return await handleQuota(ex);
         const route = bedrockRoute(req.method ?? 'GET', url.pathname);
         if (route) return await handleBedrock(ex, route);
         res.writeHead(404, { 'content-type': 'application/json', 'x-amzn-requestid': requestId });
@@ -292,6 +407,7 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
     port,
     sts,
     bedrock,
+    cloudwatch,
     calls,
     addFaults(rules) {
       faults.push(...rules.map((r) => ({ ...r, times: r.times ?? 1 })));
@@ -303,6 +419,9 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
       sts.clockSkewMs = 0;
       bedrock.reply = new BedrockService().reply;
       bedrock.switches = { notEntitled: [], noAgreement: [], denied: [] };
+      cloudwatch.datapoints.length = 0;
+      cloudwatch.denied = [];
+      quota.policies = {};
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -95,6 +95,33 @@ export class StsService {
     return set;
   }
 
+  /** Verifies an ID token as the quota API does: signature (JWKS), registered issuer and audience, expiry. */
+  async verifyIdToken(token: string): Promise<JWTPayload> {
+    const unverified = decodeJwt(token);
+    const provider = this.providers.find((p) => p.issuer === unverified.iss);
+    if (!provider) throw new Error('unknown issuer');
+    const { payload } = await jwtVerify(token, await this.keySet(provider.issuer), { issuer: provider.issuer, audience: [...provider.audiences], currentDate: this.now() });
+    return payload;
+  }
+
+  /** Keys for the test harness itself (seeding metrics), as if from an admin role. */
+  mintKey(roleArn: string, sessionName: string): IssuedKey {
+    const key: IssuedKey = {
+      accessKeyId: randomKeyId(),
+      secretAccessKey: randomBytes(30).toString('base64'),
+      sessionToken: `IQoJb3JpZ2luX2Vj${randomBytes(300).toString('base64')}`,
+      expiration: new Date(Date.now() + 3600_000),
+      roleArn,
+      sessionName,
+      arn: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${roleArn.split('/').pop()}/${sessionName}`,
+      assumedRoleId: `AROAHARNESS:${sessionName}`,
+      subject: sessionName,
+      issuedAt: new Date(),
+    };
+    this.keys.set(key.accessKeyId, key);
+    return key;
+  }
+
   async assumeRoleWithWebIdentity(params: URLSearchParams, requestId: string): Promise<string> {
     const roleArn = params.get('RoleArn') ?? '';
     const sessionName = params.get('RoleSessionName') ?? '';

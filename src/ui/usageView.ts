@@ -1,0 +1,62 @@
+// What the usage status bar item says: compact usage against the limit, the warning level, the
+// figures and their freshness in the tooltip. Pure.
+import { compactTokens, statusText, type UsageFigures } from '../usage/figures';
+import type { UsageState } from '../usage/usageService';
+
+export interface UsageItemView {
+  readonly visible: boolean;
+  readonly text: string;
+  readonly tooltip: string;
+  readonly background: 'warning' | 'error' | undefined;
+}
+
+function time(ms: number): string {
+  return new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+}
+
+function pct(p: number | undefined): string {
+  return p === undefined ? '' : ` (${Math.floor(p)}%)`;
+}
+
+function money(n: number): string {
+  return `$${n.toFixed(2)}`;
+}
+
+export function figureLines(f: UsageFigures): string[] {
+  const lines = [
+    `Today: ${compactTokens(f.todayTokens)}${f.limits.dailyTokens ? ` of ${compactTokens(f.limits.dailyTokens)}` : ''} tokens${pct(f.dayPercent)}`,
+    `This month: ${compactTokens(f.monthTokens)}${f.limits.monthlyTokens ? ` of ${compactTokens(f.limits.monthlyTokens)}` : ''} tokens${pct(f.monthPercent)}`,
+  ];
+  if (f.monthCost !== undefined) lines.push(`Cost this month: ${money(f.monthCost)}${f.limits.monthlyCost ? ` of ${money(f.limits.monthlyCost)}` : ''}${pct(f.costPercent)}`);
+  lines.push(
+    f.limits.source === 'none' ? 'No limit is set for you: usage only.' : `Limits from ${f.limits.source === 'quota API' ? 'the quota service' : 'your settings'}.`,
+  );
+  return lines;
+}
+
+export function usageItemView(signedIn: boolean, state: UsageState): UsageItemView {
+  if (!signedIn) return { visible: false, text: '', tooltip: '', background: undefined };
+  const f = state.figures;
+  if (!f) {
+    const text = state.stale ? '$(warning) Usage unavailable' : '$(pulse) Usage…';
+    const tooltip = ['Claude Code usage', state.stale ?? 'Reading your usage from CloudWatch…'].join('\n');
+    return { visible: true, text, tooltip, background: undefined };
+  }
+  const icon = f.level === 'blocked' ? '$(circle-slash)' : state.stale ? '$(history)' : '$(pulse)';
+  const tooltip = [
+    'Claude Code usage',
+    ...(f.level === 'blocked' ? [`Blocked: ${f.blockedReason}. Claude Code cannot get new credentials until the quota resets.`] : []),
+    ...figureLines(f),
+    state.fetchedAt ? `Updated ${time(state.fetchedAt)}.` : '',
+    ...(state.stale ? [`Not current: ${state.stale}`] : []),
+    ...(state.note ? [state.note] : []),
+    ...(state.paused ? ['Paused while no VS Code window has focus.'] : []),
+    'Click for the usage dashboard.',
+  ].filter(Boolean);
+  return {
+    visible: true,
+    text: `${icon} ${statusText(f)}`,
+    tooltip: tooltip.join('\n'),
+    background: f.level === 'blocked' || f.level === 'error' ? 'error' : f.level === 'warning' ? 'warning' : undefined,
+  };
+}
