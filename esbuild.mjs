@@ -3,46 +3,39 @@
 //   node esbuild.mjs               development build of the extension
 //   node esbuild.mjs --production  minified build, as packaged in the VSIX
 //   node esbuild.mjs --tests       extension + unit tests + integration tests + harness
+//   node esbuild.mjs --package [--out file.vsix]
+//                                  production build and the VSIX (npm run package)
 //
-// The extension is split into an entry bundle that activation loads and "heavy" bundles
-// (openid-client, the AWS SDK clients) that src/lazy.ts loads on first use, so activation
-// never pays for them.
+// The extension is split into a tiny entry bundle that activation loads (dist/extension.js),
+// its body loaded right after activation (dist/main.js), and the heavy bundles (openid-client,
+// the AWS SDK clients) that src/lazy.ts loads on first use.
 //
-// Organisation defaults: src/orgDefaults.json is baked into the entry bundle. A platform team
-// builds with CLAUDE_BEDROCK_ORG_DEFAULTS=/path/to/their.json to bake in their own file instead.
+// Organisation defaults: CLAUDE_BEDROCK_ORG_DEFAULTS=/path/to/defaults.json npm run package
+// checks the file against src/config/orgDefaults.schema.json (a bad file fails the build with
+// the field named) and writes its values into the packaged package.json as the settings'
+// defaults, where VS Code's Settings editor shows them and a user's own setting still wins.
 import * as esbuild from 'esbuild';
-import { readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Ajv from 'ajv';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
-const args = new Set(process.argv.slice(2));
-const production = args.has('--production');
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const packaging = args.has('--package');
+const production = args.has('--production') || packaging;
 const withTests = args.has('--tests');
 
-/** The heavy bundles: entry name -> source. Keep in step with src/lazy.ts. */
+/** The bundles loaded after activation: entry name -> source. Keep in step with src/lazy.ts. */
 const heavy = {
+  main: 'src/main.ts',
   oidc: 'src/auth/oidc.ts',
   sts: 'src/aws/sts.ts',
   bedrock: 'src/aws/bedrock.ts',
   cloudwatch: 'src/aws/cloudwatch.ts',
 };
-
-function orgDefaultsPlugin() {
-  const override = process.env.CLAUDE_BEDROCK_ORG_DEFAULTS;
-  return {
-    name: 'org-defaults',
-    setup(build) {
-      build.onResolve({ filter: /orgDefaults\.json$/ }, (args) => {
-        if (!override) return undefined;
-        const file = path.resolve(override);
-        if (!existsSync(file)) throw new Error(`CLAUDE_BEDROCK_ORG_DEFAULTS names ${file}, which does not exist.`);
-        JSON.parse(readFileSync(file, 'utf8'));
-        return { path: file };
-      });
-    },
-  };
-}
 
 const extensionOptions = {
   absWorkingDir: root,
@@ -52,11 +45,10 @@ const extensionOptions = {
   target: 'node20',
   external: ['vscode'],
   minify: production,
-  keepNames: true,
+
   sourcemap: production ? false : 'linked',
   legalComments: production ? 'none' : 'inline',
   logLevel: 'warning',
-  plugins: [orgDefaultsPlugin()],
 };
 
 function files(dir, suffix, recursive = true) {
@@ -103,6 +95,14 @@ async function buildTests() {
     format: 'cjs',
     external: ['vscode', 'mocha'],
   });
+  // UI end-to-end tests: Playwright against the sandbox, in plain Node as ES modules.
+  await esbuild.build({
+    ...common,
+    entryPoints: files('test/e2e', '.test.ts'),
+    format: 'esm',
+    packages: 'external',
+    outExtension: { '.js': '.mjs' },
+  });
   // The harness: IdP, AWS emulator, VS Code launcher. Runs in plain Node as ES modules.
   await esbuild.build({
     ...common,
@@ -113,5 +113,62 @@ async function buildTests() {
   });
 }
 
+/** Reads and checks the organisation defaults; exits naming the field when they are wrong. */
+function orgDefaults() {
+  const file = process.env.CLAUDE_BEDROCK_ORG_DEFAULTS;
+  if (!file) return {};
+  const fail = (why) => {
+    console.error(`Organisation defaults ${file}: ${why}`);
+    process.exit(1);
+  };
+  if (!existsSync(file)) fail('the file does not exist.');
+  let values;
+  try {
+    values = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    fail(`not valid JSON (${error.message}).`);
+  }
+  const schema = JSON.parse(readFileSync(path.join(root, 'src', 'config', 'orgDefaults.schema.json'), 'utf8'));
+  const validate = new Ajv({ allErrors: true }).compile(schema);
+  if (!validate(values)) {
+    const problems = validate.errors.map((e) => {
+      const field = e.instancePath.replace(/^\//, '') || e.params.additionalProperty || '(the file)';
+      const what = e.keyword === 'additionalProperties' ? 'is not a setting of this extension' : e.message;
+      return `field "${field}" ${what}`;
+    });
+    fail(`${problems.join('; ')}.`);
+  }
+  return values;
+}
+
+/** Stages what the VSIX holds, with the organisation defaults in package.json, and runs vsce. */
+function packageVsix() {
+  const defaults = orgDefaults();
+  const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const properties = manifest.contributes.configuration.properties;
+  for (const [key, value] of Object.entries(defaults)) properties[`claudeBedrock.${key}`].default = value;
+  delete manifest.scripts;
+  delete manifest.devDependencies;
+  delete manifest.allowScripts;
+
+  const stage = path.join(root, '.vscode-test', 'package');
+  rmSync(stage, { recursive: true, force: true });
+  mkdirSync(path.join(stage, 'dist'), { recursive: true });
+  for (const file of readdirSync(path.join(root, 'dist')).filter((f) => f.endsWith('.js'))) cpSync(path.join(root, 'dist', file), path.join(stage, 'dist', file));
+  cpSync(path.join(root, 'media'), path.join(stage, 'media'), { recursive: true, filter: (src) => !src.includes(`${path.sep}screenshots`) });
+  for (const file of ['README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore']) cpSync(path.join(root, file), path.join(stage, file));
+  writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(path.join(stage, 'org-defaults.json'), `${JSON.stringify(defaults, null, 2)}\n`);
+
+  const outIndex = argv.indexOf('--out');
+  const out = path.resolve(outIndex >= 0 ? argv[outIndex + 1] : path.join(root, `claude-bedrock-${manifest.version}.vsix`));
+  const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const result = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', out], { cwd: stage, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+  console.log(`Packaged ${out}${Object.keys(defaults).length ? ` with ${Object.keys(defaults).length} organisation defaults` : ''}.`);
+}
+
+if (packaging) orgDefaults();
 await buildExtension();
 if (withTests) await buildTests();
+if (packaging) packageVsix();

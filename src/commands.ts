@@ -136,8 +136,9 @@ async function openTerminal({ auth, notifier }: CommandContext): Promise<{ opene
   return { opened: true };
 }
 
-export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
-  const table: Record<string, (...args: unknown[]) => unknown> = {
+/** Every command of the extension, by id (extension.ts registers them). */
+export function commandTable(ctx: CommandContext): Record<string, (...args: unknown[]) => unknown> {
+  return {
     'claudeBedrock.signIn': () => ctx.auth.signIn().then((s) => (s ? { signedIn: true, subject: s.identity.subject } : { signedIn: false })),
     'claudeBedrock.signOut': async () => {
       const had = ctx.auth.state.kind !== 'signedOut';
@@ -163,5 +164,4 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     'claudeBedrock.refreshUsage': () => ctx.usage.refresh().then(() => ctx.usage.state),
     'claudeBedrock.signInAndOpenTerminal': async () => ((await ctx.auth.signIn()) ? openTerminal(ctx) : { opened: false }),
   };
-  return Object.entries(table).map(([id, run]) => vscode.commands.registerCommand(id, run));
 }

@@ -1,136 +1,43 @@
-// activate(): builds the objects and registers the commands. Nothing slow runs here: the stored
-// session is read in the background, and openid-client and the AWS SDK load on first use.
+// activate(): as little as possible, so activation costs what an empty extension costs. It
+// shows the account item, registers the commands, and loads the extension's body (dist/main.js,
+// see main.ts) right after activation returns; a command run before that waits for it.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Auth } from './auth/auth';
-import { BedrockAuthenticationProvider } from './auth/provider';
-import { SESSION_KEY, SessionStore } from './auth/session';
-import { registerCommands } from './commands';
-import { Config } from './config/config';
 import { Log } from './log';
-import { Notifier } from './ui/notify';
-import { ModelService } from './models/modelService';
-import { TerminalEnvironment } from './terminal/environment';
-import { ModelReportView } from './ui/modelReport';
-import { Dashboard } from './ui/dashboard';
-import { UsageStatus } from './ui/usageStatus';
-import { UsageService } from './usage/usageService';
-import { StatusBar } from './ui/statusBar';
+import type * as MainModule from './main';
 
-export function activate(context: vscode.ExtensionContext): TestApi | undefined {
+export function activate(context: vscode.ExtensionContext): { ready: Promise<void> } {
   const log = new Log('Claude Bedrock');
-  const config = new Config();
-  const store = new SessionStore(context.secrets, log);
-  const testing = context.extensionMode === vscode.ExtensionMode.Test;
-  const notifier = new Notifier(log, testing);
-  const auth = new Auth({
-    config,
-    store,
-    log,
-    notifier,
-    mediaDir: vscode.Uri.joinPath(context.extensionUri, 'media').fsPath,
-    lockDir: context.globalStorageUri.fsPath,
+  const item = vscode.window.createStatusBarItem('claudeBedrock.status', vscode.StatusBarAlignment.Right, 100);
+  item.name = 'Claude Bedrock';
+  item.text = '$(account) Claude';
+  item.tooltip = 'Claude Code on Amazon Bedrock';
+  item.show();
+  context.subscriptions.push(log, item);
+
+  const exports: { ready: Promise<void> } = { ready: Promise.resolve() };
+  const main = new Promise<MainModule.Main>((resolve, reject) => {
+    setImmediate(() => {
+      try {
+        // A computed path, so esbuild keeps main.js a bundle of its own.
+        const body = require(path.join(__dirname, 'main.js')) as typeof MainModule;
+        resolve(body.start(context, log, item));
+      } catch (error) {
+        reject(error);
+      }
+    });
   });
-  const models = new ModelService(auth, config, log, notifier);
-  const modelReport = new ModelReportView(models);
-  const usage = new UsageService(auth, config, log, context.globalStorageUri.fsPath);
-  const usageStatus = new UsageStatus();
-  const dashboard = new Dashboard(usage, auth, vscode.Uri.joinPath(context.extensionUri, 'media'), log);
-  const statusBar = new StatusBar();
-  const renderStatus = () => {
-    statusBar.render(auth.state, models.problems);
-    usageStatus.render(auth.state.kind === 'signedIn', usage.state);
-  };
-  renderStatus();
-  const terminals = new TerminalEnvironment({
-    collection: context.environmentVariableCollection,
-    auth,
-    config,
-    log,
-    notifier,
-    storageDir: context.globalStorageUri.fsPath,
+  main.catch((error: unknown) => log.error('Starting the extension failed', error));
+  exports.ready = main.then((m) => {
+    if (m.testApi) Object.assign(exports, m.testApi, { ready: m.testApi.ready });
+    return m.testApi?.ready;
   });
 
-  context.subscriptions.push(
-    log,
-    config,
-    store,
-    auth,
-    statusBar,
-    terminals,
-    models,
-    modelReport,
-    auth.onDidChangeState((state) => {
-      renderStatus();
-      void vscode.commands.executeCommand('setContext', 'claudeBedrock.signingIn', state.kind === 'signingIn');
-    }),
-    models.onDidChange(renderStatus),
-    usage,
-    usageStatus,
-    dashboard,
-    usage.onDidChange(renderStatus),
-    new BedrockAuthenticationProvider(auth),
-    ...registerCommands({ auth, config, log, notifier, models, modelReport, usage, dashboard }),
-  );
-
-  const ready = auth
-    .initialize()
-    .then(() => {
-      usage.follow();
-      return terminals.update();
-    })
-    .catch((error: unknown) => log.error('Reading the stored session failed', error));
-
-  // The integration tests look inside through this object; it exists only when VS Code runs
-  // the extension's tests, never for users.
-  if (!testing) return undefined;
-  return {
-    ready,
-    state: () => auth.state,
-    statusBar: () => statusBar.current,
-    notifications: notifier.shown,
-    storedSecretKeys: async () => context.secrets.keys(),
-    hasStoredSession: async () => (await context.secrets.get(SESSION_KEY)) !== undefined,
-    globalState: () => context.globalState.keys().map((key) => [key, context.globalState.get(key)] as const),
-    workspaceState: () => context.workspaceState.keys().map((key) => [key, context.workspaceState.get(key)] as const),
-    terminalEnvironment: () => {
-      const vars: Record<string, string> = {};
-      context.environmentVariableCollection.forEach((name, mutator) => (vars[name] = mutator.value));
-      return vars;
-    },
-    terminalsUpdated: () => terminals.update(),
-    endpointUri: () => terminals.endpointUri(),
-    modelReport: () => models.report,
-    modelReportHtml: () => modelReport.html,
-    usage: () => usage.state,
-    usageStatus: () => usageStatus.current,
-    dashboardHtml: () => dashboard.html,
-    dashboardDropped: () => dashboard.dropped,
-    logUri: context.logUri,
-    globalStorageUri: context.globalStorageUri,
-  };
-}
-
-export interface TestApi {
-  readonly ready: Promise<void>;
-  state(): Auth['state'];
-  statusBar(): StatusBar['current'];
-  readonly notifications: Notifier['shown'];
-  storedSecretKeys(): Promise<string[]>;
-  hasStoredSession(): Promise<boolean>;
-  globalState(): (readonly [string, unknown])[];
-  workspaceState(): (readonly [string, unknown])[];
-  terminalEnvironment(): Record<string, string>;
-  /** Resolves once the terminal environment has caught up with the latest change. */
-  terminalsUpdated(): Promise<void>;
-  endpointUri(): Promise<string | undefined>;
-  modelReport(): ModelService['report'];
-  modelReportHtml(): string | undefined;
-  usage(): UsageService['state'];
-  usageStatus(): UsageStatus['current'];
-  dashboardHtml(): string | undefined;
-  dashboardDropped(): number;
-  readonly logUri: vscode.Uri;
-  readonly globalStorageUri: vscode.Uri;
+  const commands = (context.extension.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands;
+  for (const { command } of commands) {
+    context.subscriptions.push(vscode.commands.registerCommand(command, async (...args: unknown[]) => (await main).commands[command]?.(...args)));
+  }
+  return exports;
 }
 
 export function deactivate(): void {

@@ -27,10 +27,10 @@ export class Log implements vscode.Disposable {
   }
 
   trace(message: string): void {
-    this.channel.trace(this.scrub(message));
+    if (this.channel.logLevel <= vscode.LogLevel.Trace && this.channel.logLevel !== vscode.LogLevel.Off) this.channel.trace(this.scrub(message));
   }
   debug(message: string): void {
-    this.channel.debug(this.scrub(message));
+    if (this.channel.logLevel <= vscode.LogLevel.Debug && this.channel.logLevel !== vscode.LogLevel.Off) this.channel.debug(this.scrub(message));
   }
   info(message: string): void {
     this.channel.info(this.scrub(message));

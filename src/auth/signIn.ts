@@ -58,6 +58,7 @@ export async function interactiveSignIn(options: InteractiveSignIn): Promise<Sto
       (error: unknown) => log.error('Opening the browser failed', error),
     );
     const callback = await waitForCallback(server, token, settings.signInTimeout);
+    log.info('The browser came back from the identity provider; checking the sign-in.');
 
     try {
       if (callback.url.searchParams.get('state') !== request.state) throw stateMismatch();

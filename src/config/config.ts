@@ -1,12 +1,12 @@
 // Reads the extension's settings once per change into typed values.
 //
-// Precedence, highest first: the user's (or remote machine's) own setting, the organisation
-// defaults baked into the package (orgDefaults.json), the extension's built-in default.
+// Precedence, highest first: the user's (or remote machine's) own setting, then the setting's
+// default, which is the organisation's default when a platform team baked one into its package
+// (esbuild.mjs --package writes them into package.json), else the extension's own.
 // Workspace and folder values are never read for these settings: they are machine-scoped in
 // package.json, and this code ignores them as well, so a repository's .vscode/settings.json
 // cannot send a developer's sign-in to another identity provider or AWS account.
 import * as vscode from 'vscode';
-import orgDefaultsJson from './orgDefaults.json';
 import {
   SECTION,
   checkSignInSettings,
@@ -47,14 +47,10 @@ const TERMINAL_KEYS: readonly TerminalKey[] = [
   'telemetryProtocol',
 ];
 
-const orgDefaults: Readonly<Record<string, unknown>> = orgDefaultsJson;
-
-/** The value a user-level (or remote-machine) setting, or else the org default, gives a key. */
+/** The value a user-level (or remote-machine) setting, or else the (organisation's) default, gives a key. */
 function userOrOrgValue(config: vscode.WorkspaceConfiguration, key: string): unknown {
   const inspected = config.inspect(key);
-  if (inspected?.globalValue !== undefined) return inspected.globalValue;
-  if (orgDefaults[key] !== undefined) return orgDefaults[key];
-  return inspected?.defaultValue;
+  return inspected?.globalValue !== undefined ? inspected.globalValue : inspected?.defaultValue;
 }
 
 export class Config implements vscode.Disposable {
@@ -62,22 +58,35 @@ export class Config implements vscode.Disposable {
   /** Fires after any `claudeBedrock.*` setting changes. */
   readonly onDidChange = this.changed.event;
   private readonly subscription: vscode.Disposable;
+  /** Checked settings, read once per change: the credentials endpoint asks on every request. */
+  private readonly cache = new Map<string, unknown>();
 
   constructor() {
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(SECTION)) this.changed.fire();
+      if (!e.affectsConfiguration(SECTION)) return;
+      this.cache.clear();
+      this.changed.fire();
     });
   }
 
+  private cached<T>(name: string, read: () => T): T {
+    if (!this.cache.has(name)) this.cache.set(name, read());
+    return this.cache.get(name) as T;
+  }
+
   signIn(): Checked<SignInSettings> {
-    return checkSignInSettings(this.read(SIGN_IN_KEYS));
+    return this.cached('signIn', () => checkSignInSettings(this.read(SIGN_IN_KEYS)));
   }
 
   terminal(): Checked<TerminalSettings> {
-    return checkTerminalSettings(this.read(TERMINAL_KEYS));
+    return this.cached('terminal', () => checkTerminalSettings(this.read(TERMINAL_KEYS)));
   }
 
   usage(): Checked<UsageSettings> {
+    return this.cached('usage', () => this.readUsage());
+  }
+
+  private readUsage(): Checked<UsageSettings> {
     return checkUsageSettings(
       this.read([
         'region',
@@ -99,7 +108,7 @@ export class Config implements vscode.Disposable {
   }
 
   models(): Checked<ModelSettings> {
-    return checkModelSettings(this.read(['region', 'model', 'smallFastModel', 'bedrockControlEndpoint']));
+    return this.cached('models', () => checkModelSettings(this.read(['region', 'model', 'smallFastModel', 'bedrockControlEndpoint'])));
   }
 
   /** Writes a setting where a user would: user (or remote machine) settings. */

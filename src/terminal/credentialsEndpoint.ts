@@ -30,6 +30,8 @@ export class CredentialsEndpoint {
   private tokenDigest = digest(this.token);
   private port = 0;
   private readonly server: http.Server;
+  /** The last answer's body, kept while the keys are the same (most requests). */
+  private body: { keys: AwsCredentials; text: string } | undefined;
 
   private constructor(
     private readonly source: CredentialSource,
@@ -93,14 +95,19 @@ export class CredentialsEndpoint {
     if (!timingSafeEqual(digest(presented), this.tokenDigest)) return answer(403, { message: 'Forbidden.' });
     try {
       const keys = await this.source();
-      if (!keys) return answer(404, { message: 'Not signed in to Claude Code on Amazon Bedrock. Run "Claude Bedrock: Sign In" in VS Code.' });
-      this.log.trace('Served AWS credentials to a terminal.');
-      return answer(200, {
-        AccessKeyId: keys.accessKeyId,
-        SecretAccessKey: keys.secretAccessKey,
-        Token: keys.sessionToken,
-        Expiration: keys.expiration,
-      });
+      if (!keys) {
+        this.body = undefined;
+        return answer(404, { message: 'Not signed in to Claude Code on Amazon Bedrock. Run "Claude Bedrock: Sign In" in VS Code.' });
+      }
+      if (this.body?.keys !== keys) {
+        this.body = {
+          keys,
+          text: JSON.stringify({ AccessKeyId: keys.accessKeyId, SecretAccessKey: keys.secretAccessKey, Token: keys.sessionToken, Expiration: keys.expiration }),
+        };
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(this.body.text) });
+      res.end(this.body.text);
+      return;
     } catch (error) {
       this.log.error('Serving credentials to a terminal failed', error);
       return answer(500, { message: 'The credentials could not be read.' });

@@ -9,6 +9,9 @@ import { isDashboardMessage, renderDashboard } from './dashboardHtml';
 
 export class Dashboard implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
+  private readonly shown = new vscode.EventEmitter<void>();
+  /** Fires when the dashboard is opened. */
+  readonly onDidShow = this.shown.event;
   private readonly subscriptions: vscode.Disposable[];
   /** Messages dropped for their shape (for the extension's tests). */
   dropped = 0;
@@ -19,10 +22,11 @@ export class Dashboard implements vscode.Disposable {
     private readonly mediaRoot: vscode.Uri,
     private readonly log: Log,
   ) {
-    this.subscriptions = [usage.onDidChange(() => this.render())];
+    this.subscriptions = [usage.onDidChange(() => this.render()), this.shown];
   }
 
   show(): void {
+    this.shown.fire();
     if (this.panel) {
       this.panel.reveal();
       return;

@@ -5,12 +5,10 @@ import type { ModelCheck } from '../models/check';
 import { statusView, type StatusView } from './statusView';
 
 export class StatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('claudeBedrock.status', vscode.StatusBarAlignment.Right, 100);
   private view: StatusView | undefined;
 
-  constructor() {
-    this.item.name = 'Claude Bedrock';
-  }
+  /** `item`: the account item extension.ts shows at activation. */
+  constructor(private readonly item: vscode.StatusBarItem) {}
 
   render(state: AuthState, modelProblems: readonly ModelCheck[] = []): void {
     const view = statusView(state, modelProblems);

@@ -2,7 +2,7 @@
 // AWS emulator, the browser showing the workbench), settings, and waiting with deadlines.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TestApi } from '../../src/extension';
+import type { TestApi } from '../../src/main';
 import type { IdpFaults, IssuedTokens, LoginDecision } from '../support/idp';
 import type { FaultRule, RecordedCall } from '../support/aws/emulator';
 import type { IssuedKey } from '../support/aws/sts';

@@ -81,6 +81,6 @@ export async function ensureVsCodeServer(): Promise<{ node: string; serverMain: 
   return { node: NODE24, serverMain: SERVER_MAIN };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1]?.endsWith(`${path.sep}install.mjs`)) {
   await ensureVsCodeServer();
 }

@@ -23,7 +23,7 @@ export async function browse(start: string): Promise<string> {
   throw new Error(`more than ${MAX_REDIRECTS} redirects from ${start}`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}` && process.argv[2]) {
+if (process.argv[1]?.endsWith("robotBrowser.mjs") && process.argv[2]) {
   browse(process.argv[2]).then(
     (last) => process.stdout.write(`${last}\n`),
     (error: unknown) => {

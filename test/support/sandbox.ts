@@ -1,68 +1,136 @@
 // npm run sandbox: the product running locally with no AWS account.
 //
-// Starts the test IdP (with a demo user), the AWS emulator, and the VS Code server with the
-// packaged extension installed, its organisation defaults pointing at them, the way a platform
-// team ships it. Open the printed address in a browser on this machine. Ctrl+C stops everything.
+// Starts the test IdP (with a demo user), the AWS emulator (a model catalog, a month of the demo
+// user's usage, a quota policy), and the VS Code server with the packaged VSIX installed, its
+// organisation defaults pointing at them, the way a platform team ships it. Open the printed
+// address in a browser on this machine. Ctrl+C stops everything it started.
+// The UI end-to-end tests (test/e2e) run against this same sandbox through startSandbox().
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ensureVsCodeServer } from './install';
 import { CACHE, ROOT } from './paths';
-import { startVsCodeServer } from './vscode';
-import { ROLE_ARN, REGION, startWorld } from './world';
+import { freePort, startVsCodeServer, type VsCodeServer } from './vscode';
+import { ROLE_ARN, REGION, startWorld, type World } from './world';
 
-const PORTS = {
-  vscode: Number(process.env.SANDBOX_PORT ?? 8080),
-  idp: Number(process.env.SANDBOX_IDP_PORT ?? 9400),
-  aws: Number(process.env.SANDBOX_AWS_PORT ?? 9500),
-};
+export const DEMO_USER = { login: 'demo', email: 'demo@example.com' };
+/** The demo user's quota: what the sandbox's quota API answers. */
+export const DEMO_QUOTA = { monthly_limit: 5_000_000, daily_limit: 400_000 };
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+export interface SandboxOptions {
+  readonly ports?: { vscode?: number; idp?: number; aws?: number; redirect?: number };
+  /** Where everything lives; wiped at start. */
+  readonly dir?: string;
+  /** More VSIX files to install beside the extension (the benchmark's empty extension). */
+  readonly extraExtensions?: readonly string[];
+  readonly quiet?: boolean;
+}
+
+export interface Sandbox {
+  readonly world: World;
+  readonly server: VsCodeServer;
+  readonly url: string;
+  readonly workspace: string;
+  readonly vsix: string;
+  readonly userDataDir: string;
+  /** The demo user's seeded usage this month, in tokens. */
+  readonly seededTokens: { month: number; today: number };
+  stop(): Promise<void>;
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, quiet: boolean): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'] });
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
   });
 }
 
-async function main(): Promise<void> {
+/** A plausible month for the demo user: weekday bursts, quiet weekends, some of it today. */
+function seedUsage(world: World, email: string): { month: number; today: number } {
+  const now = Date.now();
+  const day = 86_400_000;
+  const today = Math.floor(now / day) * day;
+  const monthStart = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 1);
+  let month = 0;
+  let todayTokens = 0;
+  for (let t = monthStart, i = 0; t <= today; t += day, i++) {
+    const weekday = new Date(t).getUTCDay() % 6 !== 0;
+    const tokens = t === today ? 96_000 : weekday ? 120_000 + ((i * 37_000) % 90_000) : 8_000;
+    const at = t === today ? Math.min(now - 1000, t + 60_000) : t + 12 * 3600_000;
+    month += tokens;
+    if (t === today) todayTokens = tokens;
+    const dimensions = [
+      { Name: 'user.email', Value: email },
+      { Name: 'OTelLib', Value: 'com.anthropic.claude_code' },
+    ];
+    world.aws.cloudwatch.putMetricData({
+      Namespace: 'ClaudeCode',
+      MetricData: [
+        { MetricName: 'claude_code.token.usage', Dimensions: dimensions, Timestamp: at, Value: tokens, Unit: 'Count' },
+        { MetricName: 'claude_code.cost.usage', Dimensions: dimensions, Timestamp: at, Value: tokens / 100_000, Unit: 'None' },
+      ],
+    });
+  }
+  return { month, today: todayTokens };
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const quiet = options.quiet ?? false;
   const { node, serverMain } = await ensureVsCodeServer();
-  const dir = path.join(CACHE, 'sandbox');
+  const dir = options.dir ?? path.join(CACHE, 'sandbox');
   rmSync(dir, { recursive: true, force: true });
   const workspace = path.join(dir, 'workspace');
   mkdirSync(workspace, { recursive: true });
   writeFileSync(path.join(workspace, 'README.md'), '# Sandbox project\n\nOpen a terminal and run `claude`.\n');
 
-  const world = await startWorld({ idp: PORTS.idp, aws: PORTS.aws });
+  const world = await startWorld({ idp: options.ports?.idp, aws: options.ports?.aws });
+  const seededTokens = seedUsage(world, DEMO_USER.email);
+  world.aws.quota.policies[DEMO_USER.email] = DEMO_QUOTA;
 
   // What a platform team bakes into its package: the IdP, the role, the region, the endpoints.
   const orgDefaults = path.join(dir, 'org-defaults.json');
+  const endpoint = world.aws.endpoint;
   writeFileSync(
     orgDefaults,
     JSON.stringify(
-      { issuer: world.idp.issuer, clientId: world.idp.clientId, roleArn: ROLE_ARN, region: REGION, stsEndpoint: world.aws.endpoint, bedrockEndpoint: world.aws.endpoint, bedrockControlEndpoint: world.aws.endpoint, cloudWatchEndpoint: world.aws.endpoint },
+      {
+        issuer: world.idp.issuer,
+        clientId: world.idp.clientId,
+        roleArn: ROLE_ARN,
+        region: REGION,
+        ...(options.ports?.redirect ? { redirectPort: options.ports.redirect } : {}),
+        stsEndpoint: endpoint,
+        bedrockEndpoint: endpoint,
+        bedrockControlEndpoint: endpoint,
+        cloudWatchEndpoint: endpoint,
+        quotaApiUrl: `${endpoint}/quota/check`,
+      },
       null,
       2,
     ),
   );
   const vsix = path.join(dir, 'claude-bedrock-sandbox.vsix');
-  const nodeFirst = { ...process.env, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}`, CLAUDE_BEDROCK_ORG_DEFAULTS: orgDefaults };
-  process.stdout.write('Packaging the extension with the sandbox organisation defaults…\n');
-  await run('npx', ['vsce', 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--out', vsix], nodeFirst);
+  if (!quiet) process.stdout.write('Packaging the extension with the sandbox organisation defaults…\n');
+  await run(process.execPath, [path.join(ROOT, 'esbuild.mjs'), '--package', '--out', vsix], { ...process.env, CLAUDE_BEDROCK_ORG_DEFAULTS: orgDefaults }, quiet);
 
   const serverDataDir = path.join(dir, 'server');
   const userDataDir = path.join(dir, 'user');
-  await run(node, [serverMain, '--install-extension', vsix, '--force', '--server-data-dir', serverDataDir, '--user-data-dir', userDataDir, '--accept-server-license-terms'], process.env);
+  for (const extension of [vsix, ...(options.extraExtensions ?? [])]) {
+    await run(node, [serverMain, '--install-extension', extension, '--force', '--server-data-dir', serverDataDir, '--user-data-dir', userDataDir, '--accept-server-license-terms'], process.env, quiet);
+  }
 
   const server = await startVsCodeServer({
     node,
     serverMain,
     serverDataDir,
     userDataDir,
-    port: PORTS.vscode,
+    port: options.ports?.vscode,
     userSettings: {
       'security.workspace.trust.enabled': false,
       'workbench.startupEditor': 'none',
+      // The DOM renderer: headless Chromium has no GPU, and the terminal's text stays readable.
+      'terminal.integrated.gpuAcceleration': 'off',
       // The Claude Code CLI that npm ci installed, for the sandbox's terminals; no internet here.
       'terminal.integrated.env.linux': {
         PATH: `${path.join(ROOT, 'node_modules', '.bin')}:\${env:PATH}`,
@@ -72,30 +140,49 @@ async function main(): Promise<void> {
       },
     },
   });
+  return {
+    world,
+    server,
+    url: `${server.origin}/?folder=${encodeURIComponent(workspace)}`,
+    workspace,
+    vsix,
+    userDataDir,
+    seededTokens,
+    async stop() {
+      await server.stop();
+      await world.close();
+    },
+  };
+}
 
-  const url = `${server.origin}/?folder=${encodeURIComponent(workspace)}`;
+async function main(): Promise<void> {
+  const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+  const sandbox = await startSandbox({
+    ports: { vscode: port('SANDBOX_PORT', 8080), idp: port('SANDBOX_IDP_PORT', 9400), aws: port('SANDBOX_AWS_PORT', 9500) },
+  });
   process.stdout.write(`
 Claude Code on Amazon Bedrock: sandbox
 
-  VS Code:        ${url}
-  Identity:       ${world.idp.issuer}  (sign in as "demo", any password)
-  AWS emulator:   ${world.aws.endpoint}
+  VS Code:        ${sandbox.url}
+  Identity:       ${sandbox.world.idp.issuer}  (sign in as "${DEMO_USER.login}", any password)
+  AWS emulator:   ${sandbox.world.aws.endpoint}
 
 Run "Claude Bedrock: Sign In" from the command palette (F1), then "Claude Bedrock: Open Claude
-Code Terminal": claude answers from the emulator's Bedrock. Ctrl+C stops everything.
+Code Terminal": claude answers from the emulator's Bedrock. Click the usage item in the status
+bar for the dashboard. Ctrl+C stops everything.
 `);
-
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     process.stdout.write('\nStopping the sandbox…\n');
-    await server.stop();
-    await world.close();
+    await sandbox.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
 }
 
-await main();
+if (process.argv[1]?.endsWith(`${path.sep}sandbox.mjs`)) await main();
+
+export { freePort };

@@ -60,6 +60,8 @@ export interface Emulator {
   readonly sts: StsService;
   readonly bedrock: BedrockService;
   readonly cloudwatch: CloudWatchService;
+  /** The quota API's policy table (by email) and the policy for everyone else. */
+  readonly quota: { policies: Record<string, QuotaPolicy>; defaultPolicy: QuotaPolicy };
   readonly calls: RecordedCall[];
   addFaults(rules: FaultRule[]): void;
   reset(): void;
@@ -408,6 +410,7 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
     sts,
     bedrock,
     cloudwatch,
+    quota,
     calls,
     addFaults(rules) {
       faults.push(...rules.map((r) => ({ ...r, times: r.times ?? 1 })));

@@ -1,0 +1,134 @@
+// The product as a developer meets it: the sandbox (the packaged VSIX installed in the VS Code
+// server, pointed at the local IdP and the AWS emulator), driven in headless Chromium through
+// the command palette, the IdP's own login page, the status bar, the dashboard and a terminal.
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { CACHE } from '../support/paths';
+import { DEMO_QUOTA, DEMO_USER, startSandbox, type Sandbox } from '../support/sandbox';
+import { freePort, launchBrowser } from '../support/vscode';
+
+const SCREENSHOTS = path.join(CACHE, 'screenshots');
+
+async function palette(page: Page, command: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${command}`);
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: command }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** The running Claude Code processes whose environment says Bedrock, by pid. */
+function claudeProcesses(): { pid: number; env: string[] }[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((pid) => {
+      try {
+        const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+        if (comm !== 'claude') return [];
+        return [{ pid: Number(pid), env: readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0') }];
+      } catch {
+        return [];
+      }
+    });
+}
+
+/** The webview in front: VS Code nests its page in two iframes. */
+function webview(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+}
+
+describe('The sandbox, as a developer uses it', () => {
+  let sandbox: Sandbox;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    sandbox = await startSandbox({
+      dir: path.join(os.tmpdir(), `claude-bedrock-e2e-${process.pid}`),
+      ports: { redirect: await freePort() },
+      quiet: true,
+    });
+    browser = await launchBrowser();
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    page = await context.newPage();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await sandbox?.stop();
+  });
+
+  it('runs the packaged VSIX, not the source folder', () => {
+    const extensions = path.join(path.dirname(sandbox.userDataDir), 'server', 'extensions');
+    const installed = readdirSync(extensions).find((d) => d.startsWith('claude-bedrock.claude-bedrock-'));
+    assert.ok(installed, `installed: ${readdirSync(extensions).join(', ')}`);
+    const manifest = JSON.parse(readFileSync(path.join(extensions, installed, 'package.json'), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { default: unknown }> } };
+    };
+    assert.equal(manifest.contributes.configuration.properties['claudeBedrock.issuer'].default, sandbox.world.idp.issuer, 'the organisation defaults are baked in');
+    assert.ok(existsSync(path.join(extensions, installed, 'dist', 'extension.js')));
+    assert.ok(!existsSync(path.join(extensions, installed, 'src')), 'no sources in the package');
+  });
+
+  it('signs in through the command palette and the IdP login page', async () => {
+    await page.goto(sandbox.url);
+    const statusBar = page.locator('#workbench\\.parts\\.statusbar');
+    await statusBar.getByText('Claude: Sign In').waitFor({ timeout: 60_000 });
+    const popup = page.context().waitForEvent('page');
+    await palette(page, 'Claude Bedrock: Sign In');
+    const login = await popup;
+    await login.locator('input[name=login]').waitFor();
+    await login.screenshot({ path: path.join(SCREENSHOTS, 'sign-in-idp.png') });
+    await login.locator('input[name=login]').fill(DEMO_USER.login);
+    await login.locator('input[name=password]').fill('any password');
+    await login.locator('button[type=submit]').click();
+    await login.waitForURL(/127\.0\.0\.1:\d+\/callback/);
+    assert.equal(await login.locator('h1').innerText(), 'Signed in');
+    await login.close();
+    await statusBar.getByText(DEMO_USER.email).waitFor({ timeout: 30_000 });
+  });
+
+  it('shows usage against the quota in the status bar', async () => {
+    const statusBar = page.locator('#workbench\\.parts\\.statusbar');
+    const limit = `${DEMO_QUOTA.monthly_limit / 1_000_000}M tok`;
+    const usage = statusBar.locator('.statusbar-item', { hasText: limit });
+    await usage.waitFor({ timeout: 30_000 });
+    const text = await usage.innerText();
+    const percent = Math.floor((sandbox.seededTokens.month / DEMO_QUOTA.monthly_limit) * 100);
+    assert.match(text, new RegExp(`/ ${limit.replace('.', '\\.')} \\(${percent}%\\)`));
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'status-bar.png'), clip: { x: 700, y: 860, width: 700, height: 40 } });
+  });
+
+  it('opens the dashboard from the status bar, with the seeded figures', async () => {
+    await page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: 'tok' }).first().click();
+    const frame = webview(page);
+    await frame.locator('[data-figure="month-tokens"]').waitFor({ timeout: 30_000 });
+    assert.equal(await frame.locator('[data-figure="month-tokens"]').innerText(), `${sandbox.seededTokens.month.toLocaleString('en-US')} tokens`);
+    assert.equal(await frame.locator('[data-figure="today-tokens"]').innerText(), `${sandbox.seededTokens.today.toLocaleString('en-US')} tokens`);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard.png') });
+  });
+
+  it('opens a Claude Code terminal in which claude runs on Bedrock with the session', async () => {
+    const before = new Set(claudeProcesses().map((p) => p.pid));
+    await palette(page, 'Claude Bedrock: Open Claude Code Terminal');
+    await page.locator('.terminal-tabs-entry, .single-terminal-tab', { hasText: 'Claude Code' }).first().waitFor({ timeout: 30_000 });
+    let started: { pid: number; env: string[] } | undefined;
+    for (let i = 0; i < 300 && !started; i++) {
+      started = claudeProcesses().find((p) => !before.has(p.pid) && p.env.includes('CLAUDE_CODE_USE_BEDROCK=1'));
+      if (!started) await page.waitForTimeout(100);
+    }
+    assert.ok(started, 'claude started in the terminal');
+    assert.ok(started.env.some((e) => e.startsWith('AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:')));
+    await page.locator('.xterm-screen').first().waitFor();
+    // Claude Code has drawn its screen: more than the prompt line.
+    await page.waitForFunction(() => [...document.querySelectorAll('.xterm-rows > div')].filter((row) => (row.textContent ?? '').trim()).length >= 5, undefined, {
+      timeout: 60_000,
+    });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'terminal.png') });
+  });
+});

@@ -1,0 +1,268 @@
+// npm run bench: the performance budget, measured side by side in one run, against the sandbox
+// (the packaged VSIX in the VS Code server) with an empty extension installed beside it.
+//
+//   activation          VS Code's own activation time (Developer: Show Running Extensions) and
+//                       the time to the status bar item, for this extension and the empty one
+//   entry bundle        dist/extension.js as packaged
+//   sign-in             machine time from the browser's callback to the terminal variables set
+//   endpoint            credentials endpoint latency, 50 concurrent clients, from a terminal
+//   VSIX                size
+//   CloudWatch          GetMetricData requests per hour per developer with three windows open
+//
+// Prints a table and writes test/bench/latest.json.
+import { spawn, spawnSync } from 'node:child_process';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { ROOT } from './paths';
+import { DEMO_USER, startSandbox, type Sandbox } from './sandbox';
+import { freePort, launchBrowser, writeSettings } from './vscode';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const EMPTY_NAME = 'Empty Bench Extension';
+const OURS_NAME = 'Claude Code on Amazon Bedrock';
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** An extension that does nothing but show a status bar item: the baseline. */
+function emptyExtension(dir: string): string {
+  const folder = path.join(dir, 'empty');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(
+    path.join(folder, 'package.json'),
+    JSON.stringify({
+      name: 'empty-bench',
+      displayName: EMPTY_NAME,
+      publisher: 'bench',
+      version: '0.0.1',
+      license: 'MIT',
+      engines: { vscode: '^1.105.0' },
+      main: './extension.js',
+      activationEvents: ['onStartupFinished'],
+    }),
+  );
+  writeFileSync(
+    path.join(folder, 'extension.js'),
+    "const vscode = require('vscode');\nexports.activate = (context) => {\n  const item = vscode.window.createStatusBarItem('empty.bench', vscode.StatusBarAlignment.Right, 1);\n  item.text = 'Empty bench';\n  item.show();\n  context.subscriptions.push(item);\n};\n",
+  );
+  writeFileSync(path.join(folder, 'LICENSE'), 'MIT\n');
+  const vsix = path.join(dir, 'empty-bench.vsix');
+  const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const result = spawnSync(process.execPath, [vsce, 'package', '--allow-missing-repository', '--out', vsix], { cwd: folder, stdio: 'ignore' });
+  if (result.status !== 0) throw new Error('packaging the empty extension failed');
+  return vsix;
+}
+
+/** Records, from the page's start, when each status bar text first appears. */
+const STATUS_WATCH = `
+  window.__statusSeen = {};
+  new MutationObserver(() => {
+    const bar = document.getElementById('workbench.parts.statusbar');
+    if (!bar) return;
+    const text = bar.textContent || '';
+    for (const [key, needle] of [['ours', 'Claude'], ['empty', 'Empty bench']]) {
+      if (!window.__statusSeen[key] && text.includes(needle)) window.__statusSeen[key] = performance.now();
+    }
+  }).observe(document, { subtree: true, childList: true, characterData: true });
+`;
+
+async function palette(page: Page, command: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${command}`);
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: command }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** VS Code's activation times, as its Running Extensions editor shows them. */
+async function activationTimes(page: Page): Promise<Record<string, number>> {
+  await palette(page, 'Developer: Show Running Extensions');
+  const editor = page.locator('.runtime-extensions-editor');
+  await editor.waitFor();
+  await editor.getByText(OURS_NAME).waitFor();
+  await editor.getByText(EMPTY_NAME).waitFor();
+  const text = await editor.innerText();
+  const times: Record<string, number> = {};
+  for (const name of [OURS_NAME, EMPTY_NAME]) {
+    const m = new RegExp(`${name}[\\s\\S]*?Activation: (\\d+)ms`).exec(text);
+    if (m) times[name] = Number(m[1]);
+  }
+  return times;
+}
+
+async function measureActivation(sandbox: Sandbox, context: BrowserContext) {
+  const ours: number[] = [];
+  const empty: number[] = [];
+  const oursStatus: number[] = [];
+  const emptyStatus: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const page = await context.newPage();
+    await page.addInitScript(STATUS_WATCH);
+    await page.goto(sandbox.url);
+    await page.locator('#workbench\\.parts\\.statusbar').getByText('Empty bench').waitFor({ timeout: 60_000 });
+    await page.locator('#workbench\\.parts\\.statusbar').getByText('Claude').first().waitFor({ timeout: 60_000 });
+    const seen = (await page.evaluate('window.__statusSeen')) as { ours: number; empty: number };
+    oursStatus.push(seen.ours);
+    emptyStatus.push(seen.empty);
+    const times = await activationTimes(page);
+    ours.push(times[OURS_NAME]);
+    empty.push(times[EMPTY_NAME]);
+    await page.close();
+  }
+  return { ours: median(ours), empty: median(empty), oursStatus: median(oursStatus), emptyStatus: median(emptyStatus), runs: RUNS };
+}
+
+function logFile(sandbox: Sandbox): string {
+  const logs = path.join(sandbox.userDataDir, 'logs');
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name === 'Claude Bedrock.log') found.push(full);
+    }
+  };
+  walk(logs);
+  return found.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+}
+
+function logTime(line: string): number {
+  return Date.parse(line.slice(0, 23).replace(' ', 'T'));
+}
+
+async function signIn(page: Page): Promise<void> {
+  const popup = page.context().waitForEvent('page');
+  await palette(page, 'Claude Bedrock: Sign In');
+  const login = await popup;
+  await login.locator('input[name=login]').fill(DEMO_USER.login);
+  await login.locator('input[name=password]').fill('x');
+  await login.locator('button[type=submit]').click();
+  await login.waitForURL(/\/callback/);
+  await login.close();
+  await page.locator('#workbench\\.parts\\.statusbar').getByText(DEMO_USER.email).waitFor({ timeout: 30_000 });
+}
+
+async function waitForFile(file: string, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      if (Date.now() > deadline) throw new Error(`no ${file} after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** The same load against a Node http server that only answers a fixed body: Node's own floor here. */
+async function bareHttpBaseline(dir: string): Promise<{ p50: number; p99: number }> {
+  const body = JSON.stringify({ AccessKeyId: 'A'.repeat(20), SecretAccessKey: 'S'.repeat(40), Token: 'T'.repeat(400), Expiration: new Date().toISOString() });
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const out = path.join(dir, 'baseline.json');
+  const uri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/credentials`;
+  await new Promise<void>((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'out', 'test', 'support', 'endpointLoad.mjs'), out, '40'], {
+      env: { ...process.env, AWS_CONTAINER_CREDENTIALS_FULL_URI: uri, AWS_CONTAINER_AUTHORIZATION_TOKEN: 'baseline' },
+      stdio: 'ignore',
+    });
+    child.on('exit', () => resolve());
+  });
+  server.close();
+  return JSON.parse(readFileSync(out, 'utf8')) as { p50: number; p99: number };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'claude-bedrock-bench-'));
+  process.stdout.write('Packaging the extension and an empty one, starting the sandbox…\n');
+  const emptyVsix = emptyExtension(dir);
+  const sandbox = await startSandbox({ dir: path.join(dir, 'sandbox'), quiet: true, ports: { redirect: await freePort() }, extraExtensions: [emptyVsix] });
+  const browser = await launchBrowser();
+  try {
+    // Tall, so the Running Extensions list shows every extension without scrolling.
+    const context = await browser.newContext({ viewport: { width: 1400, height: 2600 } });
+    process.stdout.write(`Measuring activation over ${RUNS} window loads…\n`);
+    const activation = await measureActivation(sandbox, context);
+
+    process.stdout.write('Measuring sign-in, the credentials endpoint and usage polling…\n');
+    const page = await context.newPage();
+    await page.goto(sandbox.url);
+    await page.locator('#workbench\\.parts\\.statusbar').getByText('Claude: Sign In').waitFor({ timeout: 60_000 });
+    await signIn(page);
+    const lines = readFileSync(logFile(sandbox), 'utf8').split('\n');
+    const callback = lines.filter((l) => l.includes('The browser came back')).map(logTime).pop()!;
+    const applied = lines.filter((l) => l.includes('Terminal environment set')).map(logTime).find((t) => t >= callback)!;
+    const signInMs = applied - callback;
+
+    const results = path.join(dir, 'endpoint.json');
+    await palette(page, 'Terminal: Create New Terminal');
+    await page.locator('.xterm').first().waitFor();
+    await page.keyboard.type(`node ${path.join(ROOT, 'out', 'test', 'support', 'endpointLoad.mjs')} ${results} 40\n`);
+    const endpoint = JSON.parse(await waitForFile(results, 60_000)) as { requests: number; p50: number; p99: number };
+
+    // Three windows, refreshing every 6 s for 36 s: requests per refresh interval, scaled to the
+    // default 5 minutes.
+    writeSettings(sandbox.userDataDir, {}, { 'claudeBedrock.usageRefreshMinutes': 0.1 });
+    const others = [await context.newPage(), await context.newPage()];
+    for (const other of others) await other.goto(sandbox.url);
+    for (const other of others) await other.locator('#workbench\\.parts\\.statusbar').getByText(DEMO_USER.email).waitFor({ timeout: 60_000 });
+    const count = () => sandbox.world.aws.calls.filter((c) => c.action === 'GetMetricData').length;
+    const start = count();
+    const started = Date.now();
+    await new Promise((r) => setTimeout(r, 36_000));
+    const perInterval = (count() - start) / ((Date.now() - started) / 6_000);
+    const perHour = perInterval * (60 / 5);
+
+    const baseline = await bareHttpBaseline(dir);
+
+    const vsixBytes = statSync(sandbox.vsix).size;
+    const entryBytes = statSync(path.join(ROOT, 'dist', 'extension.js')).size;
+    const table: [string, string, string][] = [
+      ['activate(): this extension (VS Code, median)', `${activation.ours} ms`, `within 5 ms of the empty one`],
+      ['activate(): empty extension (VS Code, median)', `${activation.empty} ms`, ''],
+      ['difference', `${activation.ours - activation.empty} ms`, activation.ours - activation.empty <= 5 ? 'ok' : 'OVER BUDGET'],
+      ['status bar item shown: this extension', `${Math.round(activation.oursStatus)} ms after load`, ''],
+      ['status bar item shown: empty extension', `${Math.round(activation.emptyStatus)} ms after load`, ''],
+      ['entry bundle (dist/extension.js)', `${(entryBytes / 1024).toFixed(1)} KB`, entryBytes < 60 * 1024 ? 'ok (< 60 KB)' : 'OVER BUDGET'],
+      ['sign-in, callback to terminal variables', `${signInMs} ms`, ''],
+      [`credentials endpoint p50 (50 clients, ${endpoint.requests} requests)`, `${endpoint.p50.toFixed(2)} ms`, ''],
+      ['credentials endpoint p99', `${endpoint.p99.toFixed(2)} ms`, endpoint.p99 < 2 ? 'ok (< 2 ms)' : 'OVER BUDGET'],
+      ['  baseline: bare Node http server, same load, p50', `${baseline.p50.toFixed(2)} ms`, 'what Node itself costs here'],
+      ['  baseline p99', `${baseline.p99.toFixed(2)} ms`, ''],
+      ['VSIX size', `${(vsixBytes / 1024).toFixed(0)} KB`, vsixBytes < 1024 * 1024 ? 'ok (< 1 MB)' : 'OVER BUDGET'],
+      ['CloudWatch requests / hour / developer (3 windows)', perHour.toFixed(1), 'default refresh 5 min'],
+    ];
+    const width = Math.max(...table.map((r) => r[0].length));
+    process.stdout.write(`\n${table.map(([k, v, n]) => `${k.padEnd(width)}  ${v.padStart(18)}  ${n}`).join('\n')}\n`);
+    const json = {
+      measuredAt: new Date().toISOString(),
+      machine: `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}`,
+      activationMs: { ours: activation.ours, empty: activation.empty, runs: activation.runs },
+      statusBarShownMs: { ours: Math.round(activation.oursStatus), empty: Math.round(activation.emptyStatus) },
+      entryBundleBytes: entryBytes,
+      signInCallbackToTerminalMs: signInMs,
+      credentialsEndpoint: endpoint,
+      bareNodeHttpBaseline: baseline,
+      vsixBytes,
+      cloudWatchRequestsPerHour: Number(perHour.toFixed(1)),
+    };
+    mkdirSync(path.join(ROOT, 'test', 'bench'), { recursive: true });
+    writeFileSync(path.join(ROOT, 'test', 'bench', 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
+    process.stdout.write('\nWritten to test/bench/latest.json.\n');
+  } finally {
+    await browser.close();
+    await sandbox.stop();
+  }
+}
+
+await main();
