@@ -129,11 +129,16 @@ function orgDefaults() {
     fail(`not valid JSON (${error.message}).`);
   }
   const schema = JSON.parse(readFileSync(path.join(root, 'src', 'config', 'orgDefaults.schema.json'), 'utf8'));
-  const validate = new Ajv({ allErrors: true }).compile(schema);
+  const ajv = new Ajv({ allErrors: true, verbose: true });
+  // "x-expected": what a pattern means, in words, for the error message.
+  ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
+  const validate = ajv.compile(schema);
   if (!validate(values)) {
     const problems = validate.errors.map((e) => {
       const field = e.instancePath.replace(/^\//, '') || e.params.additionalProperty || '(the file)';
-      const what = e.keyword === 'additionalProperties' ? 'is not a setting of this extension' : e.message;
+      const expected = e.parentSchema?.['x-expected'];
+      const what =
+        e.keyword === 'additionalProperties' ? 'is not a setting of this extension' : e.keyword === 'pattern' && expected ? `must be ${expected}` : e.message;
       return `field "${field}" ${what}`;
     });
     fail(`${problems.join('; ')}.`);
@@ -156,7 +161,10 @@ function packageVsix() {
   mkdirSync(path.join(stage, 'dist'), { recursive: true });
   for (const file of readdirSync(path.join(root, 'dist')).filter((f) => f.endsWith('.js'))) cpSync(path.join(root, 'dist', file), path.join(stage, 'dist', file));
   cpSync(path.join(root, 'media'), path.join(stage, 'media'), { recursive: true, filter: (src) => !src.includes(`${path.sep}screenshots`) });
-  for (const file of ['README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore']) cpSync(path.join(root, file), path.join(stage, file));
+  for (const file of ['CHANGELOG.md', 'LICENSE', '.vscodeignore']) cpSync(path.join(root, file), path.join(stage, file));
+  // The README's screenshots stay out of the package; so do the lines that show them.
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8').replace(/^\s*!\[[^\]]*\]\(media\/screenshots\/[^)]*\)\n(\n)?/gm, '');
+  writeFileSync(path.join(stage, 'README.md'), readme);
   writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(path.join(stage, 'org-defaults.json'), `${JSON.stringify(defaults, null, 2)}\n`);
 

@@ -1,19 +1,18 @@
 // activate(): as little as possible, so activation costs what an empty extension costs. It
 // shows the account item, registers the commands, and loads the extension's body (dist/main.js,
-// see main.ts) right after activation returns; a command run before that waits for it.
+// see main.ts: the log, the session, everything else) right after activation returns; a command
+// run before that waits for it.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Log } from './log';
 import type * as MainModule from './main';
 
 export function activate(context: vscode.ExtensionContext): { ready: Promise<void> } {
-  const log = new Log('Claude Bedrock');
   const item = vscode.window.createStatusBarItem('claudeBedrock.status', vscode.StatusBarAlignment.Right, 100);
   item.name = 'Claude Bedrock';
   item.text = '$(account) Claude';
   item.tooltip = 'Claude Code on Amazon Bedrock';
   item.show();
-  context.subscriptions.push(log, item);
+  context.subscriptions.push(item);
 
   const exports: { ready: Promise<void> } = { ready: Promise.resolve() };
   const main = new Promise<MainModule.Main>((resolve, reject) => {
@@ -21,13 +20,13 @@ export function activate(context: vscode.ExtensionContext): { ready: Promise<voi
       try {
         // A computed path, so esbuild keeps main.js a bundle of its own.
         const body = require(path.join(__dirname, 'main.js')) as typeof MainModule;
-        resolve(body.start(context, log, item));
+        resolve(body.start(context, item));
       } catch (error) {
         reject(error);
       }
     });
   });
-  main.catch((error: unknown) => log.error('Starting the extension failed', error));
+  main.catch((error: unknown) => console.error('Claude Code on Amazon Bedrock could not start:', error));
   exports.ready = main.then((m) => {
     if (m.testApi) Object.assign(exports, m.testApi, { ready: m.testApi.ready });
     return m.testApi?.ready;

@@ -6,7 +6,7 @@ import { BedrockAuthenticationProvider } from './auth/provider';
 import { SESSION_KEY, SessionStore } from './auth/session';
 import { commandTable } from './commands';
 import { Config } from './config/config';
-import type { Log } from './log';
+import { Log } from './log';
 import { Notifier } from './ui/notify';
 import { ModelService } from './models/modelService';
 import { TerminalEnvironment } from './terminal/environment';
@@ -25,7 +25,8 @@ function setContext(key: string, value: boolean): Thenable<unknown> {
   return vscode.commands.executeCommand('setContext', `claudeBedrock.${key}`, value);
 }
 
-export function start(context: vscode.ExtensionContext, log: Log, accountItem: vscode.StatusBarItem): Main {
+export function start(context: vscode.ExtensionContext, accountItem: vscode.StatusBarItem): Main {
+  const log = new Log('Claude Bedrock');
   const config = new Config();
   const store = new SessionStore(context.secrets, log);
   const testing = context.extensionMode === vscode.ExtensionMode.Test;
@@ -59,6 +60,7 @@ export function start(context: vscode.ExtensionContext, log: Log, accountItem: v
   });
 
   context.subscriptions.push(
+    log,
     config,
     store,
     auth,

@@ -56,7 +56,11 @@ describe('Model availability', () => {
     assert.match(html, /data-role="model" data-status="available"/);
     assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
     assert.doesNotMatch(html, /<script/);
-    if (harness.hasBrowserBridge()) await ui.screenshot('model-report-available');
+    if (harness.hasBrowserBridge()) {
+      assert.equal(await ui.webviewText('tr[data-role="model"] .status'), 'Available');
+      assert.equal(await ui.webviewText('tr[data-role="smallFastModel"] .status'), 'Available');
+      await ui.screenshot('model-report-available');
+    }
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 

@@ -21,7 +21,7 @@ import { ROOT } from './paths';
 import { DEMO_USER, startSandbox, type Sandbox } from './sandbox';
 import { freePort, launchBrowser, writeSettings } from './vscode';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const EMPTY_NAME = 'Empty Bench Extension';
 const OURS_NAME = 'Claude Code on Amazon Bedrock';
 
