@@ -240,7 +240,7 @@ describe('Terminal environment', () => {
     from = (await aws.calls()).length;
     const refused = await runIn(withRc, 'timeout 90 claude -p "Say hello" --output-format json');
     assert.notEqual(refused.code, 0);
-    assert.ok((await bedrockCallsSince(from)).every((c) => c.accessKeyId !== 'AKIAWORKPROFILE00000'), 'the [work] profile was never used');
+    assert.ok((await bedrockCallsSince(from)).every((c) => c.accessKeyId !== 'AKIA_WORK_PROFILE_NOT_REAL'), 'the [work] profile was never used');
 
     await vscode.commands.executeCommand('claudeBedrock.refreshCredentials');
     await testApi.terminalsUpdated();

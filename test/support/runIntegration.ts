@@ -41,7 +41,7 @@ function writeTerminalHome(home: string): void {
   mkdirSync(path.join(home, '.aws'), { recursive: true });
   writeFileSync(
     path.join(home, '.aws', 'credentials'),
-    '[default]\naws_access_key_id = AKIADEFAULTPROFILE00\naws_secret_access_key = not-a-real-secret-default\n\n[work]\naws_access_key_id = AKIAWORKPROFILE00000\naws_secret_access_key = not-a-real-secret-work\n',
+    '[default]\naws_access_key_id = AKIA_DEFAULT_PROFILE_NOT_REAL\naws_secret_access_key = not-a-real-secret-default\n\n[work]\naws_access_key_id = AKIA_WORK_PROFILE_NOT_REAL\naws_secret_access_key = not-a-real-secret-work\n',
   );
   writeFileSync(path.join(home, '.aws', 'config'), '[default]\nregion = eu-west-1\n\n[profile work]\nregion = eu-west-1\n');
   // Claude Code on PATH the way an installer puts it there; VS Code resolves the terminals'

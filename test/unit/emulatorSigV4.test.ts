@@ -7,7 +7,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { verifySigV4, type KeyRecord } from '../support/aws/sigv4';
 
 const key: KeyRecord = {
-  accessKeyId: 'ASIATESTTESTTESTTEST',
+  accessKeyId: 'ASIA-TEST-KEY-NOT-REAL',
   secretAccessKey: 'test-secret-key-made-up-for-this-test-0000',
   sessionToken: 'test-session-token',
   expiration: new Date(Date.now() + 3600_000),
