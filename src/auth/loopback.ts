@@ -66,6 +66,8 @@ export class CallbackServer {
     server.requestTimeout = 15_000;
     server.keepAliveTimeout = 0;
     server.maxHeadersCount = 100;
+    // Stalled clients (even before a complete request line) are dropped after 10 idle seconds.
+    server.setTimeout(10_000, (socket) => socket.destroy());
     const callbackServer = new CallbackServer(server, render);
     server.on('request', (req, res) => callbackServer.handle(req, res));
     server.on('clientError', (_err, socket) => {

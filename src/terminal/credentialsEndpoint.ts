@@ -41,6 +41,9 @@ export class CredentialsEndpoint {
     this.server.headersTimeout = 5_000;
     this.server.requestTimeout = 10_000;
     this.server.maxHeadersCount = 50;
+    // A client that connects and stalls (before its request line is even complete) is not a
+    // request yet, so the timeouts above do not see it: idle sockets are dropped after 5 s.
+    this.server.setTimeout(5_000, (socket) => socket.destroy());
     this.server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
       else socket.destroy();
