@@ -135,6 +135,8 @@ export class Auth implements vscode.Disposable {
     await this.options.store.clear();
     this.update();
     if (session?.refreshToken) void this.revoke(session.refreshToken);
+    // The next sign-in starts afresh, discovery included.
+    this.client = undefined;
     this.options.log.info('Signed out.');
   }
 

@@ -116,6 +116,10 @@ export const ui = {
   /** Text of an element of the webview in front, as the page shows it. */
   webviewText: (selector: string) => call<{ text: string }>(harness.bridge(), 'POST', '/ui/webview-text', { selector }).then((r) => r.text),
   webviewClick: (selector: string) => call(harness.bridge(), 'POST', '/ui/webview-click', { selector }),
+  /** Injects an inline script and a remote image into the webview in front; reports what CSP did. */
+  webviewAttack: () => call<{ inlineScriptRan: boolean; violations: string[] }>(harness.bridge(), 'POST', '/ui/webview-attack', {}),
+  /** Posts messages from the webview in front to its extension, as its page could. */
+  webviewPostMessages: (messages: unknown[]) => call(harness.bridge(), 'POST', '/ui/webview-post', { messages }),
   /** Picks the item of the open quick pick whose row shows `text`. */
   quickPick: (text: string) => call(harness.bridge(), 'POST', '/ui/quick-pick', { text }),
   /** The entries of the Accounts menu. */

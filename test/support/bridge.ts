@@ -74,6 +74,33 @@ export async function startBridge(
             await element.waitFor({ state: 'visible', timeout: 15_000 });
             return send(200, { text: await element.innerText() });
           }
+          case 'POST /ui/webview-attack': {
+            // What an injected page would try: an inline script without the nonce, a remote image.
+            const frame = p.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+            const result = await frame.locator('body').evaluate(async (body) => {
+              const violations: string[] = [];
+              document.addEventListener('securitypolicyviolation', (e) => violations.push(e.effectiveDirective));
+              const script = document.createElement('script');
+              script.textContent = 'window.__pwned = true;';
+              body.appendChild(script);
+              const img = document.createElement('img');
+              img.src = 'https://example.com/tracker.png';
+              body.appendChild(img);
+              for (let i = 0; i < 60 && violations.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+              return { inlineScriptRan: Boolean((window as unknown as { __pwned?: boolean }).__pwned), violations };
+            });
+            return send(200, result);
+          }
+          case 'POST /ui/webview-post': {
+            // Messages as the page would post them: through the channel acquireVsCodeApi()'s
+            // postMessage calls in the webview's host frame (VS Code's webview pre/index.html).
+            const host = p.frameLocator('iframe.webview.ready').last();
+            await host.locator('body').evaluate((_body, messages: unknown[]) => {
+              const channel = window as unknown as Record<string, (command: string, data: unknown) => void>;
+              for (const message of messages) channel.__vscode_post_message__('onmessage', { message });
+            }, json.messages as unknown as unknown[]);
+            return send(200, {});
+          }
           case 'POST /ui/webview-click': {
             const frame = p.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
             await frame.locator(json.selector).first().click();

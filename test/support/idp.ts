@@ -72,6 +72,10 @@ export interface IdpFaults {
   tamperState?: boolean;
   /** Answer the next token request with this HTTP status and a body that is not JSON. */
   tokenStatus?: number;
+  /** Answer the next discovery request with this HTTP status. */
+  discoveryStatus?: number;
+  /** Answer the next refresh_token grant as an expired refresh token (invalid_grant). */
+  refreshExpired?: boolean;
 }
 
 export interface IssuedTokens {
@@ -281,12 +285,28 @@ export async function startIdp(options: { port?: number } = {}): Promise<Idp> {
         const url = new URL(req.url ?? '/', origin);
         if (url.pathname.startsWith('/__idp/')) return await control(req, res, url.pathname);
         // Discovery of an issuer with a path lives under that path.
-        if (url.pathname === `${ISSUER_PATH}.well-known/openid-configuration`) req.url = '/.well-known/openid-configuration';
+        if (url.pathname === `${ISSUER_PATH}.well-known/openid-configuration`) {
+          if (faults.discoveryStatus) {
+            const status = faults.discoveryStatus;
+            faults = { ...faults, discoveryStatus: undefined };
+            res.writeHead(status, { 'content-type': 'text/html' });
+            return res.end('<html><body>Bad Gateway</body></html>');
+          }
+          req.url = '/.well-known/openid-configuration';
+        }
         if (url.pathname === '/auth' && req.method === 'GET') {
           authorizations.push(Object.fromEntries(url.searchParams));
           // A queued decision is about a fresh login: forget the browser's earlier IdP session
           // (single sign-on would otherwise answer as the previous user without asking).
           if (decisions.length > 0) delete req.headers.cookie;
+        }
+        if (url.pathname === '/token' && req.method === 'POST' && faults.refreshExpired) {
+          // Set only while a refresh is the next token request (the tests see to that).
+          const grant = new URLSearchParams(await readBody(req)).get('grant_type');
+          faults = { ...faults, refreshExpired: false };
+          res.writeHead(400, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+          const error = grant === 'refresh_token' ? 'invalid_grant' : 'invalid_request';
+          return res.end(JSON.stringify({ error, error_description: 'grant request is invalid' }));
         }
         if (url.pathname === '/token' && req.method === 'POST') {
           if (faults.tokenStatus) {

@@ -24,6 +24,8 @@ export interface SandboxOptions {
   /** More VSIX files to install beside the extension (the benchmark's empty extension). */
   readonly extraExtensions?: readonly string[];
   readonly quiet?: boolean;
+  /** Opens the folder in Restricted Mode (workspace trust on, the folder not trusted). */
+  readonly untrusted?: boolean;
 }
 
 export interface Sandbox {
@@ -127,7 +129,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     userDataDir,
     port: options.ports?.vscode,
     userSettings: {
-      'security.workspace.trust.enabled': false,
+      'security.workspace.trust.enabled': options.untrusted === true,
+      'security.workspace.trust.startupPrompt': 'never',
       'workbench.startupEditor': 'none',
       // The DOM renderer: headless Chromium has no GPU, and the terminal's text stays readable.
       'terminal.integrated.gpuAcceleration': 'off',

@@ -23,7 +23,9 @@ export interface FaultRule {
   readonly action?: string;
   /** How many matching requests get the fault (default 1). */
   times?: number;
-  readonly kind: 'throttle' | 'server' | 'malformed' | 'error';
+  readonly kind: 'throttle' | 'server' | 'malformed' | 'error' | 'delay';
+  /** For kind 'delay': hold the request this long, then answer it as usual. */
+  readonly delayMs?: number;
   /** For kind 'error': the error to answer. */
   readonly status?: number;
   readonly code?: string;
@@ -102,8 +104,17 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
   let faults: FaultRule[] = [];
   const calls: RecordedCall[] = [];
 
+  /** Holds the request when a 'delay' rule matches; other rules are left for takeFault. */
+  async function delayFor(service: string, action: string): Promise<void> {
+    const rule = faults.find((f) => f.kind === 'delay' && (!f.service || f.service === service) && (!f.action || f.action === action) && (f.times ?? 1) > 0);
+    if (!rule) return;
+    rule.times = (rule.times ?? 1) - 1;
+    faults = faults.filter((f) => (f.times ?? 1) > 0);
+    await new Promise((resolve) => setTimeout(resolve, rule.delayMs ?? 1000));
+  }
+
   function takeFault(service: string, action: string): FaultRule | undefined {
-    const rule = faults.find((f) => (!f.service || f.service === service) && (!f.action || f.action === action) && (f.times ?? 1) > 0);
+    const rule = faults.find((f) => f.kind !== 'delay' && (!f.service || f.service === service) && (!f.action || f.action === action) && (f.times ?? 1) > 0);
     if (!rule) return undefined;
     rule.times = (rule.times ?? 1) - 1;
     faults = faults.filter((f) => (f.times ?? 1) > 0);
@@ -152,6 +163,7 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
     let accessKeyId: string | undefined;
     try {
       if (params.get('Version') !== '2011-06-15') throw new AwsError(400, 'InvalidAction', `Could not find operation ${action} for version ${params.get('Version')}`);
+      await delayFor('sts', action);
       const rule = takeFault('sts', action);
       if (rule) {
         const error = answerFault(ex, rule, 'query');
@@ -208,6 +220,7 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
     try {
       const caller = await verify(ex, 'bedrock', 'json');
       accessKeyId = caller.accessKeyId;
+      await delayFor('bedrock', route.action);
       const rule = takeFault('bedrock', route.action);
       if (rule) {
         const error = answerFault(ex, rule, 'json');
@@ -252,6 +265,7 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
       if (!target.startsWith('GraniteServiceVersion20100801.')) throw new AwsError(400, 'UnknownOperationException', `Unknown target ${target}`);
       const caller = await verify(ex, 'monitoring', 'query');
       accessKeyId = caller.accessKeyId;
+      await delayFor('monitoring', action);
       const rule = takeFault('monitoring', action);
       if (rule) {
         if (rule.kind === 'malformed') {
