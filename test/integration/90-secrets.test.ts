@@ -1,6 +1,7 @@
 // The secrets canary: after signing in and renewing, no token or key issued during the whole run
 // appears anywhere but SecretStorage and memory: not in the log, settings, globalState or
-// workspaceState, nor in any file under the user-data, server-data and extension-storage folders.
+// workspaceState, nor in any file under the user-data, server-data and extension-storage folders,
+// nor in what a terminal running Claude Code printed.
 // VS Code runs at its default log level, as users do: at debug or trace level VS Code's own
 // terminal host logs every terminal's environment, the endpoint token included (README).
 import * as assert from 'node:assert/strict';
@@ -57,10 +58,14 @@ describe('Secrets canary', () => {
     await testApi.terminalsUpdated();
     const endpointToken = testApi.terminalEnvironment().AWS_CONTAINER_AUTHORIZATION_TOKEN;
     assert.ok(endpointToken, 'terminals got an endpoint token');
-    // A terminal running Claude Code through the endpoint, so its traces would be there to find.
+    // A terminal running Claude Code through the endpoint; what it prints is searched too.
     const shell = vscode.window.createTerminal({ name: 'canary' });
-    shell.sendText('claude -p "Say hello" --output-format json > /dev/null 2>&1 < /dev/null; exit');
-    await waitFor('the canary terminal to finish', () => shell.exitStatus !== undefined, 120_000);
+    const integration = await waitFor('shell integration in the canary terminal', () => shell.shellIntegration, 30_000);
+    const execution = integration.executeCommand('claude -p "Say hello" --output-format json < /dev/null');
+    let terminalOutput = '';
+    for await (const chunk of execution.read()) terminalOutput += chunk;
+    assert.match(terminalOutput, /"result"/, 'the terminal output was read');
+    shell.dispose();
 
     const secrets = [...(await issuedSecrets()), endpointToken];
     assert.ok(secrets.length >= 10, `the run issued ${secrets.length} secrets`);
@@ -68,6 +73,7 @@ describe('Secrets canary', () => {
     const needles = [...new Set(secrets.flatMap((s) => (s.length > 20 ? [s.slice(0, 20), s.slice(-20)] : [s])))];
 
     const places: [string, string][] = [];
+    places.push(['terminal output', terminalOutput]);
     places.push(['globalState', JSON.stringify(testApi.globalState())]);
     places.push(['workspaceState', JSON.stringify(testApi.workspaceState())]);
     places.push(['settings', JSON.stringify(vscode.workspace.getConfiguration('claudeBedrock'))]);
