@@ -8,7 +8,7 @@ import {
   ListInferenceProfilesCommand,
   type InferenceProfileType,
 } from '@aws-sdk/client-bedrock';
-import type { AwsCredentials } from './credentials';
+import { clientConfig, type AwsCredentials } from './credentials';
 
 export interface BedrockTarget {
   readonly region: string;
@@ -62,14 +62,7 @@ function toProfile(p: {
 
 /** A control-plane client. Two attempts per call: the caller backs off itself when throttled. */
 export function bedrockControl(target: BedrockTarget): BedrockControl {
-  const c = target.credentials;
-  const client = new BedrockClient({
-    region: target.region,
-    endpoint: target.endpoint,
-    maxAttempts: 2,
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
-    credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: new Date(c.expiration) },
-  });
+  const client = new BedrockClient(clientConfig(target.region, target.endpoint, target.credentials, 2));
   return {
     async listProfiles(type) {
       const profiles: ProfileInfo[] = [];

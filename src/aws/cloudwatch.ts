@@ -5,7 +5,7 @@
 // them up, per UTC day from the first of the month. Today and month-to-date come from that daily
 // series. A separate bundle (dist/cloudwatch.js), loaded on first use: no vscode imports.
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import type { AwsCredentials } from './credentials';
+import { clientConfig, type AwsCredentials } from './credentials';
 
 export interface UsageQuery {
   readonly region: string;
@@ -58,14 +58,7 @@ export function monthStart(now: number): number {
 }
 
 export async function fetchUsage(q: UsageQuery): Promise<UsageData> {
-  const c = q.credentials;
-  const client = new CloudWatchClient({
-    region: q.region,
-    endpoint: q.endpoint,
-    maxAttempts: 2,
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
-    credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: new Date(c.expiration) },
-  });
+  const client = new CloudWatchClient(clientConfig(q.region, q.endpoint, q.credentials, 2));
   try {
     const start = monthStart(q.now);
     const today = Math.floor(q.now / DAY_MS) * DAY_MS;

@@ -29,3 +29,22 @@ export function stsEndpointFor(region: string, endpoint: string | undefined): st
   const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
   return `https://sts.${region}.${suffix}`;
 }
+
+/**
+ * What every SDK client here is built with: region, endpoint, the session's keys, bounded
+ * connection and request timeouts, and how many attempts a call gets.
+ */
+export function clientConfig(region: string, endpoint: string, credentials: AwsCredentials | undefined, maxAttempts: number) {
+  return {
+    region,
+    endpoint,
+    maxAttempts,
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
+    credentials: credentials && {
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      sessionToken: credentials.sessionToken,
+      expiration: new Date(credentials.expiration),
+    },
+  };
+}

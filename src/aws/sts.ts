@@ -3,7 +3,7 @@
 //
 // A separate bundle (dist/sts.js) loaded on first use through src/lazy.ts: no vscode imports.
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { AwsCredentials } from './credentials';
+import { clientConfig, type AwsCredentials } from './credentials';
 
 export interface StsTarget {
   readonly region: string;
@@ -33,23 +33,8 @@ export interface CallerIdentity {
   readonly userId: string;
 }
 
-const REQUEST_TIMEOUT_MS = 15_000;
-
 function stsClient(target: StsTarget, credentials?: AwsCredentials, maxAttempts = 3): STSClient {
-  return new STSClient({
-    region: target.region,
-    endpoint: target.endpoint,
-    maxAttempts,
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: REQUEST_TIMEOUT_MS },
-    credentials: credentials
-      ? {
-          accessKeyId: credentials.accessKeyId,
-          secretAccessKey: credentials.secretAccessKey,
-          sessionToken: credentials.sessionToken,
-          expiration: new Date(credentials.expiration),
-        }
-      : undefined,
-  });
+  return new STSClient(clientConfig(target.region, target.endpoint, credentials, maxAttempts));
 }
 
 export async function assumeRoleWithWebIdentity(input: AssumeRoleInput): Promise<AssumedRole> {

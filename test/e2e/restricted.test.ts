@@ -8,15 +8,7 @@ import { CACHE } from '../support/paths';
 import { DEMO_USER, startSandbox, type Sandbox } from '../support/sandbox';
 import { emulateFocus } from '../support/bridge';
 import { freePort, launchBrowser } from '../support/vscode';
-
-async function palette(page: Page, command: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${command}`);
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: command }).first().waitFor();
-  await page.keyboard.press('Enter');
-}
+import { palette, signInAtIdp } from '../support/workbench';
 
 describe('A workspace in Restricted Mode', () => {
   let sandbox: Sandbox;
@@ -43,15 +35,7 @@ describe('A workspace in Restricted Mode', () => {
     const statusBar = page.locator('#workbench\\.parts\\.statusbar');
     await statusBar.getByText('Claude: Sign In').waitFor({ timeout: 60_000 });
     await statusBar.getByText('Restricted Mode').waitFor({ timeout: 30_000 });
-    const popup = page.context().waitForEvent('page');
-    await palette(page, 'Claude Bedrock: Sign In');
-    const login = await popup;
-    await login.locator('input[name=login]').fill(DEMO_USER.login);
-    await login.locator('input[name=password]').fill('x');
-    await login.locator('button[type=submit]').click();
-    await login.waitForURL(/\/callback/);
-    await login.close();
-    await statusBar.getByText(DEMO_USER.email).waitFor({ timeout: 30_000 });
+    await (await signInAtIdp(page, DEMO_USER.login, DEMO_USER.email)).close();
 
     // Open Claude Code Terminal says why it will not, and opens nothing.
     await palette(page, 'Claude Bedrock: Open Claude Code Terminal');

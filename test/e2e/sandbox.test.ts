@@ -9,17 +9,9 @@ import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { CACHE } from '../support/paths';
 import { DEMO_QUOTA, DEMO_USER, startSandbox, type Sandbox } from '../support/sandbox';
 import { freePort, launchBrowser } from '../support/vscode';
+import { palette, signInAtIdp } from '../support/workbench';
 
 const SCREENSHOTS = path.join(CACHE, 'screenshots');
-
-async function palette(page: Page, command: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${command}`);
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: command }).first().waitFor();
-  await page.keyboard.press('Enter');
-}
 
 /** The running Claude Code processes whose environment says Bedrock, by pid. */
 function claudeProcesses(): { pid: number; env: string[] }[] {
@@ -79,18 +71,11 @@ describe('The sandbox, as a developer uses it', () => {
     await page.goto(sandbox.url);
     const statusBar = page.locator('#workbench\\.parts\\.statusbar');
     await statusBar.getByText('Claude: Sign In').waitFor({ timeout: 60_000 });
-    const popup = page.context().waitForEvent('page');
-    await palette(page, 'Claude Bedrock: Sign In');
-    const login = await popup;
-    await login.locator('input[name=login]').waitFor();
-    await login.screenshot({ path: path.join(SCREENSHOTS, 'sign-in-idp.png') });
-    await login.locator('input[name=login]').fill(DEMO_USER.login);
-    await login.locator('input[name=password]').fill('any password');
-    await login.locator('button[type=submit]').click();
-    await login.waitForURL(/127\.0\.0\.1:\d+\/callback/);
+    const login = await signInAtIdp(page, DEMO_USER.login, DEMO_USER.email, (loginPage) =>
+      loginPage.screenshot({ path: path.join(SCREENSHOTS, 'sign-in-idp.png') }).then(() => undefined),
+    );
     assert.equal(await login.locator('h1').innerText(), 'Signed in');
     await login.close();
-    await statusBar.getByText(DEMO_USER.email).waitFor({ timeout: 30_000 });
   });
 
   it('shows usage against the quota in the status bar', async () => {

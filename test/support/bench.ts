@@ -20,6 +20,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { ROOT } from './paths';
 import { DEMO_USER, startSandbox, type Sandbox } from './sandbox';
 import { freePort, launchBrowser, writeSettings } from './vscode';
+import { palette, signInAtIdp } from './workbench';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const EMPTY_NAME = 'Empty Bench Extension';
@@ -71,15 +72,6 @@ const STATUS_WATCH = `
     }
   }).observe(document, { subtree: true, childList: true, characterData: true });
 `;
-
-async function palette(page: Page, command: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${command}`);
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: command }).first().waitFor();
-  await page.keyboard.press('Enter');
-}
 
 /** VS Code's activation times, as its Running Extensions editor shows them. */
 async function activationTimes(page: Page): Promise<Record<string, number>> {
@@ -137,18 +129,6 @@ function logTime(line: string): number {
   return Date.parse(line.slice(0, 23).replace(' ', 'T'));
 }
 
-async function signIn(page: Page): Promise<void> {
-  const popup = page.context().waitForEvent('page');
-  await palette(page, 'Claude Bedrock: Sign In');
-  const login = await popup;
-  await login.locator('input[name=login]').fill(DEMO_USER.login);
-  await login.locator('input[name=password]').fill('x');
-  await login.locator('button[type=submit]').click();
-  await login.waitForURL(/\/callback/);
-  await login.close();
-  await page.locator('#workbench\\.parts\\.statusbar').getByText(DEMO_USER.email).waitFor({ timeout: 30_000 });
-}
-
 async function waitForFile(file: string, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -198,7 +178,7 @@ async function main(): Promise<void> {
     const page = await context.newPage();
     await page.goto(sandbox.url);
     await page.locator('#workbench\\.parts\\.statusbar').getByText('Claude: Sign In').waitFor({ timeout: 60_000 });
-    await signIn(page);
+    await (await signInAtIdp(page, DEMO_USER.login, DEMO_USER.email)).close();
     const lines = readFileSync(logFile(sandbox), 'utf8').split('\n');
     const callback = lines.filter((l) => l.includes('The browser came back')).map(logTime).pop()!;
     const applied = lines.filter((l) => l.includes('Terminal environment set')).map(logTime).find((t) => t >= callback)!;
