@@ -110,191 +110,174 @@ describe('Claude Code in the terminal', () => {
     calls = await bedrockCallsSince(from);
     assert.ok(calls.every((c) => c.status !== 200), 'no Bedrock call succeeded after sign-out');
   });
-});
+  describe('Terminal environment', () => {
+    it('gives terminals the Bedrock variables and the credentials endpoint, and nothing when signed out', async () => {
+      await testApi.terminalsUpdated();
+      assert.deepEqual(testApi.terminalEnvironment(), {});
+      await signInAs('alice');
+      await testApi.terminalsUpdated();
+      const vars = testApi.terminalEnvironment();
+      const uri = await testApi.endpointUri();
+      assert.deepEqual(Object.keys(vars).sort(), [
+        'ANTHROPIC_BEDROCK_BASE_URL',
+        'ANTHROPIC_DEFAULT_HAIKU_MODEL',
+        'ANTHROPIC_MODEL',
+        'ANTHROPIC_SMALL_FAST_MODEL',
+        'AWS_ACCESS_KEY_ID',
+        'AWS_CONFIG_FILE',
+        'AWS_CONTAINER_AUTHORIZATION_TOKEN',
+        'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+        'AWS_PROFILE',
+        'AWS_REGION',
+        'AWS_SECRET_ACCESS_KEY',
+        'AWS_SESSION_TOKEN',
+        'AWS_SHARED_CREDENTIALS_FILE',
+        'CLAUDE_CODE_USE_BEDROCK',
+      ]);
+      assert.equal(vars.CLAUDE_CODE_USE_BEDROCK, '1');
+      assert.equal(vars.AWS_REGION, 'us-east-1');
+      assert.equal(vars.ANTHROPIC_MODEL, 'us.anthropic.claude-sonnet-4-5-20250929-v1:0');
+      assert.equal(vars.ANTHROPIC_DEFAULT_HAIKU_MODEL, 'us.anthropic.claude-haiku-4-5-20251001-v1:0');
+      assert.equal(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, uri);
+      assert.match(uri ?? '', /^http:\/\/127\.0\.0\.1:\d+\/credentials$/);
+      assert.ok(vars.AWS_CONTAINER_AUTHORIZATION_TOKEN.length >= 40);
+      assert.equal(vars.AWS_ACCESS_KEY_ID, '');
+      assert.equal(vars.AWS_PROFILE, '');
+      assert.equal(await fs.readFile(vars.AWS_CONFIG_FILE, 'utf8').then((t) => t.replace(/^#.*\n/gm, '')), '', 'the AWS config terminals see is empty');
+      await vscode.commands.executeCommand('claudeBedrock.signOut');
+      await testApi.terminalsUpdated();
+      assert.deepEqual(testApi.terminalEnvironment(), {});
+    });
 
-describe('Terminal environment', () => {
-  let testApi: TestApi;
-  const terminals: vscode.Terminal[] = [];
+    it('gives every session a new endpoint token', async () => {
+      await signInAs('alice');
+      await testApi.terminalsUpdated();
+      const first = testApi.terminalEnvironment().AWS_CONTAINER_AUTHORIZATION_TOKEN;
+      await vscode.commands.executeCommand('claudeBedrock.signOut');
+      await signInAs('alice');
+      await testApi.terminalsUpdated();
+      const second = testApi.terminalEnvironment().AWS_CONTAINER_AUTHORIZATION_TOKEN;
+      assert.notEqual(second, first);
+      const stale = await fetch((await testApi.endpointUri())!, { headers: { authorization: first } });
+      assert.equal(stale.status, 403);
+    });
 
-  before(async () => {
-    testApi = await api();
-  });
+    it('follows setting changes: models, limits, the fast model region, telemetry attribution', async () => {
+      await signInAs('alice');
+      await changeSetting('model', 'us.anthropic.claude-opus-4-1-20250805-v1:0');
+      await changeSetting('maxOutputTokens', 16000);
+      await changeSetting('maxThinkingTokens', 8000);
+      await changeSetting('smallFastModelRegion', 'us-west-2');
+      await changeSetting('telemetryEndpoint', 'https://otel.example.com:4318');
+      await testApi.terminalsUpdated();
+      const vars = testApi.terminalEnvironment();
+      assert.equal(vars.ANTHROPIC_MODEL, 'us.anthropic.claude-opus-4-1-20250805-v1:0');
+      assert.equal(vars.CLAUDE_CODE_MAX_OUTPUT_TOKENS, '16000');
+      assert.equal(vars.MAX_THINKING_TOKENS, '8000');
+      assert.equal(vars.ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION, 'us-west-2');
+      assert.equal(vars.CLAUDE_CODE_ENABLE_TELEMETRY, '1');
+      assert.equal(vars.OTEL_METRICS_EXPORTER, 'otlp');
+      assert.equal(vars.OTEL_EXPORTER_OTLP_ENDPOINT, 'https://otel.example.com:4318');
+      assert.equal(vars.OTEL_EXPORTER_OTLP_PROTOCOL, 'http/protobuf');
+      assert.equal(
+        vars.OTEL_RESOURCE_ATTRIBUTES,
+        'user.email=alice%40example.com,user.id=alice,user.name=Alice%20Example,department=Platform%20Engineering,team.id=claude-platform,cost_center=CC-1042',
+      );
+    });
 
-  beforeEach(async () => {
-    await freshStart(testApi);
-    await aws.reply(REPLY);
-  });
+    it('names an invalid terminal setting and gives terminals nothing until it is fixed', async () => {
+      await signInAs('alice');
+      const from = testApi.notifications.length;
+      await changeSetting('bedrockEndpoint', 'http://bedrock.example.com');
+      await testApi.terminalsUpdated();
+      assert.deepEqual(testApi.terminalEnvironment(), {});
+      const shown = testApi.notifications.slice(from).find((n) => /claudeBedrock\.bedrockEndpoint must be an https/.test(n.message));
+      assert.deepEqual(shown?.buttons, ['Open Settings']);
+    });
 
-  afterEach(() => {
-    for (const t of terminals.splice(0)) t.dispose();
-  });
+    it('puts the keys in the environment in environment mode, and replaces them when they renew', async function () {
+      this.timeout(180_000);
+      await changeSetting('terminalCredentials', 'environment');
+      await signInAs('alice');
+      await testApi.terminalsUpdated();
+      let vars = testApi.terminalEnvironment();
+      const key = sessionKey(testApi);
+      assert.equal(vars.AWS_ACCESS_KEY_ID, key);
+      assert.ok(vars.AWS_SECRET_ACCESS_KEY && vars.AWS_SESSION_TOKEN);
+      assert.equal(vars.AWS_PROFILE, '');
+      assert.equal(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, '');
+      // A shell without the developer's .bashrc: the keys in the environment are used.
+      const plain = vscode.window.createTerminal({ name: 'env mode', shellPath: '/bin/bash', shellArgs: ['--norc'] });
+      terminals.push(plain);
+      let from = (await aws.calls()).length;
+      const run = await runIn(plain, 'claude -p "Say hello" --output-format json');
+      assert.equal(run.code, 0, run.stderr);
+      assert.deepEqual([...new Set((await bedrockCallsSince(from)).map((c) => c.accessKeyId))], [key]);
 
-  it('gives terminals the Bedrock variables and the credentials endpoint, and nothing when signed out', async () => {
-    await testApi.terminalsUpdated();
-    assert.deepEqual(testApi.terminalEnvironment(), {});
-    await signInAs('alice');
-    await testApi.terminalsUpdated();
-    const vars = testApi.terminalEnvironment();
-    const uri = await testApi.endpointUri();
-    assert.deepEqual(Object.keys(vars).sort(), [
-      'ANTHROPIC_BEDROCK_BASE_URL',
-      'ANTHROPIC_DEFAULT_HAIKU_MODEL',
-      'ANTHROPIC_MODEL',
-      'ANTHROPIC_SMALL_FAST_MODEL',
-      'AWS_ACCESS_KEY_ID',
-      'AWS_CONFIG_FILE',
-      'AWS_CONTAINER_AUTHORIZATION_TOKEN',
-      'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-      'AWS_PROFILE',
-      'AWS_REGION',
-      'AWS_SECRET_ACCESS_KEY',
-      'AWS_SESSION_TOKEN',
-      'AWS_SHARED_CREDENTIALS_FILE',
-      'CLAUDE_CODE_USE_BEDROCK',
-    ]);
-    assert.equal(vars.CLAUDE_CODE_USE_BEDROCK, '1');
-    assert.equal(vars.AWS_REGION, 'us-east-1');
-    assert.equal(vars.ANTHROPIC_MODEL, 'us.anthropic.claude-sonnet-4-5-20250929-v1:0');
-    assert.equal(vars.ANTHROPIC_DEFAULT_HAIKU_MODEL, 'us.anthropic.claude-haiku-4-5-20251001-v1:0');
-    assert.equal(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, uri);
-    assert.match(uri ?? '', /^http:\/\/127\.0\.0\.1:\d+\/credentials$/);
-    assert.ok(vars.AWS_CONTAINER_AUTHORIZATION_TOKEN.length >= 40);
-    assert.equal(vars.AWS_ACCESS_KEY_ID, '');
-    assert.equal(vars.AWS_PROFILE, '');
-    assert.equal(await fs.readFile(vars.AWS_CONFIG_FILE, 'utf8').then((t) => t.replace(/^#.*\n/gm, '')), '', 'the AWS config terminals see is empty');
-    await vscode.commands.executeCommand('claudeBedrock.signOut');
-    await testApi.terminalsUpdated();
-    assert.deepEqual(testApi.terminalEnvironment(), {});
-  });
+      // The developer's .bashrc exports AWS_PROFILE=work: the SDK then ignores environment keys
+      // (the endpoint mode does not have this weakness). Claude Code fails loudly; it does not
+      // fall back to the [work] profile's keys, because the profile files terminals see are empty.
+      const withRc = vscode.window.createTerminal({ name: 'env mode, AWS_PROFILE exported' });
+      terminals.push(withRc);
+      from = (await aws.calls()).length;
+      const refused = await runIn(withRc, 'timeout 90 claude -p "Say hello" --output-format json');
+      assert.notEqual(refused.code, 0);
+      assert.ok((await bedrockCallsSince(from)).every((c) => c.accessKeyId !== 'AKIA_WORK_PROFILE_NOT_REAL'), 'the [work] profile was never used');
 
-  it('gives every session a new endpoint token', async () => {
-    await signInAs('alice');
-    await testApi.terminalsUpdated();
-    const first = testApi.terminalEnvironment().AWS_CONTAINER_AUTHORIZATION_TOKEN;
-    await vscode.commands.executeCommand('claudeBedrock.signOut');
-    await signInAs('alice');
-    await testApi.terminalsUpdated();
-    const second = testApi.terminalEnvironment().AWS_CONTAINER_AUTHORIZATION_TOKEN;
-    assert.notEqual(second, first);
-    const stale = await fetch((await testApi.endpointUri())!, { headers: { authorization: first } });
-    assert.equal(stale.status, 403);
-  });
+      await vscode.commands.executeCommand('claudeBedrock.refreshCredentials');
+      await testApi.terminalsUpdated();
+      vars = testApi.terminalEnvironment();
+      assert.equal(vars.AWS_ACCESS_KEY_ID, sessionKey(testApi));
+      assert.notEqual(vars.AWS_ACCESS_KEY_ID, key);
+    });
 
-  it('follows setting changes: models, limits, the fast model region, telemetry attribution', async () => {
-    await signInAs('alice');
-    await changeSetting('model', 'us.anthropic.claude-opus-4-1-20250805-v1:0');
-    await changeSetting('maxOutputTokens', 16000);
-    await changeSetting('maxThinkingTokens', 8000);
-    await changeSetting('smallFastModelRegion', 'us-west-2');
-    await changeSetting('telemetryEndpoint', 'https://otel.example.com:4318');
-    await testApi.terminalsUpdated();
-    const vars = testApi.terminalEnvironment();
-    assert.equal(vars.ANTHROPIC_MODEL, 'us.anthropic.claude-opus-4-1-20250805-v1:0');
-    assert.equal(vars.CLAUDE_CODE_MAX_OUTPUT_TOKENS, '16000');
-    assert.equal(vars.MAX_THINKING_TOKENS, '8000');
-    assert.equal(vars.ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION, 'us-west-2');
-    assert.equal(vars.CLAUDE_CODE_ENABLE_TELEMETRY, '1');
-    assert.equal(vars.OTEL_METRICS_EXPORTER, 'otlp');
-    assert.equal(vars.OTEL_EXPORTER_OTLP_ENDPOINT, 'https://otel.example.com:4318');
-    assert.equal(vars.OTEL_EXPORTER_OTLP_PROTOCOL, 'http/protobuf');
-    assert.equal(
-      vars.OTEL_RESOURCE_ATTRIBUTES,
-      'user.email=alice%40example.com,user.id=alice,user.name=Alice%20Example,department=Platform%20Engineering,team.id=claude-platform,cost_center=CC-1042',
-    );
-  });
-
-  it('names an invalid terminal setting and gives terminals nothing until it is fixed', async () => {
-    await signInAs('alice');
-    const from = testApi.notifications.length;
-    await changeSetting('bedrockEndpoint', 'http://bedrock.example.com');
-    await testApi.terminalsUpdated();
-    assert.deepEqual(testApi.terminalEnvironment(), {});
-    const shown = testApi.notifications.slice(from).find((n) => /claudeBedrock\.bedrockEndpoint must be an https/.test(n.message));
-    assert.deepEqual(shown?.buttons, ['Open Settings']);
-  });
-
-  it('puts the keys in the environment in environment mode, and replaces them when they renew', async function () {
-    this.timeout(180_000);
-    await changeSetting('terminalCredentials', 'environment');
-    await signInAs('alice');
-    await testApi.terminalsUpdated();
-    let vars = testApi.terminalEnvironment();
-    const key = sessionKey(testApi);
-    assert.equal(vars.AWS_ACCESS_KEY_ID, key);
-    assert.ok(vars.AWS_SECRET_ACCESS_KEY && vars.AWS_SESSION_TOKEN);
-    assert.equal(vars.AWS_PROFILE, '');
-    assert.equal(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, '');
-    // A shell without the developer's .bashrc: the keys in the environment are used.
-    const plain = vscode.window.createTerminal({ name: 'env mode', shellPath: '/bin/bash', shellArgs: ['--norc'] });
-    terminals.push(plain);
-    let from = (await aws.calls()).length;
-    const run = await runIn(plain, 'claude -p "Say hello" --output-format json');
-    assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual([...new Set((await bedrockCallsSince(from)).map((c) => c.accessKeyId))], [key]);
-
-    // The developer's .bashrc exports AWS_PROFILE=work: the SDK then ignores environment keys
-    // (the endpoint mode does not have this weakness). Claude Code fails loudly; it does not
-    // fall back to the [work] profile's keys, because the profile files terminals see are empty.
-    const withRc = vscode.window.createTerminal({ name: 'env mode, AWS_PROFILE exported' });
-    terminals.push(withRc);
-    from = (await aws.calls()).length;
-    const refused = await runIn(withRc, 'timeout 90 claude -p "Say hello" --output-format json');
-    assert.notEqual(refused.code, 0);
-    assert.ok((await bedrockCallsSince(from)).every((c) => c.accessKeyId !== 'AKIA_WORK_PROFILE_NOT_REAL'), 'the [work] profile was never used');
-
-    await vscode.commands.executeCommand('claudeBedrock.refreshCredentials');
-    await testApi.terminalsUpdated();
-    vars = testApi.terminalEnvironment();
-    assert.equal(vars.AWS_ACCESS_KEY_ID, sessionKey(testApi));
-    assert.notEqual(vars.AWS_ACCESS_KEY_ID, key);
-  });
-
-  it('opens a Claude Code terminal that starts claude with the session', async function () {
-    this.timeout(120_000);
-    await signInAs('alice');
-    await testApi.terminalsUpdated();
-    const result = (await vscode.commands.executeCommand('claudeBedrock.openClaudeTerminal')) as { opened: boolean };
-    assert.equal(result.opened, true);
-    const opened = vscode.window.terminals.find((t) => t.name === 'Claude Code');
-    assert.ok(opened);
-    terminals.push(opened);
-    // The terminal's shell started claude, and claude has the session's environment.
-    const shellPid = await opened.processId;
-    assert.ok(shellPid);
-    const claudePid = await waitFor('claude to start in the terminal', () => descendantRunning(shellPid, 'claude'), 60_000);
-    const environ = (await fs.readFile(`/proc/${claudePid}/environ`, 'utf8')).split('\0');
-    assert.ok(environ.includes('CLAUDE_CODE_USE_BEDROCK=1'));
-    assert.ok(environ.includes(`AWS_CONTAINER_CREDENTIALS_FULL_URI=${await testApi.endpointUri()}`));
-  });
-
-  it('says how to install Claude Code when the terminal cannot find it', async function () {
-    this.timeout(60_000);
-    await signInAs('alice');
-    const from = testApi.notifications.length;
-    // A terminal whose PATH has no claude: the developer's .bashrc (which adds it) is not read.
-    const emptyHome = await fs.mkdtemp(path.join(os.tmpdir(), 'no-claude-home-'));
-    const restore = vscode.workspace.getConfiguration('terminal.integrated').inspect('env.linux')?.globalValue;
-    await vscode.workspace.getConfiguration('terminal.integrated').update('env.linux', { HOME: emptyHome, PATH: '/usr/bin:/bin' }, vscode.ConfigurationTarget.Global);
-    try {
-      await vscode.commands.executeCommand('claudeBedrock.openClaudeTerminal');
+    it('opens a Claude Code terminal that starts claude with the session', async function () {
+      this.timeout(120_000);
+      await signInAs('alice');
+      await testApi.terminalsUpdated();
+      const result = (await vscode.commands.executeCommand('claudeBedrock.openClaudeTerminal')) as { opened: boolean };
+      assert.equal(result.opened, true);
       const opened = vscode.window.terminals.find((t) => t.name === 'Claude Code');
-      if (opened) terminals.push(opened);
-      const shown = await waitFor('the install hint', () => testApi.notifications.slice(from).find((n) => /^Claude Code is not installed/.test(n.message)), 30_000);
-      assert.match(shown.message, /npm install -g @anthropic-ai\/claude-code/);
-      assert.deepEqual(shown.buttons, ['Copy Install Command']);
-    } finally {
-      await vscode.workspace.getConfiguration('terminal.integrated').update('env.linux', restore, vscode.ConfigurationTarget.Global);
-      await fs.rm(emptyHome, { recursive: true, force: true });
-    }
-  });
+      assert.ok(opened);
+      terminals.push(opened);
+      // The terminal's shell started claude, and claude has the session's environment.
+      const shellPid = await opened.processId;
+      assert.ok(shellPid);
+      const claudePid = await waitFor('claude to start in the terminal', () => descendantRunning(shellPid, 'claude'), 60_000);
+      const environ = (await fs.readFile(`/proc/${claudePid}/environ`, 'utf8')).split('\0');
+      assert.ok(environ.includes('CLAUDE_CODE_USE_BEDROCK=1'));
+      assert.ok(environ.includes(`AWS_CONTAINER_CREDENTIALS_FULL_URI=${await testApi.endpointUri()}`));
+    });
 
-  it('offers Sign In first when signed out', async () => {
-    const from = testApi.notifications.length;
-    const result = (await vscode.commands.executeCommand('claudeBedrock.openClaudeTerminal')) as { opened: boolean };
-    assert.equal(result.opened, false);
-    const shown = testApi.notifications.slice(from);
-    assert.match(shown[0]?.message ?? '', /^Sign in first/);
-    assert.deepEqual(shown[0]?.buttons, ['Sign In']);
-    assert.equal(vscode.window.terminals.some((t) => t.name === 'Claude Code'), false);
+    it('says how to install Claude Code when the terminal cannot find it', async function () {
+      this.timeout(60_000);
+      await signInAs('alice');
+      const from = testApi.notifications.length;
+      // A terminal whose PATH has no claude: the developer's .bashrc (which adds it) is not read.
+      const emptyHome = await fs.mkdtemp(path.join(os.tmpdir(), 'no-claude-home-'));
+      const restore = vscode.workspace.getConfiguration('terminal.integrated').inspect('env.linux')?.globalValue;
+      await vscode.workspace.getConfiguration('terminal.integrated').update('env.linux', { HOME: emptyHome, PATH: '/usr/bin:/bin' }, vscode.ConfigurationTarget.Global);
+      try {
+        await vscode.commands.executeCommand('claudeBedrock.openClaudeTerminal');
+        const opened = vscode.window.terminals.find((t) => t.name === 'Claude Code');
+        if (opened) terminals.push(opened);
+        const shown = await waitFor('the install hint', () => testApi.notifications.slice(from).find((n) => /^Claude Code is not installed/.test(n.message)), 30_000);
+        assert.match(shown.message, /npm install -g @anthropic-ai\/claude-code/);
+        assert.deepEqual(shown.buttons, ['Copy Install Command']);
+      } finally {
+        await vscode.workspace.getConfiguration('terminal.integrated').update('env.linux', restore, vscode.ConfigurationTarget.Global);
+        await fs.rm(emptyHome, { recursive: true, force: true });
+      }
+    });
+
+    it('offers Sign In first when signed out', async () => {
+      const from = testApi.notifications.length;
+      const result = (await vscode.commands.executeCommand('claudeBedrock.openClaudeTerminal')) as { opened: boolean };
+      assert.equal(result.opened, false);
+      const shown = testApi.notifications.slice(from);
+      assert.match(shown[0]?.message ?? '', /^Sign in first/);
+      assert.deepEqual(shown[0]?.buttons, ['Sign In']);
+      assert.equal(vscode.window.terminals.some((t) => t.name === 'Claude Code'), false);
+    });
   });
 });
