@@ -15,6 +15,7 @@ import type { ModelService } from './models/modelService';
 import type { Dashboard } from './ui/dashboard';
 import type { ModelReportView } from './ui/modelReport';
 import type { UsageService } from './usage/usageService';
+import { clockTime } from './ui/format';
 import type { Notifier } from './ui/notify';
 
 export interface CommandContext {
@@ -93,7 +94,7 @@ async function showAccount({ auth, config, log, notifier }: CommandContext): Pro
   }
   const { identity } = session;
   const who = identity.name && identity.email ? `${identity.name} (${identity.email})` : displayName(identity);
-  const until = new Date(expiresAt(session)).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  const until = clockTime(expiresAt(session));
   const checked = config.signIn();
   const endpoint = stsEndpointFor(session.region, checked.ok ? checked.value.stsEndpoint : undefined);
   const base = { subject: identity.subject, email: identity.email, name: identity.name, expiration: session.credentials.expiration };

@@ -2,8 +2,8 @@
 // shows the account item, registers the commands, and loads the extension's body (dist/main.js,
 // see main.ts: the log, the session, everything else) right after activation returns; a command
 // run before that waits for it.
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { loadMain } from './lazy';
 import type * as MainModule from './main';
 
 export function activate(context: vscode.ExtensionContext): { ready: Promise<void> } {
@@ -18,9 +18,7 @@ export function activate(context: vscode.ExtensionContext): { ready: Promise<voi
   const main = new Promise<MainModule.Main>((resolve, reject) => {
     setImmediate(() => {
       try {
-        // A computed path, so esbuild keeps main.js a bundle of its own.
-        const body = require(path.join(__dirname, 'main.js')) as typeof MainModule;
-        resolve(body.start(context, item));
+        resolve(loadMain().start(context, item));
       } catch (error) {
         reject(error);
       }

@@ -81,12 +81,13 @@ export interface FailureContext {
   readonly stsEndpoint: string;
 }
 
-export function settingsFailure(problems: readonly SettingProblem[]): Failure {
+/** `cannot`: what the bad setting stops, as in "Claude Bedrock cannot sign in". */
+export function settingsFailure(problems: readonly SettingProblem[], cannot = 'sign in'): Failure {
   const [first] = problems;
   const more = problems.length > 1 ? ` ${problems.length - 1} more setting${problems.length > 2 ? 's need' : ' needs'} attention too.` : '';
   return new Failure(
     'settings',
-    `Claude Bedrock cannot sign in: the setting ${first.setting} ${first.problem}${more}`,
+    `Claude Bedrock cannot ${cannot}: the setting ${first.setting} ${first.problem}${more}`,
     [{ kind: 'openSetting', setting: first.setting }],
   );
 }

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { AwsCredentials } from '../aws/credentials';
 import type { Config } from '../config/config';
 import type { SignInSettings } from '../config/schema';
-import { Failure, cancelled, noIdToken, oidcFailure, refreshRejected, settingsFailure, unexpected } from '../failures';
+import { Failure, cancelled, oidcFailure, refreshRejected, settingsFailure, unexpected } from '../failures';
 import { loadOidc } from '../lazy';
 import type { Log } from '../log';
 import type { Notifier } from '../ui/notify';
@@ -145,6 +145,7 @@ export class Auth implements vscode.Disposable {
    * that slept past the renewal timer). Undefined when signed out or the keys have expired.
    */
   async currentCredentials(): Promise<AwsCredentials | undefined> {
+    // Not usableSession: keys that expired while the machine slept are still renewed here.
     let session = this.options.store.session;
     if (!session || !this.isCurrent(session)) return undefined;
     if (expiresAt(session) - Date.now() < ON_DEMAND_RENEWAL_MS && session.refreshToken && !session.renewalFailed) {
@@ -283,7 +284,7 @@ export class Auth implements vscode.Disposable {
   private async renew(session: StoredSession, epoch: number): Promise<StoredSession> {
     const { log, store } = this.options;
     const checked = this.options.config.signIn();
-    if (!checked.ok) throw settingsFailure(checked.problems);
+    if (!checked.ok) throw settingsFailure(checked.problems, 'renew your session');
     const settings = checked.value;
     if (!session.refreshToken) throw refreshRejected('there is no refresh token');
     const client = await this.oidcClient(settings);
@@ -295,7 +296,7 @@ export class Auth implements vscode.Disposable {
       log.error(`The refresh_token grant failed (${failure.kind})`, error);
       throw failure;
     }
-    if (!tokens) throw new Failure('refreshRejected', noIdToken().message, noIdToken().actions);
+    if (!tokens) throw refreshRejected('your identity provider returned no new ID token');
     log.redact(tokens.idToken, tokens.refreshToken);
     if (tokens.claims.sub !== session.identity.subject) {
       throw refreshRejected('your identity provider returned a different user');

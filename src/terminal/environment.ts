@@ -32,6 +32,7 @@ export class TerminalEnvironment implements vscode.Disposable {
   private tokenOwner: string | undefined;
   private lastProblem: string | undefined;
   private updating: Promise<void> = Promise.resolve();
+  private emptyConfig: Promise<string> | undefined;
   private readonly disposables: vscode.Disposable[];
 
   constructor(private readonly options: TerminalEnvironmentOptions) {
@@ -63,7 +64,7 @@ export class TerminalEnvironment implements vscode.Disposable {
 
     const checked = config.terminal();
     if (!checked.ok) {
-      const failure = settingsFailure(checked.problems);
+      const failure = settingsFailure(checked.problems, 'set up your terminals');
       if (failure.message !== this.lastProblem) {
         this.lastProblem = failure.message;
         this.options.notifier.failure(failure);
@@ -127,7 +128,16 @@ export class TerminalEnvironment implements vscode.Disposable {
     return this.endpoint;
   }
 
-  private async emptyAwsConfig(): Promise<string> {
+  /** Written once per activation. */
+  private emptyAwsConfig(): Promise<string> {
+    this.emptyConfig ??= this.writeEmptyAwsConfig().catch((error: unknown) => {
+      this.emptyConfig = undefined;
+      throw error;
+    });
+    return this.emptyConfig;
+  }
+
+  private async writeEmptyAwsConfig(): Promise<string> {
     const file = path.join(this.options.storageDir, 'aws-config-for-terminals');
     await fs.mkdir(this.options.storageDir, { recursive: true });
     const note = '# Claude Code on Amazon Bedrock: left empty on purpose, so that no AWS profile takes over in VS Code terminals.\n';

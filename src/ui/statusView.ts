@@ -3,16 +3,13 @@ import type { AuthState } from '../auth/auth';
 import { displayName } from '../auth/identity';
 import { expiresAt } from '../auth/sessionModel';
 import { ROLE_LABELS, type ModelCheck } from '../models/check';
+import { clockTime } from './format';
 
 export interface StatusView {
   readonly text: string;
   readonly tooltip: string;
   readonly command: string;
   readonly warning: boolean;
-}
-
-function time(epochMs: number): string {
-  return new Date(epochMs).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }
 
 export function statusView(state: AuthState, modelProblems: readonly ModelCheck[] = []): StatusView {
@@ -53,7 +50,7 @@ export function statusView(state: AuthState, modelProblems: readonly ModelCheck[
           'Claude Code on Amazon Bedrock',
           `Signed in as ${who}`,
           `Role: ${session.assumedRoleArn || session.roleArn}`,
-          `Credentials valid until ${time(expiresAt(session))}, renewed automatically.`,
+          `Credentials valid until ${clockTime(expiresAt(session))}, renewed automatically.`,
           'Click for account details.',
         ].join('\n'),
         command: 'claudeBedrock.showAccount',

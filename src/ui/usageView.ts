@@ -2,16 +2,13 @@
 // figures and their freshness in the tooltip. Pure.
 import { compactTokens, statusText, type UsageFigures } from '../usage/figures';
 import type { UsageState } from '../usage/usageService';
+import { clockTime } from './format';
 
 export interface UsageItemView {
   readonly visible: boolean;
   readonly text: string;
   readonly tooltip: string;
   readonly background: 'warning' | 'error' | undefined;
-}
-
-function time(ms: number): string {
-  return new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }
 
 function pct(p: number | undefined): string {
@@ -47,7 +44,7 @@ export function usageItemView(signedIn: boolean, state: UsageState): UsageItemVi
     'Claude Code usage',
     ...(f.level === 'blocked' ? [`Blocked: ${f.blockedReason}. Claude Code cannot get new credentials until the quota resets.`] : []),
     ...figureLines(f),
-    state.fetchedAt ? `Updated ${time(state.fetchedAt)}.` : '',
+    state.fetchedAt ? `Updated ${clockTime(state.fetchedAt)}.` : '',
     ...(state.stale ? [`Not current: ${state.stale}`] : []),
     ...(state.note ? [state.note] : []),
     ...(state.paused ? ['Paused while no VS Code window has focus.'] : []),

@@ -15,7 +15,7 @@ import { tryLock } from '../auth/lock';
 import type { UsageData } from '../aws/cloudwatch';
 import type { Config } from '../config/config';
 import { cloudWatchEndpointFor, type UsageSettings } from '../config/schema';
-import { networkCode } from '../failures';
+import { networkCode, settingsFailure } from '../failures';
 import { loadCloudWatch } from '../lazy';
 import type { Log } from '../log';
 import { limitsFrom, usageFigures, type QuotaAnswer, type UsageFigures } from './figures';
@@ -90,7 +90,18 @@ export class UsageService implements vscode.Disposable {
     const shared = this.shared;
     const figures =
       shared?.data && settings ? usageFigures(shared.data, limitsFrom(settings, shared.quota), shared.quota, settings, Date.now()) : undefined;
-    return { figures, fetchedAt: shared?.fetchedAt, stale: shared?.error, note: shared?.note, paused: this.paused, settings };
+    return { figures, fetchedAt: shared?.fetchedAt, stale: this.unavailable(checked) ?? shared?.error, note: shared?.note, paused: this.paused, settings };
+  }
+
+  /** Why usage cannot be read at all for this user, if it cannot: said instead of waiting forever. */
+  private unavailable(checked: ReturnType<Config['usage']>): string | undefined {
+    const session = this.auth.session;
+    if (!session) return undefined;
+    if (!checked.ok) return settingsFailure(checked.problems, 'read your usage').message;
+    if (!session.identity.email) {
+      return 'Your sign-in carries no email, and usage metrics are kept per email. Ask your platform team to add the email claim to the ID token.';
+    }
+    return undefined;
   }
 
   /** Starts or stops following the signed-in user. */

@@ -191,7 +191,7 @@ describe('Claude Code in the terminal', () => {
       await changeSetting('bedrockEndpoint', 'http://bedrock.example.com');
       await testApi.terminalsUpdated();
       assert.deepEqual(testApi.terminalEnvironment(), {});
-      const shown = testApi.notifications.slice(from).find((n) => /claudeBedrock\.bedrockEndpoint must be an https/.test(n.message));
+      const shown = testApi.notifications.slice(from).find((n) => /^Claude Bedrock cannot set up your terminals: the setting claudeBedrock\.bedrockEndpoint must be an https/.test(n.message));
       assert.deepEqual(shown?.buttons, ['Open Settings']);
     });
 

@@ -140,6 +140,21 @@ describe('Usage and quota', () => {
     assert.equal(testApi.usageStatus()?.text, '$(pulse) 0 / 5M tok (0%)');
   });
 
+  it('says why there is no usage for a sign-in without an email', async () => {
+    await signInAs('bob');
+    const view = await waitFor('the usage item', () => testApi.usageStatus());
+    assert.equal(view.text, '$(warning) Usage unavailable');
+    assert.match(view.tooltip, /Your sign-in carries no email, and usage metrics are kept per email/);
+  });
+
+  it('names the usage setting that is wrong', async () => {
+    await changeSetting('usageErrorPercent', 50);
+    await changeSetting('usageWarningPercent', 90);
+    await signInAs('alice');
+    const view = await waitFor('the usage item', () => (testApi.usageStatus()?.text.includes('unavailable') ? testApi.usageStatus() : undefined));
+    assert.match(view.tooltip, /Claude Bedrock cannot read your usage: the setting claudeBedrock\.usageErrorPercent must not be lower than claudeBedrock\.usageWarningPercent \(90\)/);
+  });
+
   it('keeps the last figures, marked stale with the reason, when CloudWatch refuses; no popup', async () => {
     await seed('alice@example.com', [{ daysAgo: 0, tokens: 42_000 }]);
     await signInAs('alice');
