@@ -5,6 +5,7 @@ import { displayName } from './auth/identity';
 import { expiresAt } from './auth/sessionModel';
 import { stsEndpointFor } from './aws/credentials';
 import type { Config } from './config/config';
+import { DEFAULTS } from './config/schema';
 import { SHOW_LOG, SIGN_IN, SIGN_OUT, awsErrorCode } from './failures';
 import { loadSts } from './lazy';
 import type { Log } from './log';
@@ -97,9 +98,10 @@ async function showAccount({ auth, config, log, notifier }: CommandContext): Pro
   const until = clockTime(expiresAt(session));
   const checked = config.signIn();
   const endpoint = stsEndpointFor(session.region, checked.ok ? checked.value.stsEndpoint : undefined);
+  const timeoutMs = (checked.ok ? checked.value.requestTimeout : DEFAULTS.requestTimeout) * 1000;
   const base = { subject: identity.subject, email: identity.email, name: identity.name, expiration: session.credentials.expiration };
   try {
-    const caller = await loadSts().getCallerIdentity({ region: session.region, endpoint }, session.credentials);
+    const caller = await loadSts().getCallerIdentity({ region: session.region, endpoint, timeoutMs }, session.credentials);
     log.info(`AWS confirms the session credentials belong to ${caller.arn}.`);
     notifier.show('info', `Signed in as ${who}. AWS identity: ${caller.arn}. Credentials renew automatically; the current ones are valid until ${until}.`, [
       SIGN_OUT,

@@ -79,6 +79,10 @@ export interface FailureContext {
   readonly sessionDuration: number;
   /** STS endpoint actually used. */
   readonly stsEndpoint: string;
+  /** Seconds each request to the IdP or AWS may wait for an answer. */
+  readonly requestTimeout: number;
+  /** Seconds all of STS's attempts may take together. */
+  readonly stsDeadline: number;
 }
 
 /** `cannot`: what the bad setting stops, as in "Claude Bedrock cannot sign in". */
@@ -116,7 +120,7 @@ export function stateMismatch(): Failure {
 export function portInUse(port: number, cause: unknown): Failure {
   return new Failure(
     'portInUse',
-    `Sign-in could not start: port ${port} on 127.0.0.1 is already in use, by another program or by a sign-in in another window. Finish that sign-in, or free the port, then sign in again.`,
+    `Sign-in could not start: port ${port} on 127.0.0.1 is already in use by another program. Close that program, or ask your platform team for another registered port, then sign in again.`,
     [SIGN_IN, openSetting('redirectPort')],
     { cause },
   );
@@ -244,7 +248,7 @@ export function oidcFailure(error: unknown, step: OidcStep, ctx: FailureContext)
   }
   const network = networkCode(error);
   if (network || e.code === 'OAUTH_TIMEOUT' || e.name === 'TimeoutError' || e.name === 'AbortError') {
-    const why = network ? ` (${network})` : ' (no answer in time)';
+    const why = network ? ` (${network})` : ` (no answer within ${ctx.requestTimeout} s)`;
     return new Failure(
       'idpUnreachable',
       `Could not reach ${idp}${why}. Check your network or VPN connection, then sign in again.`,
@@ -343,11 +347,14 @@ export function stsFailure(error: unknown, ctx: FailureContext): Failure {
     default:
       break;
   }
-  if (status === undefined || networkCode(error) || code === 'TimeoutError') {
-    const network = networkCode(error);
+  if (status === undefined || networkCode(error) || code === 'TimeoutError' || code === 'AbortError') {
+    // The SDK's own timeout carries ETIMEDOUT too: it is told apart by its name.
+    const timedOut = code === 'TimeoutError' || code === 'AbortError';
+    const network = timedOut ? undefined : networkCode(error);
+    const noAnswer = timedOut ? ` (no answer within ${ctx.stsDeadline} s)` : '';
     return new Failure(
       'stsUnreachable',
-      `Could not reach AWS STS at ${ctx.stsEndpoint}${network ? ` (${network})` : ''}. Check your network, proxy or VPN connection, then sign in again.`,
+      `Could not reach AWS STS at ${ctx.stsEndpoint}${network ? ` (${network})` : noAnswer}. Check your network, proxy or VPN connection, then sign in again.`,
       [SIGN_IN, SHOW_LOG],
       options,
     );

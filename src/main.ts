@@ -104,6 +104,8 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
   const testApi: TestApi = {
     ready,
     state: () => auth.state,
+    signInFollowers: () => auth.signInFollowers,
+    signInRole: () => auth.signInRole,
     statusBar: () => statusBar.current,
     notifications: notifier.shown,
     storedSecretKeys: async () => context.secrets.keys(),
@@ -132,6 +134,10 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
 export interface TestApi {
   readonly ready: Promise<void>;
   state(): Auth['state'];
+  /** How many other windows joined this window's latest sign-in. */
+  signInFollowers(): number;
+  /** Whether the sign-in under way runs in this window or waits for another window's. */
+  signInRole(): Auth['signInRole'];
   statusBar(): StatusBar['current'];
   readonly notifications: Notifier['shown'];
   storedSecretKeys(): Promise<string[]>;

@@ -4,17 +4,18 @@ import * as vscode from 'vscode';
 import type { AwsCredentials } from '../aws/credentials';
 import type { Config } from '../config/config';
 import type { SignInSettings } from '../config/schema';
-import { Failure, cancelled, oidcFailure, refreshRejected, settingsFailure, unexpected } from '../failures';
+import { Failure, SIGN_IN, cancelled, oidcFailure, refreshRejected, settingsFailure, unexpected } from '../failures';
 import { loadOidc } from '../lazy';
 import type { Log } from '../log';
 import type { Notifier } from '../ui/notify';
+import { claimSignIn, type Follower, type Leader, type Outcome } from './handoff';
 import { failureContext, mintSession } from './mint';
 import type { OidcClient } from './oidc';
 import { pageRenderer } from './page';
 import { Refresher } from './refresh';
 import { displayName, type Identity } from './identity';
 import type { SessionStore } from './session';
-import { expiresAt, type StoredSession } from './sessionModel';
+import { expiresAt, isStoredSession, type StoredSession } from './sessionModel';
 import { interactiveSignIn } from './signIn';
 
 export type AuthState =
@@ -26,10 +27,15 @@ export type AuthState =
 
 /** Allowed difference between this machine's clock and the IdP's when checking ID tokens. */
 const CLOCK_TOLERANCE_SECONDS = 120;
-const IDP_TIMEOUT_SECONDS = 20;
 /** Keys this close to expiry are renewed before a terminal gets them, waiting at most this long. */
 const ON_DEMAND_RENEWAL_MS = 60_000;
 const ON_DEMAND_RENEWAL_WAIT_MS = 10_000;
+/** A sign-in lock lives at most the sign-in timeout plus this (discovery, code exchange, STS). */
+const SIGN_IN_LOCK_MARGIN_SECONDS = 120;
+/** How long to try to lead or join a sign-in before going ahead alone. */
+const CLAIM_DEADLINE_MS = 5_000;
+/** A window that asks just after a sign-in finished still gets it for this long. */
+const HANDOFF_GRACE_MS = 3_000;
 
 function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -59,6 +65,9 @@ export class Auth implements vscode.Disposable {
   private lapsed: { identity: Identity; reason: string } | undefined;
   private client: { key: string; client: Promise<OidcClient> } | undefined;
   private lastState: AuthState = { kind: 'signedOut' };
+  /** This window's latest lead of a sign-in, while it still tells other windows the outcome. */
+  private leading: Leader | undefined;
+  private role: 'leading' | 'following' | undefined;
 
   constructor(private readonly options: AuthOptions) {
     this.refresher = new Refresher({
@@ -124,12 +133,25 @@ export class Auth implements vscode.Disposable {
     return this.signingIn;
   }
 
+  /** How many other windows joined this window's latest sign-in. */
+  get signInFollowers(): number {
+    return this.leading?.followers ?? 0;
+  }
+
+  /** Whether the sign-in under way runs here or waits for another window's. */
+  get signInRole(): 'leading' | 'following' | undefined {
+    return this.role;
+  }
+
   cancel(): void {
     this.cancelSignIn?.cancel();
   }
 
   async signOut(): Promise<void> {
     this.cancel();
+    // Windows joining a sign-in just finished here must not receive it after the sign-out.
+    await this.leading?.close();
+    this.leading = undefined;
     const session = this.options.store.session;
     this.lapsed = undefined;
     await this.options.store.clear();
@@ -216,6 +238,46 @@ export class Auth implements vscode.Disposable {
     this.cancelSignIn = new vscode.CancellationTokenSource();
     const cancelSource = this.cancelSignIn;
     try {
+      return await this.signInOnce(settings, cancelSource.token);
+    } finally {
+      cancelSource.dispose();
+      if (this.cancelSignIn === cancelSource) this.cancelSignIn = undefined;
+    }
+  }
+
+  /**
+   * Runs the browser sign-in for every window that wants one now: leads it, or follows the
+   * window that already leads it (handoff.ts). A follower whose leader went away leads next.
+   */
+  private async signInOnce(settings: SignInSettings, token: vscode.CancellationToken): Promise<StoredSession | undefined> {
+    const staleMs = (settings.signInTimeout + SIGN_IN_LOCK_MARGIN_SECONDS) * 1000;
+    for (;;) {
+      const claim = await claimSignIn(this.options.lockDir, {
+        staleMs,
+        deadlineMs: CLAIM_DEADLINE_MS,
+        followMs: staleMs,
+        isCancelled: () => token.isCancellationRequested,
+      });
+      if (claim?.kind !== 'follower') return this.lead(claim, settings, token);
+      this.role = 'following';
+      const followed = await this.follow(claim, token).finally(() => (this.role = undefined));
+      if (followed !== 'lost') return followed;
+      if (token.isCancellationRequested) return undefined;
+      this.options.log.info('The window that was signing in went away before it finished; signing in here.');
+    }
+  }
+
+  private async lead(claim: Leader | undefined, settings: SignInSettings, token: vscode.CancellationToken): Promise<StoredSession | undefined> {
+    const { log, store, notifier } = this.options;
+    this.role = 'leading';
+    if (claim) {
+      void this.leading?.close();
+      this.leading = claim;
+    } else {
+      log.warn('Another window holds the sign-in and offers no way to join it; trying on our own.');
+    }
+    let outcome: Outcome = { kind: 'ended', reason: 'The sign-in stopped.' };
+    try {
       const session = await vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Notification,
@@ -223,11 +285,12 @@ export class Auth implements vscode.Disposable {
           cancellable: true,
         },
         async (progress, progressToken) => {
-          const sub = progressToken.onCancellationRequested(() => cancelSource.cancel());
+          const sub = progressToken.onCancellationRequested(() => this.cancel());
           try {
+            if (token.isCancellationRequested) throw cancelled();
             progress.report({ message: 'Contacting your identity provider…' });
             const client = await this.oidcClient(settings);
-            if (cancelSource.token.isCancellationRequested) throw cancelled();
+            if (token.isCancellationRequested) throw cancelled();
             return await interactiveSignIn({
               settings,
               client,
@@ -235,39 +298,89 @@ export class Auth implements vscode.Disposable {
               notifier,
               renderPage: pageRenderer(this.options.mediaDir),
               progress,
-              token: cancelSource.token,
+              token,
             });
           } finally {
             sub.dispose();
           }
         },
       );
-      if (cancelSource.token.isCancellationRequested) throw cancelled();
+      if (token.isCancellationRequested) throw cancelled();
       this.lapsed = undefined;
       await store.save(session);
+      outcome = { kind: 'signedIn', session };
       log.info(`Signed in as ${displayName(session.identity)}.`);
       return session;
     } catch (error) {
       const failure = unexpected(error);
+      outcome = { kind: 'ended', reason: failure.message };
       if (failure.kind === 'unexpected') log.error('Sign-in failed', error);
       else log.warn(`Sign-in failed (${failure.kind}): ${failure.message}`);
       notifier.failure(failure);
       return undefined;
     } finally {
-      cancelSource.dispose();
-      if (this.cancelSignIn === cancelSource) this.cancelSignIn = undefined;
+      this.role = undefined;
+      if (claim) {
+        const others = claim.followers;
+        if (others > 0) log.info(`${others} other window${others === 1 ? ' was' : 's were'} waiting on this sign-in and ${others === 1 ? 'has' : 'have'} its outcome.`);
+        claim.finish(outcome, outcome.kind === 'signedIn' ? HANDOFF_GRACE_MS : 0);
+      }
+    }
+  }
+
+  /** Waits for the window that leads the sign-in; 'lost' when it went away without an outcome. */
+  private async follow(claim: Follower, token: vscode.CancellationToken): Promise<StoredSession | undefined | 'lost'> {
+    const { log, store, notifier } = this.options;
+    log.info('Another VS Code window is signing in; waiting for it instead of opening a second sign-in.');
+    const sub = token.onCancellationRequested(() => claim.cancel());
+    let result;
+    try {
+      result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Claude Bedrock: Signing in', cancellable: true },
+        (progress, progressToken) => {
+          const cancelHere = progressToken.onCancellationRequested(() => this.cancel());
+          progress.report({ message: 'Another VS Code window is signing in: finish in the browser tab it opened…' });
+          return claim.result.finally(() => cancelHere.dispose());
+        },
+      );
+    } finally {
+      sub.dispose();
+    }
+    switch (result.kind) {
+      case 'lost':
+        return 'lost';
+      case 'cancelled':
+        log.info('Stopped waiting for the sign-in of another window.');
+        return undefined;
+      case 'ended':
+        log.info(`The sign-in in another window did not finish: ${result.reason}`);
+        notifier.show('info', 'The sign-in in another VS Code window did not finish. Sign in again to start a new one.', [SIGN_IN]);
+        return undefined;
+      case 'signedIn': {
+        const session = result.session;
+        if (!isStoredSession(session) || !this.isCurrent(session)) {
+          log.warn("The sign-in of another window does not match this window's settings.");
+          return 'lost';
+        }
+        const stored = store.session;
+        const known = stored?.refreshedAt === session.refreshedAt && stored.credentials.accessKeyId === session.credentials.accessKeyId;
+        if (!known) await store.save(session);
+        this.lapsed = undefined;
+        log.info(`Signed in as ${displayName(session.identity)} by the sign-in of another window.`);
+        return session;
+      }
     }
   }
 
   /** One discovery per issuer and client, reused by sign-in and refresh; a failed one is retried. */
   private oidcClient(settings: SignInSettings): Promise<OidcClient> {
-    const key = `${settings.issuer}\n${settings.clientId}`;
+    const key = `${settings.issuer}\n${settings.clientId}\n${settings.requestTimeout}`;
     if (this.client?.key !== key) {
       const client = loadOidc()
         .discover({
           issuer: settings.issuer,
           clientId: settings.clientId,
-          timeoutSeconds: IDP_TIMEOUT_SECONDS,
+          timeoutSeconds: settings.requestTimeout,
           clockToleranceSeconds: CLOCK_TOLERANCE_SECONDS,
         })
         .catch((error: unknown) => {

@@ -11,6 +11,8 @@ import type { StoredSession } from './sessionModel';
 
 /** Attempts at STS in all when it throttles, fails or cannot reach the IdP (IDPCommunicationError). */
 const STS_ATTEMPTS = 4;
+/** All of STS's attempts together get this many request timeouts: a hung STS fails in bounded time. */
+const STS_DEADLINE_FACTOR = 2;
 
 export function failureContext(settings: SignInSettings): FailureContext {
   return {
@@ -21,6 +23,8 @@ export function failureContext(settings: SignInSettings): FailureContext {
     redirectPort: settings.redirectPort,
     sessionDuration: settings.sessionDuration,
     stsEndpoint: stsEndpointFor(settings.region, settings.stsEndpoint),
+    requestTimeout: settings.requestTimeout,
+    stsDeadline: settings.requestTimeout * STS_DEADLINE_FACTOR,
   };
 }
 
@@ -48,6 +52,8 @@ export async function mintSession({ settings, tokens, previous, log }: MintOptio
       region: settings.region,
       endpoint,
       attempts: STS_ATTEMPTS,
+      timeoutMs: settings.requestTimeout * 1000,
+      deadlineMs: settings.requestTimeout * STS_DEADLINE_FACTOR * 1000,
     });
   } catch (error) {
     const failure = stsFailure(error, failureContext(settings));

@@ -7,24 +7,9 @@
 import * as vscode from 'vscode';
 import type { Log } from '../log';
 import { displayName } from './identity';
-import type { StoredSession } from './sessionModel';
+import { isStoredSession, type StoredSession } from './sessionModel';
 
 export const SESSION_KEY = 'claudeBedrock.session';
-
-function isStoredSession(value: unknown): value is StoredSession {
-  const s = value as Partial<StoredSession> | null;
-  return (
-    typeof s === 'object' &&
-    s !== null &&
-    s.version === 1 &&
-    typeof s.idToken === 'string' &&
-    typeof s.identity?.subject === 'string' &&
-    typeof s.credentials?.accessKeyId === 'string' &&
-    typeof s.credentials.secretAccessKey === 'string' &&
-    typeof s.credentials.sessionToken === 'string' &&
-    !Number.isNaN(Date.parse(s.credentials.expiration ?? ''))
-  );
-}
 
 export class SessionStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<StoredSession | undefined>();

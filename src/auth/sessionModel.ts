@@ -27,3 +27,18 @@ export function expiresAt(session: StoredSession): number {
   return Date.parse(session.credentials.expiration);
 }
 
+/** True for a value shaped like a stored session (read back from storage, or handed over by another window). */
+export function isStoredSession(value: unknown): value is StoredSession {
+  const s = value as Partial<StoredSession> | null;
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    s.version === 1 &&
+    typeof s.idToken === 'string' &&
+    typeof s.identity?.subject === 'string' &&
+    typeof s.credentials?.accessKeyId === 'string' &&
+    typeof s.credentials.secretAccessKey === 'string' &&
+    typeof s.credentials.sessionToken === 'string' &&
+    !Number.isNaN(Date.parse(s.credentials.expiration ?? ''))
+  );
+}

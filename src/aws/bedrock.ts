@@ -15,6 +15,8 @@ export interface BedrockTarget {
   /** The control-plane endpoint: the regional public one, a VPC endpoint, or a test endpoint. */
   readonly endpoint: string;
   readonly credentials: AwsCredentials;
+  /** No answer for this long ends an attempt. */
+  readonly timeoutMs: number;
 }
 
 export interface ProfileInfo {
@@ -62,7 +64,7 @@ function toProfile(p: {
 
 /** A control-plane client. Two attempts per call: the caller backs off itself when throttled. */
 export function bedrockControl(target: BedrockTarget): BedrockControl {
-  const client = new BedrockClient(clientConfig(target.region, target.endpoint, target.credentials, 2));
+  const client = new BedrockClient(clientConfig(target.region, target.endpoint, target.credentials, 2, target.timeoutMs));
   return {
     async listProfiles(type) {
       const profiles: ProfileInfo[] = [];

@@ -19,6 +19,8 @@ export interface UsageQuery {
   readonly email: string;
   /** Epoch milliseconds: "now", for the month and the day. */
   readonly now: number;
+  /** No answer for this long ends an attempt. */
+  readonly timeoutMs: number;
 }
 
 export interface DailyUsage {
@@ -58,7 +60,7 @@ export function monthStart(now: number): number {
 }
 
 export async function fetchUsage(q: UsageQuery): Promise<UsageData> {
-  const client = new CloudWatchClient(clientConfig(q.region, q.endpoint, q.credentials, 2));
+  const client = new CloudWatchClient(clientConfig(q.region, q.endpoint, q.credentials, 2, q.timeoutMs));
   try {
     const start = monthStart(q.now);
     const today = Math.floor(q.now / DAY_MS) * DAY_MS;

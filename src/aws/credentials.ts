@@ -30,16 +30,21 @@ export function stsEndpointFor(region: string, endpoint: string | undefined): st
   return `https://sts.${region}.${suffix}`;
 }
 
+/** Connecting takes at most this long (or the whole request timeout, when that is shorter). */
+const CONNECTION_TIMEOUT_MS = 5_000;
+
 /**
  * What every SDK client here is built with: region, endpoint, the session's keys, bounded
- * connection and request timeouts, and how many attempts a call gets.
+ * connection and request timeouts (`timeoutMs`: no answer for this long ends the attempt), and
+ * how many attempts a call gets.
  */
-export function clientConfig(region: string, endpoint: string, credentials: AwsCredentials | undefined, maxAttempts: number) {
+export function clientConfig(region: string, endpoint: string, credentials: AwsCredentials | undefined, maxAttempts: number, timeoutMs: number) {
   return {
     region,
     endpoint,
     maxAttempts,
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
+    // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes.
+    requestHandler: { connectionTimeout: Math.min(CONNECTION_TIMEOUT_MS, timeoutMs), requestTimeout: timeoutMs, throwOnRequestTimeout: true },
     credentials: credentials && {
       accessKeyId: credentials.accessKeyId,
       secretAccessKey: credentials.secretAccessKey,

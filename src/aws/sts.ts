@@ -9,6 +9,8 @@ export interface StsTarget {
   readonly region: string;
   /** The STS endpoint: the regional public one, a VPC endpoint, or a test endpoint (stsEndpointFor). */
   readonly endpoint: string;
+  /** No answer for this long ends an attempt. */
+  readonly timeoutMs: number;
 }
 
 export interface AssumeRoleInput extends StsTarget {
@@ -16,8 +18,10 @@ export interface AssumeRoleInput extends StsTarget {
   readonly roleArn: string;
   readonly sessionName: string;
   readonly durationSeconds: number;
-  /** Attempts in all, for errors worth retrying (throttling, 5xx, IDPCommunicationError). */
+  /** Attempts in all, for errors worth retrying (throttling, 5xx, IDPCommunicationError, no answer). */
   readonly attempts: number;
+  /** All attempts together end after this long (an AbortError). */
+  readonly deadlineMs: number;
 }
 
 export interface AssumedRole {
@@ -34,7 +38,7 @@ export interface CallerIdentity {
 }
 
 function stsClient(target: StsTarget, credentials?: AwsCredentials, maxAttempts = 3): STSClient {
-  return new STSClient(clientConfig(target.region, target.endpoint, credentials, maxAttempts));
+  return new STSClient(clientConfig(target.region, target.endpoint, credentials, maxAttempts, target.timeoutMs));
 }
 
 export async function assumeRoleWithWebIdentity(input: AssumeRoleInput): Promise<AssumedRole> {
@@ -49,6 +53,7 @@ export async function assumeRoleWithWebIdentity(input: AssumeRoleInput): Promise
         WebIdentityToken: input.idToken,
         DurationSeconds: input.durationSeconds,
       }),
+      { abortSignal: AbortSignal.timeout(input.deadlineMs) },
     );
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {

@@ -32,6 +32,7 @@ const SIGN_IN_KEYS: readonly SignInKey[] = [
   'sessionDuration',
   'stsEndpoint',
   'signInTimeout',
+  'requestTimeout',
 ];
 
 const TERMINAL_KEYS: readonly TerminalKey[] = [
@@ -103,12 +104,13 @@ export class Config implements vscode.Disposable {
         'usageWarningPercent',
         'usageErrorPercent',
         'usageRefreshMinutes',
+        'requestTimeout',
       ]),
     );
   }
 
   models(): Checked<ModelSettings> {
-    return this.cached('models', () => checkModelSettings(this.read(['region', 'model', 'smallFastModel', 'bedrockControlEndpoint'])));
+    return this.cached('models', () => checkModelSettings(this.read(['region', 'model', 'smallFastModel', 'bedrockControlEndpoint', 'requestTimeout'])));
   }
 
   /** Writes a setting where a user would: user (or remote machine) settings. */

@@ -20,6 +20,8 @@ export interface SignInSettings {
   readonly stsEndpoint: string | undefined;
   /** How long to wait for the browser to come back, in seconds. */
   readonly signInTimeout: number;
+  /** How long to wait for an answer from the IdP or AWS, in seconds. */
+  readonly requestTimeout: number;
 }
 
 export type SignInKey = keyof SignInSettings;
@@ -42,7 +44,10 @@ export const DEFAULTS = {
   redirectPort: 8400,
   sessionDuration: 3600,
   signInTimeout: 300,
+  requestTimeout: 15,
 } as const;
+
+export const REQUEST_TIMEOUT_MAX = 120;
 
 export const SESSION_DURATION_MIN = 900;
 export const SESSION_DURATION_MAX = 43200;
@@ -93,6 +98,11 @@ function integer(
   return n;
 }
 
+/** The request timeout every network call shares (sign-in, model check, usage). */
+function checkRequestTimeout(value: unknown, problems: SettingProblem[]): number {
+  return integer('requestTimeout', value, DEFAULTS.requestTimeout, 1, REQUEST_TIMEOUT_MAX, problems);
+}
+
 /** Checks raw values and fills defaults. Every problem is reported, not just the first. */
 export function checkSignInSettings(raw: RawSettings): Checked<SignInSettings> {
   const problems: SettingProblem[] = [];
@@ -128,6 +138,7 @@ export function checkSignInSettings(raw: RawSettings): Checked<SignInSettings> {
     problems,
   );
   const signInTimeout = integer('signInTimeout', raw.signInTimeout, DEFAULTS.signInTimeout, 1, 3600, problems);
+  const requestTimeout = checkRequestTimeout(raw.requestTimeout, problems);
 
   const stsEndpoint = text(raw.stsEndpoint) || undefined;
   if (stsEndpoint) checkUrl('stsEndpoint', stsEndpoint, problems);
@@ -135,7 +146,7 @@ export function checkSignInSettings(raw: RawSettings): Checked<SignInSettings> {
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
-    value: { issuer, clientId, scopes, roleArn, region, redirectPort, sessionDuration, stsEndpoint, signInTimeout },
+    value: { issuer, clientId, scopes, roleArn, region, redirectPort, sessionDuration, stsEndpoint, signInTimeout, requestTimeout },
   };
 }
 
@@ -249,15 +260,18 @@ export interface ModelSettings {
   readonly smallFastModel: string;
   /** Bedrock control-plane endpoint (VPC endpoint); the regional public one when undefined. */
   readonly controlEndpoint: string | undefined;
+  /** Seconds to wait for each answer. */
+  readonly requestTimeout: number;
 }
 
-export function checkModelSettings(raw: RawTerminalSettings & { bedrockControlEndpoint?: unknown }): Checked<ModelSettings> {
+export function checkModelSettings(raw: RawTerminalSettings & { bedrockControlEndpoint?: unknown; requestTimeout?: unknown }): Checked<ModelSettings> {
   const problems: SettingProblem[] = [];
   const region = text(raw.region) || DEFAULTS.region;
   if (!REGION.test(region)) problems.push({ setting: settingId('region'), problem: `is not an AWS region like us-east-1 (it is "${region}").` });
   const geography = geographyPrefix(region);
   const controlEndpoint = text(raw.bedrockControlEndpoint) || undefined;
   if (controlEndpoint) checkUrl('bedrockControlEndpoint', controlEndpoint, problems);
+  const requestTimeout = checkRequestTimeout(raw.requestTimeout, problems);
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -266,6 +280,7 @@ export function checkModelSettings(raw: RawTerminalSettings & { bedrockControlEn
       model: text(raw.model) || `${geography}.${DEFAULT_MODELS.model}`,
       smallFastModel: text(raw.smallFastModel) || `${geography}.${DEFAULT_MODELS.smallFastModel}`,
       controlEndpoint,
+      requestTimeout,
     },
   };
 }
@@ -294,6 +309,8 @@ export interface UsageSettings {
   readonly warningPercent: number;
   readonly errorPercent: number;
   readonly refreshMinutes: number;
+  /** Seconds to wait for each answer (CloudWatch, the quota API). */
+  readonly requestTimeout: number;
 }
 
 export type UsageKey =
@@ -310,7 +327,8 @@ export type UsageKey =
   | 'monthlyCostLimit'
   | 'usageWarningPercent'
   | 'usageErrorPercent'
-  | 'usageRefreshMinutes';
+  | 'usageRefreshMinutes'
+  | 'requestTimeout';
 
 export const USAGE_DEFAULTS = {
   namespace: 'ClaudeCode',
@@ -361,6 +379,7 @@ export function checkUsageSettings(raw: Partial<Record<UsageKey, unknown>>): Che
     warningPercent,
     errorPercent,
     refreshMinutes: positiveNumber('usageRefreshMinutes', raw.usageRefreshMinutes, USAGE_DEFAULTS.refreshMinutes, 0.1, 1440, problems)!,
+    requestTimeout: checkRequestTimeout(raw.requestTimeout, problems),
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value };
 }

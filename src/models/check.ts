@@ -6,6 +6,7 @@
 // Pure: the Bedrock calls come in through the BedrockControl interface.
 import type { BedrockControl, ModelAvailability, ProfileInfo } from '../aws/bedrock';
 import { geographyPrefix } from '../config/schema';
+import { networkCode } from '../failures';
 
 export type ModelRole = 'model' | 'smallFastModel';
 
@@ -51,7 +52,7 @@ export interface ModelReport {
   readonly profiles: readonly ProfileInfo[];
 }
 
-type ErrorKind = 'accessDenied' | 'throttled' | 'notFound' | 'error';
+type ErrorKind = 'accessDenied' | 'throttled' | 'notFound' | 'unreachable' | 'error';
 
 /** Sorts a control-plane error by what it means for the user. */
 export function classifyError(error: unknown): { kind: ErrorKind; code: string } {
@@ -59,6 +60,10 @@ export function classifyError(error: unknown): { kind: ErrorKind; code: string }
   if (/AccessDenied/.test(name)) return { kind: 'accessDenied', code: name };
   if (/Throttl|TooManyRequests|ServiceQuotaExceeded/.test(name)) return { kind: 'throttled', code: name };
   if (/ResourceNotFound|ValidationException/.test(name)) return { kind: 'notFound', code: name };
+  // The SDK's own timeout carries ETIMEDOUT too: it is told apart by its name.
+  if (name === 'TimeoutError' || name === 'AbortError') return { kind: 'unreachable', code: 'no answer in time' };
+  const network = networkCode(error);
+  if (network) return { kind: 'unreachable', code: network };
   return { kind: 'error', code: name };
 }
 
@@ -116,6 +121,13 @@ const THROTTLED_REASON = 'Bedrock throttled the check (too many requests at once
 function errorResult(kind: ErrorKind, code: string): { status: ModelStatus; reason: string; fix?: ModelFix } {
   if (kind === 'accessDenied') return { status: 'accessDenied', reason: ACCESS_DENIED_REASON };
   if (kind === 'throttled') return { status: 'throttled', reason: THROTTLED_REASON, fix: { kind: 'retry', label: 'Check Again' } };
+  if (kind === 'unreachable') {
+    return {
+      status: 'error',
+      reason: `Bedrock could not be reached (${code}). Check your network, proxy or VPN connection, then check again.`,
+      fix: { kind: 'retry', label: 'Check Again' },
+    };
+  }
   return { status: 'error', reason: `The check failed (${code}). Details are in the log.`, fix: { kind: 'retry', label: 'Check Again' } };
 }
 
@@ -154,7 +166,8 @@ export async function checkModels({ region, models, control, now = Date.now }: C
         fix: suggestion ? { kind: 'use', label: `Use ${suggestion}`, value: suggestion } : { kind: 'choose', label: 'Choose Models' },
       };
     }
-    if (catalogError?.kind === 'accessDenied' || catalogError?.kind === 'throttled') {
+    // These hold for every call the check would make next: say so now rather than wait again.
+    if (catalogError?.kind === 'accessDenied' || catalogError?.kind === 'throttled' || catalogError?.kind === 'unreachable') {
       return { ...base, usable: false, ...errorResult(catalogError.kind, catalogError.code) };
     }
     let profile = catalog.find((p) => p.id === modelId || p.arn === modelId);
@@ -184,7 +197,7 @@ export async function checkModels({ region, models, control, now = Date.now }: C
       if (problem) return { ...found, ...problem, usable: false, fix: problem.status === 'regionUnavailable' ? { kind: 'choose', label: 'Choose Models' } : undefined };
     } catch (error) {
       const { kind, code } = classifyError(error);
-      if (kind === 'throttled' || kind === 'error') return { ...found, usable: false, ...errorResult(kind, code) };
+      if (kind === 'throttled' || kind === 'unreachable' || kind === 'error') return { ...found, usable: false, ...errorResult(kind, code) };
       return {
         ...found,
         status: 'unverified',

@@ -82,7 +82,12 @@ export class ModelService implements vscode.Disposable {
     if (this.running?.key === key) return this.running.promise;
 
     const run = async (): Promise<ModelReport | undefined> => {
-      const control = loadBedrock().bedrockControl({ region: settings.region, endpoint, credentials: session.credentials });
+      const control = loadBedrock().bedrockControl({
+        region: settings.region,
+        endpoint,
+        credentials: session.credentials,
+        timeoutMs: settings.requestTimeout * 1000,
+      });
       try {
         this.log.info(`Checking models in ${settings.region}: ${settings.model}, ${settings.smallFastModel}.`);
         const report = await checkModels({ region: settings.region, models: { model: settings.model, smallFastModel: settings.smallFastModel }, control });

@@ -41,7 +41,7 @@ export function parseQuotaAnswer(json: unknown): QuotaAnswer {
   };
 }
 
-export async function fetchQuota(url: string, idToken: string, timeoutMs = 10_000): Promise<QuotaAnswer> {
+export async function fetchQuota(url: string, idToken: string, timeoutMs: number): Promise<QuotaAnswer> {
   let response: Response;
   try {
     response = await fetch(url, { headers: { Authorization: `Bearer ${idToken}`, Accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });

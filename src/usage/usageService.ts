@@ -251,12 +251,13 @@ export class UsageService implements vscode.Disposable {
         libraryDimension: settings.libraryDimension,
         email: session.identity.email!,
         now,
+        timeoutMs: settings.requestTimeout * 1000,
       });
       if (settings.quotaApiUrl) {
         try {
           const idToken = await this.auth.freshIdToken();
           if (!idToken) throw new QuotaError('Your sign-in could not be renewed for the quota service.', undefined);
-          quota = await fetchQuota(settings.quotaApiUrl, idToken);
+          quota = await fetchQuota(settings.quotaApiUrl, idToken, settings.requestTimeout * 1000);
         } catch (error) {
           note = error instanceof QuotaError ? `${error.message} Limits come from your settings until it answers.` : 'The quota service failed.';
           this.log.warn(`The quota service failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -272,17 +273,20 @@ export class UsageService implements vscode.Disposable {
       const throttled = /Throttl|TooManyRequests|RequestLimitExceeded/.test(name);
       const throttles = throttled ? (previous?.throttles ?? 0) + 1 : 0;
       const backoff = throttled ? Math.min(BACKOFF_CAP_MS, this.intervalMs() * 2 ** (throttles - 1)) * (0.5 + Math.random() / 2) : 0;
-      const reason = this.reason(error, endpoint, backoff);
+      const reason = this.reason(error, endpoint, backoff, settings.requestTimeout);
       this.log.warn(`Refreshing usage failed: ${reason}`);
       return { ...base, error: reason, note: previous?.note, throttles, backoffUntil: throttled ? now + backoff : 0 };
     }
   }
 
-  private reason(error: unknown, endpoint: string, backoffMs: number): string {
+  private reason(error: unknown, endpoint: string, backoffMs: number, timeoutSeconds: number): string {
     const name = String((error as { name?: string }).name ?? '');
     if (/AccessDenied/.test(name)) return 'Your role may not read CloudWatch metrics (cloudwatch:GetMetricData). Ask your platform team to allow it.';
     if (backoffMs > 0) return `CloudWatch is throttling requests; trying again in ${Math.max(1, Math.round(backoffMs / 60_000))} min.`;
-    if (networkCode(error) || name === 'TimeoutError') return `CloudWatch at ${endpoint} could not be reached.`;
+    // The SDK's own timeout carries ETIMEDOUT too: it is told apart by its name.
+    if (name === 'TimeoutError' || name === 'AbortError') return `CloudWatch at ${endpoint} did not answer within ${timeoutSeconds} s.`;
+    const network = networkCode(error);
+    if (network) return `CloudWatch at ${endpoint} could not be reached (${network}).`;
     if (/SyntaxError|Deserializ/.test(name) || error instanceof SyntaxError) return 'CloudWatch answered with something this extension could not read.';
     if (/ExpiredToken/.test(name)) return 'The AWS credentials had expired; they renew by themselves.';
     return `CloudWatch answered ${name || 'with an error'}.`;

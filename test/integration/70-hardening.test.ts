@@ -72,6 +72,64 @@ describe('Hardening: faults, races and the webview', () => {
       assert.match(shown.message, /STS|unexpectedly/);
     });
 
+    it('the IdP does not answer discovery', async () => {
+      injected++;
+      await changeSetting('requestTimeout', 2);
+      await idp.faults({ hang: 'discovery' });
+      const shown = await failingSignIn();
+      assert.match(shown.message, /^Could not reach your identity provider at .+ \(no answer within 2 s\)\. Check your network or VPN connection, then sign in again\.$/);
+      assert.deepEqual(shown.buttons, ['Sign In', 'Show Log']);
+    });
+
+    it('the IdP does not answer the code exchange', async () => {
+      injected++;
+      await changeSetting('requestTimeout', 2);
+      await idp.login('alice');
+      await idp.faults({ hang: 'token' });
+      const shown = await failingSignIn();
+      assert.match(shown.message, /^Could not reach your identity provider at .+ \(no answer within 2 s\)/);
+    });
+
+    it('the IdP answers the code exchange with 503', async () => {
+      injected++;
+      await idp.login('alice');
+      await idp.faults({ tokenStatus: 503 });
+      assert.match((await failingSignIn()).message, /gave an unexpected answer/);
+    });
+
+    it('STS does not answer: all attempts end within twice the request timeout', async () => {
+      injected++;
+      await changeSetting('requestTimeout', 2);
+      await aws.faults([{ service: 'sts', action: 'AssumeRoleWithWebIdentity', kind: 'hang', times: 10 }]);
+      await idp.login('alice');
+      const shown = await failingSignIn();
+      assert.match(shown.message, /^Could not reach AWS STS at http:\/\/127\.0\.0\.1:\d+ \(no answer within 4 s\)\. Check your network, proxy or VPN connection, then sign in again\.$/);
+      const hung = (await aws.calls()).filter((c) => c.action === 'AssumeRoleWithWebIdentity' && c.errorCode === 'Hung');
+      assert.ok(hung.length >= 1 && hung.length <= 2, `${hung.length} attempts before the deadline`);
+    });
+
+    it('STS does not answer once: the retry signs in', async () => {
+      injected++;
+      await changeSetting('requestTimeout', 2);
+      await aws.faults([{ service: 'sts', action: 'AssumeRoleWithWebIdentity', kind: 'hang', times: 1 }]);
+      assert.equal((await signInAs('alice')).signedIn, true);
+      const attempts = (await aws.calls()).filter((c) => c.action === 'AssumeRoleWithWebIdentity');
+      assert.deepEqual(attempts.map((c) => c.status), [0, 200]);
+    });
+
+    for (const minutes of [10, -10]) {
+      it(`works with this computer's clock ${minutes > 0 ? 'behind' : 'ahead of'} the IdP and AWS by 10 minutes`, async () => {
+        injected++;
+        await idp.faults({ clockSkewSeconds: minutes * 60 });
+        await aws.clock(minutes * 60);
+        assert.equal((await signInAs('alice')).signedIn, true);
+        const account = (await vscode.commands.executeCommand('claudeBedrock.showAccount')) as { verified: boolean };
+        assert.equal(account.verified, true, 'SigV4 accepted within the 15-minute window');
+        await vscode.commands.executeCommand('claudeBedrock.refreshCredentials');
+        assert.equal(testApi.state().kind, 'signedIn', 'renewal works too');
+      });
+    }
+
     for (const minutes of [10, -10]) {
       it(`works with AWS's clock ${minutes > 0 ? 'ahead' : 'behind'} by 10 minutes`, async () => {
         injected++;
@@ -103,6 +161,56 @@ describe('Hardening: faults, races and the webview', () => {
       const after = testApi.state();
       assert.equal(after.kind, 'signedIn', 'a transient failure does not end the session');
       assert.equal(after.kind === 'signedIn' && before.kind === 'signedIn' && after.session.credentials.accessKeyId, before.kind === 'signedIn' && before.session.credentials.accessKeyId);
+    });
+
+    /** Renews with a fault in place: the session goes on with its working keys, nothing lost. */
+    async function renewalKeepsSession(): Promise<void> {
+      const before = testApi.state();
+      assert.equal(before.kind, 'signedIn');
+      const from = testApi.notifications.length;
+      await vscode.commands.executeCommand('claudeBedrock.refreshCredentials');
+      const after = testApi.state();
+      assert.equal(after.kind, 'signedIn', 'a transient failure does not end the session');
+      assert.equal(after.kind === 'signedIn' && after.session.credentials.accessKeyId, before.session.credentials.accessKeyId);
+      const [shown] = testApi.notifications.slice(from);
+      assert.ok(shown, 'the user hears that the renewal failed');
+      assert.ok(shown.buttons.includes('Sign In'), 'with one action to recover');
+      assert.equal(await testApi.hasStoredSession(), true);
+    }
+
+    it('the IdP does not answer the refresh: the session keeps its keys', async () => {
+      injected++;
+      await signInAs('alice');
+      await changeSetting('requestTimeout', 2);
+      await idp.faults({ hang: 'token' });
+      await renewalKeepsSession();
+      assert.match(testApi.notifications.at(-1)?.message ?? '', /no answer within 2 s/);
+    });
+
+    it('the IdP answers the refresh with 502: the session keeps its keys', async () => {
+      injected++;
+      await signInAs('alice');
+      await idp.faults({ tokenStatus: 502 });
+      await renewalKeepsSession();
+    });
+
+    it('STS does not answer during a renewal: the session keeps its keys', async () => {
+      injected++;
+      await signInAs('alice');
+      await changeSetting('requestTimeout', 2);
+      await aws.faults([{ service: 'sts', action: 'AssumeRoleWithWebIdentity', kind: 'hang', times: 10 }]);
+      await renewalKeepsSession();
+      assert.match(testApi.notifications.at(-1)?.message ?? '', /no answer within 4 s/);
+    });
+
+    it('a revoked session asks for a new sign-in, and one Sign In recovers', async () => {
+      injected++;
+      await signInAs('alice');
+      await idp.revoke();
+      await vscode.commands.executeCommand('claudeBedrock.refreshCredentials');
+      await waitFor('the needs-sign-in state', () => testApi.state().kind === 'needsSignIn');
+      assert.equal(testApi.statusBar()?.command, 'claudeBedrock.signIn');
+      assert.equal((await signInAs('alice')).signedIn, true);
     });
 
     it('a renewal racing a sign-out ends signed out', async () => {
@@ -147,6 +255,37 @@ describe('Hardening: faults, races and the webview', () => {
   });
 
   describe('in the model check and the usage indicator', () => {
+    it('Bedrock not answering, or not reachable, is reported with Check Again, and never blocks', async () => {
+      injected += 2;
+      await signInAs('alice');
+      await waitFor('the first check', () => testApi.modelReport());
+      await changeSetting('requestTimeout', 2);
+      await aws.faults([{ service: 'bedrock', kind: 'hang', times: 40 }]);
+      const hung = (await vscode.commands.executeCommand('claudeBedrock.checkModels')) as NonNullable<ReturnType<TestApi['modelReport']>>;
+      assert.deepEqual(hung.checks.map((c) => c.status), ['error', 'error']);
+      assert.deepEqual(hung.checks[0].fix, { kind: 'retry', label: 'Check Again' });
+      assert.match(hung.checks[0].reason, /^Bedrock could not be reached \(no answer in time\)/);
+      await aws.reset();
+      await changeSetting('bedrockControlEndpoint', 'http://127.0.0.1:9');
+      const refused = (await vscode.commands.executeCommand('claudeBedrock.checkModels')) as typeof hung;
+      assert.deepEqual(refused.checks.map((c) => c.status), ['error', 'error']);
+      assert.match(refused.checks[0].reason, /^Bedrock could not be reached \(ECONNREFUSED\)/);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      assert.equal(testApi.state().kind, 'signedIn');
+    });
+
+    it('CloudWatch not answering leaves the last figures, marked stale', async () => {
+      injected++;
+      await signInAs('alice');
+      await vscode.commands.executeCommand('claudeBedrock.refreshUsage');
+      assert.ok(testApi.usage().fetchedAt, 'first figures');
+      await changeSetting('requestTimeout', 2);
+      await aws.faults([{ service: 'monitoring', action: 'GetMetricData', kind: 'hang', times: 2 }]);
+      const state = (await vscode.commands.executeCommand('claudeBedrock.refreshUsage')) as ReturnType<TestApi['usage']>;
+      assert.match(state.stale ?? '', /^CloudWatch at http:\/\/127\.0\.0\.1:\d+ did not answer within 2 s\.$/);
+      assert.ok(state.figures, 'the last figures stay');
+    });
+
     it('Bedrock answering 500 or garbage is reported with Check Again, and never blocks', async () => {
       injected += 2;
       await aws.faults([{ service: 'bedrock', kind: 'server', times: 40 }]);
@@ -180,6 +319,80 @@ describe('Hardening: faults, races and the webview', () => {
       const state = (await vscode.commands.executeCommand('claudeBedrock.refreshUsage')) as ReturnType<TestApi['usage']>;
       assert.match(state.stale ?? '', /could not be reached/);
       assert.ok(state.figures);
+    });
+  });
+
+  describe('two windows signing in at the same moment', () => {
+    afterEach(async () => {
+      if (harness.hasBrowserBridge()) await ui.closeWindows();
+    });
+
+    async function otherWindow(): Promise<number> {
+      const index = (await ui.openWindow()).index;
+      await waitFor('the other window to load the extension', async () => /Sign In/.test((await ui.windowStatusBar(index)).text), 60_000);
+      return index;
+    }
+
+    async function assertOneFlow(other: number): Promise<void> {
+      assert.equal(testApi.state().kind, 'signedIn');
+      await waitFor('the other window to show the account', async () => /Alice/i.test((await ui.windowStatusBar(other)).text), 30_000);
+      assert.equal((await idp.authorizations()).length, 1, 'one IdP flow');
+      const assumed = (await aws.calls()).filter((c) => c.action === 'AssumeRoleWithWebIdentity');
+      assert.equal(assumed.length, 1, 'one STS call');
+      assert.ok(!testApi.notifications.some((n) => /in use|did not finish/.test(n.message)), testApi.notifications.map((n) => n.message).join(' | '));
+    }
+
+    it('this window leads: the other joins its sign-in instead of starting one', async function () {
+      if (!harness.hasBrowserBridge()) this.skip();
+      const other = await otherWindow();
+      await aws.faults([{ service: 'sts', action: 'AssumeRoleWithWebIdentity', kind: 'hold' }]);
+      await idp.login('alice');
+      const here = vscode.commands.executeCommand('claudeBedrock.signIn');
+      await waitFor('this window to be at STS', async () => (await aws.held()).held === 1);
+      await ui.windowCommand(other, 'Claude Bedrock: Sign In');
+      await waitFor('the other window to join', () => testApi.signInFollowers() === 1, 30_000);
+      await aws.release();
+      assert.equal(((await here) as { signedIn: boolean }).signedIn, true);
+      await assertOneFlow(other);
+    });
+
+    it('the other window leads: this one joins its sign-in instead of starting one', async function () {
+      if (!harness.hasBrowserBridge()) this.skip();
+      const other = await otherWindow();
+      await aws.faults([{ service: 'sts', action: 'AssumeRoleWithWebIdentity', kind: 'hold' }]);
+      await idp.login('alice');
+      await ui.windowCommand(other, 'Claude Bedrock: Sign In');
+      await waitFor('the other window to be at STS', async () => (await aws.held()).held === 1, 30_000);
+      const here = vscode.commands.executeCommand('claudeBedrock.signIn');
+      await waitFor('this window to join', () => testApi.signInRole() === 'following');
+      await aws.release();
+      assert.equal(((await here) as { signedIn: boolean }).signedIn, true);
+      await assertOneFlow(other);
+      const key = (await aws.keys()).at(-1)!;
+      const state = testApi.state();
+      // Compared, never printed: a failing assertion would put the key in the test report.
+      assert.ok(state.kind === 'signedIn' && state.session.credentials.accessKeyId === key.accessKeyId, "this window uses the other window's keys");
+    });
+    it("hears when the other window's sign-in fails, stores nothing, and one Sign In recovers", async function () {
+      if (!harness.hasBrowserBridge()) this.skip();
+      const other = await otherWindow();
+      await aws.faults([
+        { service: 'sts', action: 'AssumeRoleWithWebIdentity', kind: 'hold' },
+        { service: 'sts', action: 'AssumeRoleWithWebIdentity', kind: 'error', status: 403, code: 'AccessDenied', message: 'Not authorized' },
+      ]);
+      await idp.login('alice');
+      await ui.windowCommand(other, 'Claude Bedrock: Sign In');
+      await waitFor('the other window to be at STS', async () => (await aws.held()).held === 1, 30_000);
+      const from = testApi.notifications.length;
+      const here = vscode.commands.executeCommand('claudeBedrock.signIn');
+      await waitFor('this window to join', () => testApi.signInRole() === 'following');
+      await aws.release();
+      assert.equal(((await here) as { signedIn: boolean }).signedIn, false);
+      const [shown] = testApi.notifications.slice(from);
+      assert.equal(shown?.message, 'The sign-in in another VS Code window did not finish. Sign in again to start a new one.');
+      assert.deepEqual(shown.buttons, ['Sign In']);
+      await assertNothingStored(testApi);
+      assert.equal((await signInAs('alice')).signedIn, true, 'one Sign In recovers');
     });
   });
 

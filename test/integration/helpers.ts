@@ -92,6 +92,9 @@ export const aws = {
     call(harness.aws(), 'POST', '/__aws/bedrock/switches', switches),
   /** What Bedrock answers every conversation with. */
   reply: (text: string) => call(harness.aws(), 'POST', '/__aws/bedrock/reply', { text }),
+  /** Lets go of the requests held by 'hold' faults; how many there were. */
+  release: () => call<{ released: number }>(harness.aws(), 'POST', '/__aws/release'),
+  held: () => call<{ held: number; hung: number }>(harness.aws(), 'GET', '/__aws/held'),
   /** Sets the emulated AWS clock this far ahead of the machine's (negative: behind). */
   clock: (skewSeconds: number) => call(harness.aws(), 'POST', '/__aws/clock', { skewSeconds }),
 };
@@ -111,6 +114,8 @@ export const ui = {
   screenshot: (name: string) => call(harness.bridge(), 'POST', '/ui/screenshot', { name }),
   /** Opens another window of VS Code on the same folder, with the extension; returns its number. */
   openWindow: () => call<{ index: number }>(harness.bridge(), 'POST', '/ui/open-window'),
+  /** Runs a command from the command palette of window `index` (by its title), without waiting for it. */
+  windowCommand: (index: number, command: string) => call(harness.bridge(), 'POST', '/ui/window-command', { index, command }),
   windowStatusBar: (index: number) => call<{ text: string }>(harness.bridge(), 'POST', '/ui/window-statusbar', { index }),
   closeWindows: () => call(harness.bridge(), 'POST', '/ui/close-windows'),
   /** Text of an element of the webview in front, as the page shows it. */

@@ -5,6 +5,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { palette } from './workbench';
 
 export interface Bridge {
   readonly url: string;
@@ -67,6 +68,13 @@ export async function startBridge(
             const other = extraWindows[Number(json.index) - 1];
             if (!other) return send(404, { error: 'no such window' });
             return send(200, { text: await other.locator('#workbench\\.parts\\.statusbar').innerText() });
+          }
+          case 'POST /ui/window-command': {
+            // Runs a command from that window's command palette, as its user would; does not wait for it.
+            const other = extraWindows[Number(json.index) - 1];
+            if (!other) return send(404, { error: 'no such window' });
+            await palette(other, json.command);
+            return send(200, {});
           }
           case 'POST /ui/webview-text': {
             const frame = p.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');

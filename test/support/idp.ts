@@ -76,6 +76,10 @@ export interface IdpFaults {
   discoveryStatus?: number;
   /** Answer the next refresh_token grant as an expired refresh token (invalid_grant). */
   refreshExpired?: boolean;
+  /** Never answer the next discovery or token request: it stays open until the client gives up. */
+  hang?: 'discovery' | 'token';
+  /** The IdP's clock is this far ahead (negative: behind): ID tokens carry its times. Until reset. */
+  clockSkewSeconds?: number;
 }
 
 export interface IssuedTokens {
@@ -171,8 +175,20 @@ export async function startIdp(options: { port?: number } = {}): Promise<Idp> {
   const issued: IssuedTokens = { idTokens: [], accessTokens: [], refreshTokens: [] };
   const authorizations: Record<string, string>[] = [];
 
-  async function resign(idToken: string, claim: NonNullable<IdpFaults['idToken']>): Promise<string> {
+  /** Requests the IdP never answers (a 'hang' fault), ended at reset. */
+  const hung = new Set<http.ServerResponse>();
+  function hang(res: http.ServerResponse): void {
+    faults = { ...faults, hang: undefined };
+    hung.add(res);
+    res.once('close', () => hung.delete(res));
+  }
+
+  async function resign(idToken: string, claim: NonNullable<IdpFaults['idToken']> | 'skew'): Promise<string> {
     const claims = decodeJwt(idToken);
+    if (claim === 'skew') {
+      const skew = faults.clockSkewSeconds ?? 0;
+      for (const time of ['iat', 'exp', 'auth_time', 'nbf'] as const) if (typeof claims[time] === 'number') claims[time] = (claims[time] as number) + skew;
+    }
     if (claim === 'iss') claims.iss = `${origin}/another-tenant/`;
     if (claim === 'aud') claims.aud = 'some-other-client';
     if (claim === 'exp') {
@@ -196,6 +212,10 @@ export async function startIdp(options: { port?: number } = {}): Promise<Idp> {
           if (fault && body.id_token) {
             faults = { ...faults, idToken: undefined };
             body.id_token = await resign(body.id_token, fault);
+            out = JSON.stringify(body);
+          }
+          if (faults.clockSkewSeconds && body.id_token) {
+            body.id_token = await resign(body.id_token, 'skew');
             out = JSON.stringify(body);
           }
           if (body.id_token) issued.idTokens.push(body.id_token);
@@ -286,6 +306,7 @@ export async function startIdp(options: { port?: number } = {}): Promise<Idp> {
         if (url.pathname.startsWith('/__idp/')) return await control(req, res, url.pathname);
         // Discovery of an issuer with a path lives under that path.
         if (url.pathname === `${ISSUER_PATH}.well-known/openid-configuration`) {
+          if (faults.hang === 'discovery') return hang(res);
           if (faults.discoveryStatus) {
             const status = faults.discoveryStatus;
             faults = { ...faults, discoveryStatus: undefined };
@@ -300,6 +321,7 @@ export async function startIdp(options: { port?: number } = {}): Promise<Idp> {
           // (single sign-on would otherwise answer as the previous user without asking).
           if (decisions.length > 0) delete req.headers.cookie;
         }
+        if (url.pathname === '/token' && req.method === 'POST' && faults.hang === 'token') return hang(res);
         if (url.pathname === '/token' && req.method === 'POST' && faults.refreshExpired) {
           // Set only while a refresh is the next token request (the tests see to that).
           const grant = new URLSearchParams(await readBody(req)).get('grant_type');
@@ -353,6 +375,8 @@ export async function startIdp(options: { port?: number } = {}): Promise<Idp> {
       return revoked;
     },
     reset() {
+      for (const res of hung) res.destroy();
+      hung.clear();
       decisions.length = 0;
       authorizations.length = 0;
       faults = {};

@@ -62,15 +62,34 @@ function terminalEnv(home: string): Record<string, string> {
   };
 }
 
-/** How many of the tokens and keys issued during the run appear in `text` (or half of one). */
-function leaksIn(text: string, world: World): number {
+/**
+ * The lines of `sources` that hold a token or key issued during the run (or 20 characters of
+ * one), each named by its source and shown with the secret blotted out.
+ */
+function leaksIn(sources: Record<string, string[]>, world: World): string[] {
   const secrets = [
     ...world.idp.issued.idTokens,
     ...world.idp.issued.accessTokens,
     ...world.idp.issued.refreshTokens,
     ...[...world.aws.sts.keys.values()].flatMap((k) => [k.accessKeyId, k.secretAccessKey, k.sessionToken]),
   ];
-  return secrets.filter((s) => text.includes(s.slice(0, 20)) || text.includes(s.slice(-20))).length;
+  const found: string[] = [];
+  for (const [source, lines] of Object.entries(sources)) {
+    lines.forEach((line, index) => {
+      let shown = line;
+      let hit = false;
+      for (const secret of secrets) {
+        for (const part of [secret, secret.slice(0, 20), secret.slice(-20)]) {
+          if (shown.includes(part)) {
+            shown = shown.split(part).join('[ISSUED SECRET]');
+            hit = true;
+          }
+        }
+      }
+      if (hit) found.push(`${source} line ${index + 1}: ${shown.slice(0, 400)}`);
+    });
+  }
+  return found;
 }
 
 async function main(): Promise<number> {
@@ -150,9 +169,9 @@ async function main(): Promise<number> {
       }),
     ]);
     clearTimeout(deadline);
-    const leaks = leaksIn([...consoleText, ...serverLog].join('\n'), world);
-    if (leaks > 0) {
-      process.stdout.write(`The browser console or the server output held ${leaks} issued token(s) or key(s).\n`);
+    const leaks = leaksIn({ 'browser console': consoleText, 'server output': serverLog }, world);
+    if (leaks.length > 0) {
+      process.stdout.write(`The browser console or the server output held issued tokens or keys:\n${leaks.join('\n')}\n`);
       code = 1;
     }
   } finally {

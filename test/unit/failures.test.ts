@@ -9,6 +9,8 @@ const ctx: FailureContext = {
   redirectPort: 8400,
   sessionDuration: 3600,
   stsEndpoint: 'https://sts.eu-west-1.amazonaws.com',
+  requestTimeout: 15,
+  stsDeadline: 30,
 };
 
 /** openid-client nests the detail: ClientError -> OperationProcessingError -> { claim }. */
@@ -45,8 +47,16 @@ describe('IdP failures', () => {
     const failure = oidcFailure(fetchFailed, 'discovery', ctx);
     assert.equal(failure.kind, 'idpUnreachable');
     assert.match(failure.message, /\(ECONNREFUSED\)/);
-    assert.equal(oidcFailure(clientError('OAUTH_TIMEOUT'), 'exchange', ctx).kind, 'idpUnreachable');
     assert.ok(failure.transient);
+  });
+
+  it('says how long it waited for an IdP that did not answer', () => {
+    for (const error of [clientError('OAUTH_TIMEOUT'), Object.assign(new Error('aborted'), { name: 'TimeoutError' })]) {
+      const failure = oidcFailure(error, 'exchange', ctx);
+      assert.equal(failure.kind, 'idpUnreachable');
+      assert.match(failure.message, /^Could not reach your identity provider at https:\/\/idp\.example\.com\/ \(no answer within 15 s\)\. Check your network/);
+      assert.ok(failure.transient);
+    }
   });
 
   it('treats invalid_grant as a spent code at sign-in and a lost session at refresh', () => {
@@ -95,6 +105,15 @@ describe('STS failures', () => {
     const failure = stsFailure(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), ctx);
     assert.equal(failure.kind, 'stsUnreachable');
     assert.match(failure.message, /^Could not reach AWS STS at https:\/\/sts\.eu-west-1\.amazonaws\.com \(ECONNREFUSED\)/);
+  });
+
+  it('says how long it waited for an STS that did not answer, for one attempt or all of them', () => {
+    for (const name of ['TimeoutError', 'AbortError']) {
+      const failure = stsFailure(Object.assign(awsError(name, undefined), { code: 'ETIMEDOUT' }), ctx);
+      assert.equal(failure.kind, 'stsUnreachable');
+      assert.match(failure.message, /^Could not reach AWS STS at https:\/\/sts\.eu-west-1\.amazonaws\.com \(no answer within 30 s\)\. Check your network/);
+      assert.deepEqual(failure.actions.map((a) => a.kind), ['signIn', 'showLog']);
+    }
   });
 
   it('reads AWS error codes without the SDK suffix', () => {

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { tryLock } from '../../src/auth/lock';
@@ -30,5 +31,23 @@ describe('the cross-window lock', () => {
     const old = new Date(Date.now() - 120_000);
     utimesSync(path.join(dir, 'refresh.lock'), old, old);
     assert.ok(await tryLock(dir, 'refresh', 60_000));
+  });
+
+  it('takes over a lock whose holder process has ended, however recent', async () => {
+    const held = await tryLock(dir, 'refresh', 60_000);
+    assert.ok(held);
+    const ended = spawnSync(process.execPath, ['-e', '']).pid;
+    const owner = path.join(held.dir, 'owner');
+    writeFileSync(owner, readFileSync(owner, 'utf8').replace(`"pid":${process.pid}`, `"pid":${ended}`));
+    assert.ok(await tryLock(dir, 'refresh', 60_000));
+  });
+
+  it('leaves a lock alone while its holder runs, or was taken on another host', async () => {
+    const held = await tryLock(dir, 'refresh', 60_000);
+    assert.ok(held);
+    assert.equal(await tryLock(dir, 'refresh', 60_000), undefined);
+    const ended = spawnSync(process.execPath, ['-e', '']).pid;
+    writeFileSync(path.join(held.dir, 'owner'), JSON.stringify({ pid: ended, host: 'another-host' }));
+    assert.equal(await tryLock(dir, 'refresh', 60_000), undefined);
   });
 });

@@ -91,6 +91,25 @@ describe('the model check', () => {
     assert.equal(classifyError(awsError('ThrottlingException')).kind, 'throttled');
     assert.equal(classifyError(awsError('ResourceNotFoundException')).kind, 'notFound');
     assert.equal(classifyError(new TypeError('fetch failed')).kind, 'error');
+    assert.deepEqual(classifyError(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' })), { kind: 'unreachable', code: 'ECONNREFUSED' });
+    assert.deepEqual(classifyError(Object.assign(awsError('TimeoutError'), { code: 'ETIMEDOUT' })), { kind: 'unreachable', code: 'no answer in time' });
+  });
+
+  it('says Bedrock could not be reached, once, without waiting on every call', async () => {
+    let calls = 0;
+    const unreachable = async () => {
+      calls++;
+      return Promise.reject(awsError('TimeoutError'));
+    };
+    const report = await checkModels({
+      region: 'us-east-1',
+      models: { model: `us.${SONNET}`, smallFastModel: `us.${HAIKU}` },
+      control: control({ listProfiles: unreachable, getProfile: unreachable, availability: unreachable }),
+    });
+    assert.deepEqual(report.checks.map((c) => c.status), ['error', 'error']);
+    assert.match(report.checks[0].reason, /^Bedrock could not be reached \(no answer in time\)\. Check your network, proxy or VPN connection, then check again\.$/);
+    assert.deepEqual(report.checks[0].fix, { kind: 'retry', label: 'Check Again' });
+    assert.equal(calls, 2, 'only the two catalog listings');
   });
 
   it('knows bare IDs and underlying models', () => {

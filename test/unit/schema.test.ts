@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { checkSignInSettings, DEFAULTS } from '../../src/config/schema';
+import { checkModelSettings, checkSignInSettings, checkUsageSettings, DEFAULTS } from '../../src/config/schema';
 
 const valid = {
   issuer: 'https://example.okta.com/oauth2/default',
@@ -21,6 +21,7 @@ describe('sign-in settings', () => {
     assert.equal(checked.value.redirectPort, 8400);
     assert.equal(checked.value.sessionDuration, 3600);
     assert.equal(checked.value.signInTimeout, 300);
+    assert.equal(checked.value.requestTimeout, 15);
     assert.equal(checked.value.stsEndpoint, undefined);
   });
 
@@ -62,5 +63,18 @@ describe('sign-in settings', () => {
     const checked = checkSignInSettings({ ...valid, sessionDuration: 43200, redirectPort: '8500' });
     assert.ok(checked.ok);
     assert.equal(checked.value.redirectPort, 8500);
+  });
+
+  it('gives sign-in, the model check and usage one request timeout, checked alike', () => {
+    assert.match(problems({ ...valid, requestTimeout: 0 })[0], /claudeBedrock\.requestTimeout must be a whole number from 1 to 120/);
+    assert.match(problems({ ...valid, requestTimeout: 121 })[0], /from 1 to 120/);
+    const models = checkModelSettings({ requestTimeout: 2 });
+    const usage = checkUsageSettings({ requestTimeout: 2 });
+    assert.ok(models.ok && usage.ok);
+    assert.equal(models.value.requestTimeout, 2);
+    assert.equal(usage.value.requestTimeout, 2);
+    const bad = checkUsageSettings({ requestTimeout: 'soon' });
+    assert.ok(!bad.ok);
+    assert.equal(bad.problems[0].setting, 'claudeBedrock.requestTimeout');
   });
 });

@@ -23,8 +23,12 @@ export interface FaultRule {
   readonly action?: string;
   /** How many matching requests get the fault (default 1). */
   times?: number;
-  readonly kind: 'throttle' | 'server' | 'malformed' | 'error' | 'delay';
-  /** For kind 'delay': hold the request this long, then answer it as usual. */
+  /**
+   * 'delay': hold the request `delayMs`, then answer as usual. 'hold': hold it until the tests
+   * release it (POST /__aws/release), then answer as usual. 'hang': never answer; the request
+   * stays open until the client gives up.
+   */
+  readonly kind: 'throttle' | 'server' | 'malformed' | 'error' | 'delay' | 'hold' | 'hang';
   readonly delayMs?: number;
   /** For kind 'error': the error to answer. */
   readonly status?: number;
@@ -104,17 +108,45 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
   let faults: FaultRule[] = [];
   const calls: RecordedCall[] = [];
 
-  /** Holds the request when a 'delay' rule matches; other rules are left for takeFault. */
-  async function delayFor(service: string, action: string): Promise<void> {
-    const rule = faults.find((f) => f.kind === 'delay' && (!f.service || f.service === service) && (!f.action || f.action === action) && (f.times ?? 1) > 0);
-    if (!rule) return;
+  const TIMING = new Set<FaultRule['kind']>(['delay', 'hold', 'hang']);
+  /** Requests held by 'hold' rules, and what lets each go on. */
+  const held = new Set<() => void>();
+  /** Requests never to be answered ('hang'), ended when the client gives up or at reset. */
+  const hung = new Set<http.ServerResponse>();
+
+  /**
+   * Applies a timing rule (delay, hold, hang) matching the request; other rules are left for
+   * takeFault. True when the request hangs: the caller must not answer it.
+   */
+  async function delayFor(ex: Exchange, service: string, action: string): Promise<boolean> {
+    const rule = faults.find((f) => TIMING.has(f.kind) && (!f.service || f.service === service) && (!f.action || f.action === action) && (f.times ?? 1) > 0);
+    if (!rule) return false;
     rule.times = (rule.times ?? 1) - 1;
     faults = faults.filter((f) => (f.times ?? 1) > 0);
+    if (rule.kind === 'hang') {
+      hung.add(ex.res);
+      record(service, action, undefined, 0, 'Hung');
+      await new Promise((resolve) => ex.res.once('close', resolve));
+      hung.delete(ex.res);
+      return true;
+    }
+    if (rule.kind === 'hold') {
+      await new Promise<void>((resolve) => held.add(resolve));
+      return false;
+    }
     await new Promise((resolve) => setTimeout(resolve, rule.delayMs ?? 1000));
+    return false;
+  }
+
+  function releaseHeld(): number {
+    const count = held.size;
+    for (const release of held) release();
+    held.clear();
+    return count;
   }
 
   function takeFault(service: string, action: string): FaultRule | undefined {
-    const rule = faults.find((f) => f.kind !== 'delay' && (!f.service || f.service === service) && (!f.action || f.action === action) && (f.times ?? 1) > 0);
+    const rule = faults.find((f) => !TIMING.has(f.kind) && (!f.service || f.service === service) && (!f.action || f.action === action) && (f.times ?? 1) > 0);
     if (!rule) return undefined;
     rule.times = (rule.times ?? 1) - 1;
     faults = faults.filter((f) => (f.times ?? 1) > 0);
@@ -163,7 +195,7 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
     let accessKeyId: string | undefined;
     try {
       if (params.get('Version') !== '2011-06-15') throw new AwsError(400, 'InvalidAction', `Could not find operation ${action} for version ${params.get('Version')}`);
-      await delayFor('sts', action);
+      if (await delayFor(ex, 'sts', action)) return;
       const rule = takeFault('sts', action);
       if (rule) {
         const error = answerFault(ex, rule, 'query');
@@ -220,7 +252,7 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
     try {
       const caller = await verify(ex, 'bedrock', 'json');
       accessKeyId = caller.accessKeyId;
-      await delayFor('bedrock', route.action);
+      if (await delayFor(ex, 'bedrock', route.action)) return;
       const rule = takeFault('bedrock', route.action);
       if (rule) {
         const error = answerFault(ex, rule, 'json');
@@ -265,7 +297,7 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
       if (!target.startsWith('GraniteServiceVersion20100801.')) throw new AwsError(400, 'UnknownOperationException', `Unknown target ${target}`);
       const caller = await verify(ex, 'monitoring', 'query');
       accessKeyId = caller.accessKeyId;
-      await delayFor('monitoring', action);
+      if (await delayFor(ex, 'monitoring', action)) return;
       const rule = takeFault('monitoring', action);
       if (rule) {
         if (rule.kind === 'malformed') {
@@ -382,6 +414,10 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
       case 'POST /__aws/clock':
         sts.clockSkewMs = Number(json.skewSeconds ?? 0) * 1000;
         return send(200, {});
+      case 'GET /__aws/held':
+        return send(200, { held: held.size, hung: hung.size });
+      case 'POST /__aws/release':
+        return send(200, { released: releaseHeld() });
       case 'POST /__aws/reset':
         emulator.reset();
         return send(200, {});
@@ -431,6 +467,9 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
     },
     reset() {
       faults = [];
+      releaseHeld();
+      for (const res of hung) res.destroy();
+      hung.clear();
       calls.length = 0;
       sts.faults = {};
       sts.clockSkewMs = 0;
