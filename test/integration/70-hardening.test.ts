@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/main';
-import { api, assertNothingStored, aws, changeSetting, freshStart, harness, idp, signInAs, ui, waitFor } from './helpers';
+import { api, assertNothingStored, aws, changeSetting, freshStart, harness, idp, messagesSince, signInAs, ui, waitFor } from './helpers';
 
 /** Counts what these tests inject, for the README's table. */
 let injected = 0;
@@ -333,18 +333,21 @@ describe('Hardening: faults, races and the webview', () => {
       return index;
     }
 
-    async function assertOneFlow(other: number): Promise<void> {
+    /** Both windows signed in by one IdP flow; nothing said here since notification `from`. */
+    async function assertOneFlow(other: number, from: number): Promise<void> {
       assert.equal(testApi.state().kind, 'signedIn');
       await waitFor('the other window to show the account', async () => /Alice/i.test((await ui.windowStatusBar(other)).text), 30_000);
       assert.equal((await idp.authorizations()).length, 1, 'one IdP flow');
       const assumed = (await aws.calls()).filter((c) => c.action === 'AssumeRoleWithWebIdentity');
       assert.equal(assumed.length, 1, 'one STS call');
-      assert.ok(!testApi.notifications.some((n) => /in use|did not finish/.test(n.message)), testApi.notifications.map((n) => n.message).join(' | '));
+      const said = messagesSince(testApi, from);
+      assert.ok(!said.some((m) => /in use|did not finish/.test(m)), said.join(' | '));
     }
 
     it('this window leads: the other joins its sign-in instead of starting one', async function () {
       if (!harness.hasBrowserBridge()) this.skip();
       const other = await otherWindow();
+      const from = testApi.notifications.length;
       await aws.faults([{ service: 'sts', action: 'AssumeRoleWithWebIdentity', kind: 'hold' }]);
       await idp.login('alice');
       const here = vscode.commands.executeCommand('claudeBedrock.signIn');
@@ -353,7 +356,7 @@ describe('Hardening: faults, races and the webview', () => {
       await waitFor('the other window to join', () => testApi.signInFollowers() === 1, 30_000);
       await aws.release();
       assert.equal(((await here) as { signedIn: boolean }).signedIn, true);
-      await assertOneFlow(other);
+      await assertOneFlow(other, from);
     });
 
     it('the other window leads: this one joins its sign-in instead of starting one', async function () {
@@ -363,11 +366,12 @@ describe('Hardening: faults, races and the webview', () => {
       await idp.login('alice');
       await ui.windowCommand(other, 'Claude Bedrock: Sign In');
       await waitFor('the other window to be at STS', async () => (await aws.held()).held === 1, 30_000);
+      const from = testApi.notifications.length;
       const here = vscode.commands.executeCommand('claudeBedrock.signIn');
       await waitFor('this window to join', () => testApi.signInRole() === 'following');
       await aws.release();
       assert.equal(((await here) as { signedIn: boolean }).signedIn, true);
-      await assertOneFlow(other);
+      await assertOneFlow(other, from);
       const key = (await aws.keys()).at(-1)!;
       const state = testApi.state();
       // Compared, never printed: a failing assertion would put the key in the test report.
@@ -375,6 +379,7 @@ describe('Hardening: faults, races and the webview', () => {
     });
     it("hears when the other window's sign-in fails, stores nothing, and one Sign In recovers", async function () {
       if (!harness.hasBrowserBridge()) this.skip();
+      injected++;
       const other = await otherWindow();
       await aws.faults([
         { service: 'sts', action: 'AssumeRoleWithWebIdentity', kind: 'hold' },
