@@ -483,6 +483,7 @@ export class Auth implements vscode.Disposable {
 
   dispose(): void {
     this.cancel();
+    void this.leading?.close();
     for (const d of this.disposables) d.dispose();
   }
 }

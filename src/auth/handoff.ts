@@ -4,15 +4,17 @@
 // port is listened on once.
 //
 // The session goes from the leader's memory to each follower's over a local socket: a Unix
-// domain socket in a fresh directory that only this user can enter (mkdtemp makes it 0700), or
-// a named pipe on Windows. Only its address is written down (a note in the lock's directory);
-// the secrets never touch a file. Windows of the desktop editor would also see the session
+// domain socket in the lock's own directory, which only this user can enter (0700), or, when
+// that path is too long for a socket, in a fresh private directory under the temporary folder
+// (mkdtemp makes it 0700); a named pipe on Windows. Only its address is written down (a note in
+// the lock's directory); the secrets never touch a file. Letting go of the lock removes the
+// socket with it, and so does the next window that takes over a lock whose holder died. Windows of the desktop editor would also see the session
 // through SecretStorage, but the web editor keeps SecretStorage apart in each window, so the
 // socket is what makes the handoff work everywhere.
 //
 // Pure Node: no vscode here, unit-tested on its own.
 import { randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, rmSync } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -58,6 +60,8 @@ const HELLO = 'outcome?\n';
 const MAX_MESSAGE = 1024 * 1024;
 const HELLO_TIMEOUT_MS = 5_000;
 const POLL_MS = 100;
+/** The longest Unix socket path every platform takes (macOS: 104 bytes with the final NUL). */
+const MAX_SOCKET_PATH_BYTES = 103;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -68,7 +72,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function claimSignIn(dir: string, options: ClaimOptions): Promise<Leader | Follower | undefined> {
   const deadline = Date.now() + options.deadlineMs;
   while (Date.now() < deadline && !options.isCancelled()) {
-    const lock = await tryLock(dir, SIGN_IN_LOCK, options.staleMs);
+    const lock = await tryLock(dir, SIGN_IN_LOCK, options.staleMs, removeAbandonedSocket);
     if (lock) return lead(lock);
     const address = await fs.readFile(path.join(lockPath(dir, SIGN_IN_LOCK), ADDRESS_FILE), 'utf8').catch(() => undefined);
     if (address) {
@@ -81,10 +85,21 @@ export async function claimSignIn(dir: string, options: ClaimOptions): Promise<L
   return undefined;
 }
 
+const TEMP_PREFIX = 'claude-bedrock-';
+
+/** A leader that died may have left its socket's private temporary folder: its note says where. */
+async function removeAbandonedSocket(abandonedLock: string): Promise<void> {
+  const address = await fs.readFile(path.join(abandonedLock, ADDRESS_FILE), 'utf8');
+  const folder = path.dirname(address);
+  if (path.dirname(folder) === os.tmpdir() && path.basename(folder).startsWith(TEMP_PREFIX)) {
+    await fs.rm(folder, { recursive: true, force: true });
+  }
+}
+
 async function lead(lock: Lock): Promise<Leader> {
   let server: HandoffServer | undefined;
   try {
-    server = await HandoffServer.listen();
+    server = await HandoffServer.listen(lock.dir);
     const note = path.join(lock.dir, `${ADDRESS_FILE}.${process.pid}`);
     await fs.writeFile(note, server.address, { mode: 0o600 });
     await fs.rename(note, path.join(lock.dir, ADDRESS_FILE));
@@ -174,22 +189,33 @@ class HandoffServer {
   private outcome: string | undefined;
   private count = 0;
 
+  /** Removes the socket's directory even when the process ends without closing this. */
+  private readonly removeSocketDir = () => {
+    if (this.socketDir) rmSync(this.socketDir, { recursive: true, force: true });
+  };
+
   private constructor(
     private readonly server: net.Server,
     readonly address: string,
     private readonly socketDir: string | undefined,
   ) {
     server.on('connection', (socket) => this.accept(socket));
+    process.once('exit', this.removeSocketDir);
   }
 
-  static async listen(): Promise<HandoffServer> {
+  /** Listens in `lockDir` (a private directory that goes with the lock), or where it must. */
+  static async listen(lockDir: string): Promise<HandoffServer> {
     let address: string;
+    /** A directory of our own to remove at close, when the socket is not in the lock's. */
     let socketDir: string | undefined;
+    const inLock = path.join(lockDir, 's');
     if (process.platform === 'win32') {
       address = `\\\\.\\pipe\\claude-bedrock-signin-${randomUUID()}`;
+    } else if (Buffer.byteLength(inLock) <= MAX_SOCKET_PATH_BYTES) {
+      address = inLock;
     } else {
-      socketDir = await fs.mkdtemp(path.join(os.tmpdir(), 'claude-bedrock-'));
-      address = path.join(socketDir, 'handoff.sock');
+      socketDir = await fs.mkdtemp(path.join(os.tmpdir(), TEMP_PREFIX));
+      address = path.join(socketDir, 's');
     }
     const server = net.createServer();
     try {
@@ -217,11 +243,13 @@ class HandoffServer {
     this.waiting.clear();
   }
 
-  async close(): Promise<void> {
+  /** Stops at once (the socket's directory is gone before this returns), then waits for the server. */
+  close(): Promise<void> {
     for (const socket of this.waiting) socket.destroy();
     this.waiting.clear();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    if (this.socketDir) await fs.rm(this.socketDir, { recursive: true, force: true });
+    process.off('exit', this.removeSocketDir);
+    this.removeSocketDir();
+    return new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   /** A follower says hello first; anything else, or silence, ends the connection. */

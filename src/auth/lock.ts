@@ -53,12 +53,22 @@ async function abandoned(lockDir: string, staleMs: number): Promise<boolean> {
   return owner !== undefined && owner.host === os.hostname() && !processAlive(owner.pid);
 }
 
-export async function tryLock(dir: string, name: string, staleMs: number): Promise<Lock | undefined> {
+/**
+ * Takes the lock `name` under `dir`, or undefined while someone else holds it. `onAbandoned`
+ * sees an abandoned lock's directory (moved aside) before it is removed, to clean up after it.
+ */
+export async function tryLock(
+  dir: string,
+  name: string,
+  staleMs: number,
+  onAbandoned?: (abandonedDir: string) => Promise<void>,
+): Promise<Lock | undefined> {
   const lockDir = lockPath(dir, name);
   await fs.mkdir(dir, { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      await fs.mkdir(lockDir);
+      // Only this user may enter: a holder may keep a socket here (handoff.ts).
+      await fs.mkdir(lockDir, { mode: 0o700 });
       const owner: Owner = { pid: process.pid, host: os.hostname() };
       await fs.writeFile(path.join(lockDir, OWNER_FILE), `${JSON.stringify({ ...owner, at: new Date().toISOString() })}\n`);
       let released = false;
@@ -79,7 +89,10 @@ export async function tryLock(dir: string, name: string, staleMs: number): Promi
         () => true,
         () => false,
       );
-      if (moved) await fs.rm(aside, { recursive: true, force: true });
+      if (moved) {
+        await onAbandoned?.(aside).catch(() => undefined);
+        await fs.rm(aside, { recursive: true, force: true });
+      }
     }
   }
   return undefined;

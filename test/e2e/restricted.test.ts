@@ -1,6 +1,6 @@
 // A workspace in Restricted Mode: signing in works, but its terminals get no credentials.
 import * as assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -14,9 +14,10 @@ describe('A workspace in Restricted Mode', () => {
   let sandbox: Sandbox;
   let browser: Browser;
   let page: Page;
+  const dir = path.join(os.tmpdir(), `claude-bedrock-e2e-restricted-${process.pid}`);
 
   before(async () => {
-    sandbox = await startSandbox({ dir: path.join(os.tmpdir(), `claude-bedrock-e2e-restricted-${process.pid}`), ports: { redirect: await freePort() }, quiet: true, untrusted: true });
+    sandbox = await startSandbox({ dir, ports: { redirect: await freePort() }, quiet: true, untrusted: true });
     mkdirSync(path.join(CACHE, 'screenshots'), { recursive: true });
     browser = await launchBrowser();
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -27,6 +28,7 @@ describe('A workspace in Restricted Mode', () => {
   after(async () => {
     await browser?.close();
     await sandbox?.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   // VS Code itself also asks for trust before it starts any terminal process there.

@@ -2,7 +2,7 @@
 // server, pointed at the local IdP and the AWS emulator), driven in headless Chromium through
 // the command palette, the IdP's own login page, the status bar, the dashboard and a terminal.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
@@ -37,11 +37,12 @@ describe('The sandbox, as a developer uses it', () => {
   let sandbox: Sandbox;
   let browser: Browser;
   let page: Page;
+  const dir = path.join(os.tmpdir(), `claude-bedrock-e2e-${process.pid}`);
 
   before(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     sandbox = await startSandbox({
-      dir: path.join(os.tmpdir(), `claude-bedrock-e2e-${process.pid}`),
+      dir,
       ports: { redirect: await freePort() },
       quiet: true,
     });
@@ -53,6 +54,7 @@ describe('The sandbox, as a developer uses it', () => {
   after(async () => {
     await browser?.close();
     await sandbox?.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('runs the packaged VSIX, not the source folder', () => {

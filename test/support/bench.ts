@@ -13,7 +13,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -242,6 +242,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await sandbox.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

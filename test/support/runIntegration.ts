@@ -95,7 +95,9 @@ function leaksIn(sources: Record<string, string[]>, world: World): string[] {
 async function main(): Promise<number> {
   const started = Date.now();
   const { node, serverMain } = await ensureVsCodeServer();
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'claude-bedrock-it-'));
+  // Short: the sign-in handoff's socket then fits in the extension's global storage, as on a
+  // developer's machine (a Unix socket path has at most 103 bytes everywhere).
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'cb-it-'));
   const userDataDir = path.join(tmp, 'user');
   const serverDataDir = path.join(tmp, 'server');
   const workspace = path.join(tmp, 'workspace');

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,6 +10,7 @@ import { lockPath } from '../../src/auth/lock';
 const SESSION = { idToken: 'canary-id-token', credentials: { accessKeyId: 'ASIATESTHANDOFF', secretAccessKey: 'canary-secret' } };
 
 describe('one sign-in for every window (handoff)', () => {
+  let root: string;
   let dir: string;
   const open: (Leader | Follower)[] = [];
   const options: ClaimOptions = { staleMs: 60_000, deadlineMs: 5_000, followMs: 30_000, isCancelled: () => false };
@@ -36,13 +37,13 @@ describe('one sign-in for every window (handoff)', () => {
     }
   }
 
-  beforeEach(() => (dir = mkdtempSync(path.join(os.tmpdir(), 'handoff-test-'))));
+  beforeEach(() => (root = dir = mkdtempSync(path.join(os.tmpdir(), 'handoff-test-'))));
   afterEach(async () => {
     for (const c of open.splice(0)) {
       if (c.kind === 'leader') await c.close();
       else c.cancel();
     }
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
   });
 
   it('lets one of several windows lead and hands its session to the others', async () => {
@@ -103,6 +104,17 @@ describe('one sign-in for every window (handoff)', () => {
     assert.equal((await claim()).kind, 'leader');
   });
 
+  it("removes the temporary socket folder of a window that died while it led", async () => {
+    const ended = spawnSync(process.execPath, ['-e', '']).pid;
+    const stale = lockPath(dir, SIGN_IN_LOCK);
+    const left = mkdtempSync(path.join(os.tmpdir(), 'claude-bedrock-'));
+    mkdirSync(stale, { recursive: true });
+    writeFileSync(path.join(stale, 'owner'), JSON.stringify({ pid: ended, host: os.hostname() }));
+    writeFileSync(path.join(stale, 'address'), path.join(left, 's'));
+    assert.equal((await claim()).kind, 'leader');
+    assert.equal(existsSync(left), false);
+  });
+
   it('stops following when cancelled, or when the leader is stuck past the deadline', async () => {
     const leader = (await claim()) as Leader;
     const cancelled = (await claim()) as Follower;
@@ -138,6 +150,24 @@ describe('one sign-in for every window (handoff)', () => {
       const full = path.join(dir, file);
       if (statSync(full).isFile()) assert.doesNotMatch(readFileSync(full, 'utf8'), /canary|ASIATESTHANDOFF/);
     }
+    assert.equal(path.dirname(address), lockPath(dir, SIGN_IN_LOCK), 'the socket lives in the lock');
+    await leader.close();
+    assert.equal(existsSync(lockPath(dir, SIGN_IN_LOCK)), false, 'and goes with it');
+  });
+
+  it('keeps its socket in the private temporary folder when the storage path is too long for one', async function () {
+    if (process.platform === 'win32') this.skip();
+    dir = path.join(dir, 'a-storage-folder-with-a-long-name'.repeat(3));
+    const leader = (await claim()) as Leader;
+    const address = readFileSync(path.join(lockPath(dir, SIGN_IN_LOCK), 'address'), 'utf8');
+    assert.ok(address.startsWith(os.tmpdir()), address);
+    assert.equal(statSync(path.dirname(address)).mode & 0o777, 0o700);
+    const follower = (await claim()) as Follower;
+    await followersHeard(leader, 1);
+    leader.finish({ kind: 'signedIn', session: SESSION }, 0);
+    assert.equal((await follower.result).kind, 'signedIn');
+    await leader.close();
+    assert.equal(existsSync(path.dirname(address)), false, 'the temporary folder is removed');
   });
 
   it('drops connections that do not speak the handoff, and still serves real followers', async () => {
