@@ -14,7 +14,8 @@ describe('A workspace in Restricted Mode', () => {
   let sandbox: Sandbox;
   let browser: Browser;
   let page: Page;
-  const dir = path.join(os.tmpdir(), `claude-bedrock-e2e-restricted-${process.pid}`);
+  // Short, so the sign-in handoff's socket fits in the extension's storage (see runIntegration.ts).
+  const dir = path.join(os.tmpdir(), `cb-e2e-r-${process.pid}`);
 
   before(async () => {
     sandbox = await startSandbox({ dir, ports: { redirect: await freePort() }, quiet: true, untrusted: true });

@@ -37,7 +37,8 @@ describe('The sandbox, as a developer uses it', () => {
   let sandbox: Sandbox;
   let browser: Browser;
   let page: Page;
-  const dir = path.join(os.tmpdir(), `claude-bedrock-e2e-${process.pid}`);
+  // Short, so the sign-in handoff's socket fits in the extension's storage (see runIntegration.ts).
+  const dir = path.join(os.tmpdir(), `cb-e2e-${process.pid}`);
 
   before(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
