@@ -120,7 +120,7 @@ export function stateMismatch(): Failure {
 export function portInUse(port: number, cause: unknown): Failure {
   return new Failure(
     'portInUse',
-    `Sign-in could not start: port ${port} on 127.0.0.1 is already in use by another program. Close that program, or ask your platform team for another registered port, then sign in again.`,
+    `Sign-in could not start: port ${port} on 127.0.0.1 is already in use by another program. Close that program (or finish a sign-in still open in another VS Code window), then sign in again.`,
     [SIGN_IN, openSetting('redirectPort')],
     { cause },
   );
@@ -177,6 +177,20 @@ export function networkCode(error: unknown): string | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/** Why a service could not be reached: no answer in time, or a network error (its code). */
+export type Unreachable = { readonly kind: 'noAnswer' } | { readonly kind: 'network'; readonly code: string };
+
+/**
+ * Whether an error means the service could not be reached, and why; undefined for any other
+ * error. A timeout is told apart by its name first: the AWS SDK's carries ETIMEDOUT as well.
+ */
+export function unreachable(error: unknown): Unreachable | undefined {
+  const e = (error ?? {}) as { name?: unknown; code?: unknown };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError' || e.code === 'OAUTH_TIMEOUT') return { kind: 'noAnswer' };
+  const code = networkCode(error);
+  return code ? { kind: 'network', code } : undefined;
 }
 
 /** Which step of talking to the IdP failed: the messages differ. */
@@ -246,9 +260,9 @@ export function oidcFailure(error: unknown, step: OidcStep, ctx: FailureContext)
       options,
     );
   }
-  const network = networkCode(error);
-  if (network || e.code === 'OAUTH_TIMEOUT' || e.name === 'TimeoutError' || e.name === 'AbortError') {
-    const why = network ? ` (${network})` : ` (no answer within ${ctx.requestTimeout} s)`;
+  const reach = unreachable(error);
+  if (reach) {
+    const why = reach.kind === 'network' ? ` (${reach.code})` : ` (no answer within ${ctx.requestTimeout} s)`;
     return new Failure(
       'idpUnreachable',
       `Could not reach ${idp}${why}. Check your network or VPN connection, then sign in again.`,
@@ -347,14 +361,12 @@ export function stsFailure(error: unknown, ctx: FailureContext): Failure {
     default:
       break;
   }
-  if (status === undefined || networkCode(error) || code === 'TimeoutError' || code === 'AbortError') {
-    // The SDK's own timeout carries ETIMEDOUT too: it is told apart by its name.
-    const timedOut = code === 'TimeoutError' || code === 'AbortError';
-    const network = timedOut ? undefined : networkCode(error);
-    const noAnswer = timedOut ? ` (no answer within ${ctx.stsDeadline} s)` : '';
+  const reach = unreachable(error);
+  if (status === undefined || reach) {
+    const why = reach?.kind === 'network' ? ` (${reach.code})` : reach?.kind === 'noAnswer' ? ` (no answer within ${ctx.stsDeadline} s)` : '';
     return new Failure(
       'stsUnreachable',
-      `Could not reach AWS STS at ${ctx.stsEndpoint}${network ? ` (${network})` : noAnswer}. Check your network, proxy or VPN connection, then sign in again.`,
+      `Could not reach AWS STS at ${ctx.stsEndpoint}${why}. Check your network, proxy or VPN connection, then sign in again.`,
       [SIGN_IN, SHOW_LOG],
       options,
     );

@@ -257,6 +257,10 @@ export class Auth implements vscode.Disposable {
         deadlineMs: CLAIM_DEADLINE_MS,
         followMs: staleMs,
         isCancelled: () => token.isCancellationRequested,
+      }).catch((error: unknown) => {
+        // The extension's storage cannot hold the lock: sign in here, without sharing.
+        this.options.log.error('Could not coordinate the sign-in with other windows', error);
+        return undefined;
       });
       if (claim?.kind !== 'follower') return this.lead(claim, settings, token);
       this.role = 'following';
@@ -270,12 +274,10 @@ export class Auth implements vscode.Disposable {
   private async lead(claim: Leader | undefined, settings: SignInSettings, token: vscode.CancellationToken): Promise<StoredSession | undefined> {
     const { log, store, notifier } = this.options;
     this.role = 'leading';
-    if (claim) {
-      void this.leading?.close();
-      this.leading = claim;
-    } else {
-      log.warn('Another window holds the sign-in and offers no way to join it; trying on our own.');
-    }
+    // A claim is had only once the previous one let go of the lock: nothing is left to close.
+    this.leading = claim;
+    if (!claim) log.warn('Another window holds the sign-in and offers no way to join it; trying on our own.');
+    else if (!claim.shared) log.warn('Other windows cannot join this sign-in (no local socket could be opened); they wait for it to end.');
     let outcome: Outcome = { kind: 'ended', reason: 'The sign-in stopped.' };
     try {
       const session = await vscode.window.withProgress(
@@ -359,8 +361,10 @@ export class Auth implements vscode.Disposable {
       case 'signedIn': {
         const session = result.session;
         if (!isStoredSession(session) || !this.isCurrent(session)) {
-          log.warn("The sign-in of another window does not match this window's settings.");
-          return 'lost';
+          // Not 'lost': for a few seconds the other window would hand over the same session again.
+          log.warn("The sign-in of another window does not match this window's sign-in settings.");
+          notifier.show('info', "Another VS Code window signed in with other sign-in settings than this window's. Sign in again to sign in with this window's settings.", [SIGN_IN]);
+          return undefined;
         }
         const stored = store.session;
         const known = stored?.refreshedAt === session.refreshedAt && stored.credentials.accessKeyId === session.credentials.accessKeyId;

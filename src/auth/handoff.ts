@@ -8,9 +8,10 @@
 // that path is too long for a socket, in a fresh private directory under the temporary folder
 // (mkdtemp makes it 0700); a named pipe on Windows. Only its address is written down (a note in
 // the lock's directory); the secrets never touch a file. Letting go of the lock removes the
-// socket with it, and so does the next window that takes over a lock whose holder died. Windows of the desktop editor would also see the session
-// through SecretStorage, but the web editor keeps SecretStorage apart in each window, so the
-// socket is what makes the handoff work everywhere.
+// socket with it, and so does the next window that takes over a lock whose holder died.
+// Windows of the desktop editor would also see the session through SecretStorage, but the web
+// editor keeps SecretStorage apart in each window, so the socket is what makes the handoff work
+// everywhere.
 //
 // Pure Node: no vscode here, unit-tested on its own.
 import { randomUUID } from 'node:crypto';

@@ -11,8 +11,10 @@ import type { StoredSession } from './sessionModel';
 
 /** Attempts at STS in all when it throttles, fails or cannot reach the IdP (IDPCommunicationError). */
 const STS_ATTEMPTS = 4;
-/** All of STS's attempts together get this many request timeouts: a hung STS fails in bounded time. */
-const STS_DEADLINE_FACTOR = 2;
+/** All of STS's attempts together get two request timeouts: a hung STS fails in bounded time. */
+function stsDeadlineSeconds(settings: SignInSettings): number {
+  return settings.requestTimeout * 2;
+}
 
 export function failureContext(settings: SignInSettings): FailureContext {
   return {
@@ -24,7 +26,7 @@ export function failureContext(settings: SignInSettings): FailureContext {
     sessionDuration: settings.sessionDuration,
     stsEndpoint: stsEndpointFor(settings.region, settings.stsEndpoint),
     requestTimeout: settings.requestTimeout,
-    stsDeadline: settings.requestTimeout * STS_DEADLINE_FACTOR,
+    stsDeadline: stsDeadlineSeconds(settings),
   };
 }
 
@@ -53,7 +55,7 @@ export async function mintSession({ settings, tokens, previous, log }: MintOptio
       endpoint,
       attempts: STS_ATTEMPTS,
       timeoutMs: settings.requestTimeout * 1000,
-      deadlineMs: settings.requestTimeout * STS_DEADLINE_FACTOR * 1000,
+      deadlineMs: stsDeadlineSeconds(settings) * 1000,
     });
   } catch (error) {
     const failure = stsFailure(error, failureContext(settings));

@@ -47,7 +47,7 @@ export const DEFAULTS = {
   requestTimeout: 15,
 } as const;
 
-export const REQUEST_TIMEOUT_MAX = 120;
+const REQUEST_TIMEOUT_MAX = 120;
 
 export const SESSION_DURATION_MIN = 900;
 export const SESSION_DURATION_MAX = 43200;

@@ -6,7 +6,7 @@
 // Pure: the Bedrock calls come in through the BedrockControl interface.
 import type { BedrockControl, ModelAvailability, ProfileInfo } from '../aws/bedrock';
 import { geographyPrefix } from '../config/schema';
-import { networkCode } from '../failures';
+import { unreachable } from '../failures';
 
 export type ModelRole = 'model' | 'smallFastModel';
 
@@ -60,10 +60,8 @@ export function classifyError(error: unknown): { kind: ErrorKind; code: string }
   if (/AccessDenied/.test(name)) return { kind: 'accessDenied', code: name };
   if (/Throttl|TooManyRequests|ServiceQuotaExceeded/.test(name)) return { kind: 'throttled', code: name };
   if (/ResourceNotFound|ValidationException/.test(name)) return { kind: 'notFound', code: name };
-  // The SDK's own timeout carries ETIMEDOUT too: it is told apart by its name.
-  if (name === 'TimeoutError' || name === 'AbortError') return { kind: 'unreachable', code: 'no answer in time' };
-  const network = networkCode(error);
-  if (network) return { kind: 'unreachable', code: network };
+  const reach = unreachable(error);
+  if (reach) return { kind: 'unreachable', code: reach.kind === 'network' ? reach.code : 'no answer in time' };
   return { kind: 'error', code: name };
 }
 

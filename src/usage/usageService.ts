@@ -15,7 +15,7 @@ import { tryLock } from '../auth/lock';
 import type { UsageData } from '../aws/cloudwatch';
 import type { Config } from '../config/config';
 import { cloudWatchEndpointFor, type UsageSettings } from '../config/schema';
-import { networkCode, settingsFailure } from '../failures';
+import { settingsFailure, unreachable } from '../failures';
 import { loadCloudWatch } from '../lazy';
 import type { Log } from '../log';
 import { limitsFrom, usageFigures, type QuotaAnswer, type UsageFigures } from './figures';
@@ -283,10 +283,9 @@ export class UsageService implements vscode.Disposable {
     const name = String((error as { name?: string }).name ?? '');
     if (/AccessDenied/.test(name)) return 'Your role may not read CloudWatch metrics (cloudwatch:GetMetricData). Ask your platform team to allow it.';
     if (backoffMs > 0) return `CloudWatch is throttling requests; trying again in ${Math.max(1, Math.round(backoffMs / 60_000))} min.`;
-    // The SDK's own timeout carries ETIMEDOUT too: it is told apart by its name.
-    if (name === 'TimeoutError' || name === 'AbortError') return `CloudWatch at ${endpoint} did not answer within ${timeoutSeconds} s.`;
-    const network = networkCode(error);
-    if (network) return `CloudWatch at ${endpoint} could not be reached (${network}).`;
+    const reach = unreachable(error);
+    if (reach?.kind === 'noAnswer') return `CloudWatch at ${endpoint} did not answer within ${timeoutSeconds} s.`;
+    if (reach) return `CloudWatch at ${endpoint} could not be reached (${reach.code}).`;
     if (/SyntaxError|Deserializ/.test(name) || error instanceof SyntaxError) return 'CloudWatch answered with something this extension could not read.';
     if (/ExpiredToken/.test(name)) return 'The AWS credentials had expired; they renew by themselves.';
     return `CloudWatch answered ${name || 'with an error'}.`;

@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/main';
+import type { FaultRule } from '../support/aws/emulator';
 import { api, assertNothingStored, aws, changeSetting, freshStart, harness, idp, messagesSince, signInAs, ui, waitFor } from './helpers';
 
 /** Counts what these tests inject, for the README's table. */
@@ -344,6 +345,22 @@ describe('Hardening: faults, races and the webview', () => {
       assert.ok(!said.some((m) => /in use|did not finish/.test(m)), said.join(' | '));
     }
 
+    /**
+     * The other window signs in and is held at STS (then meets `stsFaults`); this window signs in
+     * too and joins it. Returns this window's Sign In, and the notification count before it.
+     */
+    async function joinOtherWindowsSignIn(other: number, stsFaults: FaultRule[] = []): Promise<{ here: Thenable<unknown>; from: number }> {
+      await aws.faults([{ service: 'sts', action: 'AssumeRoleWithWebIdentity', kind: 'hold' }, ...stsFaults]);
+      await idp.login('alice');
+      await ui.windowCommand(other, 'Claude Bedrock: Sign In');
+      await waitFor('the other window to be at STS', async () => (await aws.held()).held === 1, 30_000);
+      const from = testApi.notifications.length;
+      const here = vscode.commands.executeCommand('claudeBedrock.signIn');
+      await waitFor('this window to join', () => testApi.signInRole() === 'following');
+      await aws.release();
+      return { here, from };
+    }
+
     it('this window leads: the other joins its sign-in instead of starting one', async function () {
       if (!harness.hasBrowserBridge()) this.skip();
       const other = await otherWindow();
@@ -362,14 +379,7 @@ describe('Hardening: faults, races and the webview', () => {
     it('the other window leads: this one joins its sign-in instead of starting one', async function () {
       if (!harness.hasBrowserBridge()) this.skip();
       const other = await otherWindow();
-      await aws.faults([{ service: 'sts', action: 'AssumeRoleWithWebIdentity', kind: 'hold' }]);
-      await idp.login('alice');
-      await ui.windowCommand(other, 'Claude Bedrock: Sign In');
-      await waitFor('the other window to be at STS', async () => (await aws.held()).held === 1, 30_000);
-      const from = testApi.notifications.length;
-      const here = vscode.commands.executeCommand('claudeBedrock.signIn');
-      await waitFor('this window to join', () => testApi.signInRole() === 'following');
-      await aws.release();
+      const { here, from } = await joinOtherWindowsSignIn(other);
       assert.equal(((await here) as { signedIn: boolean }).signedIn, true);
       await assertOneFlow(other, from);
       const key = (await aws.keys()).at(-1)!;
@@ -377,21 +387,14 @@ describe('Hardening: faults, races and the webview', () => {
       // Compared, never printed: a failing assertion would put the key in the test report.
       assert.ok(state.kind === 'signedIn' && state.session.credentials.accessKeyId === key.accessKeyId, "this window uses the other window's keys");
     });
+
     it("hears when the other window's sign-in fails, stores nothing, and one Sign In recovers", async function () {
       if (!harness.hasBrowserBridge()) this.skip();
       injected++;
       const other = await otherWindow();
-      await aws.faults([
-        { service: 'sts', action: 'AssumeRoleWithWebIdentity', kind: 'hold' },
+      const { here, from } = await joinOtherWindowsSignIn(other, [
         { service: 'sts', action: 'AssumeRoleWithWebIdentity', kind: 'error', status: 403, code: 'AccessDenied', message: 'Not authorized' },
       ]);
-      await idp.login('alice');
-      await ui.windowCommand(other, 'Claude Bedrock: Sign In');
-      await waitFor('the other window to be at STS', async () => (await aws.held()).held === 1, 30_000);
-      const from = testApi.notifications.length;
-      const here = vscode.commands.executeCommand('claudeBedrock.signIn');
-      await waitFor('this window to join', () => testApi.signInRole() === 'following');
-      await aws.release();
       assert.equal(((await here) as { signedIn: boolean }).signedIn, false);
       const [shown] = testApi.notifications.slice(from);
       assert.equal(shown?.message, 'The sign-in in another VS Code window did not finish. Sign in again to start a new one.');
