@@ -2,13 +2,15 @@
 //
 //   node esbuild.mjs               development build of the extension
 //   node esbuild.mjs --production  minified build, as packaged in the VSIX
-//   node esbuild.mjs --tests       extension + unit tests + integration tests + harness
+//   node esbuild.mjs --tests       extension + the extension under test (out/extension: the same
+//                                  bundles, with the tests' look inside) + unit tests +
+//                                  integration tests + harness
 //   node esbuild.mjs --package [--out file.vsix]
 //                                  production build and the VSIX (npm run package)
 //
 // The extension is split into a tiny entry bundle that activation loads (dist/extension.js),
 // its body loaded right after activation (dist/main.js), and the heavy bundles (openid-client,
-// the AWS SDK clients) that src/lazy.ts loads on first use.
+// the AWS SDK clients) that src/bundles.ts loads on first use.
 //
 // Organisation defaults: CLAUDE_BEDROCK_ORG_DEFAULTS=/path/to/defaults.json npm run package
 // checks the file against src/config/orgDefaults.schema.json (a bad file fails the build with
@@ -28,10 +30,10 @@ const packaging = args.has('--package');
 const production = args.has('--production') || packaging;
 const withTests = args.has('--tests');
 
-/** The bundles loaded after activation: entry name -> source. Keep in step with src/lazy.ts. */
+/** The bundles loaded after activation: entry name -> source. Keep in step with src/bundles.ts. */
 const heavy = {
   main: 'src/main.ts',
-  oidc: 'src/auth/oidc.ts',
+  oidc: 'src/idp/oidc.ts',
   sts: 'src/aws/sts.ts',
   bedrock: 'src/aws/bedrock.ts',
   cloudwatch: 'src/aws/cloudwatch.ts',
@@ -81,12 +83,25 @@ async function buildTests() {
     outbase: '.',
     outdir: 'out',
   };
-  // Unit tests: pure logic, run by mocha in plain Node.
+  // The extension under test: the product's bundles, with an entry that adds the test API, in a
+  // folder of its own with its manifest and media (extensionDevelopmentPath of the integration runs).
+  const underTest = path.join(root, 'out', 'extension');
+  await esbuild.build({
+    ...extensionOptions,
+    entryPoints: { extension: 'test/integration/extensionUnderTest.ts', ...heavy },
+    outdir: path.join(underTest, 'dist'),
+  });
+  cpSync(path.join(root, 'package.json'), path.join(underTest, 'package.json'));
+  cpSync(path.join(root, 'media'), path.join(underTest, 'media'), { recursive: true, filter: (src) => !src.includes(`${path.sep}screenshots`) });
+  // Unit tests: pure logic and the stateful core, run by mocha in plain Node. They reach VS Code's
+  // API only through the fakes their constructors are given; `vscode` itself is a stand-in that
+  // has its value types (events, enums) and refuses everything else.
   await esbuild.build({
     ...common,
-    entryPoints: files('test/unit', '.test.ts'),
+    entryPoints: [...files('test/unit', '.test.ts'), ...files('test/unit/fixtures', '.ts')],
     format: 'cjs',
     external: ['mocha'],
+    alias: { vscode: './test/unit/fakes/vscode.ts' },
   });
   // Integration tests: run inside VS Code's extension host.
   await esbuild.build({

@@ -1,23 +1,28 @@
 // The extension's log: a LogOutputChannel ("Claude Bedrock" in the Output view).
 //
-// Nothing secret is ever passed here on purpose. As a second line of defence every value the
-// session holds (tokens, keys) is registered with `redact`, and each line is scrubbed of them
+// Nothing secret is ever passed here on purpose. As a second line of defence, the secrets the
+// extension holds are registered with `redact` by their one owner each (the session store for
+// tokens and keys, the credentials endpoint for its token), and every line is scrubbed of them
 // before it is written.
 import * as vscode from 'vscode';
 
 const MIN_SECRET_LENGTH = 8;
+/** Secrets remembered at most: the newest are kept (a day of hourly renewals is about 120). */
+const MAX_SECRETS = 256;
 
 export class Log implements vscode.Disposable {
-  private readonly channel: vscode.LogOutputChannel;
   private readonly secrets = new Set<string>();
 
-  constructor(name: string) {
-    this.channel = vscode.window.createOutputChannel(name, { log: true });
-  }
+  /** `channel`: the output channel, made with `{ log: true }` by the caller. */
+  constructor(private readonly channel: vscode.LogOutputChannel) {}
 
   /** Registers values that must never appear in the log. */
   redact(...values: (string | undefined)[]): void {
-    for (const value of values) if (value && value.length >= MIN_SECRET_LENGTH) this.secrets.add(value);
+    for (const value of values) {
+      if (!value || value.length < MIN_SECRET_LENGTH || this.secrets.has(value)) continue;
+      this.secrets.add(value);
+      if (this.secrets.size > MAX_SECRETS) this.secrets.delete(this.secrets.values().next().value as string);
+    }
   }
 
   private scrub(message: string): string {
@@ -26,11 +31,15 @@ export class Log implements vscode.Disposable {
     return out;
   }
 
+  private enabled(level: vscode.LogLevel): boolean {
+    return this.channel.logLevel !== vscode.LogLevel.Off && this.channel.logLevel <= level;
+  }
+
   trace(message: string): void {
-    if (this.channel.logLevel <= vscode.LogLevel.Trace && this.channel.logLevel !== vscode.LogLevel.Off) this.channel.trace(this.scrub(message));
+    if (this.enabled(vscode.LogLevel.Trace)) this.channel.trace(this.scrub(message));
   }
   debug(message: string): void {
-    if (this.channel.logLevel <= vscode.LogLevel.Debug && this.channel.logLevel !== vscode.LogLevel.Off) this.channel.debug(this.scrub(message));
+    if (this.enabled(vscode.LogLevel.Debug)) this.channel.debug(this.scrub(message));
   }
   info(message: string): void {
     this.channel.info(this.scrub(message));

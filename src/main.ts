@@ -1,74 +1,143 @@
-// The extension's body, loaded by extension.ts right after activation: builds the objects and
-// returns the command table. openid-client and the AWS SDK clients load later still, on first use.
+// The extension's body, loaded by extension.ts right after activation: builds every object,
+// hands each its dependencies, and returns the command table. The only place that knows them
+// all; openid-client and the AWS SDK clients load later still, on first use (bundles.ts).
 import * as vscode from 'vscode';
-import { Auth } from './auth/auth';
-import { BedrockAuthenticationProvider } from './auth/provider';
-import { SESSION_KEY, SessionStore } from './auth/session';
+import { SessionCore } from './auth/core';
+import { Flows } from './auth/flows/flows';
+import { WebIdentityFlow } from './auth/flows/webIdentity';
+import { Keys } from './auth/keys';
+import { Renewal } from './auth/renewal';
+import { SignIn } from './auth/signIn';
+import { SessionStore } from './auth/store';
+import { SessionSync } from './auth/sync';
+import { pageRenderer } from './browser/page';
+import { loadBedrock, loadCloudWatch, loadOidc, loadSts } from './bundles';
 import { commandTable } from './commands';
 import { Config } from './config/config';
+import { IdpClients } from './idp/clients';
 import { Log } from './log';
-import { Notifier } from './ui/notify';
 import { ModelService } from './models/modelService';
 import { TerminalEnvironment } from './terminal/environment';
-import { ModelReportView } from './ui/modelReport';
+import { AccountsMenu } from './ui/accounts';
 import { Dashboard } from './ui/dashboard';
-import { UsageStatus } from './ui/usageStatus';
-import { UsageService } from './usage/usageService';
+import { browserUi, signInProgress } from './ui/editorUi';
+import { ModelReportView } from './ui/modelReport';
+import { Notifier } from './ui/notify';
 import { StatusBar } from './ui/statusBar';
+import { UsageStatus } from './ui/usageStatus';
+import { fetchQuota } from './usage/quota';
+import { UsageService } from './usage/usageService';
+import { systemClock } from './util/clock';
+import { WindowBus } from './windows/bus';
 
-export interface Main {
+/** Everything the extension is made of, once built. */
+export interface Services {
+  readonly log: Log;
+  readonly config: Config;
+  readonly channel: WindowBus;
+  readonly store: SessionStore;
+  readonly sessions: SessionCore;
+  readonly signIn: SignIn;
+  readonly renewal: Renewal;
+  readonly keys: Keys;
+  readonly notifier: Notifier;
+  readonly statusBar: StatusBar;
+  readonly terminals: TerminalEnvironment;
+  readonly models: ModelService;
+  readonly modelReport: ModelReportView;
+  readonly usage: UsageService;
+  readonly usageStatus: UsageStatus;
+  readonly dashboard: Dashboard;
+}
+
+export interface Running {
   readonly commands: Record<string, (...args: unknown[]) => unknown>;
-  readonly testApi: TestApi | undefined;
+  readonly services: Services;
+  /** Settles once the stored session has been read and the terminals are set up. */
+  readonly ready: Promise<void>;
 }
 
 function setContext(key: string, value: boolean): Thenable<unknown> {
   return vscode.commands.executeCommand('setContext', `claudeBedrock.${key}`, value);
 }
 
-export function start(context: vscode.ExtensionContext, accountItem: vscode.StatusBarItem): Main {
-  const log = new Log('Claude Bedrock');
-  const config = new Config();
-  const store = new SessionStore(context.secrets, log);
-  const testing = context.extensionMode === vscode.ExtensionMode.Test;
-  const notifier = new Notifier(log, testing);
-  const auth = new Auth({
-    config,
-    store,
-    log,
-    notifier,
-    mediaDir: vscode.Uri.joinPath(context.extensionUri, 'media').fsPath,
-    lockDir: context.globalStorageUri.fsPath,
-  });
-  const models = new ModelService(auth, config, log, notifier);
+export function start(context: vscode.ExtensionContext, accountItem: vscode.StatusBarItem): Running {
+  const clock = systemClock;
+  const storageDir = context.globalStorageUri.fsPath;
+  const media = vscode.Uri.joinPath(context.extensionUri, 'media');
+  const log = new Log(vscode.window.createOutputChannel('Claude Bedrock', { log: true }));
+  const config = new Config(vscode.workspace);
+  const notifier = new Notifier(log);
+  const channel = WindowBus.start({ storageDir, log: (level, message) => log[level](message) });
+  const store = new SessionStore(context.secrets, log, clock);
+  const idp = new IdpClients(loadOidc, log);
+  const flows = new Flows([
+    new WebIdentityFlow({
+      settings: () => config.signIn(),
+      idp,
+      sts: loadSts,
+      browser: browserUi(notifier),
+      renderPage: () => pageRenderer(media.fsPath),
+      log,
+      clock,
+    }),
+  ]);
+  const signInSettingsChanged: vscode.Event<void> = (listener, thisArg, disposables) =>
+    config.onDidChange((areas) => areas.has('signIn') && listener.call(thisArg), undefined, disposables);
+  const sessions = new SessionCore({ store, flows, clock, onDidChangeSettings: signInSettingsChanged });
+  const sync = new SessionSync(store, channel, log);
+  const renewal = new Renewal({ store, core: sessions, flows, channel, clock, log, notify: notifier });
+  const keys = new Keys({ store, core: sessions, renewal, clock, log });
+  const signIn = new SignIn({ store, core: sessions, flows, renewal, channel, ui: signInProgress(), notify: notifier, log, clock });
+  const models = new ModelService({ sessions, config, bedrock: (target) => loadBedrock().bedrockControl(target), log, notify: notifier, clock });
   const modelReport = new ModelReportView(models);
-  const usage = new UsageService(auth, config, log, context.globalStorageUri.fsPath);
+  const usage = new UsageService({
+    sessions,
+    idToken: () => keys.idToken(),
+    config,
+    channel,
+    fetchUsage: (query) => loadCloudWatch().fetchUsage(query),
+    fetchQuota,
+    focus: vscode.window,
+    log,
+    clock,
+  });
   const usageStatus = new UsageStatus();
-  const dashboard = new Dashboard(usage, auth, vscode.Uri.joinPath(context.extensionUri, 'media'), log);
+  const dashboard = new Dashboard(usage, sessions, media, log);
   const statusBar = new StatusBar(accountItem);
-  const renderStatus = () => {
-    statusBar.render(auth.state, models.problems);
-    usageStatus.render(auth.state.kind === 'signedIn', usage.state);
-  };
-  renderStatus();
   const terminals = new TerminalEnvironment({
     collection: context.environmentVariableCollection,
-    auth,
+    sessions,
+    credentials: () => keys.credentials(),
     config,
+    trust: vscode.workspace,
     log,
-    notifier,
-    storageDir: context.globalStorageUri.fsPath,
+    notify: notifier,
+    storageDir,
   });
+  const renderStatus = () => {
+    statusBar.render(sessions.state, models.problems);
+    usageStatus.render(sessions.state.kind === 'signedIn', usage.state);
+  };
+  renderStatus();
 
   context.subscriptions.push(
     log,
     config,
+    notifier,
     store,
-    auth,
+    sessions,
+    sync,
+    renewal,
+    signIn,
     statusBar,
     terminals,
     models,
     modelReport,
-    auth.onDidChangeState((state) => {
+    usage,
+    usageStatus,
+    dashboard,
+    sessions.onDidChangeState((state) => {
       renderStatus();
       void setContext('signingIn', state.kind === 'signingIn');
       void setContext('signedIn', state.kind === 'signedIn');
@@ -79,82 +148,24 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
     }),
     // The walkthrough's steps complete themselves: a terminal opened while signed in, the dashboard seen.
     vscode.window.onDidOpenTerminal(() => {
-      if (auth.session) void setContext('terminalUsed', true);
+      if (sessions.session) void setContext('terminalUsed', true);
     }),
     dashboard.onDidShow(() => void setContext('usageSeen', true)),
-    usage,
-    usageStatus,
-    dashboard,
     usage.onDidChange(renderStatus),
-    new BedrockAuthenticationProvider(auth),
+    new AccountsMenu(sessions, signIn),
+    { dispose: () => void channel.dispose() },
   );
-  const commands = commandTable({ auth, config, log, notifier, models, modelReport, usage, dashboard });
 
-  const ready = auth
-    .initialize()
+  const services: Services = { log, config, channel, store, sessions, signIn, renewal, keys, notifier, statusBar, terminals, models, modelReport, usage, usageStatus, dashboard };
+  const commands = commandTable({ sessions, signIn, renewal, config, log, notify: notifier, models, modelReport, usage, dashboard, sts: loadSts, trust: vscode.workspace });
+  const ready = store
+    .load()
     .then(() => {
+      sessions.update();
+      renewal.schedule();
       usage.follow();
       return terminals.update();
     })
     .catch((error: unknown) => log.error('Reading the stored session failed', error));
-
-  // The integration tests look inside through this object; it exists only when VS Code runs
-  // the extension's tests, never for users.
-  if (!testing) return { commands, testApi: undefined };
-  const testApi: TestApi = {
-    ready,
-    state: () => auth.state,
-    signInFollowers: () => auth.signInFollowers,
-    signInRole: () => auth.signInRole,
-    statusBar: () => statusBar.current,
-    notifications: notifier.shown,
-    storedSecretKeys: async () => context.secrets.keys(),
-    hasStoredSession: async () => (await context.secrets.get(SESSION_KEY)) !== undefined,
-    globalState: () => context.globalState.keys().map((key) => [key, context.globalState.get(key)] as const),
-    workspaceState: () => context.workspaceState.keys().map((key) => [key, context.workspaceState.get(key)] as const),
-    terminalEnvironment: () => {
-      const vars: Record<string, string> = {};
-      context.environmentVariableCollection.forEach((name, mutator) => (vars[name] = mutator.value));
-      return vars;
-    },
-    terminalsUpdated: () => terminals.update(),
-    endpointUri: () => terminals.endpointUri(),
-    modelReport: () => models.report,
-    modelReportHtml: () => modelReport.html,
-    usage: () => usage.state,
-    usageStatus: () => usageStatus.current,
-    dashboardHtml: () => dashboard.html,
-    dashboardDropped: () => dashboard.dropped,
-    logUri: context.logUri,
-    globalStorageUri: context.globalStorageUri,
-  };
-  return { commands, testApi };
+  return { commands, services, ready };
 }
-
-export interface TestApi {
-  readonly ready: Promise<void>;
-  state(): Auth['state'];
-  /** How many other windows joined this window's latest sign-in. */
-  signInFollowers(): number;
-  /** Whether the sign-in under way runs in this window or waits for another window's. */
-  signInRole(): Auth['signInRole'];
-  statusBar(): StatusBar['current'];
-  readonly notifications: Notifier['shown'];
-  storedSecretKeys(): Promise<string[]>;
-  hasStoredSession(): Promise<boolean>;
-  globalState(): (readonly [string, unknown])[];
-  workspaceState(): (readonly [string, unknown])[];
-  terminalEnvironment(): Record<string, string>;
-  /** Resolves once the terminal environment has caught up with the latest change. */
-  terminalsUpdated(): Promise<void>;
-  endpointUri(): Promise<string | undefined>;
-  modelReport(): ModelService['report'];
-  modelReportHtml(): string | undefined;
-  usage(): UsageService['state'];
-  usageStatus(): UsageStatus['current'];
-  dashboardHtml(): string | undefined;
-  dashboardDropped(): number;
-  readonly logUri: vscode.Uri;
-  readonly globalStorageUri: vscode.Uri;
-}
-

@@ -1,115 +1,103 @@
-// The session store: the one place the signed-in session lives, in SecretStorage.
-//
-// Tokens, keys and even the identity shown to the user are secrets here and nowhere else (not
-// settings, not globalState, not files). Every window of VS Code reads the same secret; when one
-// window writes it (sign-in, refresh, sign-out) the others hear of it through
-// secrets.onDidChange and follow, instead of running flows of their own.
-import * as vscode from 'vscode';
-import type { Log } from '../log';
-import { displayName } from './identity';
-import { isStoredSession, type StoredSession } from './sessionModel';
+// The session: what one sign-in (and its renewals) produced, whatever the flow that made it.
+// Pure: no vscode here.
+import type { AwsCredentials } from '../aws/credentials';
+import type { Identity } from './identity';
 
-export const SESSION_KEY = 'claudeBedrock.session';
+export interface Session {
+  readonly version: 2;
+  /** The flow that made it, and renews it (flows/). */
+  readonly flow: string;
+  /** The sign-in settings it belongs to, as its flow fingerprints them: other settings need a new sign-in. */
+  readonly binding: string;
+  /** Where the identity comes from, as the user knows it: the identity provider's issuer URL. */
+  readonly issuer: string;
+  readonly region: string;
+  /** Who signed in: shown, and used for usage metrics and attribution. */
+  readonly identity: Identity;
+  /** The AWS keys, with their expiry. */
+  readonly credentials: AwsCredentials;
+  /** What AWS calls these keys: the assumed role's session ARN ('' when unknown). */
+  readonly assumedRoleArn: string;
+  /** The ID token, where the flow has one (the quota service reads it). */
+  readonly idToken: string | undefined;
+  /** Epoch milliseconds. */
+  readonly idTokenExpiresAt: number | undefined;
+  /** What renews the session without the browser, where the flow has it. */
+  readonly refreshToken: string | undefined;
+  /** Epoch milliseconds of the interactive sign-in, and of the last silent renewal. */
+  readonly signedInAt: number;
+  readonly refreshedAt: number;
+  /** Epoch milliseconds of the last change (a renewal, a failed renewal): the newest change wins across windows. */
+  readonly savedAt: number;
+  /** Set when a silent renewal failed for good: the reason, in words. */
+  readonly renewalFailed?: string;
+}
 
-export class SessionStore implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<StoredSession | undefined>();
-  /** Fires when the stored session changes, in this window or in another. */
-  readonly onDidChange = this.changed.event;
-  private current: StoredSession | undefined;
-  /** Counts the times the session ended (sign-out here or elsewhere): see save(). */
-  private ends = 0;
-  private readonly subscription: vscode.Disposable;
-  /** Serialises reads and writes so a late read never overwrites a newer write in memory. */
-  private queue: Promise<unknown> = Promise.resolve();
+/** A flow's fingerprint of the settings a session belongs to. */
+export function bindingOf(...parts: readonly string[]): string {
+  return JSON.stringify(parts);
+}
 
-  constructor(
-    private readonly secrets: vscode.SecretStorage,
-    private readonly log: Log,
-  ) {
-    this.subscription = secrets.onDidChange((e) => {
-      if (e.key === SESSION_KEY) void this.reload('another window or this one changed the session');
-    });
-  }
+export function expiresAt(session: Session): number {
+  return Date.parse(session.credentials.expiration);
+}
 
-  get session(): StoredSession | undefined {
-    return this.current;
-  }
+/** Every secret value a session holds: what the log must never show. */
+export function secretsOf(session: Session): string[] {
+  const c = session.credentials;
+  return [session.idToken, session.refreshToken, c.accessKeyId, c.secretAccessKey, c.sessionToken].filter((v): v is string => Boolean(v));
+}
 
-  /** Pass to save() to write only if the session has not ended since this was read. */
-  get epoch(): number {
-    return this.ends;
-  }
+function isCredentials(value: unknown): value is AwsCredentials {
+  const c = value as Partial<AwsCredentials> | null | undefined;
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    typeof c.accessKeyId === 'string' &&
+    typeof c.secretAccessKey === 'string' &&
+    typeof c.sessionToken === 'string' &&
+    !Number.isNaN(Date.parse(c.expiration ?? ''))
+  );
+}
 
-  /** Reads the stored session. A damaged entry is removed rather than trusted. */
-  reload(why = 'startup'): Promise<StoredSession | undefined> {
-    return this.serial(async () => {
-      const raw = await this.secrets.get(SESSION_KEY);
-      let next: StoredSession | undefined;
-      if (raw) {
-        try {
-          const parsed: unknown = JSON.parse(raw);
-          if (isStoredSession(parsed)) next = parsed;
-        } catch {
-          next = undefined;
-        }
-        if (!next) {
-          this.log.warn('The stored session could not be read and was removed; sign in again.');
-          await this.secrets.delete(SESSION_KEY);
-        }
-      }
-      this.setCurrent(next, why);
-      return next;
-    });
-  }
+/** True for a value shaped like a session (read back from storage, or handed over by another window). */
+export function isSession(value: unknown): value is Session {
+  const s = value as Partial<Session> | null;
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    s.version === 2 &&
+    typeof s.flow === 'string' &&
+    typeof s.binding === 'string' &&
+    typeof s.identity?.subject === 'string' &&
+    typeof s.savedAt === 'number' &&
+    isCredentials(s.credentials)
+  );
+}
 
-  /**
-   * Stores the session. With `epoch`, only if no sign-out happened since it was read: a renewal
-   * that finishes after the user signed out must not bring the session back.
-   */
-  save(session: StoredSession, epoch?: number): Promise<boolean> {
-    this.registerSecrets(session);
-    return this.serial(async () => {
-      if (epoch !== undefined && epoch !== this.ends) {
-        this.log.info('The session ended while it was being renewed; the renewal is dropped.');
-        return false;
-      }
-      await this.secrets.store(SESSION_KEY, JSON.stringify(session));
-      this.setCurrent(session, 'saved');
-      return true;
-    });
-  }
-
-  clear(): Promise<void> {
-    return this.serial(async () => {
-      await this.secrets.delete(SESSION_KEY);
-      this.setCurrent(undefined, 'cleared');
-    });
-  }
-
-  private setCurrent(next: StoredSession | undefined, why: string): void {
-    const before = this.current;
-    if (before && !next) this.ends++;
-    if (next) this.registerSecrets(next);
-    this.current = next;
-    if (JSON.stringify(before) !== JSON.stringify(next)) {
-      this.log.debug(`Session ${next ? `for ${displayName(next.identity)} until ${next.credentials.expiration}` : 'none'} (${why}).`);
-      this.changed.fire(next);
-    }
-  }
-
-  private registerSecrets(session: StoredSession): void {
-    const c = session.credentials;
-    this.log.redact(session.idToken, session.refreshToken, c.accessKeyId, c.secretAccessKey, c.sessionToken);
-  }
-
-  private serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work, work);
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.changed.dispose();
-  }
+/** The session a stored value holds: this version's, or one stored by an earlier version of the extension. */
+export function readSession(value: unknown): Session | undefined {
+  if (isSession(value)) return value;
+  // Version 1 knew one flow: OIDC with STS web identity, bound to issuer, client and role.
+  const v1 = value as Partial<Omit<Session, 'version'>> & { version?: unknown; clientId?: unknown; roleArn?: unknown };
+  if (v1?.version !== 1 || typeof v1.idToken !== 'string' || typeof v1.identity?.subject !== 'string' || !isCredentials(v1.credentials)) return undefined;
+  if (typeof v1.issuer !== 'string' || typeof v1.clientId !== 'string' || typeof v1.roleArn !== 'string') return undefined;
+  const refreshedAt = typeof v1.refreshedAt === 'number' ? v1.refreshedAt : 0;
+  return {
+    version: 2,
+    flow: 'webIdentity',
+    binding: bindingOf(v1.issuer, v1.clientId, v1.roleArn),
+    issuer: v1.issuer,
+    region: typeof v1.region === 'string' ? v1.region : '',
+    identity: v1.identity,
+    credentials: v1.credentials,
+    assumedRoleArn: typeof v1.assumedRoleArn === 'string' ? v1.assumedRoleArn : '',
+    idToken: v1.idToken,
+    idTokenExpiresAt: typeof v1.idTokenExpiresAt === 'number' ? v1.idTokenExpiresAt : undefined,
+    refreshToken: typeof v1.refreshToken === 'string' ? v1.refreshToken : undefined,
+    signedInAt: typeof v1.signedInAt === 'number' ? v1.signedInAt : refreshedAt,
+    refreshedAt,
+    savedAt: refreshedAt,
+    ...(typeof v1.renewalFailed === 'string' ? { renewalFailed: v1.renewalFailed } : {}),
+  };
 }

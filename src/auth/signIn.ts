@@ -1,127 +1,220 @@
-// The interactive sign-in: loopback server, browser, code exchange, STS.
-//
-//   discovery -> listen on 127.0.0.1:<port> -> open the authorization URL in the browser ->
-//   wait (cancellable, with a deadline) for /callback -> check state -> exchange the code (PKCE,
-//   nonce, iss checked by openid-client) -> STS -> answer the browser's page -> session.
-//
-// Nothing is stored here: the caller stores the session this returns, so a failure at any step
-// leaves nothing behind.
-import * as vscode from 'vscode';
-import type { SignInSettings } from '../config/schema';
-import { cancelled, oidcFailure, portInUse, stateMismatch, timedOut, unexpected } from '../failures';
+// Signing in and out. A sign-in renews silently when the saved session allows it; otherwise the
+// flow the settings choose runs (the browser), shared by every window that signs in at the same
+// moment (windows/sharedSignIn.ts): this window leads it, or follows the one that does. A second
+// Sign In in this window joins the one under way. Failures are shown and resolve undefined.
+import type * as vscode from 'vscode';
+import { SIGN_IN, settingsFailure, unexpected, type Notify } from '../errors/failure';
+import { cancelled } from '../errors/signIn';
 import type { Log } from '../log';
-import type { Notifier } from '../ui/notify';
-import { CallbackServer, type PendingCallback, type RenderPage } from './loopback';
-import { failureContext, mintSession } from './mint';
-import type { OidcClient } from './oidc';
+import type { Clock } from '../util/clock';
+import type { WindowChannel } from '../windows/bus';
+import { claimSignIn, type Follower, type Leader, type Outcome } from '../windows/sharedSignIn';
+import type { SessionCore } from './core';
+import type { Flow } from './flows/flow';
+import type { Flows } from './flows/flows';
 import { displayName } from './identity';
-import type { StoredSession } from './sessionModel';
+import type { Renewal } from './renewal';
+import { expiresAt, isSession, type Session } from './session';
+import type { SessionStore } from './store';
 
-export interface InteractiveSignIn {
-  readonly settings: SignInSettings;
-  readonly client: OidcClient;
-  readonly log: Log;
-  readonly notifier: Notifier;
-  readonly renderPage: RenderPage;
-  readonly progress: vscode.Progress<{ message?: string }>;
-  readonly token: vscode.CancellationToken;
+/** A follower waits at most the sign-in timeout plus this (discovery, code exchange, STS). */
+const FOLLOW_MARGIN_SECONDS = 120;
+/** A window that asks just after a sign-in finished still gets it for this long. */
+const HANDOFF_GRACE_MS = 3_000;
+const TITLE = 'Claude Bedrock: Signing in';
+
+/** What a sign-in shows while it runs: a cancellable progress notification. */
+export interface SignInUi {
+  progress<T>(title: string, task: (report: (message: string) => void, cancelled: AbortSignal) => Promise<T>): Promise<T>;
 }
 
-export async function interactiveSignIn(options: InteractiveSignIn): Promise<StoredSession> {
-  const { settings, client, log, progress, token } = options;
-  let server: CallbackServer;
-  try {
-    server = await CallbackServer.start(settings.redirectPort, options.renderPage);
-  } catch (error) {
-    if ((error as { code?: string }).code === 'EADDRINUSE') throw portInUse(settings.redirectPort, error);
-    throw unexpected(error);
+export interface SignInOptions {
+  readonly store: SessionStore;
+  readonly core: SessionCore;
+  readonly flows: Flows;
+  readonly renewal: Renewal;
+  readonly channel: WindowChannel;
+  readonly ui: SignInUi;
+  readonly notify: Notify;
+  readonly log: Log;
+  readonly clock: Clock;
+}
+
+export class SignIn implements vscode.Disposable {
+  private running: Promise<Session | undefined> | undefined;
+  private cancelSource: AbortController | undefined;
+  /** This window's latest lead of a sign-in, while other windows may still join it. */
+  private leader: Leader | undefined;
+  private currentRole: 'leading' | 'following' | undefined;
+
+  constructor(private readonly options: SignInOptions) {}
+
+  /** Whether the sign-in under way runs in this window or waits for another window's. */
+  get role(): 'leading' | 'following' | undefined {
+    return this.currentRole;
   }
-  try {
-    await forwardForRemote(server.redirectUri, log);
-    const request = await client.authorizationRequest(server.redirectUri, settings.scopes);
-    if (token.isCancellationRequested) throw cancelled();
 
-    progress.report({ message: 'Finish signing in in your browser…' });
-    log.info(`Opening the browser at ${settings.issuer} (authorization code with PKCE S256, redirect ${server.redirectUri}).`);
-    // Not awaited before waiting for the callback: the browser may come back before openExternal resolves.
-    void vscode.env.openExternal(vscode.Uri.parse(request.url, true)).then(
-      (opened) => {
-        if (opened) return;
-        // No browser could be opened (a remote machine, a locked-down desktop): the user can
-        // open the link themselves while the sign-in keeps waiting.
-        log.warn('VS Code could not open a browser for the sign-in.');
-        progress.report({ message: 'Open the sign-in link in your browser…' });
-        options.notifier.show('warning', 'VS Code could not open your browser. Copy the sign-in link and open it in a browser on this computer.', [
-          { kind: 'copyLink', text: request.url },
-        ]);
-      },
-      (error: unknown) => log.error('Opening the browser failed', error),
-    );
-    const callback = await waitForCallback(server, token, settings.signInTimeout);
-    log.info('The browser came back from the identity provider; checking the sign-in.');
+  /** How many other windows joined this window's latest sign-in. */
+  get followers(): number {
+    return this.leader?.followers ?? this.lastFollowers;
+  }
+  private lastFollowers = 0;
 
-    try {
-      if (callback.url.searchParams.get('state') !== request.state) throw stateMismatch();
-      progress.report({ message: 'Checking your sign-in…' });
-      let tokens;
+  /** Signs in; a second call while one runs joins it. */
+  signIn(): Promise<Session | undefined> {
+    this.running ??= this.options.core.signingIn(() => this.run()).finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  cancel(): void {
+    this.cancelSource?.abort();
+  }
+
+  async signOut(): Promise<void> {
+    const { store, core, flows, log } = this.options;
+    this.cancel();
+    // Windows joining a sign-in just finished here must not receive it after the sign-out.
+    this.leader?.close();
+    this.leader = undefined;
+    const session = store.session;
+    core.forgetLapse();
+    await store.clear();
+    if (session) void flows.of(session)?.signOut(session);
+    log.info('Signed out.');
+  }
+
+  private async run(): Promise<Session | undefined> {
+    const { store, core, flows, renewal, notify, log, clock } = this.options;
+    const flow = flows.current;
+    const checked = flow.check();
+    if (!checked.ok) {
+      const failure = settingsFailure(checked.problems);
+      log.warn(failure.message);
+      notify.failure(failure);
+      return undefined;
+    }
+    const existing = store.session;
+    const current = existing && core.isCurrent(existing) && !existing.renewalFailed;
+    if (current && expiresAt(existing) > clock.now()) {
+      notify.show('info', `You are already signed in as ${displayName(existing.identity)}.`);
+      return existing;
+    }
+    if (current && flow.canRenew(existing)) {
       try {
-        tokens = await client.exchange(callback.url, request);
+        const renewed = await renewal.renewNow(false);
+        log.info('Signed in silently with the saved refresh token.');
+        return renewed;
       } catch (error) {
-        const failure = oidcFailure(error, 'exchange', failureContext(settings));
-        log.error(`The code exchange failed (${failure.kind})`, error);
-        throw failure;
+        log.info(`The saved sign-in could not be renewed silently (${unexpected(error).kind}); opening the browser.`);
       }
-      log.redact(tokens.idToken, tokens.refreshToken);
-      progress.report({ message: 'Getting AWS credentials…' });
-      const session = await mintSession({ settings, tokens, previous: undefined, log });
-      callback.respond({
-        ok: true,
-        title: 'Signed in',
-        message: `You are signed in to Claude Code on Amazon Bedrock as ${displayName(session.identity)}. You can close this tab and return to VS Code.`,
+    }
+    const cancel = new AbortController();
+    this.cancelSource = cancel;
+    try {
+      return await this.shared(flow, (checked.value.signInTimeout + FOLLOW_MARGIN_SECONDS) * 1000, cancel.signal);
+    } finally {
+      if (this.cancelSource === cancel) this.cancelSource = undefined;
+    }
+  }
+
+  /** Leads the sign-in, or follows the window that leads it; a follower whose leader went away leads next. */
+  private async shared(flow: Flow, followMs: number, signal: AbortSignal): Promise<Session | undefined> {
+    for (;;) {
+      const claim = await claimSignIn(this.options.channel, { followMs, signal });
+      if (!claim) return undefined;
+      if (claim.kind === 'leader') return this.lead(flow, claim, signal);
+      this.currentRole = 'following';
+      const followed = await this.follow(claim).finally(() => (this.currentRole = undefined));
+      if (followed !== 'lost') return followed;
+      if (signal.aborted) return undefined;
+      this.options.log.info('The window that was signing in went away before it finished; signing in here.');
+    }
+  }
+
+  private async lead(flow: Flow, claim: Leader, signal: AbortSignal): Promise<Session | undefined> {
+    const { store, core, notify, log } = this.options;
+    this.currentRole = 'leading';
+    this.leader = claim;
+    let outcome: Outcome = { kind: 'ended', reason: 'The sign-in stopped.' };
+    try {
+      const session = await this.options.ui.progress(TITLE, async (report, userCancel) => {
+        const stop = () => this.cancel();
+        userCancel.addEventListener('abort', stop, { once: true });
+        try {
+          if (signal.aborted) throw cancelled();
+          return await flow.signIn({ signal, progress: report });
+        } finally {
+          userCancel.removeEventListener('abort', stop);
+        }
       });
-      return session;
+      if (signal.aborted) throw cancelled();
+      core.forgetLapse();
+      if (!(await store.save(session))) throw cancelled();
+      const saved = store.session ?? session;
+      outcome = { kind: 'signedIn', session: saved };
+      log.info(`Signed in as ${displayName(saved.identity)}.`);
+      return saved;
     } catch (error) {
       const failure = unexpected(error);
-      callback.respond({ ok: false, title: 'Sign-in failed', message: failure.message });
-      throw failure;
+      outcome = { kind: 'ended', reason: failure.message };
+      if (failure.kind === 'unexpected') log.error('Sign-in failed', error);
+      else log.warn(`Sign-in failed (${failure.kind}): ${failure.message}`);
+      notify.failure(failure);
+      return undefined;
+    } finally {
+      this.currentRole = undefined;
+      this.lastFollowers = claim.followers;
+      const others = claim.followers;
+      if (others > 0) log.info(`${others} other window${others === 1 ? ' was' : 's were'} waiting on this sign-in and ${others === 1 ? 'has' : 'have'} its outcome.`);
+      claim.finish(outcome, outcome.kind === 'signedIn' ? HANDOFF_GRACE_MS : 0);
+      if (this.leader === claim) this.leader = undefined;
     }
-  } finally {
-    server.close();
   }
-}
 
-/**
- * When the extension runs on a remote host, asks VS Code to forward the loopback port so the
- * browser on the user's machine reaches it. The IdP still redirects to the registered
- * http://127.0.0.1:<port>/callback; a forward to another port or host cannot work with an exact
- * redirect URI, so that case is logged for the platform team.
- */
-async function forwardForRemote(redirectUri: string, log: Log): Promise<void> {
-  try {
-    const external = await vscode.env.asExternalUri(vscode.Uri.parse(redirectUri));
-    const reachable = external.toString(true);
-    if (reachable !== redirectUri) {
-      log.warn(
-        `This window reaches ${redirectUri} as ${reachable}. The identity provider redirects to ${redirectUri}; if the browser cannot open it, forward that port to this machine.`,
-      );
+  /** Waits for the window that leads the sign-in; 'lost' when it went away without an outcome. */
+  private async follow(claim: Follower): Promise<Session | undefined | 'lost'> {
+    const { store, core, notify, log } = this.options;
+    log.info('Another VS Code window is signing in; waiting for it instead of opening a second sign-in.');
+    const cancelHere = this.cancelSource?.signal;
+    const onCancel = () => claim.cancel();
+    cancelHere?.addEventListener('abort', onCancel, { once: true });
+    let result;
+    try {
+      result = await this.options.ui.progress(TITLE, async (report, userCancel) => {
+        userCancel.addEventListener('abort', () => this.cancel(), { once: true });
+        report('Another VS Code window is signing in: finish in the browser tab it opened…');
+        return claim.result;
+      });
+    } finally {
+      cancelHere?.removeEventListener('abort', onCancel);
     }
-  } catch (error) {
-    log.warn(`Could not ask VS Code to forward the sign-in port: ${String(error)}`);
+    switch (result.kind) {
+      case 'lost':
+        return 'lost';
+      case 'cancelled':
+        log.info('Stopped waiting for the sign-in of another window.');
+        return undefined;
+      case 'ended':
+        log.info(`The sign-in in another window did not finish: ${result.reason}`);
+        notify.show('info', 'The sign-in in another VS Code window did not finish. Sign in again to start a new one.', [SIGN_IN]);
+        return undefined;
+      case 'signedIn': {
+        const session = result.session;
+        if (!isSession(session) || !core.isCurrent(session)) {
+          log.warn("The sign-in of another window does not match this window's sign-in settings.");
+          notify.show('info', "Another VS Code window signed in with other sign-in settings than this window's. Sign in again to sign in with this window's settings.", [SIGN_IN]);
+          return undefined;
+        }
+        core.forgetLapse();
+        store.adopt(session, session.savedAt);
+        log.info(`Signed in as ${displayName(session.identity)} by the sign-in of another window.`);
+        return store.session ?? session;
+      }
+    }
   }
-}
 
-function waitForCallback(server: CallbackServer, token: vscode.CancellationToken, timeoutSeconds: number): Promise<PendingCallback> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const finish = (action: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      subscription.dispose();
-      action();
-    };
-    const timer = setTimeout(() => finish(() => reject(timedOut(timeoutSeconds))), timeoutSeconds * 1000);
-    const subscription = token.onCancellationRequested(() => finish(() => reject(cancelled())));
-    void server.next().then((callback) => finish(() => resolve(callback)));
-  });
+  dispose(): void {
+    this.cancel();
+    this.leader?.close();
+  }
 }

@@ -23,13 +23,6 @@ export function roleSessionName(email: string | undefined, subject: string): str
   return name;
 }
 
-/** The STS endpoint a request goes to: the configured one, else the regional public endpoint. */
-export function stsEndpointFor(region: string, endpoint: string | undefined): string {
-  if (endpoint) return endpoint;
-  const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-  return `https://sts.${region}.${suffix}`;
-}
-
 /** Connecting takes at most this long (or the whole request timeout, when that is shorter). */
 const CONNECTION_TIMEOUT_MS = 5_000;
 

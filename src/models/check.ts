@@ -5,8 +5,9 @@
 // to in the region. This finds both before Claude Code does, with the fix in plain words.
 // Pure: the Bedrock calls come in through the BedrockControl interface.
 import type { BedrockControl, ModelAvailability, ProfileInfo } from '../aws/bedrock';
-import { geographyPrefix } from '../config/schema';
-import { unreachable } from '../failures';
+import { geographyPrefix } from '../config/groups';
+import { explain } from '../errors/explain';
+import type { FailureKind } from '../errors/failure';
 
 export type ModelRole = 'model' | 'smallFastModel';
 
@@ -54,15 +55,12 @@ export interface ModelReport {
 
 type ErrorKind = 'accessDenied' | 'throttled' | 'notFound' | 'unreachable' | 'error';
 
-/** Sorts a control-plane error by what it means for the user. */
+const KINDS: Partial<Record<FailureKind, ErrorKind>> = { accessDenied: 'accessDenied', throttled: 'throttled', notFound: 'notFound', unreachable: 'unreachable' };
+
+/** Sorts a control-plane error by what it means for the user (through the one error table). */
 export function classifyError(error: unknown): { kind: ErrorKind; code: string } {
-  const name = String((error as { name?: string } | undefined)?.name ?? 'Error');
-  if (/AccessDenied/.test(name)) return { kind: 'accessDenied', code: name };
-  if (/Throttl|TooManyRequests|ServiceQuotaExceeded/.test(name)) return { kind: 'throttled', code: name };
-  if (/ResourceNotFound|ValidationException/.test(name)) return { kind: 'notFound', code: name };
-  const reach = unreachable(error);
-  if (reach) return { kind: 'unreachable', code: reach.kind === 'network' ? reach.code : 'no answer in time' };
-  return { kind: 'error', code: name };
+  const failure = explain('bedrock', error);
+  return { kind: KINDS[failure.kind] ?? 'error', code: failure.code ?? failure.kind };
 }
 
 /** "anthropic.claude-…": a foundation-model ID, which on-demand Bedrock refuses. */
@@ -112,21 +110,12 @@ function availabilityProblem(model: string, region: string, a: ModelAvailability
   return undefined;
 }
 
-const ACCESS_DENIED_REASON =
-  'Your role may not read Bedrock inference profiles (bedrock:ListInferenceProfiles, which Claude Code also calls when it starts), so the model could not be checked. Ask your platform team to allow bedrock:ListInferenceProfiles, bedrock:GetInferenceProfile and bedrock:GetFoundationModelAvailability.';
-const THROTTLED_REASON = 'Bedrock throttled the check (too many requests at once). It is checked again shortly.';
-
-function errorResult(kind: ErrorKind, code: string): { status: ModelStatus; reason: string; fix?: ModelFix } {
-  if (kind === 'accessDenied') return { status: 'accessDenied', reason: ACCESS_DENIED_REASON };
-  if (kind === 'throttled') return { status: 'throttled', reason: THROTTLED_REASON, fix: { kind: 'retry', label: 'Check Again' } };
-  if (kind === 'unreachable') {
-    return {
-      status: 'error',
-      reason: `Bedrock could not be reached (${code}). Check your network, proxy or VPN connection, then check again.`,
-      fix: { kind: 'retry', label: 'Check Again' },
-    };
-  }
-  return { status: 'error', reason: `The check failed (${code}). Details are in the log.`, fix: { kind: 'retry', label: 'Check Again' } };
+/** A check that could not be made: the status, the table's sentence, and the fix. */
+function errorResult(error: unknown): { status: ModelStatus; reason: string; fix?: ModelFix } {
+  const failure = explain('bedrock', error);
+  const { kind } = classifyError(error);
+  if (kind === 'accessDenied') return { status: 'accessDenied', reason: failure.message };
+  return { status: kind === 'throttled' ? 'throttled' : 'error', reason: failure.message, fix: { kind: 'retry', label: 'Check Again' } };
 }
 
 export interface CheckInput {
@@ -138,13 +127,14 @@ export interface CheckInput {
 
 export async function checkModels({ region, models, control, now = Date.now }: CheckInput): Promise<ModelReport> {
   let catalog: ProfileInfo[] = [];
-  let catalogError: { kind: ErrorKind; code: string } | undefined;
+  let catalogError: unknown;
   try {
     const [system, application] = await Promise.all([control.listProfiles('SYSTEM_DEFINED'), control.listProfiles('APPLICATION')]);
     catalog = [...system, ...application];
   } catch (error) {
-    catalogError = classifyError(error);
+    catalogError = error ?? new Error('no answer');
   }
+  const catalogKind = catalogError === undefined ? undefined : classifyError(catalogError).kind;
   const availabilities = new Map<string, Promise<ModelAvailability>>();
   const availability = (modelId: string) => {
     if (!availabilities.has(modelId)) availabilities.set(modelId, control.availability(modelId));
@@ -165,16 +155,15 @@ export async function checkModels({ region, models, control, now = Date.now }: C
       };
     }
     // These hold for every call the check would make next: say so now rather than wait again.
-    if (catalogError?.kind === 'accessDenied' || catalogError?.kind === 'throttled' || catalogError?.kind === 'unreachable') {
-      return { ...base, usable: false, ...errorResult(catalogError.kind, catalogError.code) };
+    if (catalogKind === 'accessDenied' || catalogKind === 'throttled' || catalogKind === 'unreachable') {
+      return { ...base, usable: false, ...errorResult(catalogError) };
     }
     let profile = catalog.find((p) => p.id === modelId || p.arn === modelId);
     if (!profile) {
       try {
         profile = await control.getProfile(modelId);
       } catch (error) {
-        const { kind, code } = classifyError(error);
-        if (kind !== 'notFound') return { ...base, usable: false, ...errorResult(kind, code) };
+        if (classifyError(error).kind !== 'notFound') return { ...base, usable: false, ...errorResult(error) };
         const suggestion = suggestProfile(modelId, region, catalog);
         return {
           ...base,
@@ -195,7 +184,7 @@ export async function checkModels({ region, models, control, now = Date.now }: C
       if (problem) return { ...found, ...problem, usable: false, fix: problem.status === 'regionUnavailable' ? { kind: 'choose', label: 'Choose Models' } : undefined };
     } catch (error) {
       const { kind, code } = classifyError(error);
-      if (kind === 'throttled' || kind === 'unreachable' || kind === 'error') return { ...found, usable: false, ...errorResult(kind, code) };
+      if (kind === 'throttled' || kind === 'unreachable' || kind === 'error') return { ...found, usable: false, ...errorResult(error) };
       return {
         ...found,
         status: 'unverified',

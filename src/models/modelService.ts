@@ -3,18 +3,31 @@
 // retried with backoff; a failing check is logged and never stands in the way of signing in or
 // of terminals.
 import * as vscode from 'vscode';
-import type { Auth } from '../auth/auth';
+import type { SessionSource } from '../auth/core';
+import type { BedrockControl, BedrockTarget } from '../aws/bedrock';
+import { bedrockControlEndpointFor } from '../aws/endpoints';
 import type { Config } from '../config/config';
-import { bedrockControlEndpointFor } from '../config/schema';
-import { loadBedrock } from '../lazy';
+import type { Notify } from '../errors/failure';
 import type { Log } from '../log';
-import type { Notifier } from '../ui/notify';
+import { Backoff } from '../util/backoff';
+import type { Clock, Timer } from '../util/clock';
 import { ROLE_LABELS, checkModels, type ModelCheck, type ModelReport, type ModelRole } from './check';
 
 const CACHE_MS = 15 * 60_000;
 const DEBOUNCE_MS = 400;
-const RETRY_BASE_MS = 5_000;
-const RETRY_CAP_MS = 5 * 60_000;
+/** A throttled check is tried again after 5 s, doubling up to 5 minutes, with jitter. */
+export const MODEL_CHECK_BACKOFF = { baseMs: 5_000, capMs: 5 * 60_000, jitter: [0.75, 1] } as const;
+
+export interface ModelServiceOptions {
+  readonly sessions: SessionSource;
+  readonly config: Pick<Config, 'models' | 'write' | 'onDidChange'>;
+  /** A Bedrock control-plane client (the AWS SDK's, loaded on first use). */
+  readonly bedrock: (target: BedrockTarget) => BedrockControl;
+  readonly log: Log;
+  readonly notify: Notify;
+  readonly clock: Clock;
+  readonly random?: () => number;
+}
 
 export class ModelService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ModelReport | undefined>();
@@ -22,32 +35,26 @@ export class ModelService implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private current: { key: string; report: ModelReport } | undefined;
   private running: { key: string; promise: Promise<ModelReport | undefined> } | undefined;
-  private debounce: NodeJS.Timeout | undefined;
-  private retry: NodeJS.Timeout | undefined;
-  private throttledRuns = 0;
+  private debounce: Timer | undefined;
+  private retry: Timer | undefined;
+  private readonly backoff: Backoff;
   /** Problems already announced in a notification, so a re-check does not repeat them. */
   private readonly announced = new Set<string>();
   private readonly disposables: vscode.Disposable[];
   private lastSession: string | undefined;
 
-  constructor(
-    private readonly auth: Auth,
-    private readonly config: Config,
-    private readonly log: Log,
-    private readonly notifier: Notifier,
-  ) {
+  constructor(private readonly options: ModelServiceOptions) {
+    this.backoff = new Backoff({ ...MODEL_CHECK_BACKOFF, random: options.random });
     this.disposables = [
       this.changed,
-      auth.onDidChangeState((state) => {
+      options.sessions.onDidChangeState((state) => {
         const session = state.kind === 'signedIn' ? `${state.session.identity.subject}@${state.session.signedInAt}` : undefined;
         if (session === this.lastSession) return;
         this.lastSession = session;
         if (session) this.schedule();
         else this.drop();
       }),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (['model', 'smallFastModel', 'region', 'bedrockControlEndpoint'].some((k) => e.affectsConfiguration(`claudeBedrock.${k}`))) this.schedule();
-      }),
+      options.config.onDidChange((areas) => areas.has('models') && this.schedule()),
     ];
   }
 
@@ -62,8 +69,8 @@ export class ModelService implements vscode.Disposable {
 
   /** Checks soon (settings may still be changing). */
   schedule(): void {
-    clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => void this.check(false), DEBOUNCE_MS);
+    this.options.clock.clearTimeout(this.debounce);
+    this.debounce = this.options.clock.setTimeout(() => void this.check(false), DEBOUNCE_MS);
   }
 
   /**
@@ -72,37 +79,35 @@ export class ModelService implements vscode.Disposable {
    * settings are invalid (terminals say so).
    */
   check(force: boolean): Promise<ModelReport | undefined> {
-    const session = this.auth.session;
-    const checked = this.config.models();
+    const { sessions, config, clock, log } = this.options;
+    const session = sessions.session;
+    const checked = config.models();
     if (!session || !checked.ok) return Promise.resolve(undefined);
     const settings = checked.value;
     const endpoint = bedrockControlEndpointFor(settings.region, settings.controlEndpoint);
     const key = JSON.stringify([session.identity.subject, session.signedInAt, settings.region, endpoint, settings.model, settings.smallFastModel]);
-    if (!force && this.current?.key === key && Date.now() - this.current.report.checkedAt < CACHE_MS) return Promise.resolve(this.current.report);
+    if (!force && this.current?.key === key && clock.now() - this.current.report.checkedAt < CACHE_MS) return Promise.resolve(this.current.report);
     if (this.running?.key === key) return this.running.promise;
 
     const run = async (): Promise<ModelReport | undefined> => {
-      const control = loadBedrock().bedrockControl({
-        region: settings.region,
-        endpoint,
-        credentials: session.credentials,
-        timeoutMs: settings.requestTimeout * 1000,
-      });
+      let control: BedrockControl | undefined;
       try {
-        this.log.info(`Checking models in ${settings.region}: ${settings.model}, ${settings.smallFastModel}.`);
-        const report = await checkModels({ region: settings.region, models: { model: settings.model, smallFastModel: settings.smallFastModel }, control });
-        if (this.auth.session?.identity.subject !== session.identity.subject) return undefined;
+        control = this.options.bedrock({ region: settings.region, endpoint, credentials: session.credentials, timeoutMs: settings.requestTimeout * 1000 });
+        log.info(`Checking models in ${settings.region}: ${settings.model}, ${settings.smallFastModel}.`);
+        const models = { model: settings.model, smallFastModel: settings.smallFastModel };
+        const report = await checkModels({ region: settings.region, models, control, now: () => clock.now() });
+        if (sessions.session?.identity.subject !== session.identity.subject) return undefined;
         this.current = { key, report };
-        for (const c of report.checks) this.log.info(`${ROLE_LABELS[c.role]} ${c.modelId}: ${c.status}. ${c.reason}`);
+        for (const c of report.checks) log.info(`${ROLE_LABELS[c.role]} ${c.modelId}: ${c.status}. ${c.reason}`);
         this.changed.fire(report);
         this.announce(report);
         this.retryIfThrottled(report);
         return report;
       } catch (error) {
-        this.log.error('The model check failed', error);
+        log.error('The model check failed', error);
         return undefined;
       } finally {
-        control.dispose();
+        control?.dispose();
       }
     };
     const promise = run().finally(() => {
@@ -114,8 +119,8 @@ export class ModelService implements vscode.Disposable {
 
   /** Writes the fixed model into its setting (the one-click fix); the change triggers a re-check. */
   async applyFix(role: ModelRole, value: string): Promise<void> {
-    this.log.info(`Setting claudeBedrock.${role} to ${value}.`);
-    await this.config.write(role, value);
+    this.options.log.info(`Setting claudeBedrock.${role} to ${value}.`);
+    await this.options.config.write(role, value);
   }
 
   private announce(report: ModelReport): void {
@@ -131,33 +136,33 @@ export class ModelService implements vscode.Disposable {
           : c.fix?.kind === 'choose'
             ? { kind: 'run' as const, label: 'Choose Models', command: 'claudeBedrock.chooseModels' }
             : undefined;
-      this.notifier.show('warning', what, [...(fix ? [fix] : []), { kind: 'run', label: 'Show Report', command: 'claudeBedrock.showModelReport' }]);
+      this.options.notify.show('warning', what, [...(fix ? [fix] : []), { kind: 'run', label: 'Show Report', command: 'claudeBedrock.showModelReport' }]);
     }
   }
 
   private retryIfThrottled(report: ModelReport): void {
-    clearTimeout(this.retry);
+    const { clock, log } = this.options;
+    clock.clearTimeout(this.retry);
     if (!report.checks.some((c) => c.status === 'throttled')) {
-      this.throttledRuns = 0;
+      this.backoff.reset();
       return;
     }
-    this.throttledRuns++;
-    const delay = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (this.throttledRuns - 1)) * (0.75 + Math.random() / 4);
-    this.log.warn(`Bedrock throttled the model check; checking again in ${Math.round(delay / 1000)} s.`);
-    this.retry = setTimeout(() => void this.check(true), delay);
+    const delay = this.backoff.next();
+    log.warn(`Bedrock throttled the model check; checking again in ${Math.round(delay / 1000)} s.`);
+    this.retry = clock.setTimeout(() => void this.check(true), delay);
   }
 
   private drop(): void {
-    clearTimeout(this.debounce);
-    clearTimeout(this.retry);
+    this.options.clock.clearTimeout(this.debounce);
+    this.options.clock.clearTimeout(this.retry);
     this.current = undefined;
     this.announced.clear();
     this.changed.fire(undefined);
   }
 
   dispose(): void {
-    clearTimeout(this.debounce);
-    clearTimeout(this.retry);
+    this.options.clock.clearTimeout(this.debounce);
+    this.options.clock.clearTimeout(this.retry);
     for (const d of this.disposables) d.dispose();
   }
 }

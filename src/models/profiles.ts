@@ -1,6 +1,6 @@
 // How inference profiles are offered and written. Pure.
 import type { ProfileInfo } from '../aws/bedrock';
-import { geographyPrefix } from '../config/schema';
+import { geographyPrefix } from '../config/groups';
 import type { ModelRole } from './check';
 
 /** What a profile is called in a setting: application profiles by ARN, system ones by ID. */

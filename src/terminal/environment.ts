@@ -7,21 +7,26 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Auth } from '../auth/auth';
-import type { StoredSession } from '../auth/sessionModel';
+import type { SessionSource } from '../auth/core';
+import type { Session } from '../auth/session';
 import type { Config } from '../config/config';
-import { settingsFailure } from '../failures';
+import { settingsFailure, type Notify } from '../errors/failure';
 import type { Log } from '../log';
-import type { Notifier } from '../ui/notify';
-import { CredentialsEndpoint } from './credentialsEndpoint';
+import { CredentialsEndpoint, type CredentialSource } from './credentialsEndpoint';
 import { terminalDescription, terminalVariables, type TerminalCredentials } from './variables';
+
+/** What the terminals need to know of workspace trust. */
+export type WorkspaceTrust = Pick<typeof vscode.workspace, 'isTrusted' | 'onDidGrantWorkspaceTrust'>;
 
 export interface TerminalEnvironmentOptions {
   readonly collection: vscode.GlobalEnvironmentVariableCollection;
-  readonly auth: Auth;
-  readonly config: Config;
+  readonly sessions: SessionSource;
+  /** The keys the credentials endpoint serves (renewed first when about to expire). */
+  readonly credentials: CredentialSource;
+  readonly config: Pick<Config, 'terminal' | 'onDidChange'>;
+  readonly trust: WorkspaceTrust;
   readonly log: Log;
-  readonly notifier: Notifier;
+  readonly notify: Notify;
   /** Folder for the empty AWS config file terminals point at (the extension's global storage). */
   readonly storageDir: string;
 }
@@ -38,9 +43,9 @@ export class TerminalEnvironment implements vscode.Disposable {
   constructor(private readonly options: TerminalEnvironmentOptions) {
     options.collection.persistent = false;
     this.disposables = [
-      options.auth.onDidChangeState(() => this.update()),
-      options.config.onDidChange(() => this.update()),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => this.update()),
+      options.sessions.onDidChangeState(() => this.update()),
+      options.config.onDidChange((areas) => areas.has('terminals') && this.update()),
+      options.trust.onDidGrantWorkspaceTrust(() => this.update()),
     ];
   }
 
@@ -56,18 +61,18 @@ export class TerminalEnvironment implements vscode.Disposable {
   }
 
   private async apply(): Promise<void> {
-    const { auth, config, collection, log } = this.options;
-    const session = auth.usableSession;
+    const { sessions, config, collection, log } = this.options;
+    const session = sessions.usableSession;
     await this.followSession(session);
     if (!session) return this.clear('signed out');
-    if (!vscode.workspace.isTrusted) return this.clear('this workspace is not trusted (Restricted Mode)');
+    if (!this.options.trust.isTrusted) return this.clear('this workspace is not trusted (Restricted Mode)');
 
     const checked = config.terminal();
     if (!checked.ok) {
       const failure = settingsFailure(checked.problems, 'set up your terminals');
       if (failure.message !== this.lastProblem) {
         this.lastProblem = failure.message;
-        this.options.notifier.failure(failure);
+        this.options.notify.failure(failure);
       }
       return this.clear('a terminal setting is invalid');
     }
@@ -109,7 +114,7 @@ export class TerminalEnvironment implements vscode.Disposable {
   }
 
   /** A new sign-in (or none) gets a new endpoint token: old terminals are cut off. */
-  private async followSession(session: StoredSession | undefined): Promise<void> {
+  private async followSession(session: Session | undefined): Promise<void> {
     const owner = session ? `${session.identity.subject}@${session.signedInAt}` : undefined;
     if (owner === this.tokenOwner) return;
     this.tokenOwner = owner;
@@ -119,7 +124,7 @@ export class TerminalEnvironment implements vscode.Disposable {
 
   private startEndpoint(): Promise<CredentialsEndpoint> {
     if (!this.endpoint) {
-      this.endpoint = CredentialsEndpoint.start(() => this.options.auth.currentCredentials(), this.options.log);
+      this.endpoint = CredentialsEndpoint.start(this.options.credentials, this.options.log);
       this.endpoint.then(
         (e) => this.options.log.info(`Terminal credentials endpoint listening on ${e.uri}.`),
         () => (this.endpoint = undefined),

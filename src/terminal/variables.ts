@@ -8,7 +8,7 @@
 // pointing at an empty file: no profile can take over, whatever AWS_PROFILE says, and the SDK
 // (Claude Code's, and the AWS CLI's) goes on to the credentials VS Code serves.
 import type { AwsCredentials } from '../aws/credentials';
-import type { TerminalSettings } from '../config/schema';
+import type { TerminalSettings } from '../config/groups';
 import { displayName, type Identity } from '../auth/identity';
 
 export type TerminalCredentials =

@@ -2,7 +2,7 @@
 // from the page are checked against the one shape it sends; anything else is dropped.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { Auth } from '../auth/auth';
+import type { SessionSource } from '../auth/core';
 import type { Log } from '../log';
 import type { UsageService } from '../usage/usageService';
 import { isDashboardMessage, renderDashboard } from './dashboardHtml';
@@ -18,7 +18,7 @@ export class Dashboard implements vscode.Disposable {
 
   constructor(
     private readonly usage: UsageService,
-    private readonly auth: Auth,
+    private readonly sessions: SessionSource,
     private readonly mediaRoot: vscode.Uri,
     private readonly log: Log,
   ) {
@@ -59,7 +59,7 @@ export class Dashboard implements vscode.Disposable {
       nonce: randomBytes(16).toString('base64'),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.mediaRoot, 'dashboard.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.mediaRoot, 'dashboard.css')).toString(),
-      email: this.auth.session?.identity.email,
+      email: this.sessions.session?.identity.email,
       now: Date.now(),
     });
   }

@@ -1,7 +1,7 @@
 // The model report's page: one row per configured model with its status, region, profile ARN,
 // the reason in plain words, and the fix as a link that runs the fixing command. No script at
 // all: links are command URIs that VS Code allows for exactly these commands. Pure.
-import { escapeHtml } from '../auth/page';
+import { escapeHtml } from '../util/html';
 import { ROLE_LABELS, type ModelCheck, type ModelFix, type ModelReport, type ModelStatus } from '../models/check';
 
 export const REPORT_COMMANDS = ['claudeBedrock.applyModelFix', 'claudeBedrock.checkModels', 'claudeBedrock.chooseModels'] as const;

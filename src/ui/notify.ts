@@ -2,10 +2,8 @@
 // caller (a command finishes without waiting for the user to click), never a stack trace: the
 // details of a failure go to the log.
 import * as vscode from 'vscode';
-import type { Action, Failure } from '../failures';
+import type { Action, Failure, Notify, Severity } from '../errors/failure';
 import type { Log } from '../log';
-
-export type Severity = 'info' | 'warning' | 'error';
 
 export interface ShownMessage {
   readonly severity: Severity;
@@ -21,14 +19,12 @@ const LABELS: Record<Exclude<Action['kind'], 'run'>, string> = {
   copyLink: 'Copy Link',
 };
 
-export class Notifier {
-  /** What was shown, newest last: kept only when the extension's tests run (see extension.ts). */
-  readonly shown: ShownMessage[] = [];
+export class Notifier implements Notify, vscode.Disposable {
+  private readonly shown = new vscode.EventEmitter<ShownMessage>();
+  /** Fires for every notification as it is shown. */
+  readonly onDidShow = this.shown.event;
 
-  constructor(
-    private readonly log: Log,
-    private readonly record = false,
-  ) {}
+  constructor(private readonly log: Log) {}
 
   failure(failure: Failure): void {
     this.show(failure.quiet ? 'info' : 'error', failure.message, failure.actions);
@@ -36,13 +32,9 @@ export class Notifier {
 
   show(severity: Severity, message: string, actions: readonly Action[] = []): void {
     const buttons = actions.map((a) => ('label' in a && a.label ? a.label : a.kind === 'run' ? a.command : LABELS[a.kind]));
-    if (this.record) this.shown.push({ severity, message, buttons });
+    this.shown.fire({ severity, message, buttons });
     const show =
-      severity === 'error'
-        ? vscode.window.showErrorMessage
-        : severity === 'warning'
-          ? vscode.window.showWarningMessage
-          : vscode.window.showInformationMessage;
+      severity === 'error' ? vscode.window.showErrorMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     void show(message, ...buttons).then(
       (choice) => {
         const action = actions[buttons.indexOf(choice ?? '')];
@@ -73,5 +65,9 @@ export class Notifier {
         await vscode.commands.executeCommand(action.command, ...(action.args ?? []));
         return;
     }
+  }
+
+  dispose(): void {
+    this.shown.dispose();
   }
 }

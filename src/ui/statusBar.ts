@@ -1,6 +1,6 @@
 // The status bar item: who is signed in, and the obvious next step on click.
 import * as vscode from 'vscode';
-import type { AuthState } from '../auth/auth';
+import type { AuthState } from '../auth/core';
 import type { ModelCheck } from '../models/check';
 import { statusView, type StatusView } from './statusView';
 

@@ -1,7 +1,7 @@
 // What the status bar item says for each sign-in state. Pure, so the wording is unit-tested.
-import type { AuthState } from '../auth/auth';
+import type { AuthState } from '../auth/core';
 import { displayName } from '../auth/identity';
-import { expiresAt } from '../auth/sessionModel';
+import { expiresAt } from '../auth/session';
 import { ROLE_LABELS, type ModelCheck } from '../models/check';
 import { clockTime } from './format';
 
@@ -49,7 +49,7 @@ export function statusView(state: AuthState, modelProblems: readonly ModelCheck[
         tooltip: [
           'Claude Code on Amazon Bedrock',
           `Signed in as ${who}`,
-          `Role: ${session.assumedRoleArn || session.roleArn}`,
+          ...(session.assumedRoleArn ? [`Role: ${session.assumedRoleArn}`] : []),
           `Credentials valid until ${clockTime(expiresAt(session))}, renewed automatically.`,
           'Click for account details.',
         ].join('\n'),

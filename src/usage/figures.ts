@@ -1,7 +1,7 @@
 // From raw usage and limits to what the developer sees: totals, percentages, the warning level,
 // a "blocked" with its reason, and a projection to the end of the month. Pure.
 import type { UsageData } from '../aws/cloudwatch';
-import type { UsageSettings } from '../config/schema';
+import type { UsageSettings } from '../config/groups';
 
 /** The quota API's answer (aws-guidance-contracts.md). */
 export interface QuotaAnswer {

@@ -1,11 +1,16 @@
 // The guidance's quota API: GET with the ID token as Bearer, a JSON answer whose shape is
-// checked before anything of it is shown. Uses fetch; no vscode here.
+// checked before anything of it is shown. Uses fetch; no vscode here. Its failures carry codes
+// (QUOTA_*) that the error table (errors/explain.ts) turns into sentences; a network failure
+// or a timeout is thrown as fetch threw it.
 import type { QuotaAnswer } from './figures';
+
+export type QuotaErrorCode = 'QUOTA_REJECTED' | 'QUOTA_HTTP' | 'QUOTA_NOT_JSON' | 'QUOTA_SHAPE' | 'QUOTA_NOT_NUMBERS' | 'QUOTA_NO_TOKEN';
 
 export class QuotaError extends Error {
   constructor(
+    readonly code: QuotaErrorCode,
     message: string,
-    readonly status: number | undefined,
+    readonly status: number | undefined = undefined,
   ) {
     super(message);
     this.name = 'QuotaError';
@@ -13,14 +18,14 @@ export class QuotaError extends Error {
 }
 
 function num(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new QuotaError('The quota service answered with figures that are not numbers.', undefined);
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new QuotaError('QUOTA_NOT_NUMBERS', 'The quota answer holds figures that are not numbers.');
   return value;
 }
 
 export function parseQuotaAnswer(json: unknown): QuotaAnswer {
   const o = json as Record<string, unknown> | null;
   if (!o || typeof o !== 'object' || typeof o.allowed !== 'boolean' || typeof o.reason !== 'string') {
-    throw new QuotaError('The quota service answered in a shape this extension does not know.', undefined);
+    throw new QuotaError('QUOTA_SHAPE', 'The quota answer is not of the shape this extension knows.');
   }
   const u = o.usage as Record<string, unknown> | null | undefined;
   const p = o.policy as Record<string, unknown> | null | undefined;
@@ -42,19 +47,14 @@ export function parseQuotaAnswer(json: unknown): QuotaAnswer {
 }
 
 export async function fetchQuota(url: string, idToken: string, timeoutMs: number): Promise<QuotaAnswer> {
-  let response: Response;
-  try {
-    response = await fetch(url, { headers: { Authorization: `Bearer ${idToken}`, Accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
-  } catch {
-    throw new QuotaError(`The quota service at ${url} could not be reached.`, undefined);
-  }
-  if (response.status === 401 || response.status === 403) throw new QuotaError('The quota service did not accept your sign-in.', response.status);
-  if (!response.ok) throw new QuotaError(`The quota service answered HTTP ${response.status}.`, response.status);
+  const response = await fetch(url, { headers: { Authorization: `Bearer ${idToken}`, Accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+  if (response.status === 401 || response.status === 403) throw new QuotaError('QUOTA_REJECTED', `The quota service answered HTTP ${response.status}.`, response.status);
+  if (!response.ok) throw new QuotaError('QUOTA_HTTP', `The quota service answered HTTP ${response.status}.`, response.status);
   let json: unknown;
   try {
     json = await response.json();
   } catch {
-    throw new QuotaError('The quota service answered with something that is not JSON.', response.status);
+    throw new QuotaError('QUOTA_NOT_JSON', 'The quota answer is not JSON.', response.status);
   }
   return parseQuotaAnswer(json);
 }

@@ -1,25 +1,26 @@
 // Keeps the developer's usage and quota current: every few minutes (a setting), only while a
 // VS Code window has focus, one fetch for all windows.
 //
-// Windows share the result through a file in the extension's global storage (numbers and a
-// reason, nothing secret); whichever window finds it out of date takes the cross-window lock,
-// fetches (one CloudWatch GetMetricData, and the quota API when configured) and writes it; the
-// others read it when it changes. Throttling backs off exponentially, with jitter, for all
-// windows. A failed refresh keeps the last good figures and marks them stale with the reason.
+// Whichever window finds the figures out of date takes the windows' 'usage' lock, fetches (one
+// CloudWatch GetMetricData, and the quota API when configured) and publishes the result to the
+// others over the windows' channel (numbers and a reason, nothing secret), retained for windows
+// that open later. Throttling backs off exponentially, with jitter, for all windows. A failed
+// refresh keeps the last good figures and marks them stale with the reason.
 import { createHash } from 'node:crypto';
-import { promises as fs, watch, type FSWatcher } from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Auth } from '../auth/auth';
-import { tryLock } from '../auth/lock';
-import type { UsageData } from '../aws/cloudwatch';
+import type { SessionSource } from '../auth/core';
+import type { UsageData, UsageQuery } from '../aws/cloudwatch';
+import { cloudWatchEndpointFor } from '../aws/endpoints';
 import type { Config } from '../config/config';
-import { cloudWatchEndpointFor, type UsageSettings } from '../config/schema';
-import { settingsFailure, unreachable } from '../failures';
-import { loadCloudWatch } from '../lazy';
+import type { UsageSettings } from '../config/groups';
+import { explain } from '../errors/explain';
+import { settingsFailure } from '../errors/failure';
 import type { Log } from '../log';
+import { Backoff } from '../util/backoff';
+import type { Clock, Timer } from '../util/clock';
+import type { Disposable, WindowChannel } from '../windows/bus';
 import { limitsFrom, usageFigures, type QuotaAnswer, type UsageFigures } from './figures';
-import { fetchQuota, QuotaError } from './quota';
+import { QuotaError } from './quota';
 
 /** What the windows share. */
 interface SharedUsage {
@@ -48,8 +49,25 @@ export interface UsageState {
   readonly settings: UsageSettings | undefined;
 }
 
-const LOCK_STALE_MS = 60_000;
+/** Throttled refreshes wait the refresh interval, doubling up to 30 minutes, with jitter. */
 const BACKOFF_CAP_MS = 30 * 60_000;
+const LOCK = 'usage';
+
+export interface UsageServiceOptions {
+  readonly sessions: SessionSource;
+  /** The session's ID token, renewed when about to expire (for the quota API). */
+  readonly idToken: () => Promise<string | undefined>;
+  readonly config: Pick<Config, 'usage' | 'onDidChange'>;
+  readonly channel: WindowChannel;
+  /** One GetMetricData (the AWS SDK's CloudWatch client, loaded on first use). */
+  readonly fetchUsage: (query: UsageQuery) => Promise<UsageData>;
+  readonly fetchQuota: (url: string, idToken: string, timeoutMs: number) => Promise<QuotaAnswer>;
+  /** Whether a window of VS Code has focus: nobody looking, no requests. */
+  readonly focus: Pick<typeof vscode.window, 'state' | 'onDidChangeWindowState'>;
+  readonly log: Log;
+  readonly clock: Clock;
+  readonly random?: () => number;
+}
 
 function owner(subject: string): string {
   return createHash('sha256').update(subject).digest('hex').slice(0, 16);
@@ -59,43 +77,38 @@ export class UsageService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<UsageState>();
   readonly onDidChange = this.changed.event;
   private shared: SharedUsage | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private watcher: FSWatcher | undefined;
+  private following: { owner: string; subscription: Disposable } | undefined;
+  private timer: Timer | undefined;
   private running: Promise<void> | undefined;
   private paused = false;
   private readonly disposables: vscode.Disposable[];
 
-  constructor(
-    private readonly auth: Auth,
-    private readonly config: Config,
-    private readonly log: Log,
-    private readonly storageDir: string,
-  ) {
+  constructor(private readonly options: UsageServiceOptions) {
     this.disposables = [
       this.changed,
-      auth.onDidChangeState(() => this.follow()),
-      config.onDidChange(() => {
+      options.sessions.onDidChangeState(() => this.follow()),
+      options.config.onDidChange((areas) => {
+        if (!areas.has('usage')) return;
         this.changed.fire(this.state);
         this.schedule(0);
       }),
-      vscode.window.onDidChangeWindowState((s) => {
+      options.focus.onDidChangeWindowState((s) => {
         if (s.focused && this.paused) this.schedule(0);
       }),
     ];
   }
 
   get state(): UsageState {
-    const checked = this.config.usage();
+    const checked = this.options.config.usage();
     const settings = checked.ok ? checked.value : undefined;
     const shared = this.shared;
-    const figures =
-      shared?.data && settings ? usageFigures(shared.data, limitsFrom(settings, shared.quota), shared.quota, settings, Date.now()) : undefined;
+    const figures = shared?.data && settings ? usageFigures(shared.data, limitsFrom(settings, shared.quota), shared.quota, settings, this.options.clock.now()) : undefined;
     return { figures, fetchedAt: shared?.fetchedAt, stale: this.unavailable(checked) ?? shared?.error, note: shared?.note, paused: this.paused, settings };
   }
 
   /** Why usage cannot be read at all for this user, if it cannot: said instead of waiting forever. */
   private unavailable(checked: ReturnType<Config['usage']>): string | undefined {
-    const session = this.auth.session;
+    const session = this.options.sessions.session;
     if (!session) return undefined;
     if (!checked.ok) return settingsFailure(checked.problems, 'read your usage').message;
     if (!session.identity.email) {
@@ -106,22 +119,20 @@ export class UsageService implements vscode.Disposable {
 
   /** Starts or stops following the signed-in user. */
   follow(): void {
-    const session = this.auth.session;
-    if (!session || !session.identity.email) {
-      if (this.shared) {
-        this.shared = undefined;
-        this.changed.fire(this.state);
-      }
-      clearTimeout(this.timer);
-      this.watcher?.close();
-      this.watcher = undefined;
-      return;
-    }
-    if (this.shared?.owner !== owner(session.identity.subject)) {
-      this.shared = undefined;
-      this.watch();
+    const session = this.options.sessions.session;
+    const id = session?.identity.email ? owner(session.identity.subject) : undefined;
+    if (this.following?.owner === id) return;
+    this.following?.subscription.dispose();
+    this.following = undefined;
+    this.shared = undefined;
+    this.options.clock.clearTimeout(this.timer);
+    if (id) {
+      const topic = `usage.${id}`;
+      this.following = { owner: id, subscription: this.options.channel.subscribe(topic, (value) => this.adopt(value as SharedUsage)) };
+      this.adopt(this.options.channel.retained(topic) as SharedUsage | undefined);
       this.schedule(0);
     }
+    this.changed.fire(this.state);
   }
 
   /** Refreshes now, for this window's user, whatever the schedule says ("Refresh" buttons). */
@@ -129,66 +140,28 @@ export class UsageService implements vscode.Disposable {
     return this.tick(true);
   }
 
-  private file(ownerId: string): string {
-    return path.join(this.storageDir, `usage-${ownerId}.json`);
+  private intervalMs(): number {
+    const checked = this.options.config.usage();
+    return (checked.ok ? checked.value.refreshMinutes : 5) * 60_000;
   }
 
   private schedule(delayMs: number): void {
-    clearTimeout(this.timer);
-    if (!this.auth.session) return;
-    this.timer = setTimeout(() => void this.tick(false), Math.max(0, Math.min(delayMs, 2 ** 31 - 1)));
-  }
-
-  private watch(): void {
-    this.watcher?.close();
-    void fs.mkdir(this.storageDir, { recursive: true }).then(() => {
-      try {
-        this.watcher = watch(this.storageDir, (_event, name) => {
-          if (name && name.toString().startsWith('usage-') && name.toString().endsWith('.json')) void this.adoptFromDisk();
-        });
-      } catch (error) {
-        this.log.debug(`Usage is not watched across windows: ${String(error)}`);
-      }
-    });
-  }
-
-  private async read(ownerId: string): Promise<SharedUsage | undefined> {
-    try {
-      const shared = JSON.parse(await fs.readFile(this.file(ownerId), 'utf8')) as SharedUsage;
-      return shared.owner === ownerId ? shared : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  private async write(shared: SharedUsage): Promise<void> {
-    await fs.mkdir(this.storageDir, { recursive: true });
-    const file = this.file(shared.owner);
-    const temp = `${file}.${process.pid}.tmp`;
-    await fs.writeFile(temp, JSON.stringify(shared));
-    await fs.rename(temp, file);
+    this.options.clock.clearTimeout(this.timer);
+    if (!this.following) return;
+    this.timer = this.options.clock.setTimeout(() => void this.tick(false), Math.max(0, delayMs));
   }
 
   private adopt(shared: SharedUsage | undefined): void {
-    if (!shared || (this.shared && this.shared.attemptedAt >= shared.attemptedAt && this.shared.owner === shared.owner)) return;
+    if (!shared || typeof shared.attemptedAt !== 'number' || shared.owner !== this.following?.owner) return;
+    if (this.shared && this.shared.attemptedAt >= shared.attemptedAt) return;
     this.shared = shared;
     this.changed.fire(this.state);
-  }
-
-  private async adoptFromDisk(): Promise<void> {
-    const session = this.auth.session;
-    if (session) this.adopt(await this.read(owner(session.identity.subject)));
-  }
-
-  private intervalMs(): number {
-    const checked = this.config.usage();
-    return (checked.ok ? checked.value.refreshMinutes : 5) * 60_000;
   }
 
   private tick(force: boolean): Promise<void> {
     if (!this.running) {
       this.running = this.doTick(force)
-        .catch((error: unknown) => this.log.error('Refreshing usage failed', error))
+        .catch((error: unknown) => this.options.log.error('Refreshing usage failed', error))
         .finally(() => (this.running = undefined));
     } else if (force) {
       return this.running.then(() => this.tick(true));
@@ -196,51 +169,50 @@ export class UsageService implements vscode.Disposable {
     return this.running;
   }
 
+  private due(shared: SharedUsage | undefined): number {
+    return shared ? Math.max(shared.attemptedAt + this.intervalMs(), shared.backoffUntil) : 0;
+  }
+
   private async doTick(force: boolean): Promise<void> {
-    const session = this.auth.session;
-    const checked = this.config.usage();
-    if (!session?.identity.email || !checked.ok) return;
-    const interval = this.intervalMs();
-    if (!force && !vscode.window.state.focused) {
+    const { sessions, config, channel, clock, focus } = this.options;
+    const following = this.following;
+    const checked = config.usage();
+    if (!following || !sessions.session?.identity.email || !checked.ok) return;
+    if (!force && !focus.state.focused) {
       // Nobody is looking: no requests until a window has focus again.
       this.paused = true;
       this.changed.fire(this.state);
       return;
     }
     this.paused = false;
-    const id = owner(session.identity.subject);
-    const due = (s: SharedUsage | undefined) => (s ? Math.max(s.attemptedAt + interval, s.backoffUntil) : 0);
-    const onDisk = await this.read(id);
-    this.adopt(onDisk);
-    if (!force && due(onDisk) > Date.now()) return this.schedule(due(onDisk) - Date.now() + Math.random() * 2000);
+    const random = this.options.random ?? Math.random;
+    if (!force && this.due(this.shared) > clock.now()) return this.schedule(this.due(this.shared) - clock.now() + random() * 2000);
 
-    const lock = await tryLock(this.storageDir, 'usage', LOCK_STALE_MS);
-    if (!lock) {
-      // Another window is fetching; its result arrives through the watcher.
-      return this.schedule(Math.min(interval, 15_000));
-    }
+    const lease = await channel.acquire(LOCK, { wait: false });
+    // Another window is fetching; its result arrives over the channel.
+    if (!lease) return this.schedule(Math.min(this.intervalMs(), 15_000));
     try {
-      const latest = await this.read(id);
-      this.adopt(latest);
-      if (!force && due(latest) > Date.now()) return this.schedule(due(latest) - Date.now());
-      const next = await this.fetch(id, checked.value, latest ?? this.shared);
-      await this.write(next);
+      // What another window published before it let go of the lock is here by now.
+      if (!force && this.due(this.shared) > clock.now()) return this.schedule(this.due(this.shared) - clock.now());
+      const next = await this.fetch(following.owner, checked.value, this.shared);
+      if (this.following?.owner !== following.owner) return;
+      channel.publish(`usage.${following.owner}`, next, { retain: true });
       this.adopt(next);
-      this.schedule(due(next) - Date.now());
+      this.schedule(this.due(next) - clock.now());
     } finally {
-      await lock.release();
+      lease.release();
     }
   }
 
   private async fetch(id: string, settings: UsageSettings, previous: SharedUsage | undefined): Promise<SharedUsage> {
-    const session = this.auth.session!;
-    const now = Date.now();
+    const { sessions, clock, log } = this.options;
+    const session = sessions.session!;
+    const now = clock.now();
     const endpoint = cloudWatchEndpointFor(settings.region, settings.cloudWatchEndpoint);
     const base = { owner: id, attemptedAt: now, fetchedAt: previous?.fetchedAt, data: previous?.data, quota: previous?.quota };
-    let quota = previous?.quota;
-    let note: string | undefined;
+    let data: UsageData;
     try {
-      const data = await loadCloudWatch().fetchUsage({
+      data = await this.options.fetchUsage({
         region: settings.region,
         endpoint,
         credentials: session.credentials,
@@ -253,47 +225,36 @@ export class UsageService implements vscode.Disposable {
         now,
         timeoutMs: settings.requestTimeout * 1000,
       });
-      if (settings.quotaApiUrl) {
-        try {
-          const idToken = await this.auth.freshIdToken();
-          if (!idToken) throw new QuotaError('Your sign-in could not be renewed for the quota service.', undefined);
-          quota = await fetchQuota(settings.quotaApiUrl, idToken, settings.requestTimeout * 1000);
-        } catch (error) {
-          note = error instanceof QuotaError ? `${error.message} Limits come from your settings until it answers.` : 'The quota service failed.';
-          this.log.warn(`The quota service failed: ${error instanceof Error ? error.message : String(error)}`);
-          quota = undefined;
-        }
-      } else {
-        quota = undefined;
-      }
-      this.log.info(`Usage refreshed: ${data.days.reduce((s, d) => s + d.tokens, 0)} tokens this month.`);
-      return { ...base, fetchedAt: now, data, quota, error: undefined, note, throttles: 0, backoffUntil: 0 };
     } catch (error) {
-      const name = String((error as { name?: string }).name ?? '');
-      const throttled = /Throttl|TooManyRequests|RequestLimitExceeded/.test(name);
+      const ctx = { endpoint, requestTimeout: settings.requestTimeout };
+      const throttled = explain('cloudwatch', error, ctx).kind === 'throttled';
       const throttles = throttled ? (previous?.throttles ?? 0) + 1 : 0;
-      const backoff = throttled ? Math.min(BACKOFF_CAP_MS, this.intervalMs() * 2 ** (throttles - 1)) * (0.5 + Math.random() / 2) : 0;
-      const reason = this.reason(error, endpoint, backoff, settings.requestTimeout);
-      this.log.warn(`Refreshing usage failed: ${reason}`);
+      const backoff = throttled ? new Backoff({ baseMs: this.intervalMs(), capMs: BACKOFF_CAP_MS, jitter: [0.5, 1], random: this.options.random }).delay(throttles) : 0;
+      const reason = explain('cloudwatch', error, { ...ctx, retryInMs: backoff }).message;
+      log.warn(`Refreshing usage failed: ${reason}`);
       return { ...base, error: reason, note: previous?.note, throttles, backoffUntil: throttled ? now + backoff : 0 };
+    }
+    const { quota, note } = settings.quotaApiUrl ? await this.quota(settings.quotaApiUrl, settings.requestTimeout) : { quota: undefined, note: undefined };
+    log.info(`Usage refreshed: ${data.days.reduce((s, d) => s + d.tokens, 0)} tokens this month.`);
+    return { ...base, fetchedAt: now, data, quota, error: undefined, note, throttles: 0, backoffUntil: 0 };
+  }
+
+  /** The quota service's answer, or why there is none (the limits then come from settings). */
+  private async quota(url: string, timeoutSeconds: number): Promise<{ quota: QuotaAnswer | undefined; note: string | undefined }> {
+    try {
+      const idToken = await this.options.idToken();
+      if (!idToken) throw new QuotaError('QUOTA_NO_TOKEN', 'No ID token for the quota service.');
+      return { quota: await this.options.fetchQuota(url, idToken, timeoutSeconds * 1000), note: undefined };
+    } catch (error) {
+      const failure = explain('quota', error, { endpoint: url, requestTimeout: timeoutSeconds });
+      this.options.log.warn(`The quota service failed: ${failure.message}`);
+      return { quota: undefined, note: `${failure.message} Limits come from your settings until it answers.` };
     }
   }
 
-  private reason(error: unknown, endpoint: string, backoffMs: number, timeoutSeconds: number): string {
-    const name = String((error as { name?: string }).name ?? '');
-    if (/AccessDenied/.test(name)) return 'Your role may not read CloudWatch metrics (cloudwatch:GetMetricData). Ask your platform team to allow it.';
-    if (backoffMs > 0) return `CloudWatch is throttling requests; trying again in ${Math.max(1, Math.round(backoffMs / 60_000))} min.`;
-    const reach = unreachable(error);
-    if (reach?.kind === 'noAnswer') return `CloudWatch at ${endpoint} did not answer within ${timeoutSeconds} s.`;
-    if (reach) return `CloudWatch at ${endpoint} could not be reached (${reach.code}).`;
-    if (/SyntaxError|Deserializ/.test(name) || error instanceof SyntaxError) return 'CloudWatch answered with something this extension could not read.';
-    if (/ExpiredToken/.test(name)) return 'The AWS credentials had expired; they renew by themselves.';
-    return `CloudWatch answered ${name || 'with an error'}.`;
-  }
-
   dispose(): void {
-    clearTimeout(this.timer);
-    this.watcher?.close();
+    this.options.clock.clearTimeout(this.timer);
+    this.following?.subscription.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AccountInfo } from '../../src/commands';
-import type { TestApi } from '../../src/main';
+import type { TestApi } from './extensionUnderTest';
 import { api, assertNothingStored, aws, changeSetting, freshStart, harness, idp, signInAs, ui, waitFor } from './helpers';
 
 describe('Sign-in', () => {

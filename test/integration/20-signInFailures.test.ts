@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
-import type { TestApi } from '../../src/main';
+import type { TestApi } from './extensionUnderTest';
 import { UNREGISTERED_CLIENT_ID } from '../support/idp';
 import { SHORT_ROLE_ARN, UNTRUSTED_ROLE_ARN } from '../support/world';
 import { api, assertNothingStored, aws, changeSetting, freshStart, harness, idp, ui, waitFor } from './helpers';

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TestApi } from '../../src/main';
+import type { TestApi } from './extensionUnderTest';
 import { api, freshStart, harness, idp, signInAs, ui, waitFor } from './helpers';
 
 describe('In the workbench', () => {

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TestApi } from '../../src/main';
+import type { TestApi } from './extensionUnderTest';
 import { api, aws, changeSetting, freshStart, signInAs, waitFor } from './helpers';
 
 const REPLY = 'Hello from Bedrock, signed by your session.';

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as vscode from 'vscode';
-import type { TestApi } from '../../src/main';
+import type { TestApi } from './extensionUnderTest';
 import { api, freshStart, signInAs } from './helpers';
 
 function get(uri: string, headers: Record<string, string>, method = 'GET'): Promise<{ status: number; body: string }> {

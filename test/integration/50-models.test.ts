@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelReport, ModelStatus } from '../../src/models/check';
-import type { TestApi } from '../../src/main';
+import type { TestApi } from './extensionUnderTest';
 import { api, aws, changeSetting, freshStart, harness, signInAs, ui, waitFor } from './helpers';
 
 const SONNET = 'anthropic.claude-sonnet-4-5-20250929-v1:0';

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import type { TestApi } from '../../src/main';
+import type { TestApi } from './extensionUnderTest';
 import { api, aws, changeSetting, freshStart, harness, signInAs, ui, waitFor } from './helpers';
 
 const DAY = 86_400_000;

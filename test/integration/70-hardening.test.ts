@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as vscode from 'vscode';
-import type { TestApi } from '../../src/main';
+import type { TestApi } from './extensionUnderTest';
 import type { FaultRule } from '../support/aws/emulator';
 import { api, assertNothingStored, aws, changeSetting, freshStart, harness, idp, messagesSince, signInAs, ui, waitFor } from './helpers';
 

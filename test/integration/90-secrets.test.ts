@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TestApi } from '../../src/main';
+import type { TestApi } from './extensionUnderTest';
 import { api, aws, freshStart, harness, idp, signInAs, waitFor } from './helpers';
 
 async function* filesUnder(dir: string): AsyncGenerator<string> {

@@ -2,7 +2,7 @@
 // AWS emulator, the browser showing the workbench), settings, and waiting with deadlines.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TestApi } from '../../src/main';
+import type { TestApi } from './extensionUnderTest';
 import type { IdpFaults, IssuedTokens, LoginDecision } from '../support/idp';
 import type { FaultRule, RecordedCall } from '../support/aws/emulator';
 import type { IssuedKey } from '../support/aws/sts';
@@ -31,7 +31,7 @@ export async function api(): Promise<TestApi> {
   const extension = vscode.extensions.getExtension<TestApi | undefined>(EXTENSION_ID);
   assert.ok(extension, `${EXTENSION_ID} is not installed`);
   const exports = await extension.activate();
-  assert.ok(exports, 'the extension exposes its test API only in test mode');
+  assert.ok(exports?.ready, 'the extension under test is the test build (out/extension, from esbuild.mjs --tests)');
   await exports.ready;
   return exports;
 }

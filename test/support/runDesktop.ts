@@ -5,7 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
-import { ROOT } from './paths';
+import { EXTENSION_UNDER_TEST, ROOT } from './paths';
 import { freePort, writeSettings } from './vscode';
 import { settingsFor, startWorld } from './world';
 
@@ -24,7 +24,7 @@ writeSettings(userDataDir, settings, settings);
 let code = 1;
 try {
   code = await runTests({
-    extensionDevelopmentPath: ROOT,
+    extensionDevelopmentPath: EXTENSION_UNDER_TEST,
     extensionTestsPath: path.join(ROOT, 'out', 'test', 'integration'),
     launchArgs: [workspace, '--user-data-dir', userDataDir, '--disable-extensions', '--disable-workspace-trust'],
     extensionTestsEnv: {

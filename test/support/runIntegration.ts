@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { emulateFocus, startBridge } from './bridge';
 import { ensureVsCodeServer } from './install';
-import { CACHE, ROOT } from './paths';
+import { CACHE, EXTENSION_UNDER_TEST, ROOT } from './paths';
 import { devWindowUrl, freePort, launchBrowser, startVsCodeServer, testUrl } from './vscode';
 import { settingsFor, startWorld, type World } from './world';
 
@@ -150,7 +150,7 @@ async function main(): Promise<number> {
     context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     page = await context.newPage();
     await emulateFocus(context, page);
-    windowUrl = devWindowUrl(server, workspace, ROOT);
+    windowUrl = devWindowUrl(server, workspace, EXTENSION_UNDER_TEST);
     let exit!: (code: number) => void;
     const exited = new Promise<number>((resolve) => (exit = resolve));
     await page.exposeFunction('codeAutomationExit', (c: number) => exit(c));
@@ -159,7 +159,7 @@ async function main(): Promise<number> {
       const line = reportLine(message);
       if (line !== undefined) process.stdout.write(`${line}\n`);
     });
-    await page.goto(testUrl(server, workspace, ROOT, path.join(ROOT, 'out', 'test', 'integration')));
+    await page.goto(testUrl(server, workspace, EXTENSION_UNDER_TEST, path.join(ROOT, 'out', 'test', 'integration')));
     let deadline: NodeJS.Timeout | undefined;
     code = await Promise.race([
       exited,

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { roleSessionName, stsEndpointFor } from '../../src/aws/credentials';
+import { roleSessionName } from '../../src/aws/credentials';
+import { stsEndpointFor } from '../../src/aws/endpoints';
 
 describe('role session names', () => {
   it('uses the email when there is one', () => {

@@ -1,7 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { awsErrorCode, oidcFailure, settingsFailure, stsFailure, timedOut, type FailureContext } from '../../src/failures';
+import { awsErrorCode } from '../../src/errors/codes';
+import { oidcFailure, stsFailure, type ErrorContext } from '../../src/errors/explain';
+import { settingsFailure } from '../../src/errors/failure';
+import { timedOut } from '../../src/errors/signIn';
 
-const ctx: FailureContext = {
+const ctx: ErrorContext = {
   issuer: 'https://idp.example.com/',
   clientId: 'client-1',
   roleArn: 'arn:aws:iam::123456789012:role/R',

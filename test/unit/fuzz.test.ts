@@ -5,7 +5,7 @@
 // and no secret in any answer that should not carry one. Deterministic: a seeded generator.
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
-import { CallbackServer } from '../../src/auth/loopback';
+import { CallbackServer } from '../../src/browser/loopback';
 import { CredentialsEndpoint } from '../../src/terminal/credentialsEndpoint';
 
 export const FUZZ_REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 10_000);

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
-import { CallbackServer, type PageContent } from '../../src/auth/loopback';
+import { CallbackServer, type PageContent } from '../../src/browser/loopback';
 
 const render = (page: PageContent) => `${page.ok ? 'OK' : 'FAIL'}: ${page.title}`;
 

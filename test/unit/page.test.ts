@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { escapeHtml, fillPage } from '../../src/auth/page';
+import { fillPage } from '../../src/browser/page';
+import { escapeHtml } from '../../src/util/html';
 
 describe('the callback page', () => {
   const template = readFileSync(path.join(__dirname, '../../../media/callback.html'), 'utf8');

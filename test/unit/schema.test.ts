@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { checkModelSettings, checkSignInSettings, checkUsageSettings, DEFAULTS } from '../../src/config/schema';
+import { checkModelSettings, checkSignInSettings, checkUsageSettings, DEFAULTS } from '../../src/config/groups';
 
 const valid = {
   issuer: 'https://example.okta.com/oauth2/default',

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { StoredSession } from '../../src/auth/sessionModel';
+import type { Session } from '../../src/auth/session';
 import { statusView } from '../../src/ui/statusView';
 
 const session = {
@@ -7,7 +7,7 @@ const session = {
   credentials: { expiration: new Date(Date.now() + 3600_000).toISOString() },
   assumedRoleArn: 'arn:aws:sts::123456789012:assumed-role/R/alice@example.com',
   roleArn: 'arn:aws:iam::123456789012:role/R',
-} as unknown as StoredSession;
+} as unknown as Session;
 
 describe('the status bar item', () => {
   it('offers Sign In when signed out', () => {

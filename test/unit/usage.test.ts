@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { UsageData } from '../../src/aws/cloudwatch';
 import { usageQueries } from '../../src/aws/cloudwatch';
-import { checkUsageSettings } from '../../src/config/schema';
+import { checkUsageSettings } from '../../src/config/groups';
 import { blockedReasonText, compactTokens, limitsFrom, statusText, usageFigures, type QuotaAnswer } from '../../src/usage/figures';
 import { parseQuotaAnswer } from '../../src/usage/quota';
 import { isDashboardMessage, renderDashboard } from '../../src/ui/dashboardHtml';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Identity } from '../../src/auth/identity';
-import { checkTerminalSettings, geographyPrefix, type TerminalSettings } from '../../src/config/schema';
+import { checkTerminalSettings, geographyPrefix, type TerminalSettings } from '../../src/config/groups';
 import { otelResourceAttributes, terminalDescription, terminalVariables, type VariableInput } from '../../src/terminal/variables';
 
 const identity: Identity = {

@@ -7,7 +7,7 @@
 //   same port fails to listen (EADDRINUSE) instead of racing the first.
 // - The browser's callback request is held open until the sign-in has finished, so the page it
 //   shows can say whether it worked.
-// This module is only transport: checking state and exchanging the code happen in signIn.ts.
+// This module is only transport: authorize.ts checks the state, and the flow exchanges the code.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 

@@ -1,38 +1,42 @@
 // The account in VS Code's Accounts menu: an AuthenticationProvider over the same session.
 // Signing out there signs out of the extension.
 import * as vscode from 'vscode';
-import type { Auth, AuthState } from './auth';
-import { displayName } from './identity';
-import type { StoredSession } from './sessionModel';
+import type { AuthState, SessionSource } from '../auth/core';
+import { displayName } from '../auth/identity';
+import type { Session } from '../auth/session';
+import type { SignIn } from '../auth/signIn';
 
 export const PROVIDER_ID = 'claudeBedrock';
 export const PROVIDER_LABEL = 'Claude Bedrock';
 
-function toSession(session: StoredSession): vscode.AuthenticationSession {
+function toSession(session: Session): vscode.AuthenticationSession {
   return {
     id: session.identity.subject,
-    accessToken: session.idToken,
+    accessToken: session.idToken ?? '',
     account: { id: session.identity.subject, label: displayName(session.identity) },
     scopes: [],
   };
 }
 
-export class BedrockAuthenticationProvider implements vscode.AuthenticationProvider, vscode.Disposable {
+export class AccountsMenu implements vscode.AuthenticationProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
   readonly onDidChangeSessions = this.changed.event;
   private shown: vscode.AuthenticationSession | undefined;
   private readonly disposables: vscode.Disposable[];
 
-  constructor(private readonly auth: Auth) {
+  constructor(
+    sessions: SessionSource,
+    private readonly signIn: Pick<SignIn, 'signIn' | 'signOut'>,
+  ) {
     this.disposables = [
       this.changed,
       vscode.authentication.registerAuthenticationProvider(PROVIDER_ID, PROVIDER_LABEL, this, { supportsMultipleAccounts: false }),
-      auth.onDidChangeState((state) => this.follow(state)),
+      sessions.onDidChangeState((state) => this.show(state)),
     ];
-    this.follow(auth.state);
+    this.show(sessions.state);
   }
 
-  private follow(state: AuthState): void {
+  private show(state: AuthState): void {
     const next = state.kind === 'signedIn' ? toSession(state.session) : undefined;
     const before = this.shown;
     this.shown = next;
@@ -46,13 +50,13 @@ export class BedrockAuthenticationProvider implements vscode.AuthenticationProvi
   }
 
   async createSession(): Promise<vscode.AuthenticationSession> {
-    const session = await this.auth.signIn();
+    const session = await this.signIn.signIn();
     if (!session) throw new Error('Sign-in did not complete.');
     return toSession(session);
   }
 
   async removeSession(): Promise<void> {
-    await this.auth.signOut();
+    await this.signIn.signOut();
   }
 
   dispose(): void {

@@ -1,13 +1,8 @@
 // The page the browser shows when the IdP sends it back: media/callback.html, filled in.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { escapeHtml } from '../util/html';
 import type { PageContent, RenderPage } from './loopback';
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
-}
 
 export function fillPage(template: string, page: PageContent): string {
   const values: Record<string, string> = {

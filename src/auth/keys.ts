@@ -1,0 +1,62 @@
+// What the session hands out to others: the keys for terminals (and, later, Claude Code's own
+// panel), and the ID token for the quota service. Both renew first when they are about to run
+// out (a machine that slept past the renewal timer), waiting a bounded time.
+import type { AwsCredentials } from '../aws/credentials';
+import { unexpected } from '../errors/failure';
+import type { Log } from '../log';
+import { withDeadline, type Clock } from '../util/clock';
+import type { SessionCore } from './core';
+import type { Renewal } from './renewal';
+import { expiresAt } from './session';
+import type { SessionStore } from './store';
+
+/** Keys this close to expiry are renewed before they are handed out, waiting at most this long. */
+const ON_DEMAND_RENEWAL_MS = 60_000;
+const ON_DEMAND_RENEWAL_WAIT_MS = 10_000;
+
+export interface KeysOptions {
+  readonly store: SessionStore;
+  readonly core: SessionCore;
+  readonly renewal: Renewal;
+  readonly clock: Clock;
+  readonly log: Log;
+}
+
+export class Keys {
+  constructor(private readonly options: KeysOptions) {}
+
+  /** The keys to use now; undefined when signed out or the keys have expired. */
+  async credentials(): Promise<AwsCredentials | undefined> {
+    const { store, core, renewal, clock, log } = this.options;
+    // Not core.usableSession: keys that expired while the machine slept are still renewed here.
+    let session = store.session;
+    if (!session || !core.isCurrent(session)) return undefined;
+    if (expiresAt(session) - clock.now() < ON_DEMAND_RENEWAL_MS && session.refreshToken && !session.renewalFailed) {
+      try {
+        session = await withDeadline(clock, renewal.renewNow(false), ON_DEMAND_RENEWAL_WAIT_MS);
+      } catch (error) {
+        log.warn(`Renewing for a terminal failed (${unexpected(error).kind}); serving the current keys.`);
+        session = store.session;
+      }
+    }
+    if (!session || expiresAt(session) <= clock.now()) return undefined;
+    return session.credentials;
+  }
+
+  /** The ID token, renewed first when it expires within a minute; undefined when there is none. */
+  async idToken(): Promise<string | undefined> {
+    const { core, renewal, clock, log } = this.options;
+    let session = core.session;
+    if (!session?.idToken) return undefined;
+    if ((session.idTokenExpiresAt ?? 0) - clock.now() < ON_DEMAND_RENEWAL_MS) {
+      if (!session.refreshToken || session.renewalFailed) return undefined;
+      try {
+        session = await renewal.renewNow(true);
+      } catch (error) {
+        log.warn(`Renewing the ID token failed (${unexpected(error).kind}).`);
+        return undefined;
+      }
+    }
+    return session.idToken;
+  }
+}

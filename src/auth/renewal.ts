@@ -1,0 +1,177 @@
+// The renewal timer: renews the session silently before its credentials expire, with the flow
+// that made it, and says when it has expired.
+//
+// One window renews, the others follow: the renewal runs under the windows' 'renewal' lock and
+// looks at the session once it holds it, so a window that finds it already renewed by another
+// (the renewed session reaches every window before the lock does) does nothing. Reusing a
+// rotated refresh token revokes the whole grant at many IdPs, which is why two windows must
+// never renew at once.
+import type * as vscode from 'vscode';
+import { Failure, unexpected, type Notify } from '../errors/failure';
+import { refreshRejected, sessionExpired } from '../errors/signIn';
+import type { Log } from '../log';
+import { Backoff } from '../util/backoff';
+import type { Clock, Timer } from '../util/clock';
+import type { WindowChannel } from '../windows/bus';
+import type { SessionCore } from './core';
+import type { Flows } from './flows/flows';
+import { expiresAt, type Session } from './session';
+import type { SessionStore } from './store';
+
+/** Renew this long before the credentials expire. */
+export const REFRESH_LEAD_MS = 5 * 60_000;
+/** After a transient failure, try again after 15 s, doubling up to 5 minutes, with jitter. */
+export const RENEWAL_BACKOFF = { baseMs: 15_000, capMs: 5 * 60_000, jitter: [0.75, 1] } as const;
+const LOCK = 'renewal';
+
+/** When to renew a session: REFRESH_LEAD_MS before expiry, at once if that has passed. */
+export function renewalDue(session: Session, now: number): number {
+  return Math.max(now, expiresAt(session) - REFRESH_LEAD_MS);
+}
+
+export interface RenewalOptions {
+  readonly store: SessionStore;
+  readonly core: SessionCore;
+  readonly flows: Flows;
+  readonly channel: WindowChannel;
+  readonly clock: Clock;
+  readonly log: Log;
+  readonly notify: Notify;
+  readonly random?: () => number;
+}
+
+export class Renewal implements vscode.Disposable {
+  private renewTimer: Timer | undefined;
+  private expiryTimer: Timer | undefined;
+  private running: Promise<Session> | undefined;
+  private readonly backoff: Backoff;
+  private retryAt = 0;
+  private disposed = false;
+  /** The keys whose expiry was handled already (timers and state changes can both see it). */
+  private expiredKeys: string | undefined;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly options: RenewalOptions) {
+    this.backoff = new Backoff({ ...RENEWAL_BACKOFF, random: options.random });
+    this.subscriptions = [options.store.onDidChange(() => this.schedule()), options.core.onDidChangeState(() => this.schedule())];
+  }
+
+  /** Sets the timers for the stored session: renewal before expiry, and expiry itself. */
+  schedule(): void {
+    const { store, core, clock } = this.options;
+    clock.clearTimeout(this.renewTimer);
+    clock.clearTimeout(this.expiryTimer);
+    this.renewTimer = this.expiryTimer = undefined;
+    const session = store.session;
+    if (this.disposed || !session || !core.isCurrent(session)) return;
+    const now = clock.now();
+    const expiry = expiresAt(session);
+    if (expiry > now) this.expiryTimer = clock.setTimeout(() => void this.expired(session), expiry - now);
+    if (!this.renewable(session)) {
+      if (expiry <= now) void this.expired(session);
+      return;
+    }
+    const due = Math.max(renewalDue(session, now), this.retryAt);
+    this.renewTimer = clock.setTimeout(() => void this.onTimer(), due - now);
+  }
+
+  /**
+   * Renews now, under the windows' lock. With `force` false, a session another window has
+   * renewed meanwhile (or that is not yet due) is taken as it is. Joins a renewal under way.
+   * A failure that retrying cannot mend marks the stored session (renewalFailed), so every
+   * window shows that a new sign-in is needed; then the failure is thrown.
+   */
+  renewNow(force: boolean): Promise<Session> {
+    this.running ??= this.locked(force).finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  /** "Refresh Credentials": renews now and says why not when it cannot. */
+  async refreshNow(): Promise<Session | undefined> {
+    try {
+      return await this.renewNow(true);
+    } catch (error) {
+      const failure = unexpected(error);
+      this.options.log.error(`Refreshing failed (${failure.kind})`, error);
+      if (!failure.quiet) this.options.notify.failure(failure);
+      return undefined;
+    }
+  }
+
+  private renewable(session: Session): boolean {
+    return !session.renewalFailed && this.options.flows.of(session)?.canRenew(session) === true;
+  }
+
+  private async locked(force: boolean): Promise<Session> {
+    const { store, core, flows, clock, log } = this.options;
+    const started = clock.now();
+    const lease = await this.options.channel.acquire(LOCK);
+    if (!lease) throw new Failure('cancelled', 'The renewal stopped: this window is closing.');
+    try {
+      const session = store.session;
+      const flow = session && flows.of(session);
+      if (!session || !flow || !this.renewable(session) || !core.isCurrent(session)) throw refreshRejected('there is no saved sign-in to renew');
+      const renewedElsewhere = session.refreshedAt >= started;
+      if (renewedElsewhere || (!force && renewalDue(session, clock.now()) > clock.now())) return session;
+      log.info('Renewing the session.');
+      const epoch = store.epoch;
+      try {
+        const renewed = await flow.renew(session, async (keep) => void (await store.save(keep, epoch)));
+        if (!(await store.save(renewed, epoch))) throw new Failure('cancelled', 'The renewal was dropped: you signed out.');
+        return store.session ?? renewed;
+      } catch (error) {
+        const failure = unexpected(error);
+        if (!failure.transient && !failure.quiet && store.session) {
+          log.warn(`Renewing the session failed for good (${failure.kind}): ${failure.message}`);
+          await store.save({ ...store.session, refreshToken: undefined, renewalFailed: failure.message }, epoch);
+        }
+        throw failure;
+      }
+    } finally {
+      lease.release();
+    }
+  }
+
+  private async onTimer(): Promise<void> {
+    try {
+      await this.renewNow(false);
+      this.backoff.reset();
+      this.retryAt = 0;
+    } catch (error) {
+      const failure = unexpected(error);
+      if (failure.quiet) return;
+      if (!failure.transient) {
+        this.options.notify.failure(failure);
+        return;
+      }
+      const delay = this.backoff.next();
+      this.retryAt = this.options.clock.now() + delay;
+      this.options.log.warn(`Renewing the session failed (${failure.kind}); trying again in ${Math.round(delay / 1000)} s. ${failure.message}`);
+      this.schedule();
+    }
+  }
+
+  /** The credentials have expired: sign in again, unless a renewal can still mend it. */
+  private async expired(session: Session): Promise<void> {
+    const { store, core, log, notify } = this.options;
+    if (store.session?.credentials.expiration !== session.credentials.expiration) return;
+    if (this.expiredKeys === session.credentials.accessKeyId) return;
+    this.expiredKeys = session.credentials.accessKeyId;
+    log.info('The session credentials have expired.');
+    if (this.renewable(session)) {
+      this.expiredKeys = undefined;
+      core.update();
+      return;
+    }
+    core.lapse(session.identity, session.renewalFailed ?? 'Your session has expired.');
+    await store.clear();
+    if (!session.renewalFailed) notify.failure(sessionExpired());
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.options.clock.clearTimeout(this.renewTimer);
+    this.options.clock.clearTimeout(this.expiryTimer);
+    for (const s of this.subscriptions) s.dispose();
+  }
+}

@@ -1,0 +1,130 @@
+// The session store: the one place the signed-in session lives, in SecretStorage and memory.
+//
+// Tokens, keys and even the identity shown to the user are secrets here and nowhere else (not
+// settings, not globalState, not files). SecretStorage is read once, at startup; after that the
+// session in memory is the truth. Changes made here are saved; changes other windows made reach
+// this one through `adopt` (sync.ts), in memory only: the window that made them saved them.
+import * as vscode from 'vscode';
+import type { Clock } from '../util/clock';
+import type { Log } from '../log';
+import { displayName } from './identity';
+import { readSession, secretsOf, type Session } from './session';
+
+export const SESSION_KEY = 'claudeBedrock.session';
+
+/** A change of the session: made in this window (and saved), or adopted from another. */
+export interface SessionChange {
+  readonly session: Session | undefined;
+  readonly origin: 'here' | 'elsewhere';
+  /** When the change was made (its window's clock). */
+  readonly at: number;
+}
+
+export class SessionStore implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<SessionChange>();
+  readonly onDidChange = this.changed.event;
+  private current: Session | undefined;
+  /** When the session last changed here or was adopted: an older change from elsewhere is ignored. */
+  private changedAt = 0;
+  /** Counts the times the session ended (sign-out here or elsewhere): see save(). */
+  private ends = 0;
+  /** Serialises writes so a late one never overwrites a newer one. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly log: Log,
+    private readonly clock: Clock,
+  ) {}
+
+  get session(): Session | undefined {
+    return this.current;
+  }
+
+  /** When the session last changed (0: never, in this window's memory). */
+  get lastChange(): number {
+    return this.changedAt;
+  }
+
+  /** Pass to save() to write only if the session has not ended since this was read. */
+  get epoch(): number {
+    return this.ends;
+  }
+
+  /** Reads the stored session, once, at startup. A damaged entry is removed rather than trusted. */
+  load(): Promise<Session | undefined> {
+    return this.serial(async () => {
+      const raw = await this.secrets.get(SESSION_KEY);
+      let session: Session | undefined;
+      if (raw) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(raw);
+        } catch {
+          parsed = undefined;
+        }
+        session = readSession(parsed);
+        if (!session) {
+          this.log.warn('The stored session could not be read and was removed; sign in again.');
+          await this.secrets.delete(SESSION_KEY);
+        } else if ((parsed as { version?: unknown }).version !== session.version) {
+          // Stored by an earlier version of the extension: kept in today's shape.
+          await this.secrets.store(SESSION_KEY, JSON.stringify(session));
+        }
+      }
+      if (session && session.savedAt > this.changedAt) this.set(session, session.savedAt, 'elsewhere', 'startup');
+      return this.current;
+    });
+  }
+
+  /**
+   * Stores the session. With `epoch`, only if no sign-out happened since it was read: a renewal
+   * that finishes after the user signed out must not bring the session back.
+   */
+  save(session: Session, epoch?: number): Promise<boolean> {
+    return this.serial(async () => {
+      if (epoch !== undefined && epoch !== this.ends) {
+        this.log.info('The session ended while it was being renewed; the renewal is dropped.');
+        return false;
+      }
+      const saved: Session = { ...session, savedAt: Math.max(this.clock.now(), this.changedAt + 1) };
+      await this.secrets.store(SESSION_KEY, JSON.stringify(saved));
+      this.set(saved, saved.savedAt, 'here', 'saved');
+      return true;
+    });
+  }
+
+  clear(): Promise<void> {
+    return this.serial(async () => {
+      await this.secrets.delete(SESSION_KEY);
+      this.set(undefined, Math.max(this.clock.now(), this.changedAt + 1), 'here', 'cleared');
+    });
+  }
+
+  /** Another window's change, made at `at`: taken into memory unless this window knows a newer one. */
+  adopt(session: Session | undefined, at: number): boolean {
+    if (at <= this.changedAt) return false;
+    this.set(session, at, 'elsewhere', 'another window');
+    return true;
+  }
+
+  private set(next: Session | undefined, at: number, origin: SessionChange['origin'], why: string): void {
+    const before = this.current;
+    if (before && !next) this.ends++;
+    if (next) this.log.redact(...secretsOf(next));
+    this.current = next;
+    this.changedAt = at;
+    this.log.debug(`Session ${next ? `for ${displayName(next.identity)} until ${next.credentials.expiration}` : 'none'} (${why}).`);
+    this.changed.fire({ session: next, origin, at });
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

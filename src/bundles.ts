@@ -1,0 +1,18 @@
+// The bundles activation does not load: openid-client and the AWS SDK clients, each its own
+// file beside dist/extension.js (esbuild.mjs), loaded on first use. Only main.ts reads this:
+// everything else is handed the loaders it needs.
+import * as path from 'node:path';
+import type * as BedrockModule from './aws/bedrock';
+import type * as CloudWatchModule from './aws/cloudwatch';
+import type * as StsModule from './aws/sts';
+import type * as OidcModule from './idp/oidc';
+
+function load<T>(name: string): () => T {
+  // A computed path, so esbuild leaves this require to run time instead of bundling the module.
+  return () => require(path.join(__dirname, `${name}.js`)) as T;
+}
+
+export const loadOidc = load<typeof OidcModule>('oidc');
+export const loadSts = load<typeof StsModule>('sts');
+export const loadBedrock = load<typeof BedrockModule>('bedrock');
+export const loadCloudWatch = load<typeof CloudWatchModule>('cloudwatch');

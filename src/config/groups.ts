@@ -1,0 +1,190 @@
+// The settings each part of the extension reads, checked together: sign-in, terminals, the
+// model check, usage. Each group is read from the one table (settings.ts). Pure.
+import * as s from './settings';
+import type { Checked, Setting, SettingProblem } from './setting';
+
+/** Where raw values come from: VS Code's settings (config.ts), or a plain object in tests. */
+export type RawSource = ((key: string) => unknown) | Readonly<Record<string, unknown>>;
+
+function reader(raw: RawSource) {
+  const lookup = typeof raw === 'function' ? raw : (key: string) => raw[key];
+  const problems: SettingProblem[] = [];
+  const read = <T>(setting: Setting<T>): T => setting.read(lookup(setting.key), problems);
+  const done = <T>(value: T): Checked<T> => (problems.length > 0 ? { ok: false, problems } : { ok: true, value });
+  return { read, problems, done };
+}
+
+export const DEFAULTS = {
+  scopes: s.scopes.schema.default as string,
+  region: s.region.schema.default as string,
+  redirectPort: s.redirectPort.schema.default as number,
+  sessionDuration: s.sessionDuration.schema.default as number,
+  signInTimeout: s.signInTimeout.schema.default as number,
+  requestTimeout: s.requestTimeout.schema.default as number,
+} as const;
+
+/** The model IDs Claude Code on Bedrock defaults to, as cross-region inference profiles. */
+export const DEFAULT_MODELS = {
+  model: 'anthropic.claude-sonnet-4-5-20250929-v1:0',
+  smallFastModel: 'anthropic.claude-haiku-4-5-20251001-v1:0',
+} as const;
+
+/** The inference-profile geography prefix for a region: us., eu., apac., else global. */
+export function geographyPrefix(region: string): 'us' | 'eu' | 'apac' | 'global' {
+  if (/^(us|ca)-/.test(region)) return 'us';
+  if (/^eu-/.test(region)) return 'eu';
+  if (/^ap-/.test(region)) return 'apac';
+  return 'global';
+}
+
+export interface SignInSettings {
+  /** OpenID Connect issuer URL, exactly as the IdP publishes it (trailing slash matters). */
+  readonly issuer: string;
+  readonly clientId: string;
+  /** Space-separated OAuth scopes. */
+  readonly scopes: string;
+  readonly roleArn: string;
+  readonly region: string;
+  /** Fixed loopback port of the redirect URI registered at the IdP. */
+  readonly redirectPort: number;
+  /** STS session duration in seconds. */
+  readonly sessionDuration: number;
+  /** Optional STS endpoint (VPC endpoint); undefined means the regional public endpoint. */
+  readonly stsEndpoint: string | undefined;
+  /** How long to wait for the browser to come back, in seconds. */
+  readonly signInTimeout: number;
+  /** How long to wait for an answer from the IdP or AWS, in seconds. */
+  readonly requestTimeout: number;
+}
+
+/** Checks raw values and fills defaults. Every problem is reported, not just the first. */
+export function checkSignInSettings(raw: RawSource): Checked<SignInSettings> {
+  const { read, done } = reader(raw);
+  return done({
+    issuer: read(s.issuer) ?? '',
+    clientId: read(s.clientId),
+    scopes: read(s.scopes),
+    roleArn: read(s.roleArn),
+    region: read(s.region),
+    redirectPort: read(s.redirectPort),
+    sessionDuration: read(s.sessionDuration),
+    stsEndpoint: read(s.stsEndpoint),
+    signInTimeout: read(s.signInTimeout),
+    requestTimeout: read(s.requestTimeout),
+  });
+}
+
+/** How terminals get the session's AWS credentials. */
+export type CredentialMode = 'endpoint' | 'environment';
+
+export interface TerminalSettings {
+  readonly region: string;
+  /** Primary model (ANTHROPIC_MODEL): an inference profile ID or ARN. */
+  readonly model: string;
+  /** The fast model Claude Code uses for small tasks (ANTHROPIC_DEFAULT_HAIKU_MODEL). */
+  readonly smallFastModel: string;
+  readonly smallFastModelRegion: string | undefined;
+  readonly maxOutputTokens: number | undefined;
+  readonly maxThinkingTokens: number | undefined;
+  /** Bedrock endpoint (PrivateLink / VPC endpoint): ANTHROPIC_BEDROCK_BASE_URL. */
+  readonly bedrockEndpoint: string | undefined;
+  readonly credentialMode: CredentialMode;
+  /** OpenTelemetry collector for usage attribution; undefined: telemetry off. */
+  readonly telemetryEndpoint: string | undefined;
+  readonly telemetryProtocol: 'http/protobuf' | 'http/json' | 'grpc';
+}
+
+/** The models to use: the settings, else the region's geography profiles of Claude's defaults. */
+function modelsFor(region: string, model: string, smallFastModel: string): { model: string; smallFastModel: string } {
+  const geography = geographyPrefix(region);
+  return { model: model || `${geography}.${DEFAULT_MODELS.model}`, smallFastModel: smallFastModel || `${geography}.${DEFAULT_MODELS.smallFastModel}` };
+}
+
+export function checkTerminalSettings(raw: RawSource): Checked<TerminalSettings> {
+  const { read, done } = reader(raw);
+  const region = read(s.region);
+  return done({
+    region,
+    ...modelsFor(region, read(s.model), read(s.smallFastModel)),
+    smallFastModelRegion: read(s.smallFastModelRegion) || undefined,
+    maxOutputTokens: read(s.maxOutputTokens),
+    maxThinkingTokens: read(s.maxThinkingTokens),
+    bedrockEndpoint: read(s.bedrockEndpoint),
+    credentialMode: read(s.terminalCredentials),
+    telemetryEndpoint: read(s.telemetryEndpoint),
+    telemetryProtocol: read(s.telemetryProtocol),
+  });
+}
+
+/** What the model check needs: the region, both models, and where Bedrock's control plane is. */
+export interface ModelSettings {
+  readonly region: string;
+  readonly model: string;
+  readonly smallFastModel: string;
+  /** Bedrock control-plane endpoint (VPC endpoint); the regional public one when undefined. */
+  readonly controlEndpoint: string | undefined;
+  /** Seconds to wait for each answer. */
+  readonly requestTimeout: number;
+}
+
+export function checkModelSettings(raw: RawSource): Checked<ModelSettings> {
+  const { read, done } = reader(raw);
+  const region = read(s.region);
+  return done({
+    region,
+    ...modelsFor(region, read(s.model), read(s.smallFastModel)),
+    controlEndpoint: read(s.bedrockControlEndpoint),
+    requestTimeout: read(s.requestTimeout),
+  });
+}
+
+/** Where usage and limits come from, and how the indicator behaves. */
+export interface UsageSettings {
+  readonly region: string;
+  /** CloudWatch endpoint (VPC endpoint); the regional public one when undefined. */
+  readonly cloudWatchEndpoint: string | undefined;
+  readonly namespace: string;
+  readonly tokenMetric: string;
+  readonly costMetric: string;
+  readonly emailDimension: string;
+  readonly libraryDimension: string;
+  /** The guidance's quota API; limits come from settings when undefined. */
+  readonly quotaApiUrl: string | undefined;
+  readonly monthlyTokenLimit: number | undefined;
+  readonly dailyTokenLimit: number | undefined;
+  readonly monthlyCostLimit: number | undefined;
+  readonly warningPercent: number;
+  readonly errorPercent: number;
+  readonly refreshMinutes: number;
+  /** Seconds to wait for each answer (CloudWatch, the quota API). */
+  readonly requestTimeout: number;
+}
+
+export function checkUsageSettings(raw: RawSource): Checked<UsageSettings> {
+  const { read, problems, done } = reader(raw);
+  const region = read(s.region);
+  const cloudWatchEndpoint = read(s.cloudWatchEndpoint);
+  const quotaApiUrl = read(s.quotaApiUrl);
+  const warningPercent = read(s.usageWarningPercent);
+  const errorPercent = read(s.usageErrorPercent);
+  if (errorPercent < warningPercent) {
+    problems.push({ setting: 'claudeBedrock.usageErrorPercent', problem: `must not be lower than claudeBedrock.usageWarningPercent (${warningPercent}).` });
+  }
+  return done({
+    region,
+    cloudWatchEndpoint,
+    namespace: read(s.usageNamespace),
+    tokenMetric: read(s.usageTokenMetric),
+    costMetric: read(s.usageCostMetric),
+    emailDimension: read(s.usageEmailDimension),
+    libraryDimension: read(s.usageLibraryDimension),
+    quotaApiUrl,
+    monthlyTokenLimit: read(s.monthlyTokenLimit),
+    dailyTokenLimit: read(s.dailyTokenLimit),
+    monthlyCostLimit: read(s.monthlyCostLimit),
+    warningPercent,
+    errorPercent,
+    refreshMinutes: read(s.usageRefreshMinutes),
+    requestTimeout: read(s.requestTimeout),
+  });
+}

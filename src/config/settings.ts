@@ -1,0 +1,211 @@
+// Every setting of the extension, once: its rule (type, default, range, pattern), what the
+// Settings editor says of it, and which parts of the extension react when it changes.
+// package.json's `contributes.configuration` and src/config/orgDefaults.schema.json are
+// generated from this table (`npm run settings`), and a unit test fails when they differ.
+//
+// All of them are machine-scoped: a user (or a remote machine) may set them, a workspace may
+// not, so a repository's .vscode/settings.json cannot send a developer's sign-in elsewhere.
+import { amount, define, including, matching, oneOf, tokenCount, url, wholeNumber, words, type Setting } from './setting';
+
+const REGION = { pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$', example: 'an AWS region like us-east-1' };
+
+export const issuer = define('issuer', url({ required: 'Your platform team provides the issuer URL of your identity provider.' }), {
+  order: 1,
+  affects: ['signIn'],
+  description:
+    'OpenID Connect issuer URL of your identity provider, exactly as it publishes it (Auth0 ends with `/`, Entra ID ends with `/v2.0`). Usually set by your platform team.',
+});
+export const clientId = define('clientId', words('', { required: 'Your platform team provides the client ID registered at your identity provider.' }), {
+  order: 2,
+  affects: ['signIn'],
+  description: 'Client ID of the app registered at your identity provider (a public client with PKCE). Usually set by your platform team.',
+});
+export const scopes = define('scopes', including('openid', 'openid email profile offline_access', 'space-separated OAuth scopes that include openid'), {
+  order: 3,
+  affects: ['signIn'],
+  description: 'Space-separated OAuth scopes requested at sign-in. `openid` is required; `offline_access` lets the session renew without the browser.',
+});
+export const roleArn = define(
+  'roleArn',
+  matching({
+    pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9_+=,.@/-]{1,512}$',
+    example: 'an IAM role ARN like arn:aws:iam::123456789012:role/Name',
+    fallback: '',
+    required: 'Your platform team provides the ARN of the IAM role to assume.',
+  }),
+  { order: 4, affects: ['signIn'], description: 'ARN of the IAM role assumed with `AssumeRoleWithWebIdentity`, e.g. `arn:aws:iam::123456789012:role/ClaudeCodeBedrock`.' },
+);
+export const region = define('region', matching({ ...REGION, fallback: 'us-east-1' }), {
+  order: 5,
+  affects: ['signIn', 'terminals', 'models', 'usage'],
+  description: 'AWS region for STS and Amazon Bedrock.',
+});
+export const redirectPort = define('redirectPort', wholeNumber(8400, 1024, 65535), {
+  order: 6,
+  affects: ['signIn'],
+  description: 'Port of the sign-in redirect URI `http://127.0.0.1:<port>/callback`. It must match the redirect URI registered at your identity provider.',
+});
+export const sessionDuration = define('sessionDuration', wholeNumber(3600, 900, 43200), {
+  order: 7,
+  affects: ['signIn'],
+  description:
+    "Lifetime of the AWS credentials in seconds (900 to 43200); they renew automatically before they expire. The role's maximum session duration must allow it.",
+});
+export const stsEndpoint = define('stsEndpoint', url(), {
+  order: 8,
+  affects: ['signIn'],
+  description: 'Optional STS endpoint URL, for a VPC interface endpoint. Empty uses `https://sts.<region>.amazonaws.com`.',
+});
+export const signInTimeout = define('signInTimeout', wholeNumber(300, 1, 3600), {
+  order: 9,
+  affects: ['signIn'],
+  description: 'How long, in seconds, a sign-in waits for the browser to come back.',
+});
+export const requestTimeout = define('requestTimeout', wholeNumber(15, 1, 120), {
+  order: 10,
+  affects: ['signIn', 'models', 'usage'],
+  description:
+    'How long, in seconds, to wait for an answer from your identity provider or AWS (STS, Bedrock, CloudWatch, the quota API) before giving up. A sign-in gives STS twice this in all, retries included.',
+});
+
+export const model = define('model', words(''), {
+  order: 20,
+  affects: ['terminals', 'models'],
+  description:
+    "Model for Claude Code (`ANTHROPIC_MODEL`): an inference profile ID or ARN, e.g. `us.anthropic.claude-sonnet-4-5-20250929-v1:0`. Empty: Claude Sonnet 4.5 through the inference profile of the region's geography (`us.`, `eu.`, `apac.`, else `global.`).",
+});
+export const smallFastModel = define('smallFastModel', words(''), {
+  order: 21,
+  affects: ['terminals', 'models'],
+  description:
+    "Fast model Claude Code uses for small tasks (`ANTHROPIC_DEFAULT_HAIKU_MODEL`; Bedrock users must pin it). Empty: Claude Haiku 4.5 through the region's geography profile.",
+});
+export const smallFastModelRegion = define('smallFastModelRegion', matching({ ...REGION, fallback: '', optional: true }), {
+  order: 22,
+  affects: ['terminals'],
+  description: 'Region for the fast model (`ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION`), when it differs from `claudeBedrock.region`.',
+});
+export const maxOutputTokens = define('maxOutputTokens', tokenCount(1_000_000), {
+  order: 23,
+  affects: ['terminals'],
+  description: "`CLAUDE_CODE_MAX_OUTPUT_TOKENS` for terminals; 0 leaves Claude Code's default.",
+});
+export const maxThinkingTokens = define('maxThinkingTokens', tokenCount(1_000_000), {
+  order: 24,
+  affects: ['terminals'],
+  description: "`MAX_THINKING_TOKENS` for terminals; 0 leaves Claude Code's default.",
+});
+export const bedrockEndpoint = define('bedrockEndpoint', url(), {
+  order: 25,
+  affects: ['terminals'],
+  description: 'Amazon Bedrock endpoint URL for a PrivateLink / VPC interface endpoint (`ANTHROPIC_BEDROCK_BASE_URL`). Empty: the regional public endpoint.',
+});
+export const terminalCredentials = define('terminalCredentials', oneOf(['endpoint', 'environment']), {
+  order: 26,
+  affects: ['terminals'],
+  description: 'How integrated terminals get the AWS credentials.',
+  enumDescriptions: [
+    'Terminals fetch the current keys from VS Code over 127.0.0.1: renewals reach open terminals, and signing out cuts them off.',
+    'The keys are put in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN; after a renewal, open a new terminal.',
+  ],
+});
+export const telemetryEndpoint = define('telemetryEndpoint', url(), {
+  order: 27,
+  affects: ['terminals'],
+  description:
+    "OpenTelemetry collector endpoint for Claude Code's usage metrics (`OTEL_EXPORTER_OTLP_ENDPOINT`). When set, terminals turn Claude Code telemetry on and attribute usage to you (`OTEL_RESOURCE_ATTRIBUTES` with your email, department, team and cost center).",
+});
+export const telemetryProtocol = define('telemetryProtocol', oneOf(['http/protobuf', 'http/json', 'grpc']), {
+  order: 28,
+  affects: ['terminals'],
+  description: 'OTLP protocol of the collector (`OTEL_EXPORTER_OTLP_PROTOCOL`).',
+});
+export const bedrockControlEndpoint = define('bedrockControlEndpoint', url(), {
+  order: 29,
+  affects: ['models'],
+  description:
+    'Amazon Bedrock control-plane endpoint URL (a VPC interface endpoint for `bedrock`), used to check the models. Empty: `https://bedrock.<region>.amazonaws.com`.',
+});
+
+export const cloudWatchEndpoint = define('cloudWatchEndpoint', url(), {
+  order: 40,
+  affects: ['usage'],
+  description: 'CloudWatch endpoint URL (a VPC interface endpoint for `monitoring`). Empty: `https://monitoring.<region>.amazonaws.com`.',
+});
+export const usageNamespace = define('usageNamespace', words('ClaudeCode'), { order: 41, affects: ['usage'], description: "CloudWatch namespace of Claude Code's usage metrics." });
+export const usageTokenMetric = define('usageTokenMetric', words('claude_code.token.usage'), { order: 42, affects: ['usage'], description: 'Metric with the tokens used (summed).' });
+export const usageCostMetric = define('usageCostMetric', words('claude_code.cost.usage'), { order: 43, affects: ['usage'], description: 'Metric with the cost estimate in USD (summed).' });
+export const usageEmailDimension = define('usageEmailDimension', words('user.email'), { order: 44, affects: ['usage'], description: "Dimension holding the user's email." });
+export const usageLibraryDimension = define('usageLibraryDimension', words('OTelLib'), {
+  order: 45,
+  affects: ['usage'],
+  description: 'The second dimension of the per-user metrics (its value is discovered).',
+});
+export const quotaApiUrl = define('quotaApiUrl', url(), {
+  order: 46,
+  affects: ['usage'],
+  description: 'URL of the quota API (called with your ID token). When set, your limits and any block come from it; otherwise from the limit settings below.',
+});
+export const monthlyTokenLimit = define('monthlyTokenLimit', amount(undefined, 1, 1e13), {
+  order: 47,
+  affects: ['usage'],
+  description: 'Monthly token limit shown when there is no quota API; 0 means none.',
+});
+export const dailyTokenLimit = define('dailyTokenLimit', amount(undefined, 1, 1e13), {
+  order: 48,
+  affects: ['usage'],
+  description: 'Daily token limit shown when there is no quota API; 0 means none.',
+});
+export const monthlyCostLimit = define('monthlyCostLimit', amount(undefined, 0.01, 1e9), { order: 49, affects: ['usage'], description: 'Monthly cost limit in USD; 0 means none.' });
+export const usageWarningPercent = define('usageWarningPercent', amount(80, 1, 100), {
+  order: 50,
+  affects: ['usage'],
+  description: 'Usage (percent of a limit) at which the status bar turns to warning colours.',
+});
+export const usageErrorPercent = define('usageErrorPercent', amount(95, 1, 100), {
+  order: 51,
+  affects: ['usage'],
+  description: 'Usage (percent of a limit) at which the status bar turns to error colours.',
+});
+export const usageRefreshMinutes = define('usageRefreshMinutes', amount(5, 0.1, 1440), {
+  order: 52,
+  affects: ['usage'],
+  description: 'Minutes between usage refreshes (while a VS Code window has focus; shared by all windows).',
+});
+
+/** Every setting, in the order the Settings editor shows them. */
+export const SETTINGS: readonly Setting<unknown>[] = [
+  issuer,
+  clientId,
+  scopes,
+  roleArn,
+  region,
+  redirectPort,
+  sessionDuration,
+  stsEndpoint,
+  signInTimeout,
+  requestTimeout,
+  model,
+  smallFastModel,
+  smallFastModelRegion,
+  maxOutputTokens,
+  maxThinkingTokens,
+  bedrockEndpoint,
+  terminalCredentials,
+  telemetryEndpoint,
+  telemetryProtocol,
+  bedrockControlEndpoint,
+  cloudWatchEndpoint,
+  usageNamespace,
+  usageTokenMetric,
+  usageCostMetric,
+  usageEmailDimension,
+  usageLibraryDimension,
+  quotaApiUrl,
+  monthlyTokenLimit,
+  dailyTokenLimit,
+  monthlyCostLimit,
+  usageWarningPercent,
+  usageErrorPercent,
+  usageRefreshMinutes,
+];

@@ -1,0 +1,26 @@
+// What the sign-in needs of the editor, made of VS Code's API: a cancellable progress
+// notification, and the way to the user's browser.
+import * as vscode from 'vscode';
+import type { SignInUi } from '../auth/signIn';
+import type { BrowserUi } from '../browser/authorize';
+import type { Notify } from '../errors/failure';
+
+export function signInProgress(): SignInUi {
+  return {
+    progress: async (title, task) =>
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+        const cancelled = new AbortController();
+        const subscription = token.onCancellationRequested(() => cancelled.abort());
+        return task((message) => progress.report({ message }), cancelled.signal).finally(() => subscription.dispose());
+      }),
+  };
+}
+
+export function browserUi(notify: Notify): BrowserUi {
+  return {
+    open: async (url) => vscode.env.openExternal(vscode.Uri.parse(url, true)),
+    reachable: async (uri) => (await vscode.env.asExternalUri(vscode.Uri.parse(uri))).toString(true),
+    cannotOpen: (url) =>
+      notify.show('warning', 'VS Code could not open your browser. Copy the sign-in link and open it in a browser on this computer.', [{ kind: 'copyLink', text: url }]),
+  };
+}
