@@ -104,14 +104,15 @@ export class Renewal implements vscode.Disposable {
 
   private async locked(force: boolean): Promise<Session> {
     const { store, core, flows, clock, log } = this.options;
-    const started = clock.now();
+    const asked = store.session?.credentials.accessKeyId;
     const lease = await this.options.channel.acquire(LOCK);
     if (!lease) throw new Failure('cancelled', 'The renewal stopped: this window is closing.');
     try {
       const session = store.session;
       const flow = session && flows.of(session);
       if (!session || !flow || !this.renewable(session) || !core.isCurrent(session)) throw refreshRejected('there is no saved sign-in to renew');
-      const renewedElsewhere = session.refreshedAt >= started;
+      // Another window renewed while this one waited for the lock: its keys are here already.
+      const renewedElsewhere = session.credentials.accessKeyId !== asked;
       if (renewedElsewhere || (!force && renewalDue(session, clock.now()) > clock.now())) return session;
       log.info('Renewing the session.');
       const epoch = store.epoch;

@@ -8,7 +8,7 @@ import { cancelled } from '../errors/signIn';
 import type { Log } from '../log';
 import type { Clock } from '../util/clock';
 import type { WindowChannel } from '../windows/bus';
-import { claimSignIn, type Follower, type Leader, type Outcome } from '../windows/sharedSignIn';
+import { claimSignIn, withdrawSignIn, type Follower, type Leader, type Outcome } from '../windows/sharedSignIn';
 import type { SessionCore } from './core';
 import type { Flow } from './flows/flow';
 import type { Flows } from './flows/flows';
@@ -73,9 +73,10 @@ export class SignIn implements vscode.Disposable {
   async signOut(): Promise<void> {
     const { store, core, flows, log } = this.options;
     this.cancel();
-    // Windows joining a sign-in just finished here must not receive it after the sign-out.
+    // Windows joining a sign-in just finished (here or elsewhere) must not receive it after the sign-out.
     this.leader?.close();
     this.leader = undefined;
+    withdrawSignIn(this.options.channel);
     const session = store.session;
     core.forgetLapse();
     await store.clear();

@@ -113,8 +113,8 @@ export class Hub {
     const firstWords = (chunk: Buffer | string) => {
       heard += chunk.toString();
       const expected = HELLO_START.slice(0, heard.length);
-      if (!heard.startsWith(expected)) return socket.destroy();
-      if (heard.length >= HELLO_START.length) socket.off('data', firstWords);
+      if (!heard.startsWith(expected)) socket.destroy();
+      else if (heard.length >= HELLO_START.length) socket.off('data', firstWords);
     };
     socket.on('data', firstWords);
     readMessages(socket, (message) => {

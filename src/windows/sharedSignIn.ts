@@ -84,6 +84,11 @@ export async function claimSignIn(channel: WindowChannel, options: ClaimOptions)
   return follow(channel, options.followMs, since);
 }
 
+/** A sign-out: no window may take a sign-in that finished before it. */
+export function withdrawSignIn(channel: WindowChannel): void {
+  channel.publish(OUTCOME, null, { retain: true, ttlMs: 0 });
+}
+
 function settled(outcome: Outcome): Follower {
   return { kind: 'follower', result: Promise.resolve(outcome), cancel: () => undefined };
 }
@@ -112,7 +117,7 @@ function lead(channel: WindowChannel, lease: Lease): Leader {
     close() {
       if (done) return;
       // Nothing for late windows to take, and the lock goes without an outcome.
-      channel.publish(OUTCOME, null, { retain: true, ttlMs: 0 });
+      withdrawSignIn(channel);
       letGo();
     },
   };

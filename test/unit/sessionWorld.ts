@@ -1,0 +1,144 @@
+// Windows of VS Code for the unit tests of the session: the extension's real session classes
+// and web identity flow, given fakes of VS Code's API (SecretStorage, settings), of the IdP and
+// STS clients, of the browser, and one fake clock for the whole machine. Each window has its own
+// SecretStorage (as in the web editor) unless it is given another's (as on the desktop).
+import * as net from 'node:net';
+import { SessionCore } from '../../src/auth/core';
+import { Flows } from '../../src/auth/flows/flows';
+import { WebIdentityFlow } from '../../src/auth/flows/webIdentity';
+import { Keys } from '../../src/auth/keys';
+import { Renewal } from '../../src/auth/renewal';
+import type { SignInUi } from '../../src/auth/signIn';
+import { SignIn } from '../../src/auth/signIn';
+import { SessionStore } from '../../src/auth/store';
+import { SessionSync } from '../../src/auth/sync';
+import { Config } from '../../src/config/config';
+import type { Action, Failure, Notify, Severity } from '../../src/errors/failure';
+import { IdpClients } from '../../src/idp/clients';
+import { Log } from '../../src/log';
+import { WindowBus, type WindowChannel } from '../../src/windows/bus';
+import { FakeClock, settle } from './fakes/clock';
+import { FakeIdp, FakeSts } from './fakes/clients';
+import { FakeLogChannel, FakeSecretStorage, FakeSettings } from './fakes/editor';
+
+export const ROLE_ARN = 'arn:aws:iam::123456789012:role/ClaudeCodeBedrock';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export class RecordingNotify implements Notify {
+  readonly shown: { severity: Severity; message: string; buttons: string[] }[] = [];
+  show(severity: Severity, message: string, actions: readonly Action[] = []): void {
+    this.shown.push({ severity, message, buttons: actions.map((a) => a.kind) });
+  }
+  failure(failure: Failure): void {
+    this.show(failure.quiet ? 'info' : 'error', failure.message, failure.actions);
+  }
+}
+
+/** Runs a sign-in's progress without showing it; `cancel()` is the user's click on Cancel. */
+export class QuietProgress implements SignInUi {
+  private readonly controllers = new Set<AbortController>();
+  readonly messages: string[] = [];
+  progress<T>(_title: string, task: (report: (message: string) => void, cancelled: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    this.controllers.add(controller);
+    return task((m) => this.messages.push(m), controller.signal).finally(() => this.controllers.delete(controller));
+  }
+  cancel(): void {
+    for (const c of this.controllers) c.abort();
+  }
+}
+
+export interface Machine {
+  readonly clock: FakeClock;
+  readonly idp: FakeIdp;
+  readonly sts: FakeSts;
+  readonly settings: FakeSettings;
+  /** Where the windows' hub lives. */
+  readonly storageDir: string;
+}
+
+export async function machine(storageDir: string, settings: Record<string, unknown> = {}): Promise<Machine> {
+  const clock = new FakeClock();
+  return {
+    clock,
+    idp: new FakeIdp(clock),
+    sts: new FakeSts(clock),
+    storageDir,
+    settings: new FakeSettings({
+      'claudeBedrock.issuer': 'https://idp.example.com/tenant/',
+      'claudeBedrock.clientId': 'claude-code',
+      'claudeBedrock.roleArn': ROLE_ARN,
+      'claudeBedrock.redirectPort': await freePort(),
+      ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [`claudeBedrock.${k}`, v])),
+    }),
+  };
+}
+
+export type Window = Awaited<ReturnType<typeof openWindow>>;
+
+/** A window of VS Code with the session's classes, as main.ts builds them. */
+export async function openWindow(m: Machine, options: { secrets?: FakeSecretStorage } = {}) {
+  const secrets = options.secrets ?? new FakeSecretStorage();
+  const logChannel = new FakeLogChannel();
+  const log = new Log(logChannel.asChannel());
+  const notify = new RecordingNotify();
+  const ui = new QuietProgress();
+  const browser = m.idp.browser();
+  const config = new Config(m.settings);
+  const channel: WindowChannel = await WindowBus.open({ storageDir: m.storageDir, reclaimMs: 0 });
+  const store = new SessionStore(secrets, log, m.clock);
+  const flows = new Flows([
+    new WebIdentityFlow({
+      settings: () => config.signIn(),
+      idp: new IdpClients(() => m.idp.module(), log),
+      sts: () => m.sts.module(),
+      browser,
+      renderPage: () => (page) => `${page.title}: ${page.message}`,
+      log,
+      clock: m.clock,
+    }),
+  ]);
+  const core = new SessionCore({ store, flows, clock: m.clock, onDidChangeSettings: (listener) => config.onDidChange(() => listener(undefined)) });
+  const sync = new SessionSync(store, channel, log);
+  const renewal = new Renewal({ store, core, flows, channel, clock: m.clock, log, notify, random: () => 1 });
+  const keys = new Keys({ store, core, renewal, clock: m.clock, log });
+  const signIn = new SignIn({ store, core, flows, renewal, channel, ui, notify, log, clock: m.clock });
+  const states: string[] = [];
+  core.onDidChangeState((s) => states.push(s.kind));
+  await store.load();
+  core.update();
+  renewal.schedule();
+  return {
+    secrets,
+    log: logChannel,
+    notify,
+    ui,
+    browser,
+    config,
+    channel,
+    store,
+    core,
+    renewal,
+    keys,
+    signIn,
+    states,
+    async close() {
+      signIn.dispose();
+      renewal.dispose();
+      sync.dispose();
+      core.dispose();
+      config.dispose();
+      await channel.dispose();
+      await settle();
+    },
+  };
+}
