@@ -81,6 +81,7 @@ export class SignIn implements vscode.Disposable {
     core.forgetLapse();
     await store.clear();
     if (session) void flows.of(session)?.signOut(session);
+    flows.forget();
     log.info('Signed out.');
   }
 

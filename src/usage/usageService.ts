@@ -197,7 +197,8 @@ export class UsageService implements vscode.Disposable {
       const next = await this.fetch(following.owner, checked.value, this.shared);
       if (this.following?.owner !== following.owner) return;
       channel.publish(`usage.${following.owner}`, next, { retain: true });
-      this.adopt(next);
+      this.shared = next;
+      this.changed.fire(this.state);
       this.schedule(this.due(next) - clock.now());
     } finally {
       lease.release();

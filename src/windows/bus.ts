@@ -9,65 +9,15 @@
 // A window that cannot reach or host a hub works alone (its locks are its own) and tries again
 // in the background. Pure Node: no vscode here.
 import { randomUUID } from 'node:crypto';
-import * as net from 'node:net';
-import { Hub } from './hub';
-import { claimHub, readHubAddress, type HubClaim } from './place';
+import type * as net from 'node:net';
+import type { AcquireOptions, BusLog, BusOptions, Disposable, Lease, PublishOptions, WindowChannel } from './channel';
+import { connectTo, hostHub, stopHosting, type Hosting } from './connect';
+import { LocalLocks } from './localLocks';
+import { RetainedValues } from './retained';
+import { readHubAddress } from './place';
 import { readMessages, send, type Message } from './wire';
 
-export interface Disposable {
-  dispose(): void;
-}
-
-export interface Lease {
-  readonly name: string;
-  /** Lets go of the lock; the next window waiting for it gets it. */
-  release(): void;
-}
-
-export interface PublishOptions {
-  /** Keep this value at the hub for windows that connect later, until a newer one replaces it. */
-  readonly retain?: boolean;
-  /** A retained value is dropped after this long. */
-  readonly ttlMs?: number;
-}
-
-export interface AcquireOptions {
-  /** Wait for the lock (default), or answer undefined at once while another window holds it. */
-  readonly wait?: boolean;
-  /** Stops waiting: the answer is undefined. */
-  readonly signal?: AbortSignal;
-}
-
-/** What the rest of the extension needs of the windows' channel (the bus, or a window alone). */
-export interface WindowChannel extends Disposable {
-  readonly windowId: string;
-  publish(topic: string, value: unknown, options?: PublishOptions): void;
-  /** Messages other windows publish on `topic`; for retained topics, only values newer than the last one seen. */
-  subscribe(topic: string, listener: (value: unknown) => void): Disposable;
-  /** The newest retained value of `topic` this window knows of. */
-  retained(topic: string): unknown;
-  acquire(name: string, options?: AcquireOptions): Promise<Lease | undefined>;
-}
-
-export type BusLog = (level: 'debug' | 'info' | 'warn', message: string) => void;
-
-export interface BusOptions {
-  /** The extension's global storage folder: the hub's folder goes in it. */
-  readonly storageDir: string;
-  readonly log?: BusLog;
-  /** How long a new hub keeps locks for windows that held them at the previous hub. */
-  readonly reclaimMs?: number;
-  /** How long to try to reach or host a hub before working alone for a while. */
-  readonly connectMs?: number;
-  /** Working alone, try again after this long. */
-  readonly retryAloneMs?: number;
-}
-
-interface Kept {
-  readonly value: unknown;
-  readonly stamp: number;
-  readonly expiresAt: number | undefined;
-}
+export type { AcquireOptions, BusLog, BusOptions, Disposable, Lease, PublishOptions, WindowChannel } from './channel';
 
 interface Pending {
   readonly name: string;
@@ -80,34 +30,21 @@ const WELCOME_TIMEOUT_MS = 5_000;
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function connectTo(address: string): Promise<net.Socket | undefined> {
-  return new Promise((resolve) => {
-    const socket = net.connect(address);
-    socket.once('connect', () => {
-      socket.off('error', fail);
-      resolve(socket);
-    });
-    const fail = () => resolve(undefined);
-    socket.once('error', fail);
-  });
-}
-
 export class WindowBus implements WindowChannel {
   readonly windowId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   private socket: net.Socket | undefined;
-  private hosting: { hub: Hub; claim: HubClaim } | undefined;
+  private hosting: Hosting | undefined;
   private disposed = false;
   private alone = false;
   private aloneTimer: NodeJS.Timeout | undefined;
   private connecting: Promise<void> | undefined;
-  private lastStamp = 0;
   private nextReq = 1;
   private readonly listeners = new Map<string, Set<(value: unknown) => void>>();
-  private readonly kept = new Map<string, Kept>();
+  private readonly kept = new RetainedValues();
   private readonly held = new Set<string>();
   private readonly pending = new Map<number, Pending>();
-  /** Working alone: the locks' waiters, in order. */
-  private readonly localWaiters = new Map<string, (() => void)[]>();
+  /** Working alone: the locks are this window's own. */
+  private readonly local = new LocalLocks();
   private readonly log: BusLog;
 
   private constructor(private readonly options: BusOptions) {
@@ -146,9 +83,10 @@ export class WindowBus implements WindowChannel {
   }
 
   publish(topic: string, value: unknown, options: PublishOptions = {}): void {
-    const stamp = Math.max(Date.now(), this.lastStamp + 1);
-    this.lastStamp = stamp;
-    if (options.retain) this.keep(topic, value, stamp, options.ttlMs);
+    // After every stamp this window has seen: its newest value wins, even against a faster clock's.
+    const stamp = Math.max(Date.now(), this.kept.lastStamp + 1);
+    this.kept.lastStamp = stamp;
+    if (options.retain) this.kept.keep(topic, value, stamp, options.ttlMs);
     if (this.socket) send(this.socket, { t: 'pub', topic, value, stamp, retain: options.retain === true, ttlMs: options.ttlMs });
   }
 
@@ -160,13 +98,7 @@ export class WindowBus implements WindowChannel {
   }
 
   retained(topic: string): unknown {
-    const kept = this.kept.get(topic);
-    if (!kept) return undefined;
-    if (kept.expiresAt !== undefined && kept.expiresAt <= Date.now()) {
-      this.kept.delete(topic);
-      return undefined;
-    }
-    return kept.value;
+    return this.kept.get(topic);
   }
 
   acquire(name: string, options: AcquireOptions = {}): Promise<Lease | undefined> {
@@ -201,10 +133,7 @@ export class WindowBus implements WindowChannel {
     this.socket = undefined;
     const hosting = this.hosting;
     this.hosting = undefined;
-    if (hosting) {
-      hosting.claim.release();
-      await hosting.hub.close();
-    }
+    if (hosting) await stopHosting(hosting);
   }
 
   private lease(name: string): Lease {
@@ -216,7 +145,7 @@ export class WindowBus implements WindowChannel {
         if (released) return;
         released = true;
         this.held.delete(name);
-        if (this.alone) this.releaseAlone(name);
+        if (this.alone) this.local.release(name);
         else if (this.socket) send(this.socket, { t: 'release', name });
       },
     };
@@ -247,22 +176,17 @@ export class WindowBus implements WindowChannel {
 
   /** Hosts the hub; false when another window does (or is about to). */
   private async host(): Promise<boolean> {
-    let claim: HubClaim | undefined;
     try {
-      claim = await claimHub(this.options.storageDir);
-      if (!claim) return false;
-      const hub = await Hub.listen(claim.address, claim.key, { reclaimMs: this.options.reclaimMs ?? 1_000 });
-      await claim.publish();
+      const hosting = await hostHub(this.options.storageDir, this.options.reclaimMs ?? 1_000);
+      if (!hosting) return false;
       if (this.disposed) {
-        claim.release();
-        await hub.close();
+        await stopHosting(hosting);
         return false;
       }
-      this.hosting = { hub, claim };
+      this.hosting = hosting;
       this.log('debug', 'This window hosts the hub the VS Code windows coordinate through.');
       return true;
     } catch (error) {
-      claim?.release();
       this.log('warn', `Could not host the windows' hub: ${error instanceof Error ? error.message : String(error)}`);
       return false;
     }
@@ -290,13 +214,7 @@ export class WindowBus implements WindowChannel {
         }
         this.receive(message);
       });
-      const offered: Record<string, { value: unknown; stamp: number; ttlMs?: number }> = {};
-      const now = Date.now();
-      for (const [topic, kept] of this.kept) {
-        if (kept.expiresAt !== undefined && kept.expiresAt <= now) continue;
-        offered[topic] = { value: kept.value, stamp: kept.stamp, ttlMs: kept.expiresAt === undefined ? undefined : kept.expiresAt - now };
-      }
-      send(socket, { t: 'hello', key, window: this.windowId, held: [...this.held], retained: offered });
+      send(socket, { t: 'hello', key, window: this.windowId, held: [...this.held], retained: this.kept.offer() });
     });
   }
 
@@ -337,11 +255,7 @@ export class WindowBus implements WindowChannel {
   }
 
   private deliver(topic: string, value: unknown, stamp: number, retained: boolean): void {
-    if (retained) {
-      const kept = this.kept.get(topic);
-      if (kept && kept.stamp >= stamp) return;
-      this.keep(topic, value, stamp, undefined);
-    }
+    if (retained && !this.kept.keep(topic, value, stamp, undefined)) return;
     for (const listener of [...(this.listeners.get(topic) ?? [])]) {
       try {
         listener(value);
@@ -351,11 +265,6 @@ export class WindowBus implements WindowChannel {
     }
   }
 
-  private keep(topic: string, value: unknown, stamp: number, ttlMs: number | undefined): void {
-    this.lastStamp = Math.max(this.lastStamp, stamp);
-    this.kept.set(topic, { value, stamp, expiresAt: ttlMs === undefined ? undefined : Date.now() + ttlMs });
-  }
-
   /** The hub went away: reconnect (another window, or this one, hosts the next). */
   private lost(socket: net.Socket): void {
     if (this.socket !== socket) return;
@@ -363,11 +272,8 @@ export class WindowBus implements WindowChannel {
     if (this.disposed) return;
     this.log('debug', 'The windows\' hub went away; reconnecting.');
     const hosting = this.hosting;
-    if (hosting) {
-      this.hosting = undefined;
-      hosting.claim.release();
-      void hosting.hub.close();
-    }
+    this.hosting = undefined;
+    if (hosting) void stopHosting(hosting);
     void pause(Math.random() * 50).then(() => this.connect());
   }
 
@@ -386,26 +292,6 @@ export class WindowBus implements WindowChannel {
   }
 
   private acquireAlone(name: string, wait: boolean, signal: AbortSignal | undefined): Promise<Lease | undefined> {
-    if (!this.held.has(name) && !this.localWaiters.get(name)?.length) return Promise.resolve(this.lease(name));
-    if (!wait) return Promise.resolve(undefined);
-    return new Promise((resolve) => {
-      const waiters = this.localWaiters.get(name) ?? [];
-      this.localWaiters.set(name, waiters);
-      const grant = () => {
-        signal?.removeEventListener('abort', abort);
-        resolve(this.lease(name));
-      };
-      const abort = () => {
-        const at = waiters.indexOf(grant);
-        if (at >= 0) waiters.splice(at, 1);
-        resolve(undefined);
-      };
-      signal?.addEventListener('abort', abort, { once: true });
-      waiters.push(grant);
-    });
-  }
-
-  private releaseAlone(name: string): void {
-    this.localWaiters.get(name)?.shift()?.();
+    return this.local.acquire(name, wait, signal).then((granted) => (granted ? this.lease(name) : undefined));
   }
 }

@@ -3,19 +3,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AccountInfo } from '../../src/commands';
-import type { TestApi } from './extensionUnderTest';
-import { api, assertNothingStored, aws, changeSetting, freshStart, harness, idp, signInAs, ui, waitFor } from './helpers';
+import { assertNothingStored, aws, changeSetting, harness, idp, signInAs, ui, useExtension, waitFor } from './helpers';
 
 describe('Sign-in', () => {
-  let testApi: TestApi;
-
-  before(async () => {
-    testApi = await api();
-  });
-
-  beforeEach(async () => {
-    await freshStart(testApi);
-  });
+  const testApi = useExtension();
 
   it('signs in through the IdP with PKCE and stores working AWS credentials for the user', async () => {
     const result = await signInAs('alice');

@@ -3,10 +3,9 @@
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
-import type { TestApi } from './extensionUnderTest';
 import { UNREGISTERED_CLIENT_ID } from '../support/idp';
 import { SHORT_ROLE_ARN, UNTRUSTED_ROLE_ARN } from '../support/world';
-import { api, assertNothingStored, aws, changeSetting, freshStart, harness, idp, ui, waitFor } from './helpers';
+import { assertNothingStored, aws, changeSetting, harness, idp, ui, useExtension, waitFor } from './helpers';
 
 /** A loopback port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -18,15 +17,7 @@ async function closedPort(): Promise<number> {
 }
 
 describe('Sign-in failures', () => {
-  let testApi: TestApi;
-
-  before(async () => {
-    testApi = await api();
-  });
-
-  beforeEach(async () => {
-    await freshStart(testApi);
-  });
+  const testApi = useExtension();
 
   /** Runs Sign In and returns the one notification it showed. */
   async function failedSignIn(): Promise<{ severity: string; message: string; buttons: readonly string[] }> {

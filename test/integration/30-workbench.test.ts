@@ -4,19 +4,10 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TestApi } from './extensionUnderTest';
-import { api, freshStart, harness, idp, signInAs, ui, waitFor } from './helpers';
+import { harness, idp, signInAs, ui, useExtension, waitFor } from './helpers';
 
 describe('In the workbench', () => {
-  let testApi: TestApi;
-
-  before(async () => {
-    testApi = await api();
-  });
-
-  beforeEach(async () => {
-    await freshStart(testApi);
-  });
+  const testApi = useExtension();
 
   it('signs out from the Accounts menu', async function () {
     if (!harness.hasBrowserBridge()) this.skip();

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TestApi } from './extensionUnderTest';
-import { api, aws, changeSetting, freshStart, signInAs, waitFor } from './helpers';
+import { aws, changeSetting, signInAs, useExtension, waitFor } from './helpers';
 
 const REPLY = 'Hello from Bedrock, signed by your session.';
 
@@ -46,15 +46,10 @@ async function bedrockCallsSince(from: number) {
 }
 
 describe('Claude Code in the terminal', () => {
-  let testApi: TestApi;
+  const testApi = useExtension();
   const terminals: vscode.Terminal[] = [];
 
-  before(async () => {
-    testApi = await api();
-  });
-
   beforeEach(async () => {
-    await freshStart(testApi);
     await aws.reply(REPLY);
   });
 

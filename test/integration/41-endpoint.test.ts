@@ -2,8 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as vscode from 'vscode';
-import type { TestApi } from './extensionUnderTest';
-import { api, freshStart, signInAs } from './helpers';
+import { signInAs, useExtension } from './helpers';
 
 function get(uri: string, headers: Record<string, string>, method = 'GET'): Promise<{ status: number; body: string }> {
   const url = new URL(uri);
@@ -19,13 +18,11 @@ function get(uri: string, headers: Record<string, string>, method = 'GET'): Prom
 }
 
 describe('The credentials endpoint', () => {
-  let testApi: TestApi;
+  const testApi = useExtension({ fresh: 'once' });
   let uri: string;
   let token: string;
 
   before(async () => {
-    testApi = await api();
-    await freshStart(testApi);
     await signInAs('alice');
     await testApi.terminalsUpdated();
     uri = (await testApi.endpointUri())!;

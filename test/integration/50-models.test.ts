@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelReport, ModelStatus } from '../../src/models/check';
 import type { TestApi } from './extensionUnderTest';
-import { api, aws, changeSetting, freshStart, harness, signInAs, ui, waitFor } from './helpers';
+import { aws, changeSetting, harness, signInAs, ui, useExtension, waitFor } from './helpers';
 
 const SONNET = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
 const HAIKU = 'anthropic.claude-haiku-4-5-20251001-v1:0';
@@ -26,15 +26,7 @@ async function reportWith(testApi: TestApi, model: ModelStatus, smallFastModel: 
 }
 
 describe('Model availability', () => {
-  let testApi: TestApi;
-
-  before(async () => {
-    testApi = await api();
-  });
-
-  beforeEach(async () => {
-    await freshStart(testApi);
-  });
+  const testApi = useExtension();
 
   it('checks both models after sign-in and finds them available', async () => {
     await signInAs('alice');

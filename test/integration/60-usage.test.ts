@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import type { TestApi } from './extensionUnderTest';
-import { api, aws, changeSetting, freshStart, harness, signInAs, ui, waitFor } from './helpers';
+import { aws, changeSetting, harness, signInAs, ui, useExtension, waitFor } from './helpers';
 
 const DAY = 86_400_000;
 const LIB = 'com.anthropic.claude_code';
@@ -50,15 +50,7 @@ async function getMetricDataCalls(): Promise<number> {
 }
 
 describe('Usage and quota', () => {
-  let testApi: TestApi;
-
-  before(async () => {
-    testApi = await api();
-  });
-
-  beforeEach(async () => {
-    await freshStart(testApi);
-  });
+  const testApi = useExtension();
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

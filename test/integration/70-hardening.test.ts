@@ -6,7 +6,7 @@ import * as http from 'node:http';
 import * as vscode from 'vscode';
 import type { TestApi } from './extensionUnderTest';
 import type { FaultRule } from '../support/aws/emulator';
-import { api, assertNothingStored, aws, changeSetting, freshStart, harness, idp, messagesSince, signInAs, ui, waitFor } from './helpers';
+import { assertNothingStored, aws, changeSetting, harness, idp, messagesSince, signInAs, ui, useExtension, waitFor } from './helpers';
 
 /** Counts what these tests inject, for the README's table. */
 let injected = 0;
@@ -24,15 +24,7 @@ function get(uri: string, token: string): Promise<{ status: number; body: string
 }
 
 describe('Hardening: faults, races and the webview', () => {
-  let testApi: TestApi;
-
-  before(async () => {
-    testApi = await api();
-  });
-
-  beforeEach(async () => {
-    await freshStart(testApi);
-  });
+  const testApi = useExtension();
 
   after(() => {
     console.log(`[mocha]       (${injected} faults injected in this suite)`);

@@ -8,8 +8,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TestApi } from './extensionUnderTest';
-import { api, aws, freshStart, harness, idp, signInAs, waitFor } from './helpers';
+import { aws, harness, idp, signInAs, useExtension, waitFor } from './helpers';
 
 async function* filesUnder(dir: string): AsyncGenerator<string> {
   let entries;
@@ -38,12 +37,7 @@ async function issuedSecrets(): Promise<string[]> {
 }
 
 describe('Secrets canary', () => {
-  let testApi: TestApi;
-
-  before(async () => {
-    testApi = await api();
-    await freshStart(testApi);
-  });
+  const testApi = useExtension({ fresh: 'once' });
 
   it('finds no token or key outside SecretStorage after sign-in and renewal', async function () {
     this.timeout(180_000);

@@ -161,6 +161,27 @@ export async function expectNotification(testApi: TestApi, from: number, pattern
   return waitFor(`a notification matching ${pattern}`, () => testApi.notifications.slice(from).find((n) => pattern.test(n.message)), timeoutMs);
 }
 
+/**
+ * The extension under test for the suite this is called in: activated before its first test,
+ * and, unless `fresh` says otherwise, started afresh (signed out, IdP and AWS reset, settings
+ * restored, notifications cleared) before each test. Returns the test API to use in the tests.
+ */
+export function useExtension(options: { fresh?: 'eachTest' | 'once' } = {}): TestApi {
+  let real: TestApi | undefined;
+  before(async () => {
+    real = await api();
+    if (options.fresh === 'once') await freshStart(real);
+  });
+  if ((options.fresh ?? 'eachTest') === 'eachTest') beforeEach(async () => freshStart(real!));
+  return new Proxy({} as TestApi, {
+    get(_, key: keyof TestApi) {
+      if (!real) throw new Error('The test API is there once the suite has started: use it inside a test or hook.');
+      const value = real[key];
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(real) : value;
+    },
+  });
+}
+
 /** Signs out and clears everything a previous test may have left. */
 export async function freshStart(testApi: TestApi): Promise<void> {
   await vscode.commands.executeCommand('claudeBedrock.signOut');

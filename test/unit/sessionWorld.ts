@@ -119,7 +119,8 @@ export async function openWindow(m: Machine, options: { secrets?: FakeSecretStor
   renewal.schedule();
   return {
     secrets,
-    log: logChannel,
+    log,
+    logLines: logChannel.lines,
     notify,
     ui,
     browser,

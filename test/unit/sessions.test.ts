@@ -58,7 +58,7 @@ describe('the session', () => {
       assert.equal(stored(w)?.flow, 'webIdentity');
       assert.match(await w.browser.pages[0], /^Signed in: You are signed in to Claude Code on Amazon Bedrock as alice@example\.com\./);
       assert.deepEqual(w.ui.messages, ['Contacting your identity provider…', 'Finish signing in in your browser…', 'Checking your sign-in…', 'Getting AWS credentials…']);
-      assert.ok(w.log.lines.every((line) => !line.includes(session.refreshToken!) && !line.includes(session.credentials.secretAccessKey)));
+      assert.ok(w.logLines.every((line) => !line.includes(session.refreshToken!) && !line.includes(session.credentials.secretAccessKey)));
     });
 
     it('says so, and stores nothing, when the user declines at the identity provider', async () => {
@@ -98,10 +98,10 @@ describe('the session', () => {
       const first = (await w.signIn.signIn())!;
       m.sts.faults.push(awsError('InternalFailure', 500), awsError('InternalFailure', 500));
       await m.clock.advance(55 * MINUTE);
-      await until('the first retry to be set', () => w.log.lines.some((l) => /trying again in 15 s/.test(l)));
+      await until('the first retry to be set', () => w.logLines.some((l) => /trying again in 15 s/.test(l)));
       assert.equal(w.core.state.kind, 'signedIn', 'the keys still work');
       await m.clock.advance(15_000);
-      await until('the second retry to be set, twice as late', () => w.log.lines.some((l) => /trying again in 30 s/.test(l)));
+      await until('the second retry to be set, twice as late', () => w.logLines.some((l) => /trying again in 30 s/.test(l)));
       await m.clock.advance(30_000);
       await until('the renewed keys', () => keyOf(w) !== first.credentials.accessKeyId);
       assert.equal(m.sts.calls, 4);
@@ -214,7 +214,7 @@ describe('the session', () => {
       const w = await window({ secrets });
       assert.equal(w.core.state.kind, 'signedOut');
       assert.equal(secrets.values.size, 0);
-      assert.ok(w.log.lines.some((l) => /could not be read and was removed/.test(l)));
+      assert.ok(w.logLines.some((l) => /could not be read and was removed/.test(l)));
     });
   });
 

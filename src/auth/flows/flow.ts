@@ -38,4 +38,6 @@ export interface Flow {
   renew(session: Session, keep: (session: Session) => Promise<void>): Promise<Session>;
   /** At sign-out, best effort: lets the identity provider forget the session. */
   signOut(session: Session): Promise<void>;
+  /** Forgets what it keeps between sign-ins (the IdP's discovery): the next one starts afresh. */
+  forget(): void;
 }

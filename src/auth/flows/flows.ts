@@ -17,6 +17,11 @@ export class Flows {
     return this.all.find((f) => f.id === session.flow);
   }
 
+  /** After a sign-out: every flow's next sign-in starts afresh. */
+  forget(): void {
+    for (const flow of this.all) flow.forget();
+  }
+
   /** True when `session` belongs to the settings as they are now: same flow, same binding. */
   isCurrent(session: Session): boolean {
     const flow = this.current;

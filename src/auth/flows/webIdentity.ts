@@ -156,6 +156,10 @@ export class WebIdentityFlow implements Flow {
     }
   }
 
+  forget(): void {
+    this.options.idp.reset();
+  }
+
   private valid(cannot = 'sign in'): SignInSettings {
     const checked = this.options.settings();
     if (!checked.ok) throw settingsFailure(checked.problems, cannot);

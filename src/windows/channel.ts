@@ -1,0 +1,52 @@
+// What the rest of the extension needs of the windows' channel (bus.ts): messages to every other
+// window, values kept for windows that open later, and locks across windows. Types only.
+
+export interface Disposable {
+  dispose(): void;
+}
+
+export interface Lease {
+  readonly name: string;
+  /** Lets go of the lock; the next window waiting for it gets it. */
+  release(): void;
+}
+
+export interface PublishOptions {
+  /** Keep this value at the hub for windows that connect later, until a newer one replaces it. */
+  readonly retain?: boolean;
+  /** A retained value is dropped after this long. */
+  readonly ttlMs?: number;
+}
+
+export interface AcquireOptions {
+  /** Wait for the lock (default), or answer undefined at once while another window holds it. */
+  readonly wait?: boolean;
+  /** Stops waiting: the answer is undefined. */
+  readonly signal?: AbortSignal;
+}
+
+/** What the rest of the extension needs of the windows' channel (the bus, or a window alone). */
+export interface WindowChannel extends Disposable {
+  readonly windowId: string;
+  publish(topic: string, value: unknown, options?: PublishOptions): void;
+  /** Messages other windows publish on `topic`; for retained topics, only values newer than the last one seen. */
+  subscribe(topic: string, listener: (value: unknown) => void): Disposable;
+  /** The newest retained value of `topic` this window knows of. */
+  retained(topic: string): unknown;
+  acquire(name: string, options?: AcquireOptions): Promise<Lease | undefined>;
+}
+
+export type BusLog = (level: 'debug' | 'info' | 'warn', message: string) => void;
+
+
+export interface BusOptions {
+  /** The extension's global storage folder: the hub's folder goes in it. */
+  readonly storageDir: string;
+  readonly log?: BusLog;
+  /** How long a new hub keeps locks for windows that held them at the previous hub. */
+  readonly reclaimMs?: number;
+  /** How long to try to reach or host a hub before working alone for a while. */
+  readonly connectMs?: number;
+  /** Working alone, try again after this long. */
+  readonly retryAloneMs?: number;
+}
