@@ -163,7 +163,7 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
     .then(() => {
       sessions.update();
       renewal.schedule();
-      usage.follow();
+      usage.trackUser();
       return terminals.update();
     })
     .catch((error: unknown) => log.error('Reading the stored session failed', error));

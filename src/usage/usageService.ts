@@ -86,7 +86,7 @@ export class UsageService implements vscode.Disposable {
   constructor(private readonly options: UsageServiceOptions) {
     this.disposables = [
       this.changed,
-      options.sessions.onDidChangeState(() => this.follow()),
+      options.sessions.onDidChangeState(() => this.trackUser()),
       options.config.onDidChange((areas) => {
         if (!areas.has('usage')) return;
         this.changed.fire(this.state);
@@ -117,8 +117,8 @@ export class UsageService implements vscode.Disposable {
     return undefined;
   }
 
-  /** Starts or stops following the signed-in user. */
-  follow(): void {
+  /** Starts or stops reading usage for the signed-in user, as the session changes. */
+  trackUser(): void {
     const session = this.options.sessions.session;
     const id = session?.identity.email ? owner(session.identity.subject) : undefined;
     if (this.following?.owner === id) return;

@@ -1,13 +1,10 @@
 // When the models are checked: after sign-in (debounced), when their settings change, again
 // with backoff while Bedrock throttles; and each problem announced once, with its fix.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { BedrockControl, BedrockTarget, ModelAvailability, ProfileInfo } from '../../src/aws/bedrock';
 import { ModelService } from '../../src/models/modelService';
 import { awsError } from './fakes/clients';
-import { machine, openWindow, type Machine, type Window } from './sessionWorld';
+import { useMachine, type Machine, type Window } from './sessionWorld';
 import { until } from './windowsHelpers';
 
 const SONNET = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
@@ -36,23 +33,18 @@ class FakeBedrock {
 }
 
 describe('the model check service', () => {
-  let dir: string;
+  const world = useMachine();
   let m: Machine;
   let w: Window;
   let bedrock: FakeBedrock;
   let models: ModelService;
 
   beforeEach(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'models-test-'));
-    m = await machine(dir);
-    w = await openWindow(m);
+    m = world.m;
+    w = await world.window();
     bedrock = new FakeBedrock();
     models = new ModelService({ sessions: w.core, config: w.config, bedrock: bedrock.control, log: w.log, notify: w.notify, clock: m.clock, random: () => 1 });
-  });
-  afterEach(async () => {
-    models.dispose();
-    await w.close();
-    rmSync(dir, { recursive: true, force: true });
+    world.cleanup(() => models.dispose());
   });
 
   it('checks after sign-in, a moment later, with the session\'s keys, and keeps the report', async () => {

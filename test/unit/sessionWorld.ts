@@ -2,7 +2,10 @@
 // and web identity flow, given fakes of VS Code's API (SecretStorage, settings), of the IdP and
 // STS clients, of the browser, and one fake clock for the whole machine. Each window has its own
 // SecretStorage (as in the web editor) unless it is given another's (as on the desktop).
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { SessionCore } from '../../src/auth/core';
 import { Flows } from '../../src/auth/flows/flows';
 import { WebIdentityFlow } from '../../src/auth/flows/webIdentity';
@@ -140,6 +143,41 @@ export async function openWindow(m: Machine, options: { secrets?: FakeSecretStor
       config.dispose();
       await channel.dispose();
       await settle();
+    },
+  };
+}
+
+/**
+ * A machine of its own for each test of the suite this is called in (a storage folder, the
+ * fakes, one clock), and windows on it that are closed after the test, with `cleanup` before.
+ */
+export function useMachine(settings: Record<string, unknown> = {}) {
+  let dir = '';
+  let current: Machine | undefined;
+  const windows: Window[] = [];
+  const cleanups: (() => unknown)[] = [];
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'session-test-'));
+    current = await machine(dir, settings);
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    for (const w of windows.splice(0)) await w.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get m(): Machine {
+      if (!current) throw new Error('The machine is there once a test runs.');
+      return current;
+    },
+    async window(options: Parameters<typeof openWindow>[1] = {}): Promise<Window> {
+      const w = await openWindow(this.m, options);
+      windows.push(w);
+      return w;
+    },
+    /** Runs after the test, before the windows close (a service built on them, say). */
+    cleanup(fn: () => unknown): void {
+      cleanups.push(fn);
     },
   };
 }

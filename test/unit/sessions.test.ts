@@ -3,30 +3,21 @@
 // extension's own classes throughout; fakes only of VS Code's API, the IdP and STS clients, the
 // browser, and the clock.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { REFRESH_LEAD_MS, renewalDue } from '../../src/auth/renewal';
 import type { Session } from '../../src/auth/session';
 import { SESSION_KEY } from '../../src/auth/store';
 import { Failure } from '../../src/errors/failure';
 import { awsError } from './fakes/clients';
 import { FakeSecretStorage } from './fakes/editor';
-import { machine, openWindow, type Machine, type Window } from './sessionWorld';
+import { useMachine, type Machine, type Window } from './sessionWorld';
 import { until } from './windowsHelpers';
 
 const MINUTE = 60_000;
 
 describe('the session', () => {
-  let dir: string;
+  const world = useMachine();
   let m: Machine;
-  const windows: Window[] = [];
-
-  async function window(options: Parameters<typeof openWindow>[1] = {}): Promise<Window> {
-    const w = await openWindow(m, options);
-    windows.push(w);
-    return w;
-  }
+  const window = (options?: Parameters<typeof world.window>[0]) => world.window(options);
 
   function keyOf(w: Window): string | undefined {
     return w.core.session?.credentials.accessKeyId;
@@ -37,14 +28,7 @@ describe('the session', () => {
     return raw ? (JSON.parse(raw) as Session) : undefined;
   }
 
-  beforeEach(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'session-test-'));
-    m = await machine(dir);
-  });
-  afterEach(async () => {
-    for (const w of windows.splice(0)) await w.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  beforeEach(() => (m = world.m));
 
   describe('in one window', () => {
     it('signs in through the browser and keeps the session in SecretStorage and memory only', async () => {

@@ -1,12 +1,10 @@
 // The integrated terminals' environment, kept in step with the session, the settings and
 // workspace trust; and the loopback endpoint that serves the session's keys to them.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { TerminalEnvironment } from '../../src/terminal/environment';
 import { FakeEnvironmentVariableCollection, FakeTrust } from './fakes/editor';
-import { machine, openWindow, type Machine, type Window } from './sessionWorld';
+import { useMachine, type Machine, type Window } from './sessionWorld';
 
 async function credentialsFrom(uri: string, token: string): Promise<{ status: number; body: Record<string, string> }> {
   const response = await fetch(uri, { headers: { Authorization: token } });
@@ -14,7 +12,7 @@ async function credentialsFrom(uri: string, token: string): Promise<{ status: nu
 }
 
 describe('the terminal environment', () => {
-  let dir: string;
+  const world = useMachine();
   let m: Machine;
   let w: Window;
   let collection: FakeEnvironmentVariableCollection;
@@ -22,9 +20,8 @@ describe('the terminal environment', () => {
   let terminals: TerminalEnvironment;
 
   beforeEach(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'terminals-test-'));
-    m = await machine(dir);
-    w = await openWindow(m);
+    m = world.m;
+    w = await world.window();
     collection = new FakeEnvironmentVariableCollection();
     trust = new FakeTrust(true);
     terminals = new TerminalEnvironment({
@@ -35,13 +32,9 @@ describe('the terminal environment', () => {
       trust,
       log: w.log,
       notify: w.notify,
-      storageDir: path.join(dir, 'storage'),
+      storageDir: path.join(m.storageDir, 'terminals'),
     });
-  });
-  afterEach(async () => {
-    terminals.dispose();
-    await w.close();
-    rmSync(dir, { recursive: true, force: true });
+    world.cleanup(() => terminals.dispose());
   });
 
   it('gives terminals Bedrock and the credentials endpoint while signed in, never persisted, and nothing signed out', async () => {

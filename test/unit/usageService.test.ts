@@ -1,15 +1,12 @@
 // Usage polling: one read per refresh interval for all windows, none while nobody looks,
 // backing off when CloudWatch throttles, the last figures kept when a read fails.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { UsageData, UsageQuery } from '../../src/aws/cloudwatch';
 import type { QuotaAnswer } from '../../src/usage/figures';
 import { UsageService } from '../../src/usage/usageService';
 import { awsError } from './fakes/clients';
 import { FakeWindowFocus } from './fakes/editor';
-import { machine, openWindow, type Machine, type Window } from './sessionWorld';
+import { useMachine, type Machine, type Window } from './sessionWorld';
 import { until } from './windowsHelpers';
 
 const MINUTE = 60_000;
@@ -27,12 +24,11 @@ class FakeCloudWatch {
 }
 
 describe('usage polling', () => {
-  let dir: string;
+  const world = useMachine({ monthlyTokenLimit: 1_000_000 });
   let m: Machine;
-  const opened: { window: Window; usage: UsageService }[] = [];
 
   async function windowWithUsage(options: { fetchQuota?: (url: string, idToken: string) => Promise<QuotaAnswer>; focus?: FakeWindowFocus; cloudWatch?: FakeCloudWatch } = {}) {
-    const window = await openWindow(m);
+    const window = await world.window();
     const focus = options.focus ?? new FakeWindowFocus();
     const cloudWatch = options.cloudWatch ?? new FakeCloudWatch();
     const usage = new UsageService({
@@ -47,27 +43,17 @@ describe('usage polling', () => {
       clock: m.clock,
       random: () => 1,
     });
-    opened.push({ window, usage });
+    world.cleanup(() => usage.dispose());
     return { window, usage, focus, cloudWatch };
   }
 
   async function signedIn(w: { window: Window; usage: UsageService }, user = 'alice'): Promise<void> {
     m.idp.next = user;
     await w.window.signIn.signIn();
-    w.usage.follow();
+    w.usage.trackUser();
   }
 
-  beforeEach(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'usage-test-'));
-    m = await machine(dir, { monthlyTokenLimit: 1_000_000 });
-  });
-  afterEach(async () => {
-    for (const { window, usage } of opened.splice(0)) {
-      usage.dispose();
-      await window.close();
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
+  beforeEach(() => (m = world.m));
 
   it('reads once at sign-in, then once per refresh interval while a window has focus', async () => {
     const w = await windowWithUsage();
@@ -131,7 +117,7 @@ describe('usage polling', () => {
     const [a, b, c] = [await windowWithUsage({ cloudWatch }), await windowWithUsage({ cloudWatch }), await windowWithUsage({ cloudWatch })];
     await a.window.signIn.signIn();
     await until('every window to be signed in', () => [b, c].every((w) => w.window.core.state.kind === 'signedIn'));
-    for (const w of [a, b, c]) w.usage.follow();
+    for (const w of [a, b, c]) w.usage.trackUser();
     await m.clock.advance(0);
     await until('every window to have the figures', () => [a, b, c].every((w) => w.usage.state.figures !== undefined));
     assert.equal(cloudWatch.queries.length, 1);
