@@ -34,9 +34,7 @@ const withTests = args.has('--tests');
 const heavy = {
   main: 'src/main.ts',
   oidc: 'src/idp/oidc.ts',
-  sts: 'src/aws/sts.ts',
-  bedrock: 'src/aws/bedrock.ts',
-  cloudwatch: 'src/aws/cloudwatch.ts',
+  aws: 'src/aws/index.ts',
 };
 
 const extensionOptions = {

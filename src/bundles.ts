@@ -2,9 +2,7 @@
 // file beside dist/extension.js (esbuild.mjs), loaded on first use. Only main.ts reads this:
 // everything else is handed the loaders it needs.
 import * as path from 'node:path';
-import type * as BedrockModule from './aws/bedrock';
-import type * as CloudWatchModule from './aws/cloudwatch';
-import type * as StsModule from './aws/sts';
+import type * as AwsModule from './aws/index';
 import type * as OidcModule from './idp/oidc';
 
 function load<T>(name: string): () => T {
@@ -13,6 +11,4 @@ function load<T>(name: string): () => T {
 }
 
 export const loadOidc = load<typeof OidcModule>('oidc');
-export const loadSts = load<typeof StsModule>('sts');
-export const loadBedrock = load<typeof BedrockModule>('bedrock');
-export const loadCloudWatch = load<typeof CloudWatchModule>('cloudwatch');
+export const loadAws = load<typeof AwsModule>('aws');

@@ -11,7 +11,7 @@ import { SignIn } from './auth/signIn';
 import { SessionStore } from './auth/store';
 import { SessionSync } from './auth/sync';
 import { pageRenderer } from './browser/page';
-import { loadBedrock, loadCloudWatch, loadOidc, loadSts } from './bundles';
+import { loadAws, loadOidc } from './bundles';
 import { commandTable } from './commands';
 import { Config } from './config/config';
 import { IdpClients } from './idp/clients';
@@ -75,7 +75,7 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
     new WebIdentityFlow({
       settings: () => config.signIn(),
       idp,
-      sts: loadSts,
+      sts: loadAws,
       browser: browserUi(notifier),
       renderPage: () => pageRenderer(media.fsPath),
       log,
@@ -89,14 +89,14 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
   const renewal = new Renewal({ store, core: sessions, flows, channel, clock, log, notify: notifier });
   const keys = new Keys({ store, core: sessions, renewal, clock, log });
   const signIn = new SignIn({ store, core: sessions, flows, renewal, channel, ui: signInProgress(), notify: notifier, log, clock });
-  const models = new ModelService({ sessions, config, bedrock: (target) => loadBedrock().bedrockControl(target), log, notify: notifier, clock });
+  const models = new ModelService({ sessions, config, bedrock: (target) => loadAws().bedrockControl(target), log, notify: notifier, clock });
   const modelReport = new ModelReportView(models);
   const usage = new UsageService({
     sessions,
     idToken: () => keys.idToken(),
     config,
     channel,
-    fetchUsage: (query) => loadCloudWatch().fetchUsage(query),
+    fetchUsage: (query) => loadAws().fetchUsage(query),
     fetchQuota,
     focus: vscode.window,
     log,
@@ -157,7 +157,7 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
   );
 
   const services: Services = { log, config, channel, store, sessions, signIn, renewal, keys, notifier, statusBar, terminals, models, modelReport, usage, usageStatus, dashboard };
-  const commands = commandTable({ sessions, signIn, renewal, config, log, notify: notifier, models, modelReport, usage, dashboard, sts: loadSts, trust: vscode.workspace });
+  const commands = commandTable({ sessions, signIn, renewal, config, log, notify: notifier, models, modelReport, usage, dashboard, sts: loadAws, trust: vscode.workspace });
   const ready = store
     .load()
     .then(() => {

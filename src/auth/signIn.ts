@@ -46,6 +46,8 @@ export class SignIn implements vscode.Disposable {
   /** This window's latest lead of a sign-in, while other windows may still join it. */
   private leader: Leader | undefined;
   private currentRole: 'leading' | 'following' | undefined;
+  /** How many windows joined the latest sign-in this window led, once it has finished. */
+  private lastFollowers = 0;
 
   constructor(private readonly options: SignInOptions) {}
 
@@ -58,7 +60,6 @@ export class SignIn implements vscode.Disposable {
   get followers(): number {
     return this.leader?.followers ?? this.lastFollowers;
   }
-  private lastFollowers = 0;
 
   /** Signs in; a second call while one runs joins it. */
   signIn(): Promise<Session | undefined> {

@@ -1,9 +1,11 @@
 // The session store: the one place the signed-in session lives, in SecretStorage and memory.
 //
 // Tokens, keys and even the identity shown to the user are secrets here and nowhere else (not
-// settings, not globalState, not files). SecretStorage is read once, at startup; after that the
-// session in memory is the truth. Changes made here are saved; changes other windows made reach
-// this one through `adopt` (sync.ts), in memory only: the window that made them saved them.
+// settings, not globalState, not files). SecretStorage is read at startup, and again whenever it
+// says it changed (another VS Code sharing it wrote: a Remote-SSH window beside a local one, which
+// cannot reach this machine's windows' channel); the newest change wins. Changes made here are
+// saved; changes other windows made reach this one through `adopt` (sync.ts), in memory only:
+// the window that made them saved them.
 import * as vscode from 'vscode';
 import type { Clock } from '../util/clock';
 import type { Log } from '../log';
@@ -28,14 +30,19 @@ export class SessionStore implements vscode.Disposable {
   private changedAt = 0;
   /** Counts the times the session ended (sign-out here or elsewhere): see save(). */
   private ends = 0;
-  /** Serialises writes so a late one never overwrites a newer one. */
+  /** Serialises reads and writes so a late one never overwrites a newer one. */
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly subscription: vscode.Disposable;
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly log: Log,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.subscription = secrets.onDidChange((e) => {
+      if (e.key === SESSION_KEY) void this.storageChanged();
+    });
+  }
 
   get session(): Session | undefined {
     return this.current;
@@ -101,6 +108,21 @@ export class SessionStore implements vscode.Disposable {
     });
   }
 
+  /** SecretStorage changed: this window's own write (nothing new), or another VS Code's. */
+  private storageChanged(): Promise<void> {
+    return this.serial(async () => {
+      const raw = await this.secrets.get(SESSION_KEY);
+      let stored: Session | undefined;
+      try {
+        stored = raw ? readSession(JSON.parse(raw)) : undefined;
+      } catch {
+        stored = undefined;
+      }
+      if (stored && stored.savedAt > this.changedAt) this.set(stored, stored.savedAt, 'elsewhere', 'changed in SecretStorage');
+      else if (!raw && this.current) this.set(undefined, Math.max(this.clock.now(), this.changedAt + 1), 'elsewhere', 'removed from SecretStorage');
+    });
+  }
+
   /** Another window's change, made at `at`: taken into memory unless this window knows a newer one. */
   adopt(session: Session | undefined, at: number): boolean {
     if (at <= this.changedAt) return false;
@@ -125,6 +147,7 @@ export class SessionStore implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.subscription.dispose();
     this.changed.dispose();
   }
 }

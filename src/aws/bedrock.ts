@@ -1,6 +1,6 @@
 // The Amazon Bedrock control plane with @aws-sdk/client-bedrock, signed with the session's keys:
-// inference profiles and foundation-model availability. A separate bundle (dist/bedrock.js)
-// loaded on first use through src/lazy.ts: no vscode imports.
+// inference profiles and foundation-model availability. Part of the AWS bundle (dist/aws.js, see
+// index.ts), loaded on first use: no vscode imports.
 import {
   BedrockClient,
   GetFoundationModelAvailabilityCommand,

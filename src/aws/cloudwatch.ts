@@ -3,7 +3,7 @@
 // ONE GetMetricData request per refresh: SEARCH finds the user's series whatever the OTelLib
 // dimension holds (it is Claude Code's meter name, discovered rather than hard-coded), SUM adds
 // them up, per UTC day from the first of the month. Today and month-to-date come from that daily
-// series. A separate bundle (dist/cloudwatch.js), loaded on first use: no vscode imports.
+// series. Part of the AWS bundle (dist/aws.js, see index.ts), loaded on first use: no vscode imports.
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { clientConfig, type AwsCredentials } from './credentials';
 

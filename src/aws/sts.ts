@@ -1,7 +1,7 @@
 // AWS STS with @aws-sdk/client-sts: the ID token becomes short-lived role credentials
 // (AssumeRoleWithWebIdentity), and GetCallerIdentity proves that stored credentials work.
 //
-// A separate bundle (dist/sts.js) loaded on first use through src/lazy.ts: no vscode imports.
+// Part of the AWS bundle (dist/aws.js, see index.ts), loaded on first use: no vscode imports.
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { clientConfig, type AwsCredentials } from './credentials';
 

@@ -77,7 +77,7 @@ export class UsageService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<UsageState>();
   readonly onDidChange = this.changed.event;
   private shared: SharedUsage | undefined;
-  private following: { owner: string; subscription: Disposable } | undefined;
+  private tracked: { owner: string; subscription: Disposable } | undefined;
   private timer: Timer | undefined;
   private running: Promise<void> | undefined;
   private paused = false;
@@ -121,14 +121,14 @@ export class UsageService implements vscode.Disposable {
   trackUser(): void {
     const session = this.options.sessions.session;
     const id = session?.identity.email ? owner(session.identity.subject) : undefined;
-    if (this.following?.owner === id) return;
-    this.following?.subscription.dispose();
-    this.following = undefined;
+    if (this.tracked?.owner === id) return;
+    this.tracked?.subscription.dispose();
+    this.tracked = undefined;
     this.shared = undefined;
     this.options.clock.clearTimeout(this.timer);
     if (id) {
       const topic = `usage.${id}`;
-      this.following = { owner: id, subscription: this.options.channel.subscribe(topic, (value) => this.adopt(value as SharedUsage)) };
+      this.tracked = { owner: id, subscription: this.options.channel.subscribe(topic, (value) => this.adopt(value as SharedUsage)) };
       this.adopt(this.options.channel.retained(topic) as SharedUsage | undefined);
       this.schedule(0);
     }
@@ -147,12 +147,12 @@ export class UsageService implements vscode.Disposable {
 
   private schedule(delayMs: number): void {
     this.options.clock.clearTimeout(this.timer);
-    if (!this.following) return;
+    if (!this.tracked) return;
     this.timer = this.options.clock.setTimeout(() => void this.tick(false), Math.max(0, delayMs));
   }
 
   private adopt(shared: SharedUsage | undefined): void {
-    if (!shared || typeof shared.attemptedAt !== 'number' || shared.owner !== this.following?.owner) return;
+    if (!shared || typeof shared.attemptedAt !== 'number' || shared.owner !== this.tracked?.owner) return;
     if (this.shared && this.shared.attemptedAt >= shared.attemptedAt) return;
     this.shared = shared;
     this.changed.fire(this.state);
@@ -175,9 +175,9 @@ export class UsageService implements vscode.Disposable {
 
   private async doTick(force: boolean): Promise<void> {
     const { sessions, config, channel, clock, focus } = this.options;
-    const following = this.following;
+    const tracked = this.tracked;
     const checked = config.usage();
-    if (!following || !sessions.session?.identity.email || !checked.ok) return;
+    if (!tracked || !sessions.session?.identity.email || !checked.ok) return;
     if (!force && !focus.state.focused) {
       // Nobody is looking: no requests until a window has focus again.
       this.paused = true;
@@ -194,9 +194,9 @@ export class UsageService implements vscode.Disposable {
     try {
       // What another window published before it let go of the lock is here by now.
       if (!force && this.due(this.shared) > clock.now()) return this.schedule(this.due(this.shared) - clock.now());
-      const next = await this.fetch(following.owner, checked.value, this.shared);
-      if (this.following?.owner !== following.owner) return;
-      channel.publish(`usage.${following.owner}`, next, { retain: true });
+      const next = await this.fetch(tracked.owner, checked.value, this.shared);
+      if (this.tracked?.owner !== tracked.owner) return;
+      channel.publish(`usage.${tracked.owner}`, next, { retain: true });
       this.shared = next;
       this.changed.fire(this.state);
       this.schedule(this.due(next) - clock.now());
@@ -255,7 +255,7 @@ export class UsageService implements vscode.Disposable {
 
   dispose(): void {
     this.options.clock.clearTimeout(this.timer);
-    this.following?.subscription.dispose();
+    this.tracked?.subscription.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -33,7 +33,8 @@ interface Peer {
 
 interface LockState {
   holder: Peer | undefined;
-  readonly queue: { peer: Peer; req: number }[];
+  /** Windows waiting, in order; `wait` false: a window that only asks, answered once the reclaim moment is over. */
+  readonly queue: { peer: Peer; req: number; wait: boolean }[];
 }
 
 export interface HubOptions {
@@ -172,11 +173,12 @@ export class Hub {
       case 'acquire': {
         if (!name) return;
         const lock = this.lock(name);
-        if (!lock.holder && Date.now() >= this.reclaimUntil && lock.queue.length === 0) {
+        const reclaiming = Date.now() < this.reclaimUntil;
+        if (!lock.holder && !reclaiming && lock.queue.length === 0) {
           lock.holder = peer;
           send(peer.socket, { t: 'granted', name, req });
-        } else if (message.wait === true) {
-          lock.queue.push({ peer, req });
+        } else if (message.wait === true || reclaiming) {
+          lock.queue.push({ peer, req, wait: message.wait === true });
         } else {
           send(peer.socket, { t: 'busy', name, req });
         }
@@ -237,14 +239,22 @@ export class Hub {
     return lock;
   }
 
+  /** Gives a free lock to the first window in line; those that only asked hear it is taken. */
   private grantNext(name: string, lock: LockState): void {
-    if (lock.holder || Date.now() < this.reclaimUntil) return;
-    for (let next = lock.queue.shift(); next; next = lock.queue.shift()) {
+    if (Date.now() < this.reclaimUntil) return;
+    const stillWaiting: LockState['queue'] = [];
+    for (const next of lock.queue.splice(0)) {
       if (!this.peers.has(next.peer)) continue;
-      lock.holder = next.peer;
-      send(next.peer.socket, { t: 'granted', name, req: next.req });
-      return;
+      if (!lock.holder) {
+        lock.holder = next.peer;
+        send(next.peer.socket, { t: 'granted', name, req: next.req });
+      } else if (next.wait) {
+        stillWaiting.push(next);
+      } else {
+        send(next.peer.socket, { t: 'busy', name, req: next.req });
+      }
     }
+    lock.queue.push(...stillWaiting);
   }
 
   private grantWaiting(): void {

@@ -8,6 +8,9 @@
 //   endpoint            credentials endpoint latency, 50 concurrent clients, from a terminal
 //   VSIX                size
 //   CloudWatch          GetMetricData requests per hour per developer with three windows open
+//   memory              the extension host's JS heap (after full GCs) and resident memory, after a
+//                       sign-in, a usage refresh and a model check, against a VS Code server whose
+//                       extension host runs only the empty extension
 //
 // Prints a table and writes test/bench/latest.json.
 import { spawn, spawnSync } from 'node:child_process';
@@ -17,9 +20,10 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { ensureVsCodeServer, NODE24 } from './install';
 import { ROOT } from './paths';
 import { DEMO_USER, startSandbox, type Sandbox } from './sandbox';
-import { freePort, launchBrowser, writeSettings } from './vscode';
+import { freePort, launchBrowser, startVsCodeServer, writeSettings } from './vscode';
 import { palette, signInAtIdp } from './workbench';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
@@ -162,6 +166,57 @@ async function bareHttpBaseline(dir: string): Promise<{ p50: number; p99: number
   return JSON.parse(readFileSync(out, 'utf8')) as { p50: number; p99: number };
 }
 
+interface Memory {
+  readonly heapUsedBytes: number;
+  readonly rssBytes: number;
+}
+
+/** The workbench address with its extension host listening for an inspector on `port`. */
+function withInspector(url: string, port: number): string {
+  return `${url}&payload=${encodeURIComponent(JSON.stringify([['inspect-extensions', String(port)]]))}`;
+}
+
+/** The extension host's memory, through its inspector (heapUsage.mjs, run with Node 24). */
+function memoryOf(port: number): Memory {
+  const result = spawnSync(NODE24, [path.join(ROOT, 'out', 'test', 'support', 'heapUsage.mjs'), String(port)], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`measuring the extension host failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as Memory;
+}
+
+/** Waits until the newest log holds `count` lines matching `pattern`. */
+async function logLines(sandbox: Sandbox, pattern: RegExp, count: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (readFileSync(logFile(sandbox), 'utf8').split('\n').filter((l) => pattern.test(l)).length < count) {
+    if (Date.now() > deadline) throw new Error(`no ${count} log lines matching ${pattern} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The same VS Code server with only the empty extension installed: its extension host's memory once it has activated. */
+async function emptyExtensionMemory(dir: string, emptyVsix: string, context: BrowserContext): Promise<Memory> {
+  const { node, serverMain } = await ensureVsCodeServer();
+  const serverDataDir = path.join(dir, 'empty-server');
+  const userDataDir = path.join(dir, 'empty-user');
+  const workspace = path.join(dir, 'empty-workspace');
+  mkdirSync(workspace, { recursive: true });
+  const installed = spawnSync(node, [serverMain, '--install-extension', emptyVsix, '--force', '--server-data-dir', serverDataDir, '--user-data-dir', userDataDir, '--accept-server-license-terms'], { stdio: 'ignore' });
+  if (installed.status !== 0) throw new Error('installing the empty extension failed');
+  const server = await startVsCodeServer({ node, serverMain, serverDataDir, userDataDir, userSettings: { 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none' } });
+  try {
+    const port = await freePort();
+    const page = await context.newPage();
+    await page.goto(withInspector(`${server.origin}/?folder=${encodeURIComponent(workspace)}`, port));
+    await page.locator('#workbench\\.parts\\.statusbar').getByText('Empty bench').waitFor({ timeout: 60_000 });
+    const memory = memoryOf(port);
+    await page.close();
+    return memory;
+  } finally {
+    await server.stop();
+  }
+}
+
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'claude-bedrock-bench-'));
   process.stdout.write('Packaging the extension and an empty one, starting the sandbox…\n');
@@ -176,7 +231,8 @@ async function main(): Promise<void> {
 
     process.stdout.write('Measuring sign-in, the credentials endpoint and usage polling…\n');
     const page = await context.newPage();
-    await page.goto(sandbox.url);
+    const inspectorPort = await freePort();
+    await page.goto(withInspector(sandbox.url, inspectorPort));
     await page.locator('#workbench\\.parts\\.statusbar').getByText('Claude: Sign In').waitFor({ timeout: 60_000 });
     await (await signInAtIdp(page, DEMO_USER.login, DEMO_USER.email)).close();
     const lines = readFileSync(logFile(sandbox), 'utf8').split('\n');
@@ -189,6 +245,17 @@ async function main(): Promise<void> {
     await page.locator('.xterm').first().waitFor();
     await page.keyboard.type(`node ${path.join(ROOT, 'out', 'test', 'support', 'endpointLoad.mjs')} ${results} 40\n`);
     const endpoint = JSON.parse(await waitForFile(results, 60_000)) as { requests: number; p50: number; p99: number };
+
+    // A model check and a usage refresh (both also ran once after the sign-in), then memory.
+    process.stdout.write('Measuring the extension host\'s memory…\n');
+    // (The model report takes the keyboard's focus: it comes last.)
+    await palette(page, 'Claude Bedrock: Refresh Usage');
+    await logLines(sandbox, /Usage refreshed:/, 2);
+    await palette(page, 'Claude Bedrock: Check Model Availability');
+    await logLines(sandbox, /Primary model .*: available\./, 2);
+    const ours = memoryOf(inspectorPort);
+    const empty = await emptyExtensionMemory(dir, emptyVsix, context);
+    const heapGrowth = ours.heapUsedBytes - empty.heapUsedBytes;
 
     // Three windows, refreshing every 6 s for 36 s: requests per refresh interval, scaled to the
     // default 5 minutes.
@@ -221,6 +288,10 @@ async function main(): Promise<void> {
       ['  baseline p99', `${baseline.p99.toFixed(2)} ms`, ''],
       ['VSIX size', `${(vsixBytes / 1024).toFixed(0)} KB`, vsixBytes < 1024 * 1024 ? 'ok (< 1 MB)' : 'OVER BUDGET'],
       ['CloudWatch requests / hour / developer (3 windows)', perHour.toFixed(1), 'default refresh 5 min'],
+      ['extension host JS heap after sign-in, usage, models', `${mb(ours.heapUsedBytes)} MB`, 'after full GC'],
+      ['extension host JS heap, empty extension only', `${mb(empty.heapUsedBytes)} MB`, ''],
+      ['  difference', `${mb(heapGrowth)} MB`, heapGrowth < 10 * 1024 * 1024 ? 'ok (< 10 MB)' : 'OVER BUDGET'],
+      ['extension host resident memory, this / empty', `${mb(ours.rssBytes)} / ${mb(empty.rssBytes)} MB`, ''],
     ];
     const width = Math.max(...table.map((r) => r[0].length));
     process.stdout.write(`\n${table.map(([k, v, n]) => `${k.padEnd(width)}  ${v.padStart(18)}  ${n}`).join('\n')}\n`);
@@ -235,6 +306,7 @@ async function main(): Promise<void> {
       bareNodeHttpBaseline: baseline,
       vsixBytes,
       cloudWatchRequestsPerHour: Number(perHour.toFixed(1)),
+      extensionHostMemory: { ours, empty, heapGrowthBytes: heapGrowth },
     };
     mkdirSync(path.join(ROOT, 'test', 'bench'), { recursive: true });
     writeFileSync(path.join(ROOT, 'test', 'bench', 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);

@@ -57,12 +57,10 @@ describe('the VSIX', function () {
     assert.deepEqual(names, [
       'extension/LICENSE.txt',
       'extension/changelog.md',
-      'extension/dist/bedrock.js',
-      'extension/dist/cloudwatch.js',
+      'extension/dist/aws.js',
       'extension/dist/extension.js',
       'extension/dist/main.js',
       'extension/dist/oidc.js',
-      'extension/dist/sts.js',
       'extension/media/callback.html',
       'extension/media/dashboard.css',
       'extension/media/dashboard.js',

@@ -89,7 +89,8 @@ export async function machine(storageDir: string, settings: Record<string, unkno
 export type Window = Awaited<ReturnType<typeof openWindow>>;
 
 /** A window of VS Code with the session's classes, as main.ts builds them. */
-export async function openWindow(m: Machine, options: { secrets?: FakeSecretStorage } = {}) {
+/** `secrets`: another window's SecretStorage (the desktop shares one); `hubDir`: where this window's hub lives (another machine's, say). */
+export async function openWindow(m: Machine, options: { secrets?: FakeSecretStorage; hubDir?: string } = {}) {
   const secrets = options.secrets ?? new FakeSecretStorage();
   const logChannel = new FakeLogChannel();
   const log = new Log(logChannel.asChannel());
@@ -97,7 +98,7 @@ export async function openWindow(m: Machine, options: { secrets?: FakeSecretStor
   const ui = new QuietProgress();
   const browser = m.idp.browser();
   const config = new Config(m.settings);
-  const channel: WindowChannel = await WindowBus.open({ storageDir: m.storageDir, reclaimMs: 0 });
+  const channel: WindowChannel = await WindowBus.open({ storageDir: options.hubDir ?? m.storageDir, reclaimMs: 0 });
   const store = new SessionStore(secrets, log, m.clock);
   const flows = new Flows([
     new WebIdentityFlow({

@@ -3,6 +3,7 @@
 // extension's own classes throughout; fakes only of VS Code's API, the IdP and STS clients, the
 // browser, and the clock.
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import { REFRESH_LEAD_MS, renewalDue } from '../../src/auth/renewal';
 import type { Session } from '../../src/auth/session';
 import { SESSION_KEY } from '../../src/auth/store';
@@ -242,6 +243,17 @@ describe('the session', () => {
       const b = await window({ secrets: old });
       await until('b to have the renewed keys', () => keyOf(b) === keyOf(a));
       assert.notEqual(keyOf(b), first.credentials.accessKeyId);
+    });
+
+    it("follows what another VS Code changes in the SecretStorage they share, without reaching its channel (a remote window beside a local one)", async () => {
+      const a = await window();
+      const b = await window({ secrets: a.secrets, hubDir: path.join(m.storageDir, 'another-machine') });
+      await a.signIn.signIn();
+      await until('b to take the session from storage', () => keyOf(b) === keyOf(a) && keyOf(a) !== undefined);
+      await a.renewal.renewNow(true);
+      await until('b to take the renewed keys', () => keyOf(b) === keyOf(a));
+      await a.signIn.signOut();
+      await until('b to be signed out', () => b.core.state.kind === 'signedOut');
     });
 
     it('gives a window the session of a sign-in that finished just before it asked', async () => {

@@ -68,6 +68,14 @@ describe("the windows' channel", () => {
     assert.ok(await a.acquire('x', { wait: false }), 'free again');
   });
 
+  it("answers a window that only asks for a lock when a new hub's moment for holders to come back is over", async () => {
+    const a = await world.open({ reclaimMs: 300 });
+    const asked = Date.now();
+    const lease = await a.acquire('signin', { wait: false });
+    assert.ok(lease, 'free, once the moment is over: not "taken"');
+    assert.ok(Date.now() - asked >= 250, 'and not before');
+  });
+
   it('stops waiting for a lock when told to', async () => {
     const [a, b] = [await world.open(), await world.open()];
     await new Promise((resolve) => setTimeout(resolve, 60));

@@ -92,7 +92,12 @@ export class WebIdentityFlow implements Flow {
         log,
         clock,
         destination: settings.issuer,
-        request: async (redirectUri) => (request = await client.authorizationRequest(redirectUri, settings.scopes)),
+        request: async (redirectUri) => {
+          request = await client.authorizationRequest(redirectUri, settings.scopes);
+          // The AWS SDK loads while the user is in the browser, so the way back is short.
+          setImmediate(() => this.preload());
+          return request;
+        },
       },
       async ({ callbackUrl, respond }) => {
         let tokens: IdTokens;
@@ -153,6 +158,14 @@ export class WebIdentityFlow implements Flow {
       this.options.log.info('The refresh token was revoked at the identity provider.');
     } catch (error) {
       this.options.log.debug(`The identity provider did not revoke the refresh token: ${error instanceof Error ? error.name : String(error)}`);
+    }
+  }
+
+  private preload(): void {
+    try {
+      this.options.sts();
+    } catch (error) {
+      this.options.log.debug(`The AWS SDK did not load ahead of the sign-in: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
