@@ -1,9 +1,9 @@
 // OpenID Connect with openid-client: discovery, the authorization-code request with PKCE (S256),
 // state and nonce, the code exchange and the refresh_token grant.
 //
-// This module is a separate bundle (dist/oidc.js) loaded on first use through src/lazy.ts, so it
+// This module is a separate bundle (dist/oidc.js) loaded on first use (src/bundles.ts), so it
 // must not import vscode or the entry bundle's modules: it takes plain values and throws
-// openid-client's own errors, which src/failures.ts maps to messages.
+// openid-client's own errors, which src/errors/explain.ts maps to messages.
 import * as client from 'openid-client';
 
 export interface DiscoverOptions {

@@ -95,7 +95,7 @@ function leaksIn(sources: Record<string, string[]>, world: World): string[] {
 async function main(): Promise<number> {
   const started = Date.now();
   const { node, serverMain } = await ensureVsCodeServer();
-  // Short: the sign-in handoff's socket then fits in the extension's global storage, as on a
+  // Short: the windows' hub socket then fits in the extension's global storage, as on a
   // developer's machine (a Unix socket path has at most 103 bytes everywhere).
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'cb-it-'));
   const userDataDir = path.join(tmp, 'user');

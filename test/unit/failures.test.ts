@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { awsErrorCode } from '../../src/errors/codes';
-import { oidcFailure, stsFailure, type ErrorContext } from '../../src/errors/explain';
+import { explain, oidcFailure, stsFailure, type ErrorContext } from '../../src/errors/explain';
+import { QuotaError } from '../../src/usage/quota';
 import { settingsFailure } from '../../src/errors/failure';
 import { timedOut } from '../../src/errors/signIn';
 
@@ -143,5 +144,35 @@ describe('other failures', () => {
     assert.match(timedOut(300).message, /within 5 minutes\./);
     assert.match(timedOut(60).message, /within 1 minute\./);
     assert.match(timedOut(90).message, /within 90 seconds\./);
+  });
+});
+
+describe('the one error table, for the services read with the session', () => {
+  const aws = (name: string, status = 400) => Object.assign(new Error('m'), { name, $metadata: { httpStatusCode: status } });
+
+  it('reads CloudWatch errors by their codes, and says when it tries again', () => {
+    const ctx = { endpoint: 'https://monitoring.eu-west-1.amazonaws.com', requestTimeout: 15, retryInMs: 10 * 60_000 };
+    assert.equal(explain('cloudwatch', aws('ThrottlingException'), ctx).message, 'CloudWatch is throttling requests; trying again in 10 min.');
+    assert.equal(explain('cloudwatch', aws('AccessDenied', 403), ctx).kind, 'accessDenied');
+    assert.equal(explain('cloudwatch', aws('ExpiredTokenException'), ctx).kind, 'expiredKeys');
+    assert.equal(explain('cloudwatch', new SyntaxError('Unexpected token'), ctx).kind, 'unreadable');
+    assert.equal(explain('cloudwatch', Object.assign(aws('TimeoutError', 0), { code: 'ETIMEDOUT' }), ctx).message, 'CloudWatch at https://monitoring.eu-west-1.amazonaws.com did not answer within 15 s.');
+    assert.equal(explain('cloudwatch', aws('InternalFailure', 500), ctx).message, 'CloudWatch answered InternalFailure.');
+  });
+
+  it('reads the quota service by the codes its client gives, and fetch by its network code', () => {
+    const ctx = { endpoint: 'https://quota.example.com/check', requestTimeout: 5 };
+    assert.equal(explain('quota', new QuotaError('QUOTA_REJECTED', 'x', 401), ctx).message, 'The quota service did not accept your sign-in.');
+    assert.equal(explain('quota', new QuotaError('QUOTA_HTTP', 'x', 503), ctx).message, 'The quota service answered HTTP 503.');
+    assert.equal(explain('quota', new QuotaError('QUOTA_SHAPE', 'x'), ctx).kind, 'unreadable');
+    const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) });
+    assert.equal(explain('quota', refused, ctx).message, 'The quota service at https://quota.example.com/check could not be reached.');
+  });
+
+  it('marks what is worth trying again on its own', () => {
+    assert.equal(explain('bedrock', aws('ThrottlingException')).transient, true);
+    assert.equal(explain('bedrock', aws('AccessDeniedException', 403)).transient, false);
+    assert.equal(explain('sts', aws('AccessDenied', 403), ctx).transient, false);
+    assert.equal(explain('idp', Object.assign(new Error('x'), { code: 'OAUTH_TIMEOUT' }), ctx).transient, true);
   });
 });
