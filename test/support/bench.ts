@@ -176,11 +176,27 @@ function withInspector(url: string, port: number): string {
   return `${url}&payload=${encodeURIComponent(JSON.stringify([['inspect-extensions', String(port)]]))}`;
 }
 
-/** The extension host's memory, through its inspector (heapUsage.mjs, run with Node 24). */
-function memoryOf(port: number): Memory {
+/** The extension host's memory now, through its inspector (heapUsage.mjs, run with Node 24). */
+function memoryNow(port: number): Memory {
   const result = spawnSync(NODE24, [path.join(ROOT, 'out', 'test', 'support', 'heapUsage.mjs'), String(port)], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`measuring the extension host failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as Memory;
+}
+
+/**
+ * The extension host's memory once it has settled: VS Code's own built-in extensions go on
+ * loading for a while after a window opens, so readings (each after full GCs) are taken every
+ * 2 s until two in a row agree within 256 KB.
+ */
+async function memoryOf(port: number): Promise<Memory> {
+  let last = memoryNow(port);
+  for (let reading = 0; reading < 30; reading++) {
+    await new Promise((r) => setTimeout(r, 2_000));
+    const next = memoryNow(port);
+    if (Math.abs(next.heapUsedBytes - last.heapUsedBytes) < 256 * 1024) return next;
+    last = next;
+  }
+  throw new Error('the extension host\'s memory did not settle within a minute');
 }
 
 /** Waits until the newest log holds `count` lines matching `pattern`. */
@@ -207,7 +223,7 @@ async function emptyExtensionMemory(dir: string, emptyVsix: string, context: Bro
     const page = await context.newPage();
     await page.goto(withInspector(`${server.origin}/?folder=${encodeURIComponent(workspace)}`, port));
     await page.locator('#workbench\\.parts\\.statusbar').getByText('Empty bench').waitFor({ timeout: 60_000 });
-    const memory = memoryOf(port);
+    const memory = await memoryOf(port);
     await page.close();
     return memory;
   } finally {
@@ -253,7 +269,7 @@ async function main(): Promise<void> {
     await logLines(sandbox, /Usage refreshed:/, 2);
     await palette(page, 'Claude Bedrock: Check Model Availability');
     await logLines(sandbox, /Primary model .*: available\./, 2);
-    const ours = memoryOf(inspectorPort);
+    const ours = await memoryOf(inspectorPort);
     const empty = await emptyExtensionMemory(dir, emptyVsix, context);
     const heapGrowth = ours.heapUsedBytes - empty.heapUsedBytes;
 
