@@ -60,7 +60,8 @@ export class Hub {
   private readonly retained = new Map<string, Retained>();
   private readonly expiry = new Map<string, NodeJS.Timeout>();
   private readonly keyDigest: Buffer;
-  private readonly reclaimUntil: number;
+  /** While true, locks are kept for windows re-asserting them: nobody else is answered yet. */
+  private reclaiming: boolean;
   private reclaimTimer: NodeJS.Timeout | undefined;
 
   private constructor(
@@ -69,7 +70,9 @@ export class Hub {
     options: HubOptions,
   ) {
     this.keyDigest = digest(key);
-    this.reclaimUntil = Date.now() + options.reclaimMs;
+    // Ended by the timer itself, not by comparing clocks: a timer may fire a millisecond before
+    // Date.now() says its time has come, and the windows waiting would never be answered.
+    this.reclaiming = options.reclaimMs > 0;
     this.reclaimTimer = setTimeout(() => this.grantWaiting(), options.reclaimMs);
     this.reclaimTimer.unref();
     server.on('connection', (socket) => this.accept(socket));
@@ -173,7 +176,7 @@ export class Hub {
       case 'acquire': {
         if (!name) return;
         const lock = this.lock(name);
-        const reclaiming = Date.now() < this.reclaimUntil;
+        const reclaiming = this.reclaiming;
         if (!lock.holder && !reclaiming && lock.queue.length === 0) {
           lock.holder = peer;
           send(peer.socket, { t: 'granted', name, req });
@@ -241,7 +244,7 @@ export class Hub {
 
   /** Gives a free lock to the first window in line; those that only asked hear it is taken. */
   private grantNext(name: string, lock: LockState): void {
-    if (Date.now() < this.reclaimUntil) return;
+    if (this.reclaiming) return;
     const stillWaiting: LockState['queue'] = [];
     for (const next of lock.queue.splice(0)) {
       if (!this.peers.has(next.peer)) continue;
@@ -259,6 +262,7 @@ export class Hub {
 
   private grantWaiting(): void {
     this.reclaimTimer = undefined;
+    this.reclaiming = false;
     for (const [name, lock] of this.locks) this.grantNext(name, lock);
   }
 
