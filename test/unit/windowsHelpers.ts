@@ -18,7 +18,9 @@ export async function until(what: string, probe: () => boolean | Promise<boolean
 export function windowsWorld() {
   const opened: WindowBus[] = [];
   const processes: ChildProcess[] = [];
+  let root = '';
   const world = {
+    /** The storage folder the windows share (a test may move it deeper, below the same root). */
     dir: '',
     async open(options: Partial<BusOptions> = {}): Promise<WindowBus> {
       const bus = await WindowBus.open({ storageDir: world.dir, reclaimMs: 50, ...options });
@@ -48,11 +50,11 @@ export function windowsWorld() {
       });
     },
   };
-  beforeEach(() => (world.dir = mkdtempSync(path.join(os.tmpdir(), 'windows-test-'))));
+  beforeEach(() => (root = world.dir = mkdtempSync(path.join(os.tmpdir(), 'windows-test-'))));
   afterEach(async () => {
     for (const child of processes.splice(0)) if (child.exitCode === null && child.signalCode === null) await world.kill(child);
     await Promise.all(opened.splice(0).map((b) => b.dispose()));
-    rmSync(world.dir, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
   });
   return world;
 }
