@@ -35,10 +35,16 @@ const heavy = {
   main: 'src/main.ts',
   oidc: 'src/idp/oidc.ts',
   aws: 'src/aws/index.ts',
+  // Not loaded by the extension: the credentials helper Claude Code runs (src/helper/main.ts).
+  helper: 'src/helper/main.ts',
 };
+
+/** jsonc-parser's UMD build requires its parts in a way a bundler cannot follow: use its ES modules. */
+const alias = { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' };
 
 const extensionOptions = {
   absWorkingDir: root,
+  alias,
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -99,7 +105,7 @@ async function buildTests() {
     entryPoints: [...files('test/unit', '.test.ts'), ...files('test/unit/fixtures', '.ts')],
     format: 'cjs',
     external: ['mocha'],
-    alias: { vscode: './test/unit/fakes/vscode.ts' },
+    alias: { ...alias, vscode: './test/unit/fakes/vscode.ts' },
   });
   // Integration tests: run inside VS Code's extension host.
   await esbuild.build({
@@ -107,6 +113,7 @@ async function buildTests() {
     entryPoints: ['test/integration/index.ts', ...files('test/integration', '.test.ts')],
     format: 'cjs',
     external: ['vscode', 'mocha'],
+    alias,
   });
   // UI end-to-end tests: Playwright against the sandbox, in plain Node as ES modules.
   await esbuild.build({

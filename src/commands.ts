@@ -7,6 +7,7 @@ import { displayName } from './auth/identity';
 import type { Renewal } from './auth/renewal';
 import { expiresAt } from './auth/session';
 import type { SignIn } from './auth/signIn';
+import type { ClaudeCodeIntegration } from './claudeCode/integration';
 import { stsEndpointFor } from './aws/endpoints';
 import type * as StsModule from './aws/sts';
 import type { Config } from './config/config';
@@ -34,6 +35,7 @@ export interface CommandContext {
   readonly modelReport: ModelReportView;
   readonly usage: UsageService;
   readonly dashboard: Dashboard;
+  readonly claudeCode: Pick<ClaudeCodeIntegration, 'connectWithConsent' | 'disconnect'>;
   readonly sts: () => typeof StsModule;
   readonly trust: Pick<typeof vscode.workspace, 'isTrusted'>;
 }
@@ -176,6 +178,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   },
   'claudeBedrock.showUsage': { needs: [signedIn('your usage is read with your AWS credentials.')], run: ({ dashboard }) => dashboard.show() },
   'claudeBedrock.refreshUsage': { run: ({ usage }) => usage.refresh().then(() => usage.state) },
+  'claudeBedrock.connectClaudeCode': { run: ({ claudeCode }) => claudeCode.connectWithConsent() },
+  'claudeBedrock.disconnectClaudeCode': { run: ({ claudeCode }) => claudeCode.disconnect() },
 };
 
 /** Every command of the extension, by id, with its preconditions applied (extension.ts registers them). */

@@ -1,6 +1,8 @@
 // The extension's body, loaded by extension.ts right after activation: builds every object,
 // hands each its dependencies, and returns the command table. The only place that knows them
 // all; openid-client and the AWS SDK clients load later still, on first use (bundles.ts).
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SessionCore } from './auth/core';
 import { Flows } from './auth/flows/flows';
@@ -12,6 +14,11 @@ import { SessionStore } from './auth/store';
 import { SessionSync } from './auth/sync';
 import { pageRenderer } from './browser/page';
 import { loadAws, loadOidc } from './bundles';
+import { Broker } from './claudeCode/broker';
+import { ClaudeCodeConnection } from './claudeCode/connection';
+import { ClaudeCodeIntegration } from './claudeCode/integration';
+import { writeLauncher, type Launcher } from './claudeCode/launcher';
+import { awsConfigFile, claudeSettingsFile } from './claudeCode/places';
 import { commandTable } from './commands';
 import { Config } from './config/config';
 import { IdpClients } from './idp/clients';
@@ -20,7 +27,8 @@ import { ModelService } from './models/modelService';
 import { TerminalEnvironment } from './terminal/environment';
 import { AccountsMenu } from './ui/accounts';
 import { Dashboard } from './ui/dashboard';
-import { browserUi, signInProgress } from './ui/editorUi';
+import { ConsentView } from './ui/consentView';
+import { browserUi, panelSettings, signInProgress } from './ui/editorUi';
 import { ModelReportView } from './ui/modelReport';
 import { Notifier } from './ui/notify';
 import { StatusBar } from './ui/statusBar';
@@ -48,6 +56,9 @@ export interface Services {
   readonly usage: UsageService;
   readonly usageStatus: UsageStatus;
   readonly dashboard: Dashboard;
+  readonly claudeCode: ClaudeCodeConnection;
+  readonly claudeCodeIntegration: ClaudeCodeIntegration;
+  readonly consent: ConsentView;
 }
 
 export interface Running {
@@ -102,6 +113,31 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
     log,
     clock,
   });
+  // Claude Code's own settings (its VS Code panel, `claude` anywhere) on the same sign-in.
+  let launcher: Promise<Launcher> | undefined;
+  const claudeCode = new ClaudeCodeConnection({
+    secrets: context.secrets,
+    files: { settings: claudeSettingsFile(process.env, os.homedir()), awsConfig: awsConfigFile(process.env, os.homedir()) },
+    // Written at every activation: the runtime's path changes when VS Code updates.
+    launcher: () =>
+      (launcher ??= writeLauncher({ storageDir, runtime: process.execPath, helper: path.join(context.extensionUri.fsPath, 'dist', 'helper.js'), platform: process.platform })),
+    config,
+    panel: panelSettings(),
+    channel,
+    log,
+  });
+  const consent = new ConsentView(media, log);
+  const claudeCodeIntegration = new ClaudeCodeIntegration({
+    connection: claudeCode,
+    sessions,
+    config,
+    consent,
+    memento: context.globalState,
+    onDidOpenTerminal: vscode.window.onDidOpenTerminal,
+    notify: notifier,
+    log,
+  });
+  const broker = new Broker({ channel, sessions, keys, signIn, clock, log });
   const usageStatus = new UsageStatus();
   const dashboard = new Dashboard(usage, sessions, media, log);
   const statusBar = new StatusBar(accountItem);
@@ -114,6 +150,7 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
     log,
     notify: notifier,
     storageDir,
+    claudeCode,
   });
   const renderStatus = () => {
     statusBar.render(sessions.state, models.problems);
@@ -152,20 +189,46 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
     }),
     dashboard.onDidShow(() => void setContext('usageSeen', true)),
     usage.onDidChange(renderStatus),
+    claudeCode,
+    claudeCodeIntegration,
+    consent,
+    broker,
+    claudeCode.onDidChange((connected) => void setContext('claudeCodeConnected', connected)),
     new AccountsMenu(sessions, signIn),
     { dispose: () => void channel.dispose() },
   );
 
-  const services: Services = { log, config, channel, store, sessions, signIn, renewal, keys, notifier, statusBar, terminals, models, modelReport, usage, usageStatus, dashboard };
-  const commands = commandTable({ sessions, signIn, renewal, config, log, notify: notifier, models, modelReport, usage, dashboard, sts: loadAws, trust: vscode.workspace });
+  const services: Services = {
+    log,
+    config,
+    channel,
+    store,
+    sessions,
+    signIn,
+    renewal,
+    keys,
+    notifier,
+    statusBar,
+    terminals,
+    models,
+    modelReport,
+    usage,
+    usageStatus,
+    dashboard,
+    claudeCode,
+    claudeCodeIntegration,
+    consent,
+  };
+  const commands = commandTable({ sessions, signIn, renewal, config, log, notify: notifier, models, modelReport, usage, dashboard, claudeCode: claudeCodeIntegration, sts: loadAws, trust: vscode.workspace });
   const ready = store
     .load()
     .then(() => {
       sessions.update();
       renewal.schedule();
       usage.trackUser();
-      return terminals.update();
+      return Promise.all([terminals.update(), claudeCodeIntegration.reconcile()]);
     })
+    .then(() => undefined)
     .catch((error: unknown) => log.error('Reading the stored session failed', error));
   return { commands, services, ready };
 }

@@ -7,7 +7,18 @@
 // package.json, and this code ignores them as well, so a repository's .vscode/settings.json
 // cannot send a developer's sign-in to another identity provider or AWS account.
 import * as vscode from 'vscode';
-import { checkModelSettings, checkSignInSettings, checkTerminalSettings, checkUsageSettings, type ModelSettings, type SignInSettings, type TerminalSettings, type UsageSettings } from './groups';
+import {
+  checkClaudeCodeSettings,
+  checkModelSettings,
+  checkSignInSettings,
+  checkTerminalSettings,
+  checkUsageSettings,
+  type ClaudeCodeSettings,
+  type ModelSettings,
+  type SignInSettings,
+  type TerminalSettings,
+  type UsageSettings,
+} from './groups';
 import { SECTION, type Area, type Checked } from './setting';
 import { SETTINGS } from './settings';
 
@@ -46,6 +57,10 @@ export class Config implements vscode.Disposable {
 
   usage(): Checked<UsageSettings> {
     return this.cached('usage', checkUsageSettings);
+  }
+
+  claudeCode(): Checked<ClaudeCodeSettings> {
+    return this.cached('claudeCode', checkClaudeCodeSettings);
   }
 
   /** Writes a setting where a user would: user (or remote machine) settings. */

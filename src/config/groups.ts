@@ -188,3 +188,13 @@ export function checkUsageSettings(raw: RawSource): Checked<UsageSettings> {
     requestTimeout: read(s.requestTimeout),
   });
 }
+
+/** How Claude Code's own settings are connected to the sign-in. */
+export interface ClaudeCodeSettings {
+  readonly integration: 'ask' | 'always' | 'never';
+}
+
+export function checkClaudeCodeSettings(raw: RawSource): Checked<ClaudeCodeSettings> {
+  const { read, done } = reader(raw);
+  return done({ integration: read(s.claudeCodeIntegration) });
+}

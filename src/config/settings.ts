@@ -120,6 +120,17 @@ export const telemetryProtocol = define('telemetryProtocol', oneOf(['http/protob
   affects: ['terminals'],
   description: 'OTLP protocol of the collector (`OTEL_EXPORTER_OTLP_PROTOCOL`).',
 });
+export const claudeCodeIntegration = define('claudeCodeIntegration', oneOf(['ask', 'always', 'never']), {
+  order: 30,
+  affects: ['claudeCode'],
+  description:
+    'Whether Claude Code everywhere on this machine (its VS Code panel, and `claude` in any terminal) runs on this sign-in, through its own settings (`~/.claude/settings.json`). `ask`: offered once after signing in, and done by **Connect Claude Code** after showing what changes. `always`: done without asking. `never`: Claude Code\'s settings are left alone, and what the extension added is removed.',
+  enumDescriptions: [
+    'Offer it once after signing in; Connect Claude Code shows what it changes first.',
+    'Connect Claude Code without asking (what a platform team sets to ship it connected).',
+    "Leave Claude Code's settings alone, and remove what the extension added to them.",
+  ],
+});
 export const bedrockControlEndpoint = define('bedrockControlEndpoint', url(), {
   order: 29,
   affects: ['models'],
@@ -194,6 +205,7 @@ export const SETTINGS: readonly Setting<unknown>[] = [
   terminalCredentials,
   telemetryEndpoint,
   telemetryProtocol,
+  claudeCodeIntegration,
   bedrockControlEndpoint,
   cloudWatchEndpoint,
   usageNamespace,

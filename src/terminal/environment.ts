@@ -29,6 +29,8 @@ export interface TerminalEnvironmentOptions {
   readonly notify: Notify;
   /** Folder for the empty AWS config file terminals point at (the extension's global storage). */
   readonly storageDir: string;
+  /** Whether Claude Code's own settings carry the session (then terminals leave AWS alone). */
+  readonly claudeCode: { readonly connected: boolean; readonly onDidChange: vscode.Event<boolean> };
 }
 
 export class TerminalEnvironment implements vscode.Disposable {
@@ -46,6 +48,7 @@ export class TerminalEnvironment implements vscode.Disposable {
       options.sessions.onDidChangeState(() => this.update()),
       options.config.onDidChange((areas) => areas.has('terminals') && this.update()),
       options.trust.onDidGrantWorkspaceTrust(() => this.update()),
+      options.claudeCode.onDidChange(() => this.update()),
     ];
   }
 
@@ -85,7 +88,7 @@ export class TerminalEnvironment implements vscode.Disposable {
     } else {
       credentials = { kind: 'environment', keys: session.credentials };
     }
-    const input = { settings, identity: session.identity, credentials, emptyAwsConfig: await this.emptyAwsConfig() };
+    const input = { settings, identity: session.identity, credentials, emptyAwsConfig: await this.emptyAwsConfig(), connected: this.options.claudeCode.connected };
     const wanted = terminalVariables(input);
     let changed = 0;
     collection.forEach((name) => {
@@ -102,7 +105,8 @@ export class TerminalEnvironment implements vscode.Disposable {
       }
     }
     collection.description = new vscode.MarkdownString(terminalDescription(input));
-    if (changed > 0) log.info(`Terminal environment set for Bedrock in ${settings.region} (${settings.credentialMode} credentials, ${changed} variables changed).`);
+    const how = input.connected ? "Claude Code's own settings carry the keys" : `${settings.credentialMode} credentials`;
+    if (changed > 0) log.info(`Terminal environment set for Bedrock in ${settings.region} (${how}, ${changed} variables changed).`);
   }
 
   private clear(why: string): void {

@@ -21,6 +21,8 @@ export interface VariableInput {
   readonly credentials: TerminalCredentials;
   /** An empty file: AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE point at it. */
   readonly emptyAwsConfig: string;
+  /** Claude Code's own settings carry Bedrock and the keys (Connect Claude Code). */
+  readonly connected?: boolean;
 }
 
 /** OTEL_RESOURCE_ATTRIBUTES: key=value pairs, values percent-encoded as the OpenTelemetry spec asks. */
@@ -39,7 +41,30 @@ export function otelResourceAttributes(identity: Identity): string {
     .join(',');
 }
 
-export function terminalVariables({ settings, identity, credentials, emptyAwsConfig }: VariableInput): Record<string, string> {
+/** Every variable bedrockVariables can set: what Claude Code's settings may hold of ours. */
+export const BEDROCK_VARIABLE_NAMES = [
+  'CLAUDE_CODE_USE_BEDROCK',
+  'AWS_REGION',
+  'ANTHROPIC_MODEL',
+  'ANTHROPIC_DEFAULT_HAIKU_MODEL',
+  'ANTHROPIC_SMALL_FAST_MODEL',
+  'ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION',
+  'CLAUDE_CODE_MAX_OUTPUT_TOKENS',
+  'MAX_THINKING_TOKENS',
+  'ANTHROPIC_BEDROCK_BASE_URL',
+  'CLAUDE_CODE_ENABLE_TELEMETRY',
+  'OTEL_METRICS_EXPORTER',
+  'OTEL_LOGS_EXPORTER',
+  'OTEL_EXPORTER_OTLP_PROTOCOL',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+] as const;
+
+/**
+ * What Claude Code needs to run on Bedrock with these settings, wherever it runs: integrated
+ * terminals, and Claude Code's own settings (its VS Code panel, `claude` anywhere). Nothing of
+ * the user's identity: terminals add that, Claude Code's helper sends it as headers.
+ */
+export function bedrockVariables(settings: TerminalSettings): Record<string, string> {
   const vars: Record<string, string> = {
     CLAUDE_CODE_USE_BEDROCK: '1',
     AWS_REGION: settings.region,
@@ -47,14 +72,36 @@ export function terminalVariables({ settings, identity, credentials, emptyAwsCon
     ANTHROPIC_DEFAULT_HAIKU_MODEL: settings.smallFastModel,
     // Older Claude Code releases read the fast model from here.
     ANTHROPIC_SMALL_FAST_MODEL: settings.smallFastModel,
-    AWS_CONFIG_FILE: emptyAwsConfig,
-    AWS_SHARED_CREDENTIALS_FILE: emptyAwsConfig,
   };
   if (settings.smallFastModelRegion) vars.ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION = settings.smallFastModelRegion;
   if (settings.maxOutputTokens) vars.CLAUDE_CODE_MAX_OUTPUT_TOKENS = String(settings.maxOutputTokens);
   if (settings.maxThinkingTokens) vars.MAX_THINKING_TOKENS = String(settings.maxThinkingTokens);
   if (settings.bedrockEndpoint) vars.ANTHROPIC_BEDROCK_BASE_URL = settings.bedrockEndpoint;
+  if (settings.telemetryEndpoint) {
+    vars.CLAUDE_CODE_ENABLE_TELEMETRY = '1';
+    vars.OTEL_METRICS_EXPORTER = 'otlp';
+    vars.OTEL_LOGS_EXPORTER = 'otlp';
+    vars.OTEL_EXPORTER_OTLP_PROTOCOL = settings.telemetryProtocol;
+    vars.OTEL_EXPORTER_OTLP_ENDPOINT = settings.telemetryEndpoint;
+  }
+  return vars;
+}
 
+/**
+ * What an integrated terminal gets. Not connected: Bedrock, and the session's keys in a way no
+ * profile of the shell can beat. Connected (Claude Code's own settings carry Bedrock and the
+ * keys): the Claude Code variables only; the shell's AWS configuration and keys are left alone,
+ * so the user's own AWS tools keep their profiles.
+ */
+export function terminalVariables({ settings, identity, credentials, emptyAwsConfig, connected }: VariableInput): Record<string, string> {
+  const vars = bedrockVariables(settings);
+  if (settings.telemetryEndpoint) vars.OTEL_RESOURCE_ATTRIBUTES = otelResourceAttributes(identity);
+  if (connected) {
+    delete vars.AWS_REGION;
+    return vars;
+  }
+  vars.AWS_CONFIG_FILE = emptyAwsConfig;
+  vars.AWS_SHARED_CREDENTIALS_FILE = emptyAwsConfig;
   if (credentials.kind === 'endpoint') {
     vars.AWS_CONTAINER_CREDENTIALS_FULL_URI = credentials.uri;
     vars.AWS_CONTAINER_AUTHORIZATION_TOKEN = credentials.token;
@@ -72,27 +119,25 @@ export function terminalVariables({ settings, identity, credentials, emptyAwsCon
   // With AWS_PROFILE set, the SDK skips environment keys; empty, it reads no profile (and the
   // profile files are empty anyway).
   vars.AWS_PROFILE = '';
-
-  if (settings.telemetryEndpoint) {
-    vars.CLAUDE_CODE_ENABLE_TELEMETRY = '1';
-    vars.OTEL_METRICS_EXPORTER = 'otlp';
-    vars.OTEL_LOGS_EXPORTER = 'otlp';
-    vars.OTEL_EXPORTER_OTLP_PROTOCOL = settings.telemetryProtocol;
-    vars.OTEL_EXPORTER_OTLP_ENDPOINT = settings.telemetryEndpoint;
-    vars.OTEL_RESOURCE_ATTRIBUTES = otelResourceAttributes(identity);
-  }
   return vars;
 }
 
 /** The text VS Code shows on terminals (hover the terminal tab, or its environment details). */
-export function terminalDescription({ settings, identity, credentials }: VariableInput): string {
+export function terminalDescription({ settings, identity, credentials, connected }: VariableInput): string {
+  const first = `**Claude Code on Amazon Bedrock**: \`claude\` here runs on Bedrock in ${settings.region} as ${displayName(identity)}, with ${settings.model}.`;
+  if (connected) {
+    return [
+      first,
+      "Claude Code's own settings carry the region and the session's keys (Connect Claude Code), so this terminal's AWS configuration is yours: your profiles, `AWS_PROFILE` and keys work for the AWS CLI and your other tools as they do outside VS Code.",
+    ].join('\n\n');
+  }
   const how =
     credentials.kind === 'endpoint'
       ? 'Its AWS credentials come from VS Code over 127.0.0.1 and renew by themselves, also in terminals already open; signing out cuts them off.'
-      : 'Its AWS credentials are in this terminal\'s environment (AWS_ACCESS_KEY_ID, …); after they renew, open a new terminal.';
+      : "Its AWS credentials are in this terminal's environment (AWS_ACCESS_KEY_ID, …); after they renew, open a new terminal.";
   return [
-    `**Claude Code on Amazon Bedrock**: \`claude\` here runs on Bedrock in ${settings.region} as ${displayName(identity)}, with ${settings.model}.`,
+    first,
     how,
-    'AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE point to an empty file, so no AWS profile (not even one AWS_PROFILE names) takes over: the AWS CLI in this terminal acts as your Claude Code role. For your own profiles, use `aws --profile` with `AWS_CONFIG_FILE=~/.aws/config AWS_SHARED_CREDENTIALS_FILE=~/.aws/credentials`, or a terminal outside VS Code.',
+    'AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE point to an empty file, so no AWS profile (not even one AWS_PROFILE names) takes over. Your own AWS tools here do not see your profiles: the AWS CLI acts as your Claude Code role, and where your shell sets AWS_PROFILE it fails with "The config profile (…) could not be found". Run **Claude Bedrock: Connect Claude Code** to give Claude Code the session through its own settings and leave the AWS configuration of your terminals alone.',
   ].join('\n\n');
 }

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { SignInUi } from '../auth/signIn';
 import type { BrowserUi } from '../browser/authorize';
+import { PANEL_EXTENSION, type PanelSettings } from '../claudeCode/connection';
 import type { Notify } from '../errors/failure';
 
 export function signInProgress(): SignInUi {
@@ -22,5 +23,14 @@ export function browserUi(notify: Notify): BrowserUi {
     reachable: async (uri) => (await vscode.env.asExternalUri(vscode.Uri.parse(uri))).toString(true),
     cannotOpen: (url) =>
       notify.show('warning', 'VS Code could not open your browser. Copy the sign-in link and open it in a browser on this computer.', [{ kind: 'copyLink', text: url }]),
+  };
+}
+
+/** The Claude Code extension's own settings, at user level (written only when it is installed). */
+export function panelSettings(): PanelSettings {
+  return {
+    installed: () => vscode.extensions.getExtension(PANEL_EXTENSION) !== undefined,
+    get: (key) => vscode.workspace.getConfiguration().inspect(key)?.globalValue,
+    set: async (key, value) => vscode.workspace.getConfiguration().update(key, value, vscode.ConfigurationTarget.Global),
   };
 }

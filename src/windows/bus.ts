@@ -4,27 +4,23 @@
 //
 //   publish / subscribe   a message to every other window; retained topics keep their newest
 //                         value (by stamp) for windows that connect later
-//   acquire               a lock across windows, let go of when its window goes away
+//   acquire               a lock across windows, let go of when its window goes away (busLocks.ts)
+//   serve / call          a question a window answers for others: the credentials helper's
+//                         (busCalls.ts)
 //
 // A window that cannot reach or host a hub works alone (its locks are its own) and tries again
 // in the background. Pure Node: no vscode here.
 import { randomUUID } from 'node:crypto';
 import type * as net from 'node:net';
-import type { AcquireOptions, BusLog, BusOptions, Disposable, Lease, PublishOptions, WindowChannel } from './channel';
-import { connectTo, hostHub, stopHosting, type Hosting } from './connect';
-import { LocalLocks } from './localLocks';
+import { BusCalls } from './busCalls';
+import { BusLocks } from './busLocks';
+import type { AcquireOptions, BusLog, BusOptions, CallHandler, Disposable, Lease, PublishOptions, WindowChannel } from './channel';
+import { hostHub, stopHosting, type Hosting } from './connect';
 import { RetainedValues } from './retained';
 import { readHubAddress } from './place';
-import { readMessages, send, type Message } from './wire';
+import { connectTo, readMessages, send, type Message } from './wire';
 
-export type { AcquireOptions, BusLog, BusOptions, Disposable, Lease, PublishOptions, WindowChannel } from './channel';
-
-interface Pending {
-  readonly name: string;
-  readonly wait: boolean;
-  readonly resolve: (lease: Lease | undefined) => void;
-  readonly cleanup: () => void;
-}
+export type { AcquireOptions, BusLog, BusOptions, CallHandler, Disposable, Lease, PublishOptions, WindowChannel } from './channel';
 
 const WELCOME_TIMEOUT_MS = 5_000;
 
@@ -38,14 +34,16 @@ export class WindowBus implements WindowChannel {
   private alone = false;
   private aloneTimer: NodeJS.Timeout | undefined;
   private connecting: Promise<void> | undefined;
-  private nextReq = 1;
   private readonly listeners = new Map<string, Set<(value: unknown) => void>>();
   private readonly kept = new RetainedValues();
-  private readonly held = new Set<string>();
-  private readonly pending = new Map<number, Pending>();
-  /** Working alone: the locks are this window's own. */
-  private readonly local = new LocalLocks();
   private readonly log: BusLog;
+  private readonly toHub = (message: Message): boolean => {
+    if (!this.socket) return false;
+    send(this.socket, message);
+    return true;
+  };
+  private readonly locks = new BusLocks(this.toHub);
+  private readonly calls = new BusCalls(this.toHub);
 
   private constructor(private readonly options: BusOptions) {
     this.log = options.log ?? (() => undefined);
@@ -102,53 +100,28 @@ export class WindowBus implements WindowChannel {
   }
 
   acquire(name: string, options: AcquireOptions = {}): Promise<Lease | undefined> {
-    const wait = options.wait ?? true;
-    if (this.disposed || options.signal?.aborted) return Promise.resolve(undefined);
-    if (this.alone) return this.acquireAlone(name, wait, options.signal);
-    return new Promise((resolve) => {
-      const req = this.nextReq++;
-      const onAbort = () => {
-        const pending = this.pending.get(req);
-        if (!pending) return;
-        this.pending.delete(req);
-        if (this.socket) send(this.socket, { t: 'cancel', req });
-        pending.resolve(undefined);
-      };
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      this.pending.set(req, { name, wait, resolve, cleanup: () => options.signal?.removeEventListener('abort', onAbort) });
-      if (this.socket) send(this.socket, { t: 'acquire', name, req, wait });
-    });
+    return this.locks.acquire(name, options);
+  }
+
+  serve(name: string, handler: CallHandler): Disposable {
+    return this.calls.serve(name, handler);
+  }
+
+  call(name: string, payload: unknown, timeoutMs: number): Promise<unknown> {
+    return this.calls.call(name, payload, timeoutMs);
   }
 
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.aloneTimer);
-    for (const pending of this.pending.values()) {
-      pending.cleanup();
-      pending.resolve(undefined);
-    }
-    this.pending.clear();
+    this.locks.dispose();
+    this.calls.dispose();
     this.socket?.destroy();
     this.socket = undefined;
     const hosting = this.hosting;
     this.hosting = undefined;
     if (hosting) await stopHosting(hosting);
-  }
-
-  private lease(name: string): Lease {
-    this.held.add(name);
-    let released = false;
-    return {
-      name,
-      release: () => {
-        if (released) return;
-        released = true;
-        this.held.delete(name);
-        if (this.alone) this.local.release(name);
-        else if (this.socket) send(this.socket, { t: 'release', name });
-      },
-    };
   }
 
   private connect(): Promise<void> {
@@ -214,7 +187,7 @@ export class WindowBus implements WindowChannel {
         }
         this.receive(message);
       });
-      send(socket, { t: 'hello', key, window: this.windowId, held: [...this.held], retained: this.kept.offer() });
+      send(socket, { t: 'hello', key, window: this.windowId, held: this.locks.heldNames, retained: this.kept.offer() });
     });
   }
 
@@ -226,32 +199,14 @@ export class WindowBus implements WindowChannel {
     if (wasAlone) this.log('info', 'Connected to the other VS Code windows again.');
     const retained = (message.retained ?? {}) as Record<string, { value?: unknown; stamp?: unknown }>;
     for (const [topic, entry] of Object.entries(retained)) this.deliver(topic, entry.value, Number(entry.stamp) || 0, true);
-    // Requests made while connecting go out now.
-    for (const [req, pending] of this.pending) send(socket, { t: 'acquire', name: pending.name, req, wait: pending.wait });
+    // What was asked while connecting goes out now.
+    this.locks.connected();
+    this.calls.connected();
   }
 
   private receive(message: Message): void {
-    const req = typeof message.req === 'number' ? message.req : -1;
-    switch (message.t) {
-      case 'msg':
-        if (typeof message.topic === 'string') this.deliver(message.topic, message.value, Number(message.stamp) || 0, message.retain === true);
-        return;
-      case 'granted':
-      case 'busy': {
-        const pending = this.pending.get(req);
-        if (!pending) {
-          // Given up on before the answer came: let go of it at once.
-          if (message.t === 'granted' && typeof message.name === 'string' && this.socket) send(this.socket, { t: 'release', name: message.name });
-          return;
-        }
-        this.pending.delete(req);
-        pending.cleanup();
-        pending.resolve(message.t === 'granted' ? this.lease(pending.name) : undefined);
-        return;
-      }
-      default:
-        return;
-    }
+    if (message.t === 'msg' && typeof message.topic === 'string') this.deliver(message.topic, message.value, Number(message.stamp) || 0, message.retain === true);
+    else if (!this.locks.receive(message)) this.calls.receive(message);
   }
 
   private deliver(topic: string, value: unknown, stamp: number, retained: boolean): void {
@@ -280,18 +235,11 @@ export class WindowBus implements WindowChannel {
   private workAlone(): void {
     if (!this.alone) this.log('warn', 'Could not reach the other VS Code windows; this window works on its own for now.');
     this.alone = true;
-    // Requests made while connecting are answered here.
-    for (const [req, pending] of [...this.pending]) {
-      this.pending.delete(req);
-      pending.cleanup();
-      void this.acquireAlone(pending.name, pending.wait, undefined).then(pending.resolve);
-    }
+    // What was asked while connecting is answered here.
+    this.locks.workAlone();
+    this.calls.workAlone();
     clearTimeout(this.aloneTimer);
     this.aloneTimer = setTimeout(() => void this.connect(), this.options.retryAloneMs ?? 5_000);
     this.aloneTimer.unref();
-  }
-
-  private acquireAlone(name: string, wait: boolean, signal: AbortSignal | undefined): Promise<Lease | undefined> {
-    return this.local.acquire(name, wait, signal).then((granted) => (granted ? this.lease(name) : undefined));
   }
 }

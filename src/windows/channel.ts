@@ -1,5 +1,6 @@
 // What the rest of the extension needs of the windows' channel (bus.ts): messages to every other
-// window, values kept for windows that open later, and locks across windows. Types only.
+// window, values kept for windows that open later, locks across windows, and calls a window
+// answers for other processes (the credentials helper). Types only.
 
 export interface Disposable {
   dispose(): void;
@@ -25,6 +26,9 @@ export interface AcquireOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Answers a call another process makes (the credentials helper, another window). */
+export type CallHandler = (payload: unknown) => Promise<unknown> | unknown;
+
 /** What the rest of the extension needs of the windows' channel (the bus, or a window alone). */
 export interface WindowChannel extends Disposable {
   readonly windowId: string;
@@ -34,10 +38,13 @@ export interface WindowChannel extends Disposable {
   /** The newest retained value of `topic` this window knows of. */
   retained(topic: string): unknown;
   acquire(name: string, options?: AcquireOptions): Promise<Lease | undefined>;
+  /** Answers calls named `name` for as long as the returned handle is not disposed. */
+  serve(name: string, handler: CallHandler): Disposable;
+  /** Asks a window that serves `name` (this one too, working alone). */
+  call(name: string, payload: unknown, timeoutMs: number): Promise<unknown>;
 }
 
 export type BusLog = (level: 'debug' | 'info' | 'warn', message: string) => void;
-
 
 export interface BusOptions {
   /** The extension's global storage folder: the hub's folder goes in it. */

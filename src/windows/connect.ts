@@ -1,20 +1,6 @@
-// Reaching the hub, or becoming its host. Pure Node.
-import * as net from 'node:net';
+// Becoming the hub's host. Pure Node.
 import { Hub } from './hub';
 import { claimHub, type HubClaim } from './place';
-
-/** A connection to `address`, or undefined when nobody listens there. */
-export function connectTo(address: string): Promise<net.Socket | undefined> {
-  return new Promise((resolve) => {
-    const socket = net.connect(address);
-    const fail = () => resolve(undefined);
-    socket.once('connect', () => {
-      socket.off('error', fail);
-      resolve(socket);
-    });
-    socket.once('error', fail);
-  });
-}
 
 export interface Hosting {
   readonly hub: Hub;

@@ -1,5 +1,5 @@
 // What goes over the windows' channel: one JSON object a line. Pure Node.
-import type * as net from 'node:net';
+import * as net from 'node:net';
 
 /** A longer message (or a line without its end) ends the connection: nobody of ours sends one. */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
@@ -41,4 +41,17 @@ export function readMessages(socket: net.Socket, onMessage: (message: Message) =
 
 export function send(socket: net.Socket, message: Message): void {
   if (!socket.destroyed && socket.writable) socket.write(`${JSON.stringify(message)}\n`);
+}
+
+/** A connection to `address`, or undefined when nobody listens there. */
+export function connectTo(address: string): Promise<net.Socket | undefined> {
+  return new Promise((resolve) => {
+    const socket = net.connect(address);
+    const fail = () => resolve(undefined);
+    socket.once('connect', () => {
+      socket.off('error', fail);
+      resolve(socket);
+    });
+    socket.once('error', fail);
+  });
 }

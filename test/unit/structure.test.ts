@@ -20,11 +20,13 @@ const LEVELS: Record<string, number> = {
   models: 5,
   usage: 5,
   terminal: 5,
+  claudeCode: 5,
   ui: 6,
   commands: 7,
   bundles: 7,
   main: 7,
   extension: 8,
+  helper: 8,
 };
 
 function sources(): string[] {

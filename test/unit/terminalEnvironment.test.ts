@@ -2,6 +2,7 @@
 // workspace trust; and the loopback endpoint that serves the session's keys to them.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
+import { EventEmitter } from 'vscode';
 import { TerminalEnvironment } from '../../src/terminal/environment';
 import { FakeEnvironmentVariableCollection, FakeTrust } from './fakes/editor';
 import { useMachine, type Machine, type Window } from './sessionWorld';
@@ -18,12 +19,14 @@ describe('the terminal environment', () => {
   let collection: FakeEnvironmentVariableCollection;
   let trust: FakeTrust;
   let terminals: TerminalEnvironment;
+  let claudeCode: { connected: boolean; changed: EventEmitter<boolean> };
 
   beforeEach(async () => {
     m = world.m;
     w = await world.window();
     collection = new FakeEnvironmentVariableCollection();
     trust = new FakeTrust(true);
+    claudeCode = { connected: false, changed: new EventEmitter<boolean>() };
     terminals = new TerminalEnvironment({
       collection,
       sessions: w.core,
@@ -33,6 +36,12 @@ describe('the terminal environment', () => {
       log: w.log,
       notify: w.notify,
       storageDir: path.join(m.storageDir, 'terminals'),
+      claudeCode: {
+        get connected() {
+          return claudeCode.connected;
+        },
+        onDidChange: claudeCode.changed.event,
+      },
     });
     world.cleanup(() => terminals.dispose());
   });
@@ -107,5 +116,22 @@ describe('the terminal environment', () => {
     await terminals.update();
     assert.notEqual(collection.values().AWS_ACCESS_KEY_ID, first);
     assert.equal(collection.values().AWS_ACCESS_KEY_ID, w.core.session?.credentials.accessKeyId);
+  });
+
+  it("leaves the terminals' AWS configuration and keys alone once Claude Code's own settings carry the session", async () => {
+    await w.signIn.signIn();
+    await terminals.update();
+    assert.equal(collection.values().AWS_PROFILE, '');
+    claudeCode.connected = true;
+    claudeCode.changed.fire(true);
+    await terminals.update();
+    const vars = collection.values();
+    assert.equal(vars.CLAUDE_CODE_USE_BEDROCK, '1');
+    assert.equal(vars.ANTHROPIC_MODEL, 'us.anthropic.claude-sonnet-4-5-20250929-v1:0');
+    for (const name of ['AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ACCESS_KEY_ID', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_REGION']) {
+      assert.equal(name in vars, false, `${name} is the shell's own`);
+    }
+    const description = typeof collection.description === 'string' ? collection.description : collection.description?.value ?? '';
+    assert.match(description, /your profiles, `AWS_PROFILE` and keys work/);
   });
 });

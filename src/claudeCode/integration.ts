@@ -1,0 +1,154 @@
+// When Claude Code gets connected to the sign-in, by the setting claudeBedrock.claudeCodeIntegration:
+//   ask     offered once after the first sign-in (and once more from a terminal, where hiding
+//           the user's AWS profiles shows); Connect Claude Code asks with the consent view
+//   always  connected without asking while signed in (a platform team's choice)
+//   never   left alone, and what the extension added is removed
+import type * as vscode from 'vscode';
+import type { SessionSource } from '../auth/core';
+import type { Config } from '../config/config';
+import { Failure, type Action, type Notify } from '../errors/failure';
+import type { Log } from '../log';
+import type { ClaudeCodeConnection, ConnectPlan, Outcome } from './connection';
+
+const OFFERED = 'claudeBedrock.claudeCodeOffered';
+const TERMINAL_HINTED = 'claudeBedrock.claudeCodeTerminalHint';
+const CONNECT: Action = { kind: 'run', label: 'Connect Claude Code…', command: 'claudeBedrock.connectClaudeCode' };
+const DISCONNECT: Action = { kind: 'run', label: 'Disconnect', command: 'claudeBedrock.disconnectClaudeCode' };
+const DONE = 'Claude Code now runs on Amazon Bedrock with your sign-in everywhere on this machine: its VS Code panel, and `claude` in any terminal.';
+
+/** Shows what Connect changes and asks: Connect (with the conflicts to fix), or not. */
+export interface ConsentUi {
+  ask(plan: ConnectPlan): Promise<{ readonly connect: boolean; readonly fixes: readonly string[] }>;
+}
+
+export interface IntegrationOptions {
+  readonly connection: ClaudeCodeConnection;
+  readonly sessions: SessionSource;
+  readonly config: Pick<Config, 'claudeCode' | 'onDidChange'>;
+  readonly consent: ConsentUi;
+  /** Remembers the one-time offers (flags, nothing secret). */
+  readonly memento: vscode.Memento;
+  readonly onDidOpenTerminal: vscode.Event<unknown>;
+  readonly notify: Notify;
+  readonly log: Log;
+}
+
+export class ClaudeCodeIntegration implements vscode.Disposable {
+  private readonly subscriptions: { dispose(): void }[];
+  private reconciling: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: IntegrationOptions) {
+    this.subscriptions = [
+      options.sessions.onDidChangeState(() => this.reconcile()),
+      options.config.onDidChange((areas) => (areas.has('claudeCode') || areas.has('terminals')) && this.reconcile(areas.has('terminals'))),
+      options.onDidOpenTerminal(() => void this.terminalHint()),
+    ];
+  }
+
+  private get mode(): 'ask' | 'always' | 'never' {
+    const checked = this.options.config.claudeCode();
+    return checked.ok ? checked.value.integration : 'ask';
+  }
+
+  /** Brings the connection in line with the mode, the session and the settings. Serialised; never throws. */
+  reconcile(settingsChanged = false): Promise<void> {
+    this.reconciling = this.reconciling.then(() => this.apply(settingsChanged)).catch((error: unknown) => this.options.log.error("Keeping Claude Code's settings in step failed", error));
+    return this.reconciling;
+  }
+
+  /** "Connect Claude Code": shows what changes, and connects on consent. */
+  async connectWithConsent(): Promise<Outcome | undefined> {
+    const { connection, notify } = this.options;
+    if (this.mode === 'never') {
+      notify.show('info', "Connecting Claude Code is turned off (claudeBedrock.claudeCodeIntegration is \"never\"): its settings are left alone.", [
+        { kind: 'openSetting', setting: 'claudeBedrock.claudeCodeIntegration' },
+      ]);
+      return undefined;
+    }
+    const plan = await this.planOrSay();
+    if (!plan) return undefined;
+    const answer = await this.options.consent.ask(plan);
+    if (!answer.connect) return undefined;
+    return this.report(await connection.connect(answer.fixes));
+  }
+
+  async disconnect(): Promise<Outcome | undefined> {
+    const { connection, notify } = this.options;
+    if (this.mode === 'always') {
+      notify.show('info', 'Your platform team connects Claude Code to this sign-in (claudeBedrock.claudeCodeIntegration is "always"). Set it to "ask" to disconnect.', [
+        { kind: 'openSetting', setting: 'claudeBedrock.claudeCodeIntegration' },
+      ]);
+      return undefined;
+    }
+    const outcome = await connection.disconnect();
+    if (outcome.ok) {
+      const kept = outcome.kept.length ? ` You changed ${outcome.kept.map((p) => p.join('.')).join(', ')} since; those stay as you left them.` : '';
+      notify.show('info', `Claude Code's settings are back as they were.${kept} Claude Code no longer uses this sign-in.`);
+    }
+    return outcome;
+  }
+
+  private async apply(settingsChanged: boolean): Promise<void> {
+    const { connection, sessions, memento, notify } = this.options;
+    const connected = await connection.refresh();
+    const mode = this.mode;
+    if (mode === 'never') {
+      if (!connected) return;
+      const outcome = await connection.disconnect();
+      if (outcome.ok) notify.show('info', "Claude Code's settings were put back as they were: connecting Claude Code to this sign-in is turned off (claudeBedrock.claudeCodeIntegration).");
+      return;
+    }
+    if (connected) {
+      if (settingsChanged) await connection.follow();
+      return;
+    }
+    if (sessions.state.kind !== 'signedIn') return;
+    if (mode === 'always') {
+      const plan = await this.planOrSay();
+      if (!plan) return;
+      this.report(await connection.connect(plan.plan.conflicts.map((c) => c.id)));
+      return;
+    }
+    if (memento.get(OFFERED)) return;
+    await memento.update(OFFERED, true);
+    notify.show('info', 'Use this sign-in for Claude Code everywhere on this machine, its VS Code panel and `claude` in any terminal? You see what changes before anything is written.', [CONNECT]);
+  }
+
+  /** Once, when a terminal opens before Claude Code is connected: why the user's AWS profiles are hidden there. */
+  private async terminalHint(): Promise<void> {
+    const { connection, sessions, memento, notify } = this.options;
+    if (this.mode !== 'ask' || connection.connected || sessions.state.kind !== 'signedIn' || memento.get(TERMINAL_HINTED)) return;
+    await memento.update(TERMINAL_HINTED, true);
+    notify.show(
+      'info',
+      'VS Code terminals hide your own AWS profiles so that none of them wins over your sign-in: there, the AWS CLI acts as your Claude Code role, and fails with "The config profile (…) could not be found" where your shell sets AWS_PROFILE. Connect Claude Code to give it the session through its own settings and keep your profiles in your terminals.',
+      [CONNECT],
+    );
+  }
+
+  private async planOrSay(): Promise<ConnectPlan | undefined> {
+    try {
+      const plan = await this.options.connection.plan();
+      if (plan.plan.problem) {
+        this.options.notify.show('error', `Claude Code's settings file ${plan.plan.file} was left alone: ${plan.plan.problem}. Fix the file (or move it away), then connect again.`);
+        return undefined;
+      }
+      return plan;
+    } catch (error) {
+      if (error instanceof Failure) this.options.notify.failure(error);
+      else this.options.notify.show('error', "Claude Code's settings could not be read, so nothing was changed. Show the log for details.", [{ kind: 'showLog' }]);
+      this.options.log.error('Planning the connection of Claude Code failed', error);
+      return undefined;
+    }
+  }
+
+  private report(outcome: Outcome): Outcome {
+    if (outcome.ok) this.options.notify.show('info', DONE, this.mode === 'always' ? [] : [DISCONNECT]);
+    else this.options.notify.show('error', outcome.message);
+    return outcome;
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+  }
+}

@@ -1,0 +1,26 @@
+// What the credentials helper and a VS Code window say to each other over the windows' channel.
+// Shared by both sides (broker.ts answers, src/helper/main.ts asks). Types and names only.
+
+export const CALLS = {
+  /** The session's current keys. */
+  credentials: 'claudeCode.credentials',
+  /** Whether the keys are ready now (no sign-in needed). */
+  status: 'claudeCode.status',
+  /** Signs in (silently when it can, else in the browser) and answers when done. */
+  signIn: 'claudeCode.signIn',
+  /** The OpenTelemetry headers that attribute usage to the signed-in user. */
+  otelHeaders: 'claudeCode.otelHeaders',
+} as const;
+
+/** Keys as Claude Code's awsCredentialExport expects them. */
+export interface ExportedKeys {
+  readonly AccessKeyId: string;
+  readonly SecretAccessKey: string;
+  readonly SessionToken: string;
+  readonly Expiration: string;
+}
+
+export type CredentialsAnswer = { readonly keys: ExportedKeys } | { readonly none: string };
+export type StatusAnswer = { readonly ready: true } | { readonly ready: false; readonly why: string };
+export type SignInAnswer = { readonly ok: true; readonly who: string } | { readonly ok: false; readonly why: string };
+export type OtelHeadersAnswer = { readonly headers: Readonly<Record<string, string>> };

@@ -1,0 +1,90 @@
+// The credentials helper Claude Code runs (awsCredentialExport, awsAuthRefresh,
+// otelHeadersHelper in its settings), wherever it runs on this machine: the VS Code panel, or a
+// `claude` in any terminal. It asks a VS Code window that holds the sign-in, over the windows'
+// channel (src/windows/), and prints what Claude Code reads. It keeps nothing and writes nothing.
+//
+//   helper.js --storage <extension's global storage> export | refresh | otel-headers
+//
+// Run with VS Code's own runtime, through the launcher the extension writes at activation
+// (src/claudeCode/launcher.ts): nothing else needs installing.
+import { AskError, askWindows } from '../windows/client';
+import { CALLS, type CredentialsAnswer, type OtelHeadersAnswer, type SignInAnswer, type StatusAnswer } from '../claudeCode/protocol';
+
+const NAME = 'Claude Code on Amazon Bedrock';
+const NOT_RUNNING = `${NAME}: VS Code is not running, so there are no AWS credentials for Claude Code. Open VS Code and sign in there (Claude Bedrock: Sign In), then start Claude Code again.`;
+/** While the windows move their hub from a window that closed to another, ask again for this long. */
+const MOVING_MS = 300;
+/** A sign-in waits for the user in the browser: up to the sign-in timeout, and then some. */
+const SIGN_IN_WAIT_MS = 15 * 60_000;
+
+async function ask(storage: string, name: string, timeoutMs: number, payload: unknown = null): Promise<unknown> {
+  const until = Date.now() + MOVING_MS;
+  for (;;) {
+    try {
+      return await askWindows(storage, name, payload, timeoutMs);
+    } catch (error) {
+      if (!(error instanceof AskError) || error.code !== 'notRunning' || Date.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+function sentence(error: unknown): string {
+  if (error instanceof AskError && (error.code === 'notRunning' || error.code === 'noServer')) return NOT_RUNNING;
+  if (error instanceof AskError && error.code === 'timeout') return `${NAME}: VS Code did not answer in time. Make sure VS Code is responding, then start Claude Code again.`;
+  return `${NAME}: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+async function run(storage: string, command: string): Promise<number> {
+  switch (command) {
+    case 'export': {
+      const answer = (await ask(storage, CALLS.credentials, 30_000)) as CredentialsAnswer;
+      if ('none' in answer) {
+        process.stderr.write(`${NAME}: ${answer.none}\n`);
+        return 1;
+      }
+      process.stdout.write(`${JSON.stringify({ Credentials: answer.keys })}\n`);
+      return 0;
+    }
+    case 'refresh': {
+      // On the way of every start of Claude Code: at once, and silent, when the keys are ready.
+      const status = (await ask(storage, CALLS.status, 10_000)) as StatusAnswer;
+      if (status.ready) return 0;
+      process.stdout.write(`${NAME}: ${status.why} Signing in through VS Code; finish in your browser if it opens…\n`);
+      const result = (await ask(storage, CALLS.signIn, SIGN_IN_WAIT_MS)) as SignInAnswer;
+      process.stdout.write(result.ok ? `${NAME}: signed in as ${result.who}.\n` : `${NAME}: ${result.why}\n`);
+      return result.ok ? 0 : 1;
+    }
+    case 'otel-headers': {
+      const answer = (await ask(storage, CALLS.otelHeaders, 10_000)) as OtelHeadersAnswer;
+      process.stdout.write(`${JSON.stringify(answer.headers)}\n`);
+      return 0;
+    }
+    default:
+      process.stderr.write(`${NAME}: unknown command "${command}". Use export, refresh or otel-headers.\n`);
+      return 2;
+  }
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--storage');
+  const storage = at >= 0 ? args[at + 1] : undefined;
+  const command = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--storage') ?? '';
+  if (!storage) {
+    process.stderr.write(`${NAME}: the helper was started without --storage; connect Claude Code again from VS Code (Claude Bedrock: Connect Claude Code).\n`);
+    process.exitCode = 2;
+    return;
+  }
+  try {
+    process.exitCode = await run(storage, command);
+  } catch (error) {
+    const text = sentence(error);
+    // awsAuthRefresh's output reaches the user, awsCredentialExport's does not: both streams carry it.
+    process.stdout.write(`${text}\n`);
+    if (command !== 'refresh') process.stderr.write(`${text}\n`);
+    process.exitCode = 1;
+  }
+}
+
+void main();

@@ -1,0 +1,87 @@
+// The consent view's page: what Connect Claude Code changes, file by file, in plain words, the
+// conflicts it can remove (each with its own box), and the buttons. Pure: rendered in the
+// extension host; its only script is media/consent.js, allowed by nonce.
+import type { ConnectPlan } from '../claudeCode/connection';
+import type { JsonPath } from '../claudeCode/jsonEdit';
+import { isGuidanceCommand, type Change } from '../claudeCode/plan';
+import { escapeHtml } from '../util/html';
+
+/** The only messages the page sends; anything else is dropped. */
+export type ConsentMessage = { readonly type: 'connect'; readonly fixes: readonly string[] } | { readonly type: 'cancel' };
+
+export function isConsentMessage(message: unknown): message is ConsentMessage {
+  const m = message as { type?: unknown; fixes?: unknown } | null;
+  if (typeof m !== 'object' || m === null) return false;
+  if (m.type === 'cancel') return Object.keys(m).length === 1;
+  return m.type === 'connect' && Array.isArray(m.fixes) && m.fixes.every((f) => typeof f === 'string') && Object.keys(m).length === 2;
+}
+
+export interface ConsentPage {
+  readonly cspSource: string;
+  readonly nonce: string;
+  readonly scriptUri: string;
+  readonly styleUri: string;
+  /** How the page names the settings file (~ for the home folder). */
+  readonly fileLabel: string;
+}
+
+const HELPERS: Record<string, string> = {
+  awsCredentialExport: "this extension's helper, which hands Claude Code the session's keys from VS Code when it asks",
+  awsAuthRefresh: "this extension's helper, which signs you in through VS Code when Claude Code finds no keys",
+  otelHeadersHelper: "this extension's helper, which tells your usage collector who you are",
+};
+
+const code = (text: string) => `<code>${escapeHtml(text)}</code>`;
+const name = (path: JsonPath) => code(path.join('.'));
+
+function shown(value: unknown): string {
+  return code(typeof value === 'string' ? value : JSON.stringify(value));
+}
+
+function changeWords(change: Change): string {
+  const key = change.path[change.path.length - 1];
+  if (change.after === undefined) return `Remove ${name(change.path)}, which this extension set and no longer needs.`;
+  const helper = change.path.length === 1 ? HELPERS[key] : undefined;
+  const what = helper ? `Set ${name(change.path)} to ${helper}.` : `Set ${name(change.path)} to ${shown(change.after)}.`;
+  if (change.before === undefined) return what;
+  if (isGuidanceCommand(change.before)) return `${what} This replaces the AWS guidance's credential-process.`;
+  return `${what} It was ${shown(change.before)}; Disconnect puts that back.`;
+}
+
+export function renderConsent(connect: ConnectPlan, page: ConsentPage): string {
+  const { plan } = connect;
+  const csp = `default-src 'none'; style-src ${page.cspSource}; script-src 'nonce-${page.nonce}';`;
+  const changes = plan.changes.map((c) => `<li>${changeWords(c)}</li>`).join('');
+  const conflicts = plan.conflicts
+    .map(
+      (c) =>
+        `<li><label><input type="checkbox" class="fix" value="${escapeHtml(c.id)}" checked> Remove ${c.paths.map(name).join(', ')}.</label><p class="why">${escapeHtml(c.why)} Disconnect puts it back.</p></li>`,
+    )
+    .join('');
+  const panel = connect.panel
+    .map((p) => `<li>Set ${code(p.key)} to ${shown(p.after)}, so Claude Code's panel does not ask for an Anthropic login.</li>`)
+    .join('');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="${escapeHtml(page.styleUri)}">
+<title>Connect Claude Code</title>
+</head>
+<body>
+<h1>Connect Claude Code to your sign-in</h1>
+<p>Claude Code everywhere on this machine (its VS Code panel, and <code>claude</code> in any terminal, inside or outside VS Code) will run on Amazon Bedrock with the session you signed in with here. Nothing secret is written to any file: the keys stay in VS Code and reach Claude Code through the helper, when it asks.</p>
+<h2>${escapeHtml(page.fileLabel)} <span class="what">Claude Code's user settings</span></h2>
+${changes ? `<ul id="changes">${changes}</ul>` : '<p id="changes">Nothing to change: the file already holds all of it.</p>'}
+${plan.replacesGuidance ? '<p class="note">This file was set up by the AWS guidance\'s installer; its entries are replaced and put back on Disconnect.</p>' : ''}
+<p class="keep">Everything else in the file stays as it is, comments and formatting included.</p>
+${conflicts ? `<h2>Would win over your sign-in</h2><ul id="conflicts">${conflicts}</ul>` : ''}
+${panel ? `<h2>VS Code user settings <span class="what">Claude Code's panel</span></h2><ul id="panel">${panel}</ul>` : ''}
+<p><strong>Disconnect Claude Code</strong> puts all of this back as it was. Signing out does not change these files: Claude Code then just gets no keys.</p>
+<div class="buttons"><button id="connect">Connect</button> <button id="cancel" class="secondary">Cancel</button></div>
+<script nonce="${page.nonce}" src="${escapeHtml(page.scriptUri)}"></script>
+</body>
+</html>`;
+}

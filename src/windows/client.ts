@@ -1,0 +1,43 @@
+// Asking the windows from outside VS Code: the credentials helper connects to the hub as a
+// client (it never hosts one), asks one question, and leaves. Pure Node.
+import { readHubAddress } from './place';
+import { connectTo, readMessages, send } from './wire';
+
+/** Why the windows could not be asked or did not answer. */
+export class AskError extends Error {
+  constructor(
+    /** notRunning: no VS Code window is there to ask; noServer: none answers this; failed: the window's answer was an error; timeout. */
+    readonly code: 'notRunning' | 'noServer' | 'failed' | 'timeout',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AskError';
+  }
+}
+
+/** Asks a VS Code window that serves `name`, through the hub of the windows in `storageDir`. */
+export async function askWindows(storageDir: string, name: string, payload: unknown, timeoutMs: number): Promise<unknown> {
+  const found = await readHubAddress(storageDir);
+  const socket = found && (await connectTo(found.address));
+  if (!found || !socket) throw new AskError('notRunning', 'No VS Code window with Claude Code on Amazon Bedrock is running.');
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (action: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      action();
+    };
+    const timer = setTimeout(() => finish(() => reject(new AskError('timeout', `VS Code did not answer within ${Math.round(timeoutMs / 1000)} s.`))), timeoutMs);
+    socket.on('error', () => undefined);
+    socket.on('close', () => finish(() => reject(new AskError('notRunning', 'The VS Code window that was asked closed before it answered.'))));
+    readMessages(socket, (message) => {
+      if (message.t === 'welcome') return send(socket, { t: 'req', name, req: 1, payload });
+      if (message.t !== 'answer' || message.req !== 1) return;
+      if (message.ok === true) finish(() => resolve(message.value));
+      else finish(() => reject(new AskError(message.code === 'noServer' ? 'noServer' : 'failed', typeof message.error === 'string' ? message.error : 'The call failed.')));
+    });
+    send(socket, { t: 'hello', key: found.key, role: 'client' });
+  });
+}

@@ -1,0 +1,128 @@
+// Claude Code's settings file: Connect changes only the keys it owns, Disconnect puts the file
+// back byte for byte, and what would win over the sign-in is found.
+import * as assert from 'node:assert/strict';
+import { parseSettings, valueAt } from '../../src/claudeCode/jsonEdit';
+import { credentialProcessProfiles } from '../../src/claudeCode/places';
+import { applyPlan, isConnected, planSettings, undoSettings, type Desired } from '../../src/claudeCode/plan';
+
+const EXPORT = "'/home/u/.config/Code/User/globalStorage/x/claude-code-helper' export";
+const desired = (over: Partial<Desired['env']> = {}, helpers: Partial<Desired['helpers']> = {}): Desired => ({
+  env: { CLAUDE_CODE_USE_BEDROCK: '1', AWS_REGION: 'us-east-1', ANTHROPIC_MODEL: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', ...over },
+  helpers: { awsCredentialExport: EXPORT, awsAuthRefresh: EXPORT.replace('export', 'refresh'), otelHeadersHelper: undefined, ...helpers },
+});
+
+const USERS_OWN = `// My Claude Code settings
+{
+    "model": "opus", // what I like
+    "permissions": {
+        "allow": ["Bash(npm test:*)"],
+    },
+    /* keep this */
+    "env": {
+        "MY_TOOL_TOKEN": "abc123",
+        "ANTHROPIC_MODEL": "eu.anthropic.claude-opus-4-1-20250805-v1:0"
+    }
+}
+`;
+
+function connect(text: string | undefined, d = desired(), fixes: string[] = []) {
+  const plan = planSettings({ file: '/f', text, desired: d });
+  return applyPlan(text, plan, fixes, undefined);
+}
+
+describe("Claude Code's settings file", () => {
+  it("adds only the keys it owns, and keeps every comment, key and indentation of the user's", () => {
+    const { text } = connect(USERS_OWN);
+    assert.ok(text.startsWith('// My Claude Code settings\n{\n    "model": "opus", // what I like\n    "permissions": {\n        "allow": ["Bash(npm test:*)"],\n    },\n    /* keep this */\n'));
+    assert.equal(valueAt(text, ['env', 'MY_TOOL_TOKEN']), 'abc123');
+    assert.equal(valueAt(text, ['env', 'CLAUDE_CODE_USE_BEDROCK']), '1');
+    assert.equal(valueAt(text, ['env', 'ANTHROPIC_MODEL']), 'us.anthropic.claude-sonnet-4-5-20250929-v1:0');
+    assert.equal(valueAt(text, ['awsCredentialExport']), EXPORT);
+    assert.match(text, /\n        "CLAUDE_CODE_USE_BEDROCK": "1"/, 'indented as the file is');
+    assert.ok(isConnected(text, EXPORT));
+  });
+
+  it('says what it replaces, and puts the file back byte for byte on Disconnect', () => {
+    const plan = planSettings({ file: '/f', text: USERS_OWN, desired: desired() });
+    const model = plan.changes.find((c) => c.path.join('.') === 'env.ANTHROPIC_MODEL');
+    assert.equal(model?.before, 'eu.anthropic.claude-opus-4-1-20250805-v1:0');
+    const { text, record } = applyPlan(USERS_OWN, plan, [], undefined);
+    assert.notEqual(text, USERS_OWN);
+    assert.equal(undoSettings(text, record).text, USERS_OWN);
+  });
+
+  it('follows a change of the settings, and still puts back the original file', () => {
+    const first = connect(USERS_OWN, desired({}, {}));
+    const next = desired({ AWS_REGION: 'eu-west-1', ANTHROPIC_MODEL: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0' }, { otelHeadersHelper: EXPORT.replace('export', 'otel-headers') });
+    const plan = planSettings({ file: '/f', text: first.text, desired: next, record: first.record });
+    assert.deepEqual(plan.changes.map((c) => c.path.join('.')).sort(), ['env.ANTHROPIC_MODEL', 'env.AWS_REGION', 'otelHeadersHelper']);
+    const second = applyPlan(first.text, plan, [], first.record);
+    assert.equal(valueAt(second.text, ['env', 'AWS_REGION']), 'eu-west-1');
+    // Telemetry off again: the helper it added goes; nothing of the user's is touched.
+    const third = applyPlan(second.text, planSettings({ file: '/f', text: second.text, desired: desired({ AWS_REGION: 'eu-west-1' }), record: second.record }), [], second.record);
+    assert.equal(valueAt(third.text, ['otelHeadersHelper']), undefined);
+    assert.equal(undoSettings(third.text, third.record).text, USERS_OWN);
+  });
+
+  it('puts back only its own keys when the user edited the file since, and keeps what they changed', () => {
+    const { text, record } = connect(USERS_OWN);
+    const edited = text.replace('"model": "opus"', '"model": "sonnet"').replace('"AWS_REGION": "us-east-1"', '"AWS_REGION": "ap-south-1"');
+    const undone = undoSettings(edited, record);
+    assert.ok(undone.text);
+    assert.equal(valueAt(undone.text, ['model']), 'sonnet', "the user's edit stays");
+    assert.equal(valueAt(undone.text, ['env', 'ANTHROPIC_MODEL']), 'eu.anthropic.claude-opus-4-1-20250805-v1:0', 'their model is back');
+    assert.equal(valueAt(undone.text, ['env', 'CLAUDE_CODE_USE_BEDROCK']), undefined);
+    assert.equal(valueAt(undone.text, ['awsCredentialExport']), undefined);
+    assert.equal(valueAt(undone.text, ['env', 'AWS_REGION']), 'ap-south-1', 'changed by the user since: kept');
+    assert.deepEqual(undone.kept, [['env', 'AWS_REGION']]);
+    assert.match(undone.text, /\/\/ what I like/);
+  });
+
+  it('creates the file when there is none, and removes it again', () => {
+    const { text, record } = connect(undefined);
+    assert.ok(parseSettings(text).ok);
+    assert.equal(record.originalText, null);
+    assert.equal(undoSettings(text, record).text, null);
+  });
+
+  it('keeps Windows line endings and tabs', () => {
+    const crlf = '{\r\n\t"model": "opus"\r\n}\r\n';
+    const { text, record } = connect(crlf);
+    assert.doesNotMatch(text.replace(/\r\n/g, ''), /\n/, 'no bare newline');
+    assert.match(text, /\r\n\t"env": \{\r\n\t\t"CLAUDE_CODE_USE_BEDROCK"/);
+    assert.equal(undoSettings(text, record).text, crlf);
+  });
+
+  it('leaves a file that is not JSON alone, and says why', () => {
+    const plan = planSettings({ file: '/f', text: '{ "model": "opus", oops }', desired: desired() });
+    assert.match(plan.problem ?? '', /^it is not valid JSON \(\w+ on line 1\)$/);
+    assert.deepEqual(plan.changes, []);
+    assert.match(planSettings({ file: '/f', text: '["a list"]', desired: desired() }).problem ?? '', /not hold a JSON object/);
+  });
+
+  it("finds what would win over the sign-in: a profile, keys of its own, the AWS guidance's helpers", () => {
+    const guidance = JSON.stringify(
+      {
+        awsAuthRefresh: '/home/u/claude-code-with-bedrock/credential-process --profile ClaudeCode',
+        awsCredentialExport: '/home/u/claude-code-with-bedrock/credential-process --profile ClaudeCode',
+        env: { AWS_PROFILE: 'ClaudeCode', AWS_ACCESS_KEY_ID: 'AKIAOLD', AWS_SECRET_ACCESS_KEY: 'old-secret', CLAUDE_CODE_USE_BEDROCK: '0' },
+      },
+      null,
+      2,
+    );
+    const profiles = credentialProcessProfiles('[default]\nregion = us-east-1\n\n[profile ClaudeCode]\ncredential_process = /home/u/claude-code-with-bedrock/credential-process\n');
+    assert.deepEqual(profiles, ['ClaudeCode']);
+    const plan = planSettings({ file: '/f', text: guidance, desired: desired(), guidanceProfiles: profiles });
+    assert.equal(plan.replacesGuidance, true);
+    assert.deepEqual(plan.conflicts.map((c) => c.id), ['profile', 'keys']);
+    assert.match(plan.conflicts[0].why, /AWS_PROFILE to "ClaudeCode", a profile whose keys come from a credential_process/);
+    assert.doesNotMatch(plan.conflicts[1].why, /AKIAOLD|old-secret/, 'names, never values');
+    assert.ok(plan.changes.some((c) => c.path.join('.') === 'env.CLAUDE_CODE_USE_BEDROCK' && c.before === '0'));
+    const fixed = applyPlan(guidance, plan, ['profile', 'keys'], undefined);
+    assert.equal(valueAt(fixed.text, ['env', 'AWS_PROFILE']), undefined);
+    assert.equal(valueAt(fixed.text, ['env', 'AWS_ACCESS_KEY_ID']), undefined);
+    assert.equal(undoSettings(fixed.text, fixed.record).text, guidance, 'all of it comes back on Disconnect');
+    const unfixed = applyPlan(guidance, plan, [], undefined);
+    assert.equal(valueAt(unfixed.text, ['env', 'AWS_PROFILE']), 'ClaudeCode', 'a conflict is removed only when chosen');
+  });
+});
