@@ -1,7 +1,7 @@
 // When Claude Code gets connected to the sign-in, by the setting claudeBedrock.claudeCodeIntegration:
 //   ask     offered once after the first sign-in (and once more from a terminal, where hiding
 //           the user's AWS profiles shows); Connect Claude Code asks with the consent view
-//   always  connected without asking while signed in (a platform team's choice)
+//   always  connected without asking, signed in or not (a platform team's choice)
 //   never   left alone, and what the extension added is removed
 import type * as vscode from 'vscode';
 import type { SessionSource } from '../auth/core';
@@ -102,14 +102,15 @@ export class ClaudeCodeIntegration implements vscode.Disposable {
       if (settingsChanged) await connection.follow();
       return;
     }
-    if (sessions.state.kind !== 'signedIn') return;
+    // A platform team's "always" connects signed in or not: a `claude` started signed out then
+    // signs in through VS Code (awsAuthRefresh) instead of asking for an Anthropic login.
     if (mode === 'always') {
       const plan = await this.planOrSay();
       if (!plan) return;
       this.report(await connection.connect(plan.plan.conflicts.map((c) => c.id)));
       return;
     }
-    if (memento.get(OFFERED)) return;
+    if (sessions.state.kind !== 'signedIn' || memento.get(OFFERED)) return;
     await memento.update(OFFERED, true);
     notify.show('info', 'Use this sign-in for Claude Code everywhere on this machine, its VS Code panel and `claude` in any terminal? You see what changes before anything is written.', [CONNECT]);
   }

@@ -14,8 +14,12 @@ const NAME = 'Claude Code on Amazon Bedrock';
 const NOT_RUNNING = `${NAME}: VS Code is not running, so there are no AWS credentials for Claude Code. Open VS Code and sign in there (Claude Bedrock: Sign In), then start Claude Code again.`;
 /** While the windows move their hub from a window that closed to another, ask again for this long. */
 const MOVING_MS = 300;
-/** A sign-in waits for the user in the browser: up to the sign-in timeout, and then some. */
-const SIGN_IN_WAIT_MS = 15 * 60_000;
+/**
+ * A sign-in waits for the user in the browser. Claude Code ends awsAuthRefresh after 3 minutes
+ * with words of its own; the helper stops a little earlier and says what to do in its own.
+ */
+const SIGN_IN_WAIT_MS = 170_000;
+const STILL_WAITING = `${NAME}: the sign-in in your browser is not finished yet. Finish it there (VS Code keeps waiting for it), then send your message to Claude Code again.`;
 
 async function ask(storage: string, name: string, timeoutMs: number, payload: unknown = null): Promise<unknown> {
   const until = Date.now() + MOVING_MS;
@@ -50,9 +54,17 @@ async function run(storage: string, command: string): Promise<number> {
       // On the way of every start of Claude Code: at once, and silent, when the keys are ready.
       const status = (await ask(storage, CALLS.status, 10_000)) as StatusAnswer;
       if (status.ready) return 0;
+      // Claude Code shows awsAuthRefresh's stdout in its Sign-in box, and its stderr there marked ✘.
       process.stdout.write(`${NAME}: ${status.why} Signing in through VS Code; finish in your browser if it opens…\n`);
-      const result = (await ask(storage, CALLS.signIn, SIGN_IN_WAIT_MS)) as SignInAnswer;
-      process.stdout.write(result.ok ? `${NAME}: signed in as ${result.who}.\n` : `${NAME}: ${result.why}\n`);
+      const result = await ask(storage, CALLS.signIn, SIGN_IN_WAIT_MS).then(
+        (answer) => answer as SignInAnswer,
+        (error: unknown) => {
+          if (error instanceof AskError && error.code === 'timeout') return { ok: false, why: STILL_WAITING } as const;
+          throw error;
+        },
+      );
+      if (result.ok) process.stdout.write(`${NAME}: signed in as ${result.who}.\n`);
+      else process.stderr.write(`${result.why.startsWith(NAME) ? '' : `${NAME}: `}${result.why}\n`);
       return result.ok ? 0 : 1;
     }
     case 'otel-headers': {
@@ -79,10 +91,9 @@ async function main(): Promise<void> {
   try {
     process.exitCode = await run(storage, command);
   } catch (error) {
-    const text = sentence(error);
-    // awsAuthRefresh's output reaches the user, awsCredentialExport's does not: both streams carry it.
-    process.stdout.write(`${text}\n`);
-    if (command !== 'refresh') process.stderr.write(`${text}\n`);
+    // On stderr: Claude Code shows awsAuthRefresh's there (✘ in its Sign-in box) and keeps
+    // awsCredentialExport's stdout for the keys alone.
+    process.stderr.write(`${sentence(error)}\n`);
     process.exitCode = 1;
   }
 }

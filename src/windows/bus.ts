@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import type * as net from 'node:net';
 import { BusCalls } from './busCalls';
+import type { Hub } from './hub';
 import { BusLocks } from './busLocks';
 import type { AcquireOptions, BusLog, BusOptions, CallHandler, Disposable, Lease, PublishOptions, WindowChannel } from './channel';
 import { hostHub, stopHosting, type Hosting } from './connect';
@@ -78,6 +79,11 @@ export class WindowBus implements WindowChannel {
   /** Windows connected to the hub this window hosts (undefined when it hosts none). */
   get hostedWindows(): number | undefined {
     return this.hosting?.hub.windows;
+  }
+
+  /** What the hub this window hosts keeps now (undefined when it hosts none). */
+  get hostedHubSize(): Hub['size'] | undefined {
+    return this.hosting?.hub.size;
   }
 
   publish(topic: string, value: unknown, options: PublishOptions = {}): void {

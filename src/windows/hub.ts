@@ -90,6 +90,11 @@ export class Hub {
     return [...this.peers].filter((p) => p.welcomed && !p.client).length;
   }
 
+  /** What the hub keeps now: its connections, locks, calls waiting, names served, retained topics. */
+  get size(): { readonly peers: number; readonly locks: number; readonly calls: number; readonly served: number; readonly retained: number } {
+    return { peers: this.peers.size, locks: this.locks.size, ...this.calls.size, retained: this.retained.size };
+  }
+
   close(): Promise<void> {
     clearTimeout(this.reclaimTimer);
     for (const timer of this.expiry.values()) clearTimeout(timer);

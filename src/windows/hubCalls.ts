@@ -27,7 +27,17 @@ export class CallRouter {
   }
 
   unserve(peer: Peer, name: string): void {
-    this.servers.set(name, (this.servers.get(name) ?? []).filter((p) => p !== peer));
+    this.keep(name, (this.servers.get(name) ?? []).filter((p) => p !== peer));
+  }
+
+  /** Calls waiting for an answer, and names served, now. */
+  get size(): { readonly calls: number; readonly served: number } {
+    return { calls: this.calls.size, served: this.servers.size };
+  }
+
+  private keep(name: string, list: Peer[]): void {
+    if (list.length) this.servers.set(name, list);
+    else this.servers.delete(name);
   }
 
   ask(asker: Peer, name: string, req: number, payload: unknown): void {
@@ -46,7 +56,7 @@ export class CallRouter {
 
   /** A window went away: it serves nothing more, its unanswered calls go to the next server, and its own questions are dropped. */
   gone(peer: Peer): void {
-    for (const [name, list] of this.servers) this.servers.set(name, list.filter((p) => p !== peer));
+    for (const [name, list] of this.servers) this.keep(name, list.filter((p) => p !== peer));
     for (const [id, call] of this.calls) {
       if (call.asker === peer) this.calls.delete(id);
       else if (call.server === peer) this.pass(id, call);

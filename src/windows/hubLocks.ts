@@ -50,9 +50,10 @@ export class LockTable {
   }
 
   cancel(peer: Peer, req: number): void {
-    for (const lock of this.locks.values()) {
+    for (const [name, lock] of this.locks) {
       const at = lock.queue.findIndex((w) => w.peer === peer && w.req === req);
       if (at >= 0) lock.queue.splice(at, 1);
+      this.forgetIdle(name, lock);
     }
   }
 
@@ -71,6 +72,7 @@ export class LockTable {
         lock.holder = undefined;
         this.grantNext(name, lock);
       }
+      this.forgetIdle(name, lock);
     }
   }
 
@@ -96,5 +98,16 @@ export class LockTable {
       }
     }
     lock.queue.push(...stillWaiting);
+    this.forgetIdle(name, lock);
+  }
+
+  /** A lock nobody holds or waits for is forgotten: lock names cannot pile up in the hub. */
+  private forgetIdle(name: string, lock: LockState): void {
+    if (!lock.holder && lock.queue.length === 0) this.locks.delete(name);
+  }
+
+  /** Locks held or waited for now. */
+  get size(): number {
+    return this.locks.size;
   }
 }

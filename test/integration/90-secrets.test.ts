@@ -1,14 +1,19 @@
 // The secrets canary: after signing in and renewing, no token or key issued during the whole run
 // appears anywhere but SecretStorage and memory: not in the log, settings, globalState or
 // workspaceState, nor in any file under the user-data, server-data and extension-storage folders,
-// nor in what a terminal running Claude Code printed.
+// nor in what a terminal running Claude Code printed, nor anywhere in the test home once Claude
+// Code is connected and has run the way its panel runs it (its settings.json, ~/.claude.json,
+// its sessions and logs, the shell's history): the helper's stdout, read by Claude Code, is the
+// only place keys go.
 // VS Code runs at its default log level, as users do: at debug or trace level VS Code's own
 // terminal host logs every terminal's environment, the endpoint token included (README).
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { aws, harness, idp, signInAs, useExtension, waitFor } from './helpers';
+import { OWN_SESSION } from '../support/world';
+import { aws, changeSetting, harness, idp, restoreSettings, signInAs, useExtension, waitFor } from './helpers';
 
 async function* filesUnder(dir: string): AsyncGenerator<string> {
   let entries;
@@ -24,7 +29,7 @@ async function* filesUnder(dir: string): AsyncGenerator<string> {
   }
 }
 
-/** Every token the IdP issued and every key the emulator's STS issued, during the whole run. */
+/** Every token the IdP issued and every key the emulator's STS issued, during the whole run (but the developer's own profile's). */
 async function issuedSecrets(): Promise<string[]> {
   const tokens = await idp.issued();
   const keys = await aws.keys();
@@ -32,12 +37,28 @@ async function issuedSecrets(): Promise<string[]> {
     ...tokens.idTokens,
     ...tokens.accessTokens,
     ...tokens.refreshTokens,
-    ...keys.flatMap((k) => [k.accessKeyId, k.secretAccessKey, k.sessionToken]),
+    ...keys.filter((k) => k.sessionName !== OWN_SESSION).flatMap((k) => [k.accessKeyId, k.secretAccessKey, k.sessionToken]),
   ];
+}
+
+/** The CLI the way Claude Code's panel runs it: outside any terminal, the extension host's environment. */
+function claudeAsThePanel(): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(harness.claude(), ['-p', 'Say hello', '--output-format', 'json'], { cwd: harness.home(), env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('exit', (code) => resolve({ code: code ?? -1, output }));
+  });
 }
 
 describe('Secrets canary', () => {
   const testApi = useExtension({ fresh: 'once' });
+
+  after(async () => {
+    await restoreSettings();
+    await vscode.commands.executeCommand('claudeBedrock.disconnectClaudeCode');
+  });
 
   it('finds no token or key outside SecretStorage after sign-in and renewal', async function () {
     this.timeout(180_000);
@@ -60,6 +81,11 @@ describe('Secrets canary', () => {
     for await (const chunk of execution.read()) terminalOutput += chunk;
     assert.match(terminalOutput, /"result"/, 'the terminal output was read');
     shell.dispose();
+    // Connected, and run the panel's way: the helper hands the keys over on its stdout alone.
+    await changeSetting('claudeCodeIntegration', 'always');
+    await waitFor('Claude Code to be connected', () => testApi.claudeCodeConnected(), 30_000);
+    const panel = await claudeAsThePanel();
+    assert.equal(panel.code, 0, panel.output.slice(-2000));
 
     const secrets = [...(await issuedSecrets()), endpointToken];
     assert.ok(secrets.length >= 10, `the run issued ${secrets.length} secrets`);
@@ -68,17 +94,22 @@ describe('Secrets canary', () => {
 
     const places: [string, string][] = [];
     places.push(['terminal output', terminalOutput]);
+    places.push(["Claude Code's output, run the panel's way", panel.output]);
     places.push(['globalState', JSON.stringify(testApi.globalState())]);
     places.push(['workspaceState', JSON.stringify(testApi.workspaceState())]);
     places.push(['settings', JSON.stringify(vscode.workspace.getConfiguration('claudeBedrock'))]);
     let files = 0;
-    for (const dir of new Set([harness.userDataDir(), harness.serverDataDir(), testApi.globalStorageUri.fsPath, path.dirname(testApi.logUri.fsPath)])) {
+    const home = harness.home();
+    const homeFiles = ['.claude/settings.json', '.claude.json'].map((f) => path.join(home, f));
+    for (const file of homeFiles) assert.ok(await fs.stat(file), `${file} is there to search`);
+    for (const dir of new Set([home, harness.userDataDir(), harness.serverDataDir(), testApi.globalStorageUri.fsPath, path.dirname(testApi.logUri.fsPath)])) {
       for await (const file of filesUnder(dir)) {
         files++;
         places.push([file, await fs.readFile(file, 'latin1')]);
       }
     }
     assert.ok(files > 10, `searched ${files} files`);
+    for (const file of homeFiles) assert.ok(places.some(([name]) => name === file), `${file} was searched`);
     const logText = places.filter(([name]) => name.endsWith('Claude Bedrock.log')).map(([, text]) => text).join('');
     assert.match(logText, /Signed in as alice@example\.com/, 'the log channel was searched');
 

@@ -35,6 +35,12 @@ export interface TestApi {
   dashboardDropped(): number;
   readonly logUri: vscode.Uri;
   readonly globalStorageUri: vscode.Uri;
+  /** Claude Code's own settings carry the session. */
+  claudeCodeConnected(): boolean;
+  /** The file Connect Claude Code changes. */
+  claudeSettingsFile(): string;
+  /** The consent view's HTML, while it is open. */
+  consentHtml(): string | undefined;
 }
 
 function testApi(running: Running, context: vscode.ExtensionContext, notifications: ShownMessage[]): Omit<TestApi, 'ready'> {
@@ -64,6 +70,9 @@ function testApi(running: Running, context: vscode.ExtensionContext, notificatio
     dashboardDropped: () => s.dashboard.dropped,
     logUri: context.logUri,
     globalStorageUri: context.globalStorageUri,
+    claudeCodeConnected: () => s.claudeCode.connected,
+    claudeSettingsFile: () => s.claudeCode.settingsFile,
+    consentHtml: () => s.consent.html,
   };
 }
 

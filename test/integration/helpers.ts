@@ -25,6 +25,10 @@ export const harness = {
   userDataDir: () => env('CB_TEST_USER_DATA'),
   serverDataDir: () => env('CB_TEST_SERVER_DATA'),
   redirectPort: () => Number(env('CB_TEST_REDIRECT_PORT')),
+  /** The home folder of the VS Code server, its terminals and the CLIs the tests start. */
+  home: () => env('CB_TEST_HOME'),
+  claude: () => env('CB_TEST_CLAUDE'),
+  whoami: () => env('CB_TEST_WHOAMI'),
 };
 
 export async function api(): Promise<TestApi> {

@@ -6,8 +6,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { EXTENSION_UNDER_TEST, ROOT } from './paths';
+import { terminalEnv, writeTerminalHome } from './testHome';
 import { freePort, writeSettings } from './vscode';
-import { settingsFor, startWorld } from './world';
+import { OWN_SESSION, settingsFor, startWorld } from './world';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'claude-bedrock-desktop-'));
 const userDataDir = path.join(tmp, 'user');
@@ -18,6 +19,9 @@ writeFileSync(browser, `#!/bin/sh\nexec "${process.execPath}" "${path.join(ROOT,
 chmodSync(browser, 0o755);
 
 const world = await startWorld();
+const home = path.join(tmp, 'home');
+mkdirSync(home, { recursive: true });
+writeTerminalHome(home, world.aws.sts.mintKey('arn:aws:iam::123456789012:role/DeveloperOwn', OWN_SESSION));
 const redirectPort = await freePort();
 const settings = { ...settingsFor(world, redirectPort), 'security.workspace.trust.enabled': false };
 writeSettings(userDataDir, settings, settings);
@@ -28,6 +32,11 @@ try {
     extensionTestsPath: path.join(ROOT, 'out', 'test', 'integration'),
     launchArgs: [workspace, '--user-data-dir', userDataDir, '--disable-extensions', '--disable-workspace-trust'],
     extensionTestsEnv: {
+      // A home of its own: the tests never touch the home of whoever runs them.
+      ...terminalEnv(home),
+      CB_TEST_HOME: home,
+      CB_TEST_CLAUDE: path.join(ROOT, 'node_modules', '.bin', 'claude'),
+      CB_TEST_WHOAMI: path.join(ROOT, 'out', 'test', 'support', 'whoami.mjs'),
       BROWSER: browser,
       CB_TEST_IDP: world.idp.origin,
       CB_TEST_ISSUER: world.idp.issuer,

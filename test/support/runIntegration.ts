@@ -11,7 +11,8 @@ import { emulateFocus, startBridge } from './bridge';
 import { ensureVsCodeServer } from './install';
 import { CACHE, EXTENSION_UNDER_TEST, ROOT } from './paths';
 import { devWindowUrl, freePort, launchBrowser, startVsCodeServer, testUrl } from './vscode';
-import { settingsFor, startWorld, type World } from './world';
+import { terminalEnv, writeTerminalHome } from './testHome';
+import { OWN_SESSION, settingsFor, startWorld, type World } from './world';
 
 const SUITE_DEADLINE_MS = 30 * 60_000;
 
@@ -33,36 +34,6 @@ function reportLine(message: ConsoleMessage): string | undefined {
 }
 
 /**
- * A developer's home as terminals see it: AWS profiles of their own (a [default] and a [work]
- * with keys AWS does not know), and a .bashrc that exports AWS_PROFILE=work. Claude Code in a
- * VS Code terminal must still use the signed-in session's keys.
- */
-function writeTerminalHome(home: string): void {
-  mkdirSync(path.join(home, '.aws'), { recursive: true });
-  writeFileSync(
-    path.join(home, '.aws', 'credentials'),
-    '[default]\naws_access_key_id = AKIA_DEFAULT_PROFILE_NOT_REAL\naws_secret_access_key = not-a-real-secret-default\n\n[work]\naws_access_key_id = AKIA_WORK_PROFILE_NOT_REAL\naws_secret_access_key = not-a-real-secret-work\n',
-  );
-  writeFileSync(path.join(home, '.aws', 'config'), '[default]\nregion = eu-west-1\n\n[profile work]\nregion = eu-west-1\n');
-  // Claude Code on PATH the way an installer puts it there; VS Code resolves the terminals'
-  // environment from the login shell, so PATH is set here rather than in the server's env.
-  const bashrc = `export PATH="${path.join(ROOT, 'node_modules', '.bin')}:$PATH"\nexport AWS_PROFILE=work\n`;
-  writeFileSync(path.join(home, '.bashrc'), bashrc);
-  writeFileSync(path.join(home, '.profile'), '[ -f "$HOME/.bashrc" ] && . "$HOME/.bashrc"\n');
-}
-
-/** What the VS Code server (and so its terminals) runs with: that home, bash, a quiet CLI. */
-function terminalEnv(home: string): Record<string, string> {
-  return {
-    HOME: home,
-    SHELL: '/bin/bash',
-    DISABLE_TELEMETRY: '1',
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    DISABLE_AUTOUPDATER: '1',
-  };
-}
-
-/**
  * The lines of `sources` that hold a token or key issued during the run (or 20 characters of
  * one), each named by its source and shown with the secret blotted out.
  */
@@ -71,7 +42,7 @@ function leaksIn(sources: Record<string, string[]>, world: World): string[] {
     ...world.idp.issued.idTokens,
     ...world.idp.issued.accessTokens,
     ...world.idp.issued.refreshTokens,
-    ...[...world.aws.sts.keys.values()].flatMap((k) => [k.accessKeyId, k.secretAccessKey, k.sessionToken]),
+    ...[...world.aws.sts.keys.values()].filter((k) => k.sessionName !== OWN_SESSION).flatMap((k) => [k.accessKeyId, k.secretAccessKey, k.sessionToken]),
   ];
   const found: string[] = [];
   for (const [source, lines] of Object.entries(sources)) {
@@ -104,13 +75,14 @@ async function main(): Promise<number> {
   const home = path.join(tmp, 'home');
   const screenshots = path.join(CACHE, 'screenshots');
   for (const dir of [workspace, home, screenshots]) mkdirSync(dir, { recursive: true });
-  writeTerminalHome(home);
   writeFileSync(path.join(workspace, 'README.md'), '# A project\n');
   // A repository that tries to send its developers' sign-in elsewhere. Every test runs with it.
   mkdirSync(path.join(workspace, '.vscode'));
   writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify(HOSTILE_WORKSPACE_SETTINGS, null, 2));
 
   const world = await startWorld();
+  const ownKey = world.aws.sts.mintKey('arn:aws:iam::123456789012:role/DeveloperOwn', OWN_SESSION);
+  writeTerminalHome(home, ownKey);
   const serverLog: string[] = [];
   const consoleText: string[] = [];
   let page: Page | undefined;
@@ -139,6 +111,8 @@ async function main(): Promise<number> {
       CB_TEST_SERVER_DATA: serverDataDir,
       CB_TEST_REDIRECT_PORT: String(redirectPort),
       CB_TEST_HOME: home,
+      CB_TEST_CLAUDE: path.join(ROOT, 'node_modules', '.bin', 'claude'),
+      CB_TEST_WHOAMI: path.join(ROOT, 'out', 'test', 'support', 'whoami.mjs'),
       ...(process.env.CB_TEST_GREP ? { CB_TEST_GREP: process.env.CB_TEST_GREP } : {}),
     },
     onOutput: (line) => serverLog.push(line),

@@ -10,6 +10,8 @@ export const UNTRUSTED_ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/OtherTeamRole
 /** Trusts the IdP but allows only one-hour sessions. */
 export const SHORT_ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/OneHourRole`;
 export const REGION = 'us-east-1';
+/** The session name of the developer's own AWS keys (a profile in their files): theirs, not issued to the extension. */
+export const OWN_SESSION = 'developer-own';
 
 export interface World {
   readonly idp: Idp;

@@ -7,28 +7,9 @@ import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { CallbackServer } from '../../src/browser/loopback';
 import { CredentialsEndpoint } from '../../src/terminal/credentialsEndpoint';
+import { FUZZ_REQUESTS, generator, inBatches, type Generator } from './fixtures/fuzzing';
 
-export const FUZZ_REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 10_000);
-
-/** mulberry32: small, seeded, good enough to pick cases. */
-function generator(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)],
-    bytes: (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(next() * 256))),
-  };
-}
-
-type Rng = ReturnType<typeof generator>;
+type Rng = Generator;
 
 interface Answer {
   readonly status: number | undefined;
@@ -113,21 +94,6 @@ function requestCase(rng: Rng, port: number, goodPath: string, goodHeaders: Reco
     default:
       return { payload: 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', valid: false };
   }
-}
-
-async function inBatches<T>(items: Iterable<T>, size: number, run: (item: T) => Promise<void>): Promise<number> {
-  let count = 0;
-  let batch: T[] = [];
-  for (const item of items) {
-    batch.push(item);
-    count++;
-    if (batch.length === size) {
-      await Promise.all(batch.map(run));
-      batch = [];
-    }
-  }
-  await Promise.all(batch.map(run));
-  return count;
 }
 
 const log = { redact() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never;

@@ -74,7 +74,7 @@ describe("Claude Code's credentials helper", () => {
     world.m.idp.next = 'deny';
     const out = await helper(world.m.storageDir, 'refresh');
     assert.equal(out.code, 1);
-    assert.match(out.stdout, /The sign-in did not finish: VS Code says why\./);
+    assert.match(out.stderr, /^Claude Code on Amazon Bedrock: The sign-in did not finish: VS Code says why\./m, 'on stderr: Claude Code shows it marked ✘');
   });
 
   it('fails at once, with the fix in words, when VS Code is not running', async () => {
@@ -83,7 +83,8 @@ describe("Claude Code's credentials helper", () => {
       for (const command of ['export', 'refresh']) {
         const out = await helper(nowhere, command);
         assert.equal(out.code, 1);
-        assert.match(out.stdout, /^Claude Code on Amazon Bedrock: VS Code is not running, so there are no AWS credentials for Claude Code\. Open VS Code and sign in there/);
+        assert.equal(out.stdout, '', 'stdout is for the keys alone');
+        assert.match(out.stderr, /^Claude Code on Amazon Bedrock: VS Code is not running, so there are no AWS credentials for Claude Code\. Open VS Code and sign in there/);
         assert.ok(out.ms < 1_000, `${out.ms} ms`);
       }
     } finally {
