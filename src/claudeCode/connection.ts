@@ -39,6 +39,16 @@ interface Stored {
   readonly panel: readonly PanelKey[];
 }
 
+/**
+ * What a window tells the others when it connects or disconnects: with the record of what to put
+ * back, which each window keeps in its own SecretStorage (in the browser each window has its
+ * own), so Disconnect works in any of them. Over the windows' channel only, never on disk.
+ */
+interface Announced {
+  readonly connected: boolean;
+  readonly stored?: Stored;
+}
+
 export interface ConnectPlan {
   readonly plan: Plan;
   /** The panel's settings Connect changes. */
@@ -66,7 +76,7 @@ export class ClaudeCodeConnection implements vscode.Disposable {
   private readonly subscriptions: { dispose(): void }[];
 
   constructor(private readonly options: ConnectionOptions) {
-    this.subscriptions = [this.changed, options.channel.subscribe(TOPIC, () => void this.refresh())];
+    this.subscriptions = [this.changed, options.channel.subscribe(TOPIC, (value) => void this.heard(value as Announced))];
   }
 
   /** Claude Code's settings take the keys from this extension's helper. */
@@ -102,18 +112,19 @@ export class ClaudeCodeConnection implements vscode.Disposable {
       const { plan, panel: panelChanges } = await this.plan();
       const blocked = plan.problem ?? (await cannotWrite(files.settings));
       if (blocked) return { ok: false, file: files.settings, message: `Claude Code's settings file ${files.settings} was left alone: ${blocked}. Fix the file (or move it away), then connect again.` };
-      const stored = await this.stored();
+      const before = await this.stored();
       const text = await readText(files.settings);
-      const next = applyPlan(text, plan, fixes, stored?.settings);
-      const panelKeys = [...(stored?.panel ?? [])];
+      const next = applyPlan(text, plan, fixes, before?.settings);
+      const panelKeys = [...(before?.panel ?? [])];
       for (const change of panelChanges) {
         await panel.set(change.key, change.after);
         if (!panelKeys.some((k) => k.key === change.key)) panelKeys.push({ key: change.key, ...(change.before === undefined ? {} : { before: { value: change.before } }), wrote: change.after });
       }
-      await this.store({ settings: next.record, panel: panelKeys });
+      const stored = { settings: next.record, panel: panelKeys };
+      await this.store(stored);
       await writeText(files.settings, next.text);
       log.info(`Connected Claude Code: ${plan.changes.length} settings in ${files.settings}${panelChanges.length ? `, and ${LOGIN_PROMPT}` : ''}.`);
-      this.announce(true);
+      this.announce(stored);
       return { ok: true, file: files.settings, kept: [] };
     });
   }
@@ -124,7 +135,7 @@ export class ClaudeCodeConnection implements vscode.Disposable {
       const { files, panel, log } = this.options;
       const stored = await this.stored();
       if (!stored) {
-        this.announce(false);
+        this.announce(undefined);
         return { ok: true, file: files.settings, kept: [] };
       }
       const undone = undoSettings(await readText(files.settings), stored.settings);
@@ -134,7 +145,7 @@ export class ClaudeCodeConnection implements vscode.Disposable {
       }
       await this.options.secrets.delete(RECORD_KEY);
       log.info(`Disconnected Claude Code: ${files.settings} put back${undone.kept.length ? `, except ${undone.kept.map((p) => p.join('.')).join(', ')}, changed since` : ''}.`);
-      this.announce(false);
+      this.announce(undefined);
       return { ok: true, file: files.settings, kept: undone.kept };
     });
   }
@@ -145,13 +156,14 @@ export class ClaudeCodeConnection implements vscode.Disposable {
     await this.locked(async () => {
       const { plan } = await this.plan();
       if (plan.problem || plan.changes.length === 0) return;
-      const stored = await this.stored();
+      const before = await this.stored();
       const text = await readText(this.options.files.settings);
-      const next = applyPlan(text, plan, [], stored?.settings);
-      await this.store({ settings: next.record, panel: stored?.panel ?? [] });
+      const next = applyPlan(text, plan, [], before?.settings);
+      const stored = { settings: next.record, panel: before?.panel ?? [] };
+      await this.store(stored);
       await writeText(this.options.files.settings, next.text);
       this.options.log.info(`Claude Code's settings follow the change: ${plan.changes.map((c) => c.path.join('.')).join(', ')}.`);
-      this.announce(true);
+      this.announce(stored);
     });
   }
 
@@ -191,9 +203,26 @@ export class ClaudeCodeConnection implements vscode.Disposable {
     }
   }
 
-  private announce(connected: boolean): void {
-    this.setConnected(connected);
-    this.options.channel.publish(TOPIC, { connected, at: Date.now() }, { retain: true });
+  /** Tells the other windows: connected with `stored` to put back, or disconnected (undefined). */
+  private announce(stored: Stored | undefined): void {
+    this.setConnected(stored !== undefined);
+    const announced: Announced = stored ? { connected: true, stored } : { connected: false };
+    this.options.channel.publish(TOPIC, announced, { retain: true });
+  }
+
+  /** Another window connected or disconnected: keep its record here too, then look at the file. */
+  private async heard(announced: Announced | undefined): Promise<void> {
+    try {
+      if (announced?.connected && announced.stored) {
+        const text = JSON.stringify(announced.stored);
+        if ((await this.options.secrets.get(RECORD_KEY)) !== text) await this.options.secrets.store(RECORD_KEY, text);
+      } else if (announced && !announced.connected) {
+        await this.options.secrets.delete(RECORD_KEY);
+      }
+    } catch (error) {
+      this.options.log.error("Keeping another window's record of Claude Code's settings failed", error);
+    }
+    await this.refresh().catch((error: unknown) => this.options.log.error("Reading Claude Code's settings failed", error));
   }
 
   private setConnected(connected: boolean): void {

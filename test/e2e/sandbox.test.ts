@@ -2,6 +2,7 @@
 // server, pointed at the local IdP and the AWS emulator), driven in headless Chromium through
 // the command palette, the IdP's own login page, the status bar, the dashboard and a terminal.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -118,5 +119,33 @@ describe('The sandbox, as a developer uses it', () => {
       timeout: 60_000,
     });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'terminal.png') });
+  });
+
+  it("connects Claude Code from the command palette, showing what changes first, with the packaged helper handing out the session's keys", async () => {
+    await palette(page, 'Claude Bedrock: Connect Claude Code');
+    const frame = webview(page);
+    await frame.locator('#connect').waitFor({ timeout: 30_000 });
+    assert.match(await frame.locator('#changes').innerText(), /awsCredentialExport/);
+    await palette(page, 'View: Hide Panel');
+    await page.locator('#workbench\\.parts\\.panel').waitFor({ state: 'hidden' });
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'consent-view.png') });
+    await frame.locator('#connect').click();
+    // Claude Code's settings in the sandbox's home: the helper, never a key.
+    const settingsFile = path.join(sandbox.home, '.claude', 'settings.json');
+    let settings: { awsCredentialExport?: string; env?: Record<string, string> } = {};
+    for (let i = 0; i < 300 && !settings.awsCredentialExport; i++) {
+      if (existsSync(settingsFile)) settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
+      if (!settings.awsCredentialExport) await page.waitForTimeout(100);
+    }
+    assert.match(settings.awsCredentialExport ?? '', /claude-code-helper' export$/);
+    assert.equal(settings.env?.CLAUDE_CODE_USE_BEDROCK, '1');
+    assert.doesNotMatch(readFileSync(settingsFile, 'utf8'), /ASIA|SecretAccessKey|SessionToken/);
+    // Run as Claude Code runs it: through a shell, with the VS Code server's runtime.
+    const out = spawnSync('/bin/sh', ['-c', settings.awsCredentialExport!], { env: { ...process.env, HOME: sandbox.home }, encoding: 'utf8' });
+    assert.equal(out.status, 0, out.stderr);
+    const keys = (JSON.parse(out.stdout) as { Credentials: { AccessKeyId: string; Expiration: string } }).Credentials;
+    assert.match(keys.AccessKeyId, /^ASIA/);
+    assert.ok(Date.parse(keys.Expiration) > Date.now());
   });
 });

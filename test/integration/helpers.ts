@@ -177,6 +177,9 @@ export function useExtension(options: { fresh?: 'eachTest' | 'once' } = {}): Tes
     if (options.fresh === 'once') await freshStart(real);
   });
   if ((options.fresh ?? 'eachTest') === 'eachTest') beforeEach(async () => freshStart(real!));
+  // Each test file is a bundle of its own, with its own record of the settings it changed: it
+  // puts them back itself, before the next file starts.
+  after(restoreSettings);
   return new Proxy({} as TestApi, {
     get(_, key: keyof TestApi) {
       if (!real) throw new Error('The test API is there once the suite has started: use it inside a test or hook.');

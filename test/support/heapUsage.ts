@@ -1,9 +1,10 @@
 // The JS heap of a Node process that listens for an inspector (a VS Code extension host started
 // with `inspect-extensions`), after full garbage collections, and its resident memory. Run with
-// Node 24 (it has WebSocket):  node heapUsage.mjs <inspector port>  -> JSON on stdout.
+// Node 24 (it has WebSocket):  node heapUsage.mjs <inspector port> [collections]  -> JSON on stdout.
 import { readFileSync } from 'node:fs';
 
 const port = process.argv[2];
+const collections = Number(process.argv[3] ?? 3);
 const [target] = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
 const socket = new WebSocket(target.webSocketDebuggerUrl);
 await new Promise((resolve, reject) => {
@@ -24,7 +25,7 @@ function call(method: string, params: Record<string, unknown> = {}): Promise<Rec
   });
 }
 await call('HeapProfiler.enable');
-for (let i = 0; i < 3; i++) await call('HeapProfiler.collectGarbage');
+for (let i = 0; i < collections; i++) await call('HeapProfiler.collectGarbage');
 const heap = await call('Runtime.getHeapUsage');
 const pid = (await call('Runtime.evaluate', { expression: 'process.pid', returnByValue: true })) as { result?: { value?: number } };
 const status = pid.result?.value ? readFileSync(`/proc/${pid.result.value}/status`, 'utf8') : '';

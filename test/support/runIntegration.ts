@@ -95,6 +95,7 @@ async function main(): Promise<number> {
     serverMain,
     serverDataDir,
     userDataDir,
+    home,
     userSettings: {
       'security.workspace.trust.enabled': false,
       'workbench.startupEditor': 'none',

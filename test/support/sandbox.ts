@@ -35,6 +35,8 @@ export interface Sandbox {
   readonly workspace: string;
   readonly vsix: string;
   readonly userDataDir: string;
+  /** The home folder of the sandbox's VS Code, its terminals and Claude Code. */
+  readonly home: string;
   /** The demo user's seeded usage this month, in tokens. */
   readonly seededTokens: { month: number; today: number };
   stop(): Promise<void>;
@@ -122,11 +124,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await run(node, [serverMain, '--install-extension', extension, '--force', '--server-data-dir', serverDataDir, '--user-data-dir', userDataDir, '--accept-server-license-terms'], process.env, quiet);
   }
 
+  // The sandbox's own home: its terminals, its Claude Code (Connect Claude Code writes
+  // <sandbox>/home/.claude/settings.json) and its shell history stay out of the real one.
+  const home = path.join(dir, 'home');
+  mkdirSync(home, { recursive: true });
+  // A developer who has used Claude Code before: its first-run questions are answered.
+  writeFileSync(path.join(home, '.claude.json'), `${JSON.stringify({ hasCompletedOnboarding: true, theme: 'dark', projects: { [workspace]: { hasTrustDialogAccepted: true } } }, null, 2)}\n`);
   const server = await startVsCodeServer({
     node,
     serverMain,
     serverDataDir,
     userDataDir,
+    home,
     port: options.ports?.vscode,
     userSettings: {
       'security.workspace.trust.enabled': options.untrusted === true,
@@ -150,6 +159,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     workspace,
     vsix,
     userDataDir,
+    home,
     seededTokens,
     async stop() {
       await server.stop();

@@ -44,6 +44,11 @@ export interface ServerOptions {
   readonly userSettings?: Record<string, unknown>;
   readonly machineSettings?: Record<string, unknown>;
   readonly env?: Record<string, string>;
+  /**
+   * The home folder of the server, its extension hosts and terminals, and every CLI started from
+   * them: never the real one (Claude Code writes ~/.claude.json there, a shell its history).
+   */
+  readonly home: string;
   /** The port the browser uses (a free one when absent). */
   readonly port?: number;
   /** Every line the server prints. */
@@ -70,6 +75,7 @@ export function writeSettings(userDataDir: string, user: Record<string, unknown>
 
 export async function startVsCodeServer(options: ServerOptions): Promise<VsCodeServer> {
   const port = await freePort();
+  mkdirSync(options.home, { recursive: true });
   writeSettings(options.userDataDir, options.userSettings ?? {}, options.machineSettings ?? {});
   const child = spawn(
     options.node,
@@ -89,7 +95,7 @@ export async function startVsCodeServer(options: ServerOptions): Promise<VsCodeS
       options.userDataDir,
     ],
     {
-      env: { ...process.env, ...options.env },
+      env: { ...process.env, ...options.env, HOME: options.home },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     },

@@ -139,14 +139,20 @@ describe('connecting Claude Code: ask, always, never', () => {
     assert.match(win.notify.shown.at(-1)!.message, /Connecting Claude Code is turned off/);
   });
 
-  it('Sign Out does not disconnect; another window learns of the connection', async () => {
+  it('Sign Out does not disconnect; another window, with a SecretStorage of its own, learns of it and can Disconnect', async () => {
     const a = await setUp();
     const b = await setUp(await world.window());
+    mkdirSync(path.dirname(a.files.settings), { recursive: true });
+    writeFileSync(a.files.settings, USERS_OWN);
     await a.win.signIn.signIn();
     assert.equal((await a.integration.connectWithConsent())?.ok, true);
     await a.win.signIn.signOut();
     await a.integration.reconcile();
     assert.equal(a.connection.connected, true, 'still connected after Sign Out');
     await until('the other window to know', () => b.connection.connected);
+    // As in the browser, where each window has its own SecretStorage: b disconnects what a connected.
+    assert.equal((await b.integration.disconnect())?.ok, true);
+    assert.equal(a.file(), USERS_OWN, 'byte for byte what it was');
+    await until('the first window to know', () => !a.connection.connected);
   });
 });
