@@ -35,6 +35,7 @@ const heavy = {
   main: 'src/main.ts',
   oidc: 'src/idp/oidc.ts',
   aws: 'src/aws/index.ts',
+  cognito: 'src/aws/cognito.ts',
   // Not loaded by the extension: the credentials helper Claude Code runs (src/helper/main.ts).
   helper: 'src/helper/main.ts',
 };

@@ -6,14 +6,17 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SessionCore } from './auth/core';
 import { Flows } from './auth/flows/flows';
+import { CognitoPoolFlow } from './auth/flows/cognitoPool';
+import { OidcSteps } from './auth/flows/oidc';
 import { WebIdentityFlow } from './auth/flows/webIdentity';
 import { Keys } from './auth/keys';
 import { Renewal } from './auth/renewal';
 import { SignIn } from './auth/signIn';
 import { SessionStore } from './auth/store';
+import { expiresAt } from './auth/session';
 import { SessionSync } from './auth/sync';
 import { pageRenderer } from './browser/page';
-import { loadAws, loadOidc } from './bundles';
+import { loadAws, loadCognito, loadOidc } from './bundles';
 import { Broker } from './claudeCode/broker';
 import { ClaudeCodeConnection } from './claudeCode/connection';
 import { ClaudeCodeIntegration } from './claudeCode/integration';
@@ -33,7 +36,8 @@ import { ModelReportView } from './ui/modelReport';
 import { Notifier } from './ui/notify';
 import { StatusBar } from './ui/statusBar';
 import { UsageStatus } from './ui/usageStatus';
-import { fetchQuota } from './usage/quota';
+import { fetchQuota } from './quota/answer';
+import { QuotaGate } from './quota/gate';
 import { UsageService } from './usage/usageService';
 import { systemClock } from './util/clock';
 import { WindowBus } from './windows/bus';
@@ -48,6 +52,7 @@ export interface Services {
   readonly signIn: SignIn;
   readonly renewal: Renewal;
   readonly keys: Keys;
+  readonly quota: QuotaGate;
   readonly notifier: Notifier;
   readonly statusBar: StatusBar;
   readonly terminals: TerminalEnvironment;
@@ -82,33 +87,42 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
   const channel = WindowBus.start({ storageDir, log: (level, message) => log[level](message) });
   const store = new SessionStore(context.secrets, log, clock);
   const idp = new IdpClients(loadOidc, log);
+  const oidc = new OidcSteps({ idp, browser: browserUi(notifier), renderPage: () => pageRenderer(media.fsPath), log, clock });
   const flows = new Flows([
-    new WebIdentityFlow({
-      settings: () => config.signIn(),
-      idp,
-      sts: loadAws,
-      browser: browserUi(notifier),
-      renderPage: () => pageRenderer(media.fsPath),
-      log,
-      clock,
-    }),
+    new CognitoPoolFlow({ settings: () => config.cognito(), chosen: () => config.federation() === 'cognitoIdentityPool', oidc, cognito: loadCognito, log, clock }),
+    new WebIdentityFlow({ settings: () => config.signIn(), chosen: () => config.federation() === 'direct', oidc, sts: loadAws, log, clock }),
   ]);
   const signInSettingsChanged: vscode.Event<void> = (listener, thisArg, disposables) =>
     config.onDidChange((areas) => areas.has('signIn') && listener.call(thisArg), undefined, disposables);
-  const sessions = new SessionCore({ store, flows, clock, onDidChangeSettings: signInSettingsChanged });
+  // The quota gate: asked before every mint of keys, and every few minutes while signed in.
+  const quota: QuotaGate = new QuotaGate({
+    settings: () => config.quota(),
+    fetchQuota,
+    user: () => {
+      const session = store.session;
+      if (!session || !flows.isCurrent(session)) return undefined;
+      const usable = session.idToken && (session.idTokenExpiresAt ?? 0) - clock.now() > 60_000 ? session.idToken : undefined;
+      return { subject: session.identity.subject, idToken: usable };
+    },
+    renew: () => renewal.renewNow(true),
+    channel,
+    notify: notifier,
+    log,
+    clock,
+  });
+  const sessions = new SessionCore({ store, flows, clock, onDidChangeSettings: signInSettingsChanged, quotaBlocked: () => quota.verdict?.kind === 'blocked' });
   const sync = new SessionSync(store, channel, log);
-  const renewal = new Renewal({ store, core: sessions, flows, channel, clock, log, notify: notifier });
-  const keys = new Keys({ store, core: sessions, renewal, clock, log });
-  const signIn = new SignIn({ store, core: sessions, flows, renewal, channel, ui: signInProgress(), notify: notifier, log, clock });
+  const renewal: Renewal = new Renewal({ store, core: sessions, flows, admission: quota, channel, clock, log, notify: notifier });
+  const keys = new Keys({ store, core: sessions, renewal, quota, clock, log });
+  const signIn = new SignIn({ store, core: sessions, flows, renewal, admission: quota, channel, ui: signInProgress(), notify: notifier, log, clock });
   const models = new ModelService({ sessions, config, bedrock: (target) => loadAws().bedrockControl(target), log, notify: notifier, clock });
   const modelReport = new ModelReportView(models);
   const usage = new UsageService({
     sessions,
-    idToken: () => keys.idToken(),
+    quota,
     config,
     channel,
     fetchUsage: (query) => loadAws().fetchUsage(query),
-    fetchQuota,
     focus: vscode.window,
     log,
     clock,
@@ -145,6 +159,8 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
     collection: context.environmentVariableCollection,
     sessions,
     credentials: () => keys.credentials(),
+    refusal: () => keys.refusal(),
+    onDidChangeRefusal: quota.onDidChange,
     config,
     trust: vscode.workspace,
     log,
@@ -174,7 +190,20 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
     usage,
     usageStatus,
     dashboard,
+    quota,
+    quota.onDidChange((verdict) => {
+      // Blocked: a session whose keys ran out stays signed in. Allowed again: keys flow again.
+      sessions.update();
+      if (verdict?.kind !== 'blocked') {
+        renewal.resume();
+        const session = store.session;
+        if (session && expiresAt(session) - clock.now() < 5 * 60_000 && session.refreshToken) void renewal.renewNow(false).catch(() => undefined);
+      }
+      renderStatus();
+    }),
+    config.onDidChange((areas) => areas.has('quota') && quota.settingsChanged()),
     sessions.onDidChangeState((state) => {
+      quota.follow();
       renderStatus();
       void setContext('signingIn', state.kind === 'signingIn');
       void setContext('signedIn', state.kind === 'signedIn');
@@ -207,6 +236,7 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
     signIn,
     renewal,
     keys,
+    quota,
     notifier,
     statusBar,
     terminals,
@@ -225,6 +255,7 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
     .then(() => {
       sessions.update();
       renewal.schedule();
+      quota.follow();
       usage.trackUser();
       return Promise.all([terminals.update(), claudeCodeIntegration.reconcile()]);
     })

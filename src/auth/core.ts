@@ -35,6 +35,8 @@ export interface SessionCoreOptions {
   readonly clock: Clock;
   /** Fires when the sign-in settings change: a session may stop belonging to them. */
   readonly onDidChangeSettings: vscode.Event<unknown>;
+  /** True while the quota service refuses new keys: a session whose keys ran out meanwhile is still signed in. */
+  readonly quotaBlocked?: () => boolean;
 }
 
 export class SessionCore implements SessionSource, vscode.Disposable {
@@ -105,6 +107,8 @@ export class SessionCore implements SessionSource, vscode.Disposable {
     if (!this.isCurrent(session)) return { kind: 'needsSignIn', identity: session.identity, reason: 'The sign-in settings have changed since you signed in.' };
     if (session.renewalFailed) return { kind: 'needsSignIn', identity: session.identity, reason: session.renewalFailed };
     if (expiresAt(session) <= this.options.clock.now()) {
+      // Blocked by quota, not by the sign-in: it renews, without the browser, once allowed again.
+      if (session.refreshToken && this.options.quotaBlocked?.()) return { kind: 'signedIn', session };
       return { kind: 'needsSignIn', identity: session.identity, reason: 'Your credentials have expired and could not be renewed yet.' };
     }
     return { kind: 'signedIn', session };

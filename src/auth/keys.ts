@@ -1,6 +1,7 @@
-// What the session hands out to others: the keys for terminals (and, later, Claude Code's own
-// panel), and the ID token for the quota service. Both renew first when they are about to run
-// out (a machine that slept past the renewal timer), waiting a bounded time.
+// What the session hands out to others: the keys for terminals and Claude Code's helper, and the
+// ID token for the quota service. Both renew first when they are about to run out (a machine
+// that slept past the renewal timer), waiting a bounded time. Keys are not handed out while the
+// quota gate refuses them, and `refusal` says why.
 import type { AwsCredentials } from '../aws/credentials';
 import { unexpected } from '../errors/failure';
 import type { Log } from '../log';
@@ -18,6 +19,8 @@ export interface KeysOptions {
   readonly store: SessionStore;
   readonly core: SessionCore;
   readonly renewal: Renewal;
+  /** The quota gate's current refusal (a sentence), if it refuses. */
+  readonly quota: { refusal(): string | undefined };
   readonly clock: Clock;
   readonly log: Log;
 }
@@ -28,6 +31,7 @@ export class Keys {
   /** The keys to use now; undefined when signed out or the keys have expired. */
   async credentials(): Promise<AwsCredentials | undefined> {
     const { store, core, renewal, clock, log } = this.options;
+    if (this.refusal()) return undefined;
     // Not core.usableSession: keys that expired while the machine slept are still renewed here.
     let session = store.session;
     if (!session || !core.isCurrent(session)) return undefined;
@@ -39,8 +43,13 @@ export class Keys {
         session = store.session;
       }
     }
-    if (!session || expiresAt(session) <= clock.now()) return undefined;
+    if (!session || expiresAt(session) <= clock.now() || this.refusal()) return undefined;
     return session.credentials;
+  }
+
+  /** Why no keys are handed out although signed in: the quota gate's sentence, if it refuses. */
+  refusal(): string | undefined {
+    return this.options.store.session ? this.options.quota.refusal() : undefined;
   }
 
   /** The ID token, renewed first when it expires within a minute; undefined when there is none. */

@@ -14,6 +14,7 @@ import { Backoff } from '../util/backoff';
 import type { Clock, Timer } from '../util/clock';
 import type { WindowChannel } from '../windows/bus';
 import type { SessionCore } from './core';
+import { gateFor, type Admission } from './flows/flow';
 import type { Flows } from './flows/flows';
 import { expiresAt, type Session } from './session';
 import type { SessionStore } from './store';
@@ -33,6 +34,8 @@ export interface RenewalOptions {
   readonly store: SessionStore;
   readonly core: SessionCore;
   readonly flows: Flows;
+  /** The quota gate new keys pass. */
+  readonly admission: Admission;
   readonly channel: WindowChannel;
   readonly clock: Clock;
   readonly log: Log;
@@ -72,6 +75,7 @@ export class Renewal implements vscode.Disposable {
       return;
     }
     const due = Math.max(renewalDue(session, now), this.retryAt);
+    if (due === Number.POSITIVE_INFINITY) return;
     this.renewTimer = clock.setTimeout(() => void this.onTimer(), due - now);
   }
 
@@ -84,6 +88,14 @@ export class Renewal implements vscode.Disposable {
   renewNow(force: boolean): Promise<Session> {
     this.running ??= this.locked(force).finally(() => (this.running = undefined));
     return this.running;
+  }
+
+  /** The quota service allows again: renewal goes back to its schedule (at once if overdue). */
+  resume(): void {
+    if (this.retryAt === 0) return;
+    this.retryAt = 0;
+    this.backoff.reset();
+    this.schedule();
   }
 
   /** "Refresh Credentials": renews now and says why not when it cannot. */
@@ -117,12 +129,15 @@ export class Renewal implements vscode.Disposable {
       log.info('Renewing the session.');
       const epoch = store.epoch;
       try {
-        const renewed = await flow.renew(session, async (keep) => void (await store.save(keep, epoch)));
+        const gate = gateFor(this.options.admission, false);
+        const renewed = await flow.renew(session, async (keep) => void (await store.save(keep, epoch)), gate.admit);
+        gate.check();
         if (!(await store.save(renewed, epoch))) throw new Failure('cancelled', 'The renewal was dropped: you signed out.');
         return store.session ?? renewed;
       } catch (error) {
         const failure = unexpected(error);
-        if (!failure.transient && !failure.quiet && store.session) {
+        // Blocked by the quota service: the session stays, and renews once the service allows.
+        if (!failure.transient && !failure.quiet && failure.kind !== 'quotaBlocked' && store.session) {
           log.warn(`Renewing the session failed for good (${failure.kind}): ${failure.message}`);
           await store.save({ ...store.session, refreshToken: undefined, renewalFailed: failure.message }, epoch);
         }
@@ -141,6 +156,13 @@ export class Renewal implements vscode.Disposable {
     } catch (error) {
       const failure = unexpected(error);
       if (failure.quiet) return;
+      if (failure.kind === 'quotaBlocked') {
+        // The quota gate has told the user, and resumes renewal when the service allows again.
+        this.retryAt = Number.POSITIVE_INFINITY;
+        this.options.log.info('Renewal waits: the quota service does not allow new credentials now.');
+        this.schedule();
+        return;
+      }
       if (!failure.transient) {
         this.options.notify.failure(failure);
         return;

@@ -10,7 +10,7 @@ import type { Clock } from '../util/clock';
 import type { WindowChannel } from '../windows/bus';
 import { claimSignIn, withdrawSignIn, type Follower, type Leader, type Outcome } from '../windows/sharedSignIn';
 import type { SessionCore } from './core';
-import type { Flow } from './flows/flow';
+import { gateFor, type Admission, type Flow, type Proof } from './flows/flow';
 import type { Flows } from './flows/flows';
 import { displayName } from './identity';
 import type { Renewal } from './renewal';
@@ -33,6 +33,8 @@ export interface SignInOptions {
   readonly core: SessionCore;
   readonly flows: Flows;
   readonly renewal: Renewal;
+  /** The quota gate the new keys pass. */
+  readonly admission: Admission;
   readonly channel: WindowChannel;
   readonly ui: SignInUi;
   readonly notify: Notify;
@@ -145,7 +147,14 @@ export class SignIn implements vscode.Disposable {
         userCancel.addEventListener('abort', stop, { once: true });
         try {
           if (signal.aborted) throw cancelled();
-          return await flow.signIn({ signal, progress: report });
+          const gate = gateFor(this.options.admission, true);
+          const admit = async (proof: Proof) => {
+            if (this.options.admission.enabled) report('Checking your quota…');
+            await gate.admit(proof);
+          };
+          const signedIn = await flow.signIn({ signal, progress: report, admit });
+          gate.check();
+          return signedIn;
         } finally {
           userCancel.removeEventListener('abort', stop);
         }

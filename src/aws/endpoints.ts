@@ -19,3 +19,8 @@ export function bedrockControlEndpointFor(region: string, endpoint: string | und
 export function cloudWatchEndpointFor(region: string, endpoint: string | undefined): string {
   return endpoint || `https://monitoring.${region}.${domain(region)}`;
 }
+
+/** The Cognito Identity endpoint a region uses unless one is configured. */
+export function cognitoEndpointFor(region: string, endpoint: string | undefined): string {
+  return endpoint || `https://cognito-identity.${region}.${domain(region)}`;
+}

@@ -19,7 +19,7 @@ const READY_MARGIN_MS = 2 * 60_000;
 export interface BrokerOptions {
   readonly channel: WindowChannel;
   readonly sessions: SessionSource;
-  readonly keys: Pick<Keys, 'credentials'>;
+  readonly keys: Pick<Keys, 'credentials' | 'refusal'>;
   readonly signIn: Pick<SignIn, 'signIn'>;
   readonly clock: Clock;
   readonly log: Log;
@@ -48,12 +48,15 @@ export class Broker implements vscode.Disposable {
 
   private async credentials(): Promise<CredentialsAnswer> {
     const keys = await this.options.keys.credentials();
-    if (!keys) return { none: this.why() };
+    if (!keys) return { none: this.options.keys.refusal() ?? this.why() };
     this.options.log.debug('Handed the session\'s keys to Claude Code\'s helper.');
     return { keys: { AccessKeyId: keys.accessKeyId, SecretAccessKey: keys.secretAccessKey, SessionToken: keys.sessionToken, Expiration: keys.expiration } };
   }
 
   private status(): StatusAnswer {
+    // Blocked by quota: a sign-in would not help, so the helper says why instead of starting one.
+    const refusal = this.options.keys.refusal();
+    if (refusal) return { ready: false, why: refusal, blocked: true };
     const session = this.options.sessions.session;
     if (session && expiresAt(session) - this.options.clock.now() > READY_MARGIN_MS) return { ready: true };
     return { ready: false, why: session ? 'Your AWS credentials are about to expire.' : this.why() };
@@ -61,6 +64,7 @@ export class Broker implements vscode.Disposable {
 
   private async signIn(): Promise<SignInAnswer> {
     const ready = this.status();
+    if (!ready.ready && ready.blocked) return { ok: false, why: ready.why };
     if (!ready.ready) {
       this.options.log.info("Claude Code's helper asked for a sign-in.");
       if (!(await this.options.signIn.signIn())) return { ok: false, why: 'The sign-in did not finish: VS Code says why. Sign in there (Claude Bedrock: Sign In), then start Claude Code again.' };

@@ -21,6 +21,7 @@ export interface ExportedKeys {
 }
 
 export type CredentialsAnswer = { readonly keys: ExportedKeys } | { readonly none: string };
-export type StatusAnswer = { readonly ready: true } | { readonly ready: false; readonly why: string };
+/** `blocked`: the quota service refuses keys; a sign-in would not help. */
+export type StatusAnswer = { readonly ready: true } | { readonly ready: false; readonly why: string; readonly blocked?: boolean };
 export type SignInAnswer = { readonly ok: true; readonly who: string } | { readonly ok: false; readonly why: string };
 export type OtelHeadersAnswer = { readonly headers: Readonly<Record<string, string>> };

@@ -9,12 +9,18 @@
 import * as vscode from 'vscode';
 import {
   checkClaudeCodeSettings,
+  checkCognitoSettings,
   checkModelSettings,
+  checkQuotaSettings,
   checkSignInSettings,
   checkTerminalSettings,
   checkUsageSettings,
+  federationOf,
   type ClaudeCodeSettings,
+  type CognitoSignInSettings,
+  type Federation,
   type ModelSettings,
+  type QuotaGateSettings,
   type SignInSettings,
   type TerminalSettings,
   type UsageSettings,
@@ -57,6 +63,18 @@ export class Config implements vscode.Disposable {
 
   usage(): Checked<UsageSettings> {
     return this.cached('usage', checkUsageSettings);
+  }
+
+  quota(): Checked<QuotaGateSettings> {
+    return this.cached('quota', checkQuotaSettings);
+  }
+
+  federation(): Federation {
+    return this.cached('federation', federationOf);
+  }
+
+  cognito(): Checked<CognitoSignInSettings> {
+    return this.cached('cognito', checkCognitoSettings);
   }
 
   claudeCode(): Checked<ClaudeCodeSettings> {

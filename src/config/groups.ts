@@ -57,6 +57,9 @@ export interface SignInSettings {
   readonly requestTimeout: number;
 }
 
+/** The OpenID Connect part of a sign-in, whatever turns the ID token into AWS keys. */
+export type OidcSettings = Pick<SignInSettings, 'issuer' | 'clientId' | 'scopes' | 'region' | 'redirectPort' | 'signInTimeout' | 'requestTimeout'>;
+
 /** Checks raw values and fills defaults. Every problem is reported, not just the first. */
 export function checkSignInSettings(raw: RawSource): Checked<SignInSettings> {
   const { read, done } = reader(raw);
@@ -186,6 +189,55 @@ export function checkUsageSettings(raw: RawSource): Checked<UsageSettings> {
     errorPercent,
     refreshMinutes: read(s.usageRefreshMinutes),
     requestTimeout: read(s.requestTimeout),
+  });
+}
+
+/** The quota gate: the quota API asked before every mint and every few minutes (quota/gate.ts). */
+export interface QuotaGateSettings {
+  readonly url: string | undefined;
+  readonly recheckMinutes: number;
+  readonly failMode: 'open' | 'closed';
+}
+
+export function checkQuotaSettings(raw: RawSource): Checked<QuotaGateSettings> {
+  const { read, done } = reader(raw);
+  return done({ url: read(s.quotaApiUrl), recheckMinutes: read(s.quotaRecheckMinutes), failMode: read(s.quotaFailMode) });
+}
+
+/** Which flow turns the ID token into AWS credentials. */
+export type Federation = 'direct' | 'cognitoIdentityPool';
+
+export function federationOf(raw: RawSource): Federation {
+  const { read } = reader(raw);
+  return read(s.federation);
+}
+
+/** Sign-in through a Cognito identity pool: the OpenID Connect part, then the pool. */
+export interface CognitoSignInSettings extends OidcSettings {
+  readonly identityPoolId: string;
+  /** The pool's name for the identity provider; undefined: from the ID token's issuer. */
+  readonly loginKey: string | undefined;
+  /** Optional Cognito Identity endpoint (VPC endpoint); undefined means the regional public one. */
+  readonly cognitoEndpoint: string | undefined;
+}
+
+export function checkCognitoSettings(raw: RawSource): Checked<CognitoSignInSettings> {
+  const { read, problems, done } = reader(raw);
+  const identityPoolId = read(s.identityPoolId);
+  if (!identityPoolId) {
+    problems.push({ setting: 'claudeBedrock.identityPoolId', problem: 'is not set. Your platform team provides the ID of the Cognito identity pool (claudeBedrock.federation is cognitoIdentityPool).' });
+  }
+  return done({
+    issuer: read(s.issuer) ?? '',
+    clientId: read(s.clientId),
+    scopes: read(s.scopes),
+    region: read(s.region),
+    redirectPort: read(s.redirectPort),
+    signInTimeout: read(s.signInTimeout),
+    requestTimeout: read(s.requestTimeout),
+    identityPoolId,
+    loginKey: read(s.cognitoLoginKey) || undefined,
+    cognitoEndpoint: read(s.cognitoEndpoint),
   });
 }
 

@@ -7,7 +7,7 @@
 export const SECTION = 'claudeBedrock';
 
 /** The parts of the extension that react to a setting's change. */
-export type Area = 'signIn' | 'terminals' | 'models' | 'usage' | 'claudeCode';
+export type Area = 'signIn' | 'terminals' | 'models' | 'usage' | 'quota' | 'claudeCode';
 
 export interface SettingProblem {
   /** Full setting id, e.g. `claudeBedrock.issuer`: the Open Settings button searches for it. */

@@ -68,6 +68,32 @@ export const requestTimeout = define('requestTimeout', wholeNumber(15, 1, 120), 
     'How long, in seconds, to wait for an answer from your identity provider or AWS (STS, Bedrock, CloudWatch, the quota API) before giving up. A sign-in gives STS twice this in all, retries included.',
 });
 
+export const federation = define('federation', oneOf(['direct', 'cognitoIdentityPool']), {
+  order: 11,
+  affects: ['signIn'],
+  description: 'How the ID token becomes AWS credentials. Usually set by your platform team.',
+  enumDescriptions: [
+    'STS `AssumeRoleWithWebIdentity` with `claudeBedrock.roleArn` (the AWS guidance\'s recommended mode).',
+    "A Cognito identity pool (`claudeBedrock.identityPoolId`) trusts your identity provider and hands out its authenticated role's credentials.",
+  ],
+});
+export const identityPoolId = define(
+  'identityPoolId',
+  matching({ pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}:[0-9a-f-]{36}$', example: 'a Cognito identity pool ID like us-east-1:0a1b2c3d-…', fallback: '', optional: true }),
+  { order: 12, affects: ['signIn'], description: 'Cognito identity pool ID, e.g. `us-east-1:0a1b2c3d-4e5f-6789-abcd-ef0123456789`, when `claudeBedrock.federation` is `cognitoIdentityPool`.' },
+);
+export const cognitoLoginKey = define('cognitoLoginKey', words(''), {
+  order: 13,
+  affects: ['signIn'],
+  description:
+    "The identity pool's name for your identity provider (the key of `Logins`). Empty: the issuer without `https://`, as the ID token's `iss` writes it (what a Cognito user pool needs, e.g. `cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC`).",
+});
+export const cognitoEndpoint = define('cognitoEndpoint', url(), {
+  order: 14,
+  affects: ['signIn'],
+  description: 'Cognito Identity endpoint URL, for a VPC interface endpoint. Empty: `https://cognito-identity.<region>.amazonaws.com`.',
+});
+
 export const model = define('model', words(''), {
   order: 20,
   affects: ['terminals', 'models'],
@@ -154,8 +180,23 @@ export const usageLibraryDimension = define('usageLibraryDimension', words('OTel
 });
 export const quotaApiUrl = define('quotaApiUrl', url(), {
   order: 46,
-  affects: ['usage'],
-  description: 'URL of the quota API (called with your ID token). When set, your limits and any block come from it; otherwise from the limit settings below.',
+  affects: ['usage', 'quota'],
+  description:
+    "URL of the quota API's check (called with your ID token), e.g. `https://quota.example.com/check`. When set, it is asked before every new set of AWS credentials and every `claudeBedrock.quotaRecheckMinutes`: a user it blocks gets no credentials. Your limits come from it too; otherwise from the limit settings below.",
+});
+export const quotaRecheckMinutes = define('quotaRecheckMinutes', amount(30, 0.1, 1440), {
+  order: 53,
+  affects: ['quota'],
+  description: 'Minutes between checks of the quota API while signed in (besides the check before every new set of credentials).',
+});
+export const quotaFailMode = define('quotaFailMode', oneOf(['open', 'closed']), {
+  order: 54,
+  affects: ['quota'],
+  description: 'What happens when the quota API cannot be asked (unreachable, an error, an answer it cannot read, no answer within 5 s).',
+  enumDescriptions: [
+    'Credentials are handed out; the status bar says the quota could not be checked, and the log says why.',
+    'No credentials until the quota API answers: treated as blocked, with that reason.',
+  ],
 });
 export const monthlyTokenLimit = define('monthlyTokenLimit', amount(undefined, 1, 1e13), {
   order: 47,
@@ -196,6 +237,10 @@ export const SETTINGS: readonly Setting<unknown>[] = [
   stsEndpoint,
   signInTimeout,
   requestTimeout,
+  federation,
+  identityPoolId,
+  cognitoLoginKey,
+  cognitoEndpoint,
   model,
   smallFastModel,
   smallFastModelRegion,
@@ -220,4 +265,6 @@ export const SETTINGS: readonly Setting<unknown>[] = [
   usageWarningPercent,
   usageErrorPercent,
   usageRefreshMinutes,
+  quotaRecheckMinutes,
+  quotaFailMode,
 ];

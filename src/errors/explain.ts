@@ -7,7 +7,7 @@ import { Failure, SHOW_LOG, SIGN_IN, openSetting } from './failure';
 import { awsErrorCode, causeProperty, unreachable, type Unreachable } from './codes';
 import { refreshRejected } from './signIn';
 
-export type Service = 'idp' | 'sts' | 'bedrock' | 'cloudwatch' | 'quota';
+export type Service = 'idp' | 'sts' | 'cognito' | 'bedrock' | 'cloudwatch' | 'quota';
 
 /** Which step of talking to the IdP failed: some answers mean different things at each. */
 export type OidcStep = 'discovery' | 'exchange' | 'refresh';
@@ -26,8 +26,11 @@ export interface ErrorContext {
   readonly endpoint?: string;
   /** Seconds each request may wait for an answer. */
   readonly requestTimeout?: number;
-  /** Seconds all of STS's attempts may take together. */
+  /** Seconds all of STS's (or Cognito's) attempts may take together. */
   readonly stsDeadline?: number;
+  /** The Cognito identity pool, and its name for the identity provider. */
+  readonly identityPoolId?: string;
+  readonly loginKey?: string;
   readonly step?: OidcStep;
   /** When the caller tries again (throttling), in milliseconds. */
   readonly retryInMs?: number;
@@ -51,7 +54,7 @@ type Entry = (ctx: ErrorContext, d: Detail, error: unknown) => Failure | undefin
 function detail(service: Service, error: unknown): Detail {
   const e = (error ?? {}) as { name?: unknown; code?: unknown; error?: unknown; error_description?: unknown; status?: unknown; $metadata?: { httpStatusCode?: number } };
   const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
-  const aws = service === 'sts' || service === 'bedrock' || service === 'cloudwatch';
+  const aws = service === 'sts' || service === 'cognito' || service === 'bedrock' || service === 'cloudwatch';
   return {
     code: aws ? awsErrorCode(error) : text(e.code),
     name: text(e.name) ?? 'Error',
@@ -173,6 +176,42 @@ const TABLE: Readonly<Record<string, Entry>> = {
   'sts *': (_, d, cause) =>
     new Failure('stsError', `AWS STS refused the sign-in (${d.code ?? `HTTP ${d.status}`}). Try again in a moment; if it keeps happening, show the log to your platform team.`, [SIGN_IN, SHOW_LOG], { cause }),
 
+  'cognito NotAuthorized': (ctx, d, cause) =>
+    new Failure(
+      'poolRefused',
+      `The Cognito identity pool ${ctx.identityPoolId} did not accept your sign-in (${d.name}). Your platform team must add your identity provider ${ctx.issuer} to the pool as an OpenID Connect provider named ${ctx.loginKey}, with the client ID ${ctx.clientId} (or set claudeBedrock.cognitoLoginKey to the name the pool uses); then sign in again.`,
+      [openSetting('cognitoLoginKey'), SHOW_LOG],
+      { cause, code: d.name },
+    ),
+  'cognito ResourceNotFound': (ctx, d, cause) =>
+    new Failure(
+      'poolNotFound',
+      `There is no Cognito identity pool ${ctx.identityPoolId} in ${ctx.region}. Check claudeBedrock.identityPoolId (and claudeBedrock.region) against the pool your platform team set up.`,
+      [openSetting('identityPoolId')],
+      { cause, code: d.name },
+    ),
+  'cognito InvalidParameter': (ctx, d, cause) =>
+    new Failure('poolNotFound', `Cognito refused the identity pool ID ${ctx.identityPoolId} (${d.name}). Check claudeBedrock.identityPoolId: it looks like us-east-1:0a1b2c3d-….`, [openSetting('identityPoolId')], {
+      cause,
+      code: d.name,
+    }),
+  'cognito TooManyRequests': (_, d, cause) =>
+    new Failure('throttled', 'Cognito is throttling sign-ins (too many at once), even after several tries. Sign in again in a minute.', [SIGN_IN], { cause, code: d.name }),
+  'cognito unreachable': (ctx, d, cause) =>
+    new Failure(
+      'unreachable',
+      `Could not reach Cognito Identity at ${ctx.endpoint}${d.reach ? within(d, ctx.stsDeadline) : ''}. Check your network, proxy or VPN connection, then sign in again.`,
+      [SIGN_IN, SHOW_LOG],
+      { cause },
+    ),
+  'cognito SyntaxError': (ctx, _, cause) =>
+    new Failure('poolError', `Cognito Identity at ${ctx.endpoint} gave an answer this extension cannot read. Try again in a moment; if it keeps happening, show the log to your platform team.`, [SIGN_IN, SHOW_LOG], { cause }),
+  'cognito *': (_, d, cause) =>
+    new Failure('poolError', `Cognito Identity refused the sign-in (${d.code ?? `HTTP ${d.status}`}). Try again in a moment; if it keeps happening, show the log to your platform team.`, [SIGN_IN, SHOW_LOG], {
+      cause,
+      code: d.name,
+    }),
+
   'bedrock AccessDenied': bedrockAccessDenied,
   'bedrock Throttling': bedrockThrottled,
   'bedrock TooManyRequests': bedrockThrottled,
@@ -207,7 +246,7 @@ const TABLE: Readonly<Record<string, Entry>> = {
   'quota QUOTA_SHAPE': (_, __, cause) => new Failure('unreadable', 'The quota service answered in a shape this extension does not know.', [], { cause }),
   'quota QUOTA_NOT_NUMBERS': (_, __, cause) => new Failure('unreadable', 'The quota service answered with figures that are not numbers.', [], { cause }),
   'quota QUOTA_NO_TOKEN': (_, __, cause) => new Failure('rejected', 'Your sign-in could not be renewed for the quota service.', [], { cause }),
-  'quota unreachable': (ctx, _, cause) => new Failure('unreachable', `The quota service at ${ctx.endpoint} could not be reached.`, [], { cause }),
+  'quota unreachable': (ctx, d, cause) => new Failure('unreachable', `The quota service at ${ctx.endpoint} could not be reached${within(d, ctx.requestTimeout)}.`, [], { cause }),
   'quota *': (_, d, cause) => new Failure('serviceError', `The quota service failed (${d.code ?? d.name}).`, [], { cause }),
 };
 
@@ -220,7 +259,7 @@ function keys(service: Service, ctx: ErrorContext, d: Detail): string[] {
     `${service} ${d.name}`,
   ];
   // An AWS answer without an HTTP status never arrived.
-  const cameBack = d.reach === undefined && (service !== 'sts' || d.status !== undefined);
+  const cameBack = d.reach === undefined && ((service !== 'sts' && service !== 'cognito') || d.status !== undefined);
   return [...specific, ...(cameBack ? [] : [`${service} unreachable`]), step && `${step} *`, `${service} *`].filter((k): k is string => Boolean(k));
 }
 
@@ -238,6 +277,11 @@ export function explain(service: Service, error: unknown, ctx: ErrorContext = {}
 /** An openid-client (or fetch) error at `step` of talking to the IdP. */
 export function oidcFailure(error: unknown, step: OidcStep, ctx: ErrorContext): Failure {
   return explain('idp', error, { ...ctx, step });
+}
+
+/** A Cognito Identity error (GetId, GetCredentialsForIdentity). */
+export function cognitoFailure(error: unknown, ctx: ErrorContext): Failure {
+  return explain('cognito', error, ctx);
 }
 
 /** An STS AssumeRoleWithWebIdentity error. */

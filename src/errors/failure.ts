@@ -46,6 +46,10 @@ export type FailureKind =
   | 'stsDuration'
   | 'stsUnreachable'
   | 'stsError'
+  // A Cognito identity pool at sign-in and renewal.
+  | 'poolRefused'
+  | 'poolNotFound'
+  | 'poolError'
   // Services read with the session's keys (Bedrock, CloudWatch, the quota API).
   | 'accessDenied'
   | 'throttled'
@@ -55,6 +59,8 @@ export type FailureKind =
   | 'expiredKeys'
   | 'rejected'
   | 'serviceError'
+  // The quota service does not allow new keys (quota/gate.ts).
+  | 'quotaBlocked'
   | 'unexpected';
 
 const TRANSIENT: ReadonlySet<FailureKind> = new Set([
@@ -63,6 +69,7 @@ const TRANSIENT: ReadonlySet<FailureKind> = new Set([
   'stsIdpCommunication',
   'stsUnreachable',
   'stsError',
+  'poolError',
   'throttled',
   'unreachable',
   'serviceError',

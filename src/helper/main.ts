@@ -54,6 +54,10 @@ async function run(storage: string, command: string): Promise<number> {
       // On the way of every start of Claude Code: at once, and silent, when the keys are ready.
       const status = (await ask(storage, CALLS.status, 10_000)) as StatusAnswer;
       if (status.ready) return 0;
+      if (status.blocked) {
+        process.stderr.write(`${NAME}: ${status.why}\n`);
+        return 1;
+      }
       // Claude Code shows awsAuthRefresh's stdout in its Sign-in box, and its stderr there marked ✘.
       process.stdout.write(`${NAME}: ${status.why} Signing in through VS Code; finish in your browser if it opens…\n`);
       const result = await ask(storage, CALLS.signIn, SIGN_IN_WAIT_MS).then(

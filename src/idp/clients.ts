@@ -1,7 +1,7 @@
 // The identity provider's client: one discovery per issuer, client and timeout, reused by
 // sign-in, renewal and sign-out; a failed discovery is tried again next time. openid-client
 // itself (oidc.ts) is a separate bundle, loaded on first use through the loader passed in.
-import type { SignInSettings } from '../config/groups';
+import type { OidcSettings } from '../config/groups';
 import { oidcFailure, type ErrorContext } from '../errors/explain';
 import type { Log } from '../log';
 import type * as OidcModule from './oidc';
@@ -21,7 +21,7 @@ export class IdpClients {
   ) {}
 
   /** The client for these settings, discovering the IdP's endpoints the first time. */
-  client(settings: SignInSettings, ctx: ErrorContext): Promise<OidcClient> {
+  client(settings: OidcSettings, ctx: ErrorContext): Promise<OidcClient> {
     const key = `${settings.issuer}\n${settings.clientId}\n${settings.requestTimeout}`;
     if (this.cached?.key !== key) {
       const client = Promise.resolve()

@@ -36,6 +36,7 @@ export class CredentialsEndpoint {
   private constructor(
     private readonly source: CredentialSource,
     private readonly log: Log,
+    private readonly refusal: () => string | undefined,
   ) {
     this.server = http.createServer((req, res) => void this.handle(req, res));
     this.server.headersTimeout = 5_000;
@@ -50,8 +51,9 @@ export class CredentialsEndpoint {
     });
   }
 
-  static async start(source: CredentialSource, log: Log): Promise<CredentialsEndpoint> {
-    const endpoint = new CredentialsEndpoint(source, log);
+  /** `refusal`: why no keys are handed out although signed in (the quota gate), if so. */
+  static async start(source: CredentialSource, log: Log, refusal: () => string | undefined = () => undefined): Promise<CredentialsEndpoint> {
+    const endpoint = new CredentialsEndpoint(source, log, refusal);
     await new Promise<void>((resolve, reject) => {
       endpoint.server.once('error', reject);
       endpoint.server.listen(0, '127.0.0.1', () => {
@@ -100,6 +102,8 @@ export class CredentialsEndpoint {
       const keys = await this.source();
       if (!keys) {
         this.body = undefined;
+        const refused = this.refusal();
+        if (refused) return answer(403, { code: 'QuotaExceeded', message: refused });
         return answer(404, { message: 'Not signed in to Claude Code on Amazon Bedrock. Run "Claude Bedrock: Sign In" in VS Code.' });
       }
       if (this.body?.keys !== keys) {

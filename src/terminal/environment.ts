@@ -23,6 +23,9 @@ export interface TerminalEnvironmentOptions {
   readonly sessions: SessionSource;
   /** The keys the credentials endpoint serves (renewed first when about to expire). */
   readonly credentials: CredentialSource;
+  /** Why no keys are handed out although signed in (the quota gate), if so; fires when that changes. */
+  readonly refusal: () => string | undefined;
+  readonly onDidChangeRefusal: vscode.Event<unknown>;
   readonly config: Pick<Config, 'terminal' | 'onDidChange'>;
   readonly trust: WorkspaceTrust;
   readonly log: Log;
@@ -49,6 +52,7 @@ export class TerminalEnvironment implements vscode.Disposable {
       options.config.onDidChange((areas) => areas.has('terminals') && this.update()),
       options.trust.onDidGrantWorkspaceTrust(() => this.update()),
       options.claudeCode.onDidChange(() => this.update()),
+      options.onDidChangeRefusal(() => this.update()),
     ];
   }
 
@@ -82,7 +86,8 @@ export class TerminalEnvironment implements vscode.Disposable {
     this.lastProblem = undefined;
     const settings = checked.value;
     let credentials: TerminalCredentials;
-    if (settings.credentialMode === 'endpoint') {
+    // Refused by the quota service: no keys in new terminals' environment; the endpoint says why.
+    if (settings.credentialMode === 'endpoint' || this.options.refusal()) {
       const endpoint = await this.startEndpoint();
       credentials = { kind: 'endpoint', uri: endpoint.uri, token: endpoint.authorizationToken };
     } else {
@@ -128,7 +133,7 @@ export class TerminalEnvironment implements vscode.Disposable {
 
   private startEndpoint(): Promise<CredentialsEndpoint> {
     if (!this.endpoint) {
-      this.endpoint = CredentialsEndpoint.start(this.options.credentials, this.options.log);
+      this.endpoint = CredentialsEndpoint.start(this.options.credentials, this.options.log, this.options.refusal);
       this.endpoint.then(
         (e) => this.options.log.info(`Terminal credentials endpoint listening on ${e.uri}.`),
         () => (this.endpoint = undefined),

@@ -34,12 +34,28 @@ export function figureLines(f: UsageFigures): string[] {
 export function usageItemView(signedIn: boolean, state: UsageState): UsageItemView {
   if (!signedIn) return { visible: false, text: '', tooltip: '', background: undefined };
   const f = state.figures;
+  const verdict = state.verdict;
+  // Blocked by the quota service: said whatever else is known (figures or not, email or not).
+  if (verdict?.kind === 'blocked') {
+    const tooltip = [
+      'Claude Code usage',
+      verdict.sentence,
+      ...(f ? figureLines(f) : []),
+      ...(state.fetchedAt ? [`Updated ${clockTime(state.fetchedAt)}.`] : []),
+      `Quota checked ${clockTime(verdict.at)}.`,
+      'Click for the usage dashboard.',
+    ];
+    return { visible: true, text: `$(circle-slash) Blocked: ${verdict.why}`, tooltip: tooltip.join('\n'), background: 'error' };
+  }
   if (!f) {
+    if (verdict?.kind === 'unchecked') {
+      return { visible: true, text: '$(warning) Quota not checked', tooltip: ['Claude Code usage', state.note ?? verdict.problem, ...(state.stale ? [state.stale] : [])].join('\n'), background: undefined };
+    }
     const text = state.stale ? '$(warning) Usage unavailable' : '$(pulse) Usage…';
     const tooltip = ['Claude Code usage', state.stale ?? 'Reading your usage from CloudWatch…'].join('\n');
     return { visible: true, text, tooltip, background: undefined };
   }
-  const icon = f.level === 'blocked' ? '$(circle-slash)' : state.stale ? '$(history)' : '$(pulse)';
+  const icon = f.level === 'blocked' ? '$(circle-slash)' : verdict?.kind === 'unchecked' ? '$(warning)' : state.stale ? '$(history)' : '$(pulse)';
   const tooltip = [
     'Claude Code usage',
     ...(f.level === 'blocked' ? [`Blocked: ${f.blockedReason}. Claude Code cannot get new credentials until the quota resets.`] : []),

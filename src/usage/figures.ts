@@ -2,21 +2,11 @@
 // a "blocked" with its reason, and a projection to the end of the month. Pure.
 import type { UsageData } from '../aws/cloudwatch';
 import type { UsageSettings } from '../config/groups';
+import type { QuotaAnswer } from '../quota/answer';
+import { blockedReasonText } from '../quota/verdict';
 
-/** The quota API's answer (aws-guidance-contracts.md). */
-export interface QuotaAnswer {
-  readonly allowed: boolean;
-  readonly reason: string;
-  readonly usage: {
-    readonly monthly_tokens: number;
-    readonly monthly_limit: number;
-    readonly monthly_percent: number;
-    readonly daily_tokens: number;
-    readonly daily_limit: number;
-    readonly daily_percent: number;
-  } | null;
-  readonly policy: { readonly type: string; readonly identifier?: string } | null;
-}
+export type { QuotaAnswer } from '../quota/answer';
+export { blockedReasonText } from '../quota/verdict';
 
 export type LimitSource = 'quota API' | 'settings' | 'none';
 
@@ -54,18 +44,6 @@ export interface UsageFigures {
 }
 
 const DAY_MS = 86_400_000;
-
-const REASONS: Record<string, string> = {
-  monthly_exceeded: 'your monthly token quota is used up',
-  daily_exceeded: "today's token quota is used up",
-  monthly_cost_exceeded: 'your monthly cost limit is reached',
-  daily_cost_exceeded: "today's cost limit is reached",
-  missing_identity: 'the quota service could not tell who you are',
-};
-
-export function blockedReasonText(reason: string): string {
-  return REASONS[reason] ?? reason.replace(/_/g, ' ');
-}
 
 /** Limits from the quota API when it answered with them, else from the settings. */
 export function limitsFrom(settings: Pick<UsageSettings, 'monthlyTokenLimit' | 'dailyTokenLimit' | 'monthlyCostLimit'>, quota: QuotaAnswer | undefined): Limits {

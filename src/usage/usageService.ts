@@ -5,7 +5,9 @@
 // CloudWatch GetMetricData, and the quota API when configured) and publishes the result to the
 // others over the windows' channel (numbers and a reason, nothing secret), retained for windows
 // that open later. Throttling backs off exponentially, with jitter, for all windows. A failed
-// refresh keeps the last good figures and marks them stale with the reason.
+// refresh keeps the last good figures and marks them stale with the reason. The quota service's
+// answer comes from the quota gate (quota/gate.ts), which the refresh asks for an answer no older
+// than the refresh interval: one answer for enforcement and display.
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { SessionSource } from '../auth/core';
@@ -19,8 +21,9 @@ import type { Log } from '../log';
 import { Backoff } from '../util/backoff';
 import type { Clock, Timer } from '../util/clock';
 import type { Disposable, WindowChannel } from '../windows/bus';
-import { limitsFrom, usageFigures, type QuotaAnswer, type UsageFigures } from './figures';
-import { QuotaError } from './quota';
+import type { QuotaGate } from '../quota/gate';
+import type { Verdict } from '../quota/verdict';
+import { limitsFrom, usageFigures, type UsageFigures } from './figures';
 
 /** What the windows share. */
 interface SharedUsage {
@@ -30,11 +33,8 @@ interface SharedUsage {
   /** When a window last tried (with success or not). */
   readonly attemptedAt: number;
   readonly data: UsageData | undefined;
-  readonly quota: QuotaAnswer | undefined;
   /** Why the last attempt failed, in words; undefined after a success. */
   readonly error: string | undefined;
-  /** A note that does not make the figures stale (the quota service failing, say). */
-  readonly note: string | undefined;
   readonly throttles: number;
   readonly backoffUntil: number;
 }
@@ -44,7 +44,10 @@ export interface UsageState {
   readonly fetchedAt: number | undefined;
   /** Why the figures are not current, if they are not. */
   readonly stale: string | undefined;
+  /** A note that does not make the figures stale (the quota service failing, say). */
   readonly note: string | undefined;
+  /** The quota gate's latest verdict (blocked or not), whatever the figures. */
+  readonly verdict: Verdict | undefined;
   readonly paused: boolean;
   readonly settings: UsageSettings | undefined;
 }
@@ -55,13 +58,12 @@ const LOCK = 'usage';
 
 export interface UsageServiceOptions {
   readonly sessions: SessionSource;
-  /** The session's ID token, renewed when about to expire (for the quota API). */
-  readonly idToken: () => Promise<string | undefined>;
+  /** The quota gate: its verdict, and a fresh one at each refresh. */
+  readonly quota: Pick<QuotaGate, 'verdict' | 'check' | 'onDidChange'>;
   readonly config: Pick<Config, 'usage' | 'onDidChange'>;
   readonly channel: WindowChannel;
   /** One GetMetricData (the AWS SDK's CloudWatch client, loaded on first use). */
   readonly fetchUsage: (query: UsageQuery) => Promise<UsageData>;
-  readonly fetchQuota: (url: string, idToken: string, timeoutMs: number) => Promise<QuotaAnswer>;
   /** Whether a window of VS Code has focus: nobody looking, no requests. */
   readonly focus: Pick<typeof vscode.window, 'state' | 'onDidChangeWindowState'>;
   readonly log: Log;
@@ -95,6 +97,7 @@ export class UsageService implements vscode.Disposable {
       options.focus.onDidChangeWindowState((s) => {
         if (s.focused && this.paused) this.schedule(0);
       }),
+      options.quota.onDidChange(() => this.changed.fire(this.state)),
     ];
   }
 
@@ -102,8 +105,11 @@ export class UsageService implements vscode.Disposable {
     const checked = this.options.config.usage();
     const settings = checked.ok ? checked.value : undefined;
     const shared = this.shared;
-    const figures = shared?.data && settings ? usageFigures(shared.data, limitsFrom(settings, shared.quota), shared.quota, settings, this.options.clock.now()) : undefined;
-    return { figures, fetchedAt: shared?.fetchedAt, stale: this.unavailable(checked) ?? shared?.error, note: shared?.note, paused: this.paused, settings };
+    const verdict = this.options.sessions.session ? this.options.quota.verdict : undefined;
+    const answer = verdict && verdict.kind !== 'unchecked' ? verdict.answer : undefined;
+    const figures = shared?.data && settings ? usageFigures(shared.data, limitsFrom(settings, answer), answer, settings, this.options.clock.now()) : undefined;
+    const note = verdict?.kind === 'unchecked' ? `Your quota could not be checked: ${verdict.problem} Limits come from your settings until it answers.` : undefined;
+    return { figures, fetchedAt: shared?.fetchedAt, stale: this.unavailable(checked) ?? shared?.error, note, verdict, paused: this.paused, settings };
   }
 
   /** Why usage cannot be read at all for this user, if it cannot: said instead of waiting forever. */
@@ -194,7 +200,7 @@ export class UsageService implements vscode.Disposable {
     try {
       // What another window published before it let go of the lock is here by now.
       if (!force && this.due(this.shared) > clock.now()) return this.schedule(this.due(this.shared) - clock.now());
-      const next = await this.fetch(tracked.owner, checked.value, this.shared);
+      const next = await this.fetch(tracked.owner, checked.value, this.shared, force);
       if (this.tracked?.owner !== tracked.owner) return;
       channel.publish(`usage.${tracked.owner}`, next, { retain: true });
       this.shared = next;
@@ -205,12 +211,13 @@ export class UsageService implements vscode.Disposable {
     }
   }
 
-  private async fetch(id: string, settings: UsageSettings, previous: SharedUsage | undefined): Promise<SharedUsage> {
+  /** `force`: the user asked ("Refresh"): the quota service is asked afresh too. */
+  private async fetch(id: string, settings: UsageSettings, previous: SharedUsage | undefined, force: boolean): Promise<SharedUsage> {
     const { sessions, clock, log } = this.options;
     const session = sessions.session!;
     const now = clock.now();
     const endpoint = cloudWatchEndpointFor(settings.region, settings.cloudWatchEndpoint);
-    const base = { owner: id, attemptedAt: now, fetchedAt: previous?.fetchedAt, data: previous?.data, quota: previous?.quota };
+    const base = { owner: id, attemptedAt: now, fetchedAt: previous?.fetchedAt, data: previous?.data };
     let data: UsageData;
     try {
       data = await this.options.fetchUsage({
@@ -233,24 +240,12 @@ export class UsageService implements vscode.Disposable {
       const backoff = throttled ? new Backoff({ baseMs: this.intervalMs(), capMs: BACKOFF_CAP_MS, jitter: [0.5, 1], random: this.options.random }).delay(throttles) : 0;
       const reason = explain('cloudwatch', error, { ...ctx, retryInMs: backoff }).message;
       log.warn(`Refreshing usage failed: ${reason}`);
-      return { ...base, error: reason, note: previous?.note, throttles, backoffUntil: throttled ? now + backoff : 0 };
+      return { ...base, error: reason, throttles, backoffUntil: throttled ? now + backoff : 0 };
     }
-    const { quota, note } = settings.quotaApiUrl ? await this.quota(settings.quotaApiUrl, settings.requestTimeout) : { quota: undefined, note: undefined };
+    // The quota answer shown beside the figures: no older than they are.
+    await this.options.quota.check(force ? 0 : this.intervalMs()).catch((error: unknown) => log.error('Checking the quota failed', error));
     log.info(`Usage refreshed: ${data.days.reduce((s, d) => s + d.tokens, 0)} tokens this month.`);
-    return { ...base, fetchedAt: now, data, quota, error: undefined, note, throttles: 0, backoffUntil: 0 };
-  }
-
-  /** The quota service's answer, or why there is none (the limits then come from settings). */
-  private async quota(url: string, timeoutSeconds: number): Promise<{ quota: QuotaAnswer | undefined; note: string | undefined }> {
-    try {
-      const idToken = await this.options.idToken();
-      if (!idToken) throw new QuotaError('QUOTA_NO_TOKEN', 'No ID token for the quota service.');
-      return { quota: await this.options.fetchQuota(url, idToken, timeoutSeconds * 1000), note: undefined };
-    } catch (error) {
-      const failure = explain('quota', error, { endpoint: url, requestTimeout: timeoutSeconds });
-      this.options.log.warn(`The quota service failed: ${failure.message}`);
-      return { quota: undefined, note: `${failure.message} Limits come from your settings until it answers.` };
-    }
+    return { ...base, fetchedAt: now, data, error: undefined, throttles: 0, backoffUntil: 0 };
   }
 
   dispose(): void {

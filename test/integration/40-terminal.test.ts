@@ -7,20 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TestApi } from './extensionUnderTest';
-import { aws, changeSetting, signInAs, useExtension, waitFor } from './helpers';
+import { aws, changeSetting, runInTerminal as runIn, signInAs, useExtension, waitFor } from './helpers';
 
 const REPLY = 'Hello from Bedrock, signed by your session.';
-
-/** Runs a shell command in the terminal; resolves with its exit code, stdout and stderr. */
-async function runIn(terminal: vscode.Terminal, command: string, timeoutMs = 120_000): Promise<{ code: number; stdout: string; stderr: string }> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'terminal-run-'));
-  const [out, err, code] = ['out', 'err', 'code'].map((n) => path.join(dir, n));
-  terminal.sendText(`${command} > ${out} 2> ${err} < /dev/null; echo $? > ${code}.tmp && mv ${code}.tmp ${code}`);
-  const exit = await waitFor(`"${command}" to finish`, async () => (await fs.readFile(code, 'utf8').catch(() => '')).trim(), timeoutMs);
-  const result = { code: Number(exit), stdout: await fs.readFile(out, 'utf8'), stderr: await fs.readFile(err, 'utf8') };
-  await fs.rm(dir, { recursive: true, force: true });
-  return result;
-}
 
 /** The pid of a process named `name` below `pid` (Linux /proc), if one is running. */
 async function descendantRunning(pid: number, name: string): Promise<number | undefined> {

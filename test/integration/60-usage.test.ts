@@ -111,13 +111,14 @@ describe('Usage and quota', () => {
   it('says blocked, with the quota service reason, at 100 %', async () => {
     await changeSetting('quotaApiUrl', `${harness.aws()}/quota/check`);
     await aws.quotaPolicies({ 'alice@example.com': { monthly_limit: 1_000_000, daily_limit: 2_000_000 } });
-    await seed('alice@example.com', [{ daysAgo: 0, tokens: 1_000_000 }]);
     await signInAs('alice');
+    await seed('alice@example.com', [{ daysAgo: 0, tokens: 1_000_000 }]);
     const state = await refreshed();
     assert.equal(state.figures?.level, 'blocked');
     assert.equal(state.figures?.limits.source, 'quota API');
     const view = testApi.usageStatus()!;
-    assert.equal(view.text, '$(circle-slash) Blocked: your monthly token quota is used up');
+    assert.equal(view.text, '$(circle-slash) Blocked: monthly token quota used up');
+    assert.match(view.tooltip, /Claude Code is blocked: your monthly token quota is used up\. It resets on 1 \w+ \(UTC\)/);
     assert.equal(view.background, 'error');
     assert.match(view.tooltip, /Limits from the quota service\./);
     const quotaCalls = (await aws.calls()).filter((c) => c.service === 'quota');

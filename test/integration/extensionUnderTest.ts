@@ -30,6 +30,8 @@ export interface TestApi {
   modelReport(): Services['models']['report'];
   modelReportHtml(): string | undefined;
   usage(): Services['usage']['state'];
+  /** The quota gate's verdict for the signed-in user. */
+  quota(): Services['quota']['verdict'];
   usageStatus(): Services['usageStatus']['current'];
   dashboardHtml(): string | undefined;
   dashboardDropped(): number;
@@ -65,6 +67,7 @@ function testApi(running: Running, context: vscode.ExtensionContext, notificatio
     modelReport: () => s.models.report,
     modelReportHtml: () => s.modelReport.html,
     usage: () => s.usage.state,
+    quota: () => s.quota.verdict,
     usageStatus: () => s.usageStatus.current,
     dashboardHtml: () => s.dashboard.html,
     dashboardDropped: () => s.dashboard.dropped,

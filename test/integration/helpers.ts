@@ -1,6 +1,9 @@
 // What the integration tests share: the extension's test API, the harness's control APIs (IdP,
 // AWS emulator, the browser showing the workbench), settings, and waiting with deadlines.
 import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TestApi } from './extensionUnderTest';
 import type { IdpFaults, IssuedTokens, LoginDecision } from '../support/idp';
@@ -89,7 +92,8 @@ export const aws = {
   /** Keys for the harness itself (seeding CloudWatch), from the emulator. */
   mintKey: () => call<IssuedKey>(harness.aws(), 'POST', '/__aws/keys/mint', {}),
   denyCloudWatch: (actions: string[]) => call(harness.aws(), 'POST', '/__aws/cloudwatch/denied', { actions }),
-  quotaPolicies: (policies: Record<string, { monthly_limit: number; daily_limit: number; blocked?: string }>) =>
+  /** The quota API's policies, by email (or by subject for a sign-in without one). */
+  quotaPolicies: (policies: Record<string, { monthly_limit: number; daily_limit: number; blocked?: string; message?: string }>) =>
     call(harness.aws(), 'POST', '/__aws/quota/policies', { policies }),
   /** Makes the emulated account less than ready (see aws/bedrock.ts). */
   bedrockSwitches: (switches: { notEntitled?: string[]; noAgreement?: string[]; denied?: string[] }) =>
@@ -208,4 +212,15 @@ export async function signInAs(user: string): Promise<{ signedIn: boolean }> {
 export async function assertNothingStored(testApi: TestApi): Promise<void> {
   assert.deepEqual(await testApi.storedSecretKeys(), [], 'SecretStorage still holds keys');
   assert.equal(await testApi.hasStoredSession(), false);
+}
+
+/** Runs a shell command in `terminal`; resolves with its exit code, stdout and stderr (written to files, not the screen). */
+export async function runInTerminal(terminal: vscode.Terminal, command: string, timeoutMs = 120_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'terminal-run-'));
+  const [out, err, code] = ['out', 'err', 'code'].map((n) => path.join(dir, n));
+  terminal.sendText(`${command} > ${out} 2> ${err} < /dev/null; echo $? > ${code}.tmp && mv ${code}.tmp ${code}`);
+  const exit = await waitFor(`"${command}" to finish`, async () => (await fs.readFile(code, 'utf8').catch(() => '')).trim(), timeoutMs);
+  const result = { code: Number(exit), stdout: await fs.readFile(out, 'utf8'), stderr: await fs.readFile(err, 'utf8') };
+  await fs.rm(dir, { recursive: true, force: true });
+  return result;
 }

@@ -21,6 +21,10 @@ export const HOSTILE_WORKSPACE_SETTINGS = {
   'claudeBedrock.clientId': 'evil-client',
   'claudeBedrock.roleArn': 'arn:aws:iam::999999999999:role/Evil',
   'claudeBedrock.stsEndpoint': 'https://sts.evil.example',
+  'claudeBedrock.federation': 'cognitoIdentityPool',
+  'claudeBedrock.identityPoolId': 'us-east-1:00000000-0000-0000-0000-0000000e7115',
+  'claudeBedrock.cognitoEndpoint': 'https://cognito.evil.example',
+  'claudeBedrock.quotaApiUrl': 'https://quota.evil.example/check',
   'claudeBedrock.redirectPort': 9999,
 };
 

@@ -10,6 +10,8 @@ export const UNTRUSTED_ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/OtherTeamRole
 /** Trusts the IdP but allows only one-hour sessions. */
 export const SHORT_ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/OneHourRole`;
 export const REGION = 'us-east-1';
+/** The Cognito identity pool in front of the IdP (the guidance's other federation mode); its authenticated role is ROLE_ARN. */
+export const POOL_ID = 'us-east-1:4d1e8c52-7f0b-4b4c-9a3e-2f6a1c0b9d7e';
 /** The session name of the developer's own AWS keys (a profile in their files): theirs, not issued to the extension. */
 export const OWN_SESSION = 'developer-own';
 
@@ -29,6 +31,7 @@ export async function startWorld(ports: { idp?: number; aws?: number } = {}): Pr
         { arn: UNTRUSTED_ROLE_ARN, trustedIssuers: ['https://login.example.org/other/'], maxSessionDuration: 43200 },
         { arn: SHORT_ROLE_ARN, trustedIssuers: [idp.issuer], maxSessionDuration: 3600 },
       ],
+      pools: [{ id: POOL_ID, providers: { [idp.issuer.replace(/^https?:\/\//, '')]: { issuer: idp.issuer, clientIds: [idp.clientId] } }, authenticatedRoleArn: ROLE_ARN }],
     },
     { port: ports.aws },
   );
@@ -52,6 +55,8 @@ export function settingsFor(world: World, redirectPort: number): Record<string, 
     'claudeBedrock.bedrockEndpoint': world.aws.endpoint,
     'claudeBedrock.bedrockControlEndpoint': world.aws.endpoint,
     'claudeBedrock.cloudWatchEndpoint': world.aws.endpoint,
+    'claudeBedrock.cognitoEndpoint': world.aws.endpoint,
+    'claudeBedrock.identityPoolId': POOL_ID,
     'claudeBedrock.redirectPort': redirectPort,
   };
 }

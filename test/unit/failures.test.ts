@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { awsErrorCode } from '../../src/errors/codes';
 import { explain, oidcFailure, stsFailure, type ErrorContext } from '../../src/errors/explain';
-import { QuotaError } from '../../src/usage/quota';
+import { QuotaError } from '../../src/quota/answer';
 import { settingsFailure } from '../../src/errors/failure';
 import { timedOut } from '../../src/errors/signIn';
 
@@ -166,7 +166,7 @@ describe('the one error table, for the services read with the session', () => {
     assert.equal(explain('quota', new QuotaError('QUOTA_HTTP', 'x', 503), ctx).message, 'The quota service answered HTTP 503.');
     assert.equal(explain('quota', new QuotaError('QUOTA_SHAPE', 'x'), ctx).kind, 'unreadable');
     const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) });
-    assert.equal(explain('quota', refused, ctx).message, 'The quota service at https://quota.example.com/check could not be reached.');
+    assert.equal(explain('quota', refused, ctx).message, 'The quota service at https://quota.example.com/check could not be reached (ECONNREFUSED).');
   });
 
   it('marks what is worth trying again on its own', () => {

@@ -58,6 +58,7 @@ describe('the VSIX', function () {
       'extension/LICENSE.txt',
       'extension/changelog.md',
       'extension/dist/aws.js',
+      'extension/dist/cognito.js',
       'extension/dist/extension.js',
       'extension/dist/helper.js',
       'extension/dist/main.js',

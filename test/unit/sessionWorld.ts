@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SessionCore } from '../../src/auth/core';
 import { Flows } from '../../src/auth/flows/flows';
+import { OidcSteps } from '../../src/auth/flows/oidc';
 import { WebIdentityFlow } from '../../src/auth/flows/webIdentity';
 import { Keys } from '../../src/auth/keys';
 import { Renewal } from '../../src/auth/renewal';
@@ -18,10 +19,11 @@ import { SessionSync } from '../../src/auth/sync';
 import { Config } from '../../src/config/config';
 import type { Action, Failure, Notify, Severity } from '../../src/errors/failure';
 import { IdpClients } from '../../src/idp/clients';
+import { QuotaGate } from '../../src/quota/gate';
 import { Log } from '../../src/log';
 import { WindowBus, type WindowChannel } from '../../src/windows/bus';
 import { FakeClock, settle } from './fakes/clock';
-import { FakeIdp, FakeSts } from './fakes/clients';
+import { FakeIdp, FakeQuota, FakeSts } from './fakes/clients';
 import { FakeLogChannel, FakeSecretStorage, FakeSettings } from './fakes/editor';
 
 export const ROLE_ARN = 'arn:aws:iam::123456789012:role/ClaudeCodeBedrock';
@@ -64,6 +66,7 @@ export interface Machine {
   readonly clock: FakeClock;
   readonly idp: FakeIdp;
   readonly sts: FakeSts;
+  readonly quota: FakeQuota;
   readonly settings: FakeSettings;
   /** Where the windows' hub lives. */
   readonly storageDir: string;
@@ -75,6 +78,7 @@ export async function machine(storageDir: string, settings: Record<string, unkno
     clock,
     idp: new FakeIdp(clock),
     sts: new FakeSts(clock),
+    quota: new FakeQuota(clock),
     storageDir,
     settings: new FakeSettings({
       'claudeBedrock.issuer': 'https://idp.example.com/tenant/',
@@ -100,27 +104,46 @@ export async function openWindow(m: Machine, options: { secrets?: FakeSecretStor
   const config = new Config(m.settings);
   const channel: WindowChannel = await WindowBus.open({ storageDir: options.hubDir ?? m.storageDir, reclaimMs: 0 });
   const store = new SessionStore(secrets, log, m.clock);
-  const flows = new Flows([
-    new WebIdentityFlow({
-      settings: () => config.signIn(),
-      idp: new IdpClients(() => m.idp.module(), log),
-      sts: () => m.sts.module(),
-      browser,
-      renderPage: () => (page) => `${page.title}: ${page.message}`,
-      log,
-      clock: m.clock,
-    }),
-  ]);
-  const core = new SessionCore({ store, flows, clock: m.clock, onDidChangeSettings: (listener) => config.onDidChange(() => listener(undefined)) });
+  const oidc = new OidcSteps({ idp: new IdpClients(() => m.idp.module(), log), browser, renderPage: () => (page) => `${page.title}: ${page.message}`, log, clock: m.clock });
+  const flows = new Flows([new WebIdentityFlow({ settings: () => config.signIn(), chosen: () => true, oidc, sts: () => m.sts.module(), log, clock: m.clock })]);
+  const quota: QuotaGate = new QuotaGate({
+    settings: () => config.quota(),
+    fetchQuota: m.quota.fetch,
+    user: () => {
+      const session = store.session;
+      if (!session || !flows.isCurrent(session)) return undefined;
+      const usable = session.idToken && (session.idTokenExpiresAt ?? 0) - m.clock.now() > 60_000 ? session.idToken : undefined;
+      return { subject: session.identity.subject, idToken: usable };
+    },
+    renew: () => renewal.renewNow(true),
+    channel,
+    notify,
+    log,
+    clock: m.clock,
+  });
+  const core = new SessionCore({
+    store,
+    flows,
+    clock: m.clock,
+    onDidChangeSettings: (listener) => config.onDidChange(() => listener(undefined)),
+    quotaBlocked: () => quota.verdict?.kind === 'blocked',
+  });
   const sync = new SessionSync(store, channel, log);
-  const renewal = new Renewal({ store, core, flows, channel, clock: m.clock, log, notify, random: () => 1 });
-  const keys = new Keys({ store, core, renewal, clock: m.clock, log });
-  const signIn = new SignIn({ store, core, flows, renewal, channel, ui, notify, log, clock: m.clock });
+  const renewal: Renewal = new Renewal({ store, core, flows, admission: quota, channel, clock: m.clock, log, notify, random: () => 1 });
+  const keys = new Keys({ store, core, renewal, quota, clock: m.clock, log });
+  const signIn = new SignIn({ store, core, flows, renewal, admission: quota, channel, ui, notify, log, clock: m.clock });
+  // As main.ts wires them: the gate follows the signed-in user; allowed again, keys flow again.
+  core.onDidChangeState(() => quota.follow());
+  quota.onDidChange((verdict) => {
+    core.update();
+    if (verdict?.kind !== 'blocked') renewal.resume();
+  });
   const states: string[] = [];
   core.onDidChangeState((s) => states.push(s.kind));
   await store.load();
   core.update();
   renewal.schedule();
+  quota.follow();
   return {
     secrets,
     log,
@@ -134,9 +157,11 @@ export async function openWindow(m: Machine, options: { secrets?: FakeSecretStor
     core,
     renewal,
     keys,
+    quota,
     signIn,
     states,
     async close() {
+      quota.dispose();
       signIn.dispose();
       renewal.dispose();
       sync.dispose();

@@ -16,6 +16,7 @@ const LEVELS: Record<string, number> = {
   windows: 2,
   idp: 3,
   browser: 3,
+  quota: 3,
   auth: 4,
   models: 5,
   usage: 5,

@@ -31,6 +31,8 @@ describe('the terminal environment', () => {
       collection,
       sessions: w.core,
       credentials: () => w.keys.credentials(),
+      refusal: () => w.keys.refusal(),
+      onDidChangeRefusal: w.quota.onDidChange,
       config: w.config,
       trust,
       log: w.log,

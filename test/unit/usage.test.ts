@@ -3,7 +3,7 @@ import type { UsageData } from '../../src/aws/cloudwatch';
 import { usageQueries } from '../../src/aws/cloudwatch';
 import { checkUsageSettings } from '../../src/config/groups';
 import { blockedReasonText, compactTokens, limitsFrom, statusText, usageFigures, type QuotaAnswer } from '../../src/usage/figures';
-import { parseQuotaAnswer } from '../../src/usage/quota';
+import { parseQuotaAnswer } from '../../src/quota/answer';
 import { isDashboardMessage, renderDashboard } from '../../src/ui/dashboardHtml';
 import { usageItemView } from '../../src/ui/usageView';
 
@@ -68,7 +68,7 @@ describe('usage figures', () => {
 });
 
 describe('the usage status bar item', () => {
-  const base = { figures: undefined, fetchedAt: undefined, stale: undefined, note: undefined, paused: false, settings: settings() };
+  const base = { figures: undefined, fetchedAt: undefined, stale: undefined, note: undefined, verdict: undefined, paused: false, settings: settings() };
   it('is hidden when signed out, and says it is reading before the first figures', () => {
     assert.equal(usageItemView(false, base).visible, false);
     assert.equal(usageItemView(true, base).text, '$(pulse) Usage…');
@@ -108,7 +108,7 @@ describe('the dashboard page', () => {
 
   it('allows only its own script by nonce and loads nothing remote', () => {
     const figures = usageFigures(data([1_000]), limitsFrom(settings({ monthlyTokenLimit: 10_000 }), undefined), undefined, thresholds, NOW);
-    const html = renderDashboard({ figures, fetchedAt: NOW, stale: undefined, note: undefined, paused: false, settings: settings() }, page);
+    const html = renderDashboard({ figures, fetchedAt: NOW, stale: undefined, note: undefined, verdict: undefined, paused: false, settings: settings() }, page);
     assert.match(html, /content="default-src 'none'; img-src vscode-webview: data:; style-src vscode-webview:; script-src 'nonce-n0nce';/);
     assert.equal((html.match(/<script/g) ?? []).length, 1);
     assert.match(html, /<script nonce="n0nce" src="vscode-webview:\/\/x\/dashboard\.js"><\/script>/);

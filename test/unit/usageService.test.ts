@@ -2,7 +2,6 @@
 // backing off when CloudWatch throttles, the last figures kept when a read fails.
 import * as assert from 'node:assert/strict';
 import type { UsageData, UsageQuery } from '../../src/aws/cloudwatch';
-import type { QuotaAnswer } from '../../src/usage/figures';
 import { UsageService } from '../../src/usage/usageService';
 import { awsError } from './fakes/clients';
 import { FakeWindowFocus } from './fakes/editor';
@@ -27,17 +26,16 @@ describe('usage polling', () => {
   const world = useMachine({ monthlyTokenLimit: 1_000_000 });
   let m: Machine;
 
-  async function windowWithUsage(options: { fetchQuota?: (url: string, idToken: string) => Promise<QuotaAnswer>; focus?: FakeWindowFocus; cloudWatch?: FakeCloudWatch } = {}) {
+  async function windowWithUsage(options: { focus?: FakeWindowFocus; cloudWatch?: FakeCloudWatch } = {}) {
     const window = await world.window();
     const focus = options.focus ?? new FakeWindowFocus();
     const cloudWatch = options.cloudWatch ?? new FakeCloudWatch();
     const usage = new UsageService({
       sessions: window.core,
-      idToken: () => window.keys.idToken(),
+      quota: window.quota,
       config: window.config,
       channel: window.channel,
       fetchUsage: cloudWatch.fetchUsage,
-      fetchQuota: options.fetchQuota ?? (async () => Promise.reject(new Error('no quota service here'))),
       focus,
       log: window.log,
       clock: m.clock,
@@ -137,29 +135,31 @@ describe('usage polling', () => {
     assert.equal(w.cloudWatch.queries.length, 0);
   });
 
-  it('takes the limits and a block from the quota service, asked with the session\'s ID token', async () => {
+  it("takes the limits and a block from the quota gate's answer: one answer for the sign-in's check and the first figures", async () => {
     m.settings.set('claudeBedrock.quotaApiUrl', 'https://quota.example.com/check');
-    const asked: string[] = [];
-    const w = await windowWithUsage({
-      fetchQuota: async (_url, idToken) => {
-        asked.push(idToken);
-        return { allowed: false, reason: 'monthly_exceeded', usage: { monthly_tokens: 5e6, monthly_limit: 5e6, monthly_percent: 100, daily_tokens: 0, daily_limit: 1e6, daily_percent: 0 }, policy: null };
-      },
-    });
+    const w = await windowWithUsage();
     await signedIn(w);
     await m.clock.advance(0);
     await until('the figures', () => w.usage.state.figures !== undefined);
-    assert.deepEqual(asked, [w.window.core.session?.idToken]);
-    assert.equal(w.usage.state.figures?.level, 'blocked');
+    assert.deepEqual(m.quota.calls.map((c) => c.subject), ['alice'], 'asked once, before the keys were minted');
+    assert.equal(w.usage.state.figures?.limits.source, 'quota API');
+    assert.equal(w.usage.state.figures?.limits.monthlyTokens, 5_000_000);
+    // Blocked at the next refresh: the figures say so, and the quota service is asked once for it.
+    m.quota.blocked.set('alice', { reason: 'monthly_exceeded' });
+    await m.clock.advance(5 * MINUTE + 2_000);
+    await until('the block', () => w.usage.state.figures?.level === 'blocked');
+    assert.equal(m.quota.calls.length, 2);
+    assert.equal(w.usage.state.verdict?.kind, 'blocked');
   });
 
   it('notes that the quota service failed, and takes the limits from the settings meanwhile', async () => {
     m.settings.set('claudeBedrock.quotaApiUrl', 'https://quota.example.com/check');
-    const w = await windowWithUsage({ fetchQuota: async () => Promise.reject(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } })) });
+    const w = await windowWithUsage();
+    m.quota.faults.push(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }));
     await signedIn(w);
     await m.clock.advance(0);
     await until('the figures', () => w.usage.state.figures !== undefined);
-    assert.equal(w.usage.state.note, 'The quota service at https://quota.example.com/check could not be reached. Limits come from your settings until it answers.');
+    assert.equal(w.usage.state.note, 'Your quota could not be checked: The quota service at https://quota.example.com/check could not be reached (ECONNREFUSED). Limits come from your settings until it answers.');
     assert.equal(w.usage.state.figures?.limits.source, 'settings');
   });
 });

@@ -12,10 +12,47 @@ export interface FlowSettings {
   readonly requestTimeout: number;
 }
 
-/** One interactive sign-in: the user's cancel, and where its progress is shown. */
+/** Who is about to get keys: what the quota gate asks about before they are minted. */
+export interface Proof {
+  readonly subject: string;
+  readonly idToken: string | undefined;
+}
+
+/**
+ * The step every flow passes through before it mints keys: the quota gate (quota/gate.ts).
+ * Throws a Failure (kind quotaBlocked) when no keys may be minted.
+ */
+export type Admit = (proof: Proof) => Promise<void>;
+
+/** One interactive sign-in: the user's cancel, where its progress is shown, and the gate. */
 export interface FlowRun {
   readonly signal: AbortSignal;
   progress(message: string): void;
+  readonly admit: Admit;
+}
+
+/** What signing in and renewing need of the quota gate. */
+export interface Admission {
+  /** True when keys must pass the gate (a quota service is configured). */
+  readonly enabled: boolean;
+  admit(proof: Proof & { readonly interactive: boolean }): Promise<void>;
+}
+
+/**
+ * The gate for one sign-in or renewal, and whether the flow passed it: keys a flow minted
+ * without passing an enabled gate are not kept (`check`).
+ */
+export function gateFor(admission: Admission, interactive: boolean): { readonly admit: Admit; check(): void } {
+  let passed = false;
+  return {
+    admit: async (proof) => {
+      await admission.admit({ ...proof, interactive });
+      passed = true;
+    },
+    check: () => {
+      if (admission.enabled && !passed) throw new Error('The sign-in flow minted keys without asking the quota gate.');
+    },
+  };
 }
 
 export interface Flow {
@@ -27,15 +64,16 @@ export interface Flow {
   check(): Checked<FlowSettings>;
   /** The fingerprint of the settings a session of this flow belongs to; undefined while they are not valid. */
   binding(): string | undefined;
-  /** The interactive sign-in (the browser). Nothing is stored here: a failure leaves nothing behind. */
+  /** The interactive sign-in (the browser); `run.admit` before keys are minted. Nothing is stored here: a failure leaves nothing behind. */
   signIn(run: FlowRun): Promise<Session>;
   /** True when `renew` can work without the user for this session. */
   canRenew(session: Session): boolean;
   /**
    * Renews `session` silently, or throws a Failure. `keep` saves what must not be lost if a
-   * later step fails (a refresh token the IdP rotated: the old one is spent).
+   * later step fails (a refresh token the IdP rotated: the old one is spent). `admit` must be
+   * passed before new keys are minted.
    */
-  renew(session: Session, keep: (session: Session) => Promise<void>): Promise<Session>;
+  renew(session: Session, keep: (session: Session) => Promise<void>, admit: Admit): Promise<Session>;
   /** At sign-out, best effort: lets the identity provider forget the session. */
   signOut(session: Session): Promise<void>;
   /** Forgets what it keeps between sign-ins (the IdP's discovery): the next one starts afresh. */

@@ -1,37 +1,30 @@
-// Direct federation: OpenID Connect in the browser (authorization code with PKCE S256 on the
-// fixed loopback port), then STS AssumeRoleWithWebIdentity with the ID token. Renewal uses the
-// refresh token, then STS again; sign-out revokes the refresh token where the IdP can.
-//
-//   discovery -> browser (authorize.ts) -> code exchange (nonce, iss, PKCE checked by
-//   openid-client) -> STS -> session
+// Direct federation: OpenID Connect in the browser (oidc.ts), then STS
+// AssumeRoleWithWebIdentity with the ID token. Renewal uses the refresh token, then STS again;
+// sign-out revokes the refresh token where the IdP can.
 import type * as StsModule from '../../aws/sts';
 import { roleSessionName } from '../../aws/credentials';
 import { stsEndpointFor } from '../../aws/endpoints';
-import type { AuthorizeOptions } from '../../browser/authorize';
-import { authorizeInBrowser } from '../../browser/authorize';
-import type { RenderPage } from '../../browser/loopback';
 import type { SignInSettings } from '../../config/groups';
 import type { Checked } from '../../config/setting';
-import { oidcFailure, stsFailure, type ErrorContext } from '../../errors/explain';
+import { stsFailure, type ErrorContext } from '../../errors/explain';
 import { settingsFailure } from '../../errors/failure';
-import { refreshRejected } from '../../errors/signIn';
-import type { IdpClients, IdTokens } from '../../idp/clients';
+import type { IdTokens } from '../../idp/clients';
 import type { Log } from '../../log';
 import type { Clock } from '../../util/clock';
-import { displayName, identityFromClaims } from '../identity';
+import { identityFromClaims } from '../identity';
 import { bindingOf, type Session } from '../session';
-import type { Flow, FlowRun } from './flow';
+import type { Admit, Flow, FlowRun } from './flow';
+import { idpContext, sessionFrom, type OidcSteps } from './oidc';
 
 /** Attempts at STS in all when it throttles, fails or cannot reach the IdP (IDPCommunicationError). */
 const STS_ATTEMPTS = 4;
 
 export interface WebIdentityOptions {
   readonly settings: () => Checked<SignInSettings>;
-  readonly idp: IdpClients;
+  /** Whether the settings choose this flow (federation is direct). */
+  readonly chosen: () => boolean;
+  readonly oidc: OidcSteps;
   readonly sts: () => typeof StsModule;
-  /** The browser part of the sign-in, and the page it shows at the end. */
-  readonly browser: AuthorizeOptions['ui'];
-  readonly renderPage: () => RenderPage;
   readonly log: Log;
   readonly clock: Clock;
 }
@@ -43,14 +36,10 @@ function stsDeadlineSeconds(settings: SignInSettings): number {
 
 export function errorContext(settings: SignInSettings): ErrorContext {
   return {
-    issuer: settings.issuer,
-    clientId: settings.clientId,
+    ...idpContext(settings),
     roleArn: settings.roleArn,
-    region: settings.region,
-    redirectPort: settings.redirectPort,
     sessionDuration: settings.sessionDuration,
     stsEndpoint: stsEndpointFor(settings.region, settings.stsEndpoint),
-    requestTimeout: settings.requestTimeout,
     stsDeadline: stsDeadlineSeconds(settings),
   };
 }
@@ -60,9 +49,8 @@ export class WebIdentityFlow implements Flow {
 
   constructor(private readonly options: WebIdentityOptions) {}
 
-  /** The default way of signing in: it applies whenever no other flow does. */
   applies(): boolean {
-    return true;
+    return this.options.chosen();
   }
 
   check(): Checked<SignInSettings> {
@@ -74,91 +62,28 @@ export class WebIdentityFlow implements Flow {
     return checked.ok ? bindingOf(checked.value.issuer, checked.value.clientId, checked.value.roleArn) : undefined;
   }
 
-  async signIn(run: FlowRun): Promise<Session> {
+  signIn(run: FlowRun): Promise<Session> {
     const settings = this.valid();
-    const { log, clock } = this.options;
-    const ctx = errorContext(settings);
-    run.progress('Contacting your identity provider…');
-    const client = await this.options.idp.client(settings, ctx);
-    let request: Awaited<ReturnType<typeof client.authorizationRequest>> | undefined;
-    return authorizeInBrowser(
-      {
-        port: settings.redirectPort,
-        timeoutSeconds: settings.signInTimeout,
-        signal: run.signal,
-        progress: (message) => run.progress(message),
-        ui: this.options.browser,
-        render: this.options.renderPage(),
-        log,
-        clock,
-        destination: settings.issuer,
-        request: async (redirectUri) => {
-          request = await client.authorizationRequest(redirectUri, settings.scopes);
-          // The AWS SDK loads while the user is in the browser, so the way back is short.
-          setImmediate(() => this.preload());
-          return request;
-        },
-      },
-      async ({ callbackUrl, respond }) => {
-        let tokens: IdTokens;
-        try {
-          tokens = await client.exchange(callbackUrl, request!);
-        } catch (error) {
-          const failure = oidcFailure(error, 'exchange', ctx);
-          log.error(`The code exchange failed (${failure.kind})`, error);
-          throw failure;
-        }
-        run.progress('Getting AWS credentials…');
-        const session = await this.mint(settings, tokens, undefined);
-        respond({
-          ok: true,
-          title: 'Signed in',
-          message: `You are signed in to Claude Code on Amazon Bedrock as ${displayName(session.identity)}. You can close this tab and return to VS Code.`,
-        });
-        return session;
-      },
-    );
+    // The AWS SDK loads while the user is in the browser, so the way back is short.
+    return this.options.oidc.signIn(settings, errorContext(settings), run, (tokens, previous) => this.mint(settings, tokens, previous), () => this.preload());
   }
 
   canRenew(session: Session): boolean {
     return Boolean(session.refreshToken);
   }
 
-  async renew(session: Session, keep: (session: Session) => Promise<void>): Promise<Session> {
+  renew(session: Session, keep: (session: Session) => Promise<void>, admit: Admit): Promise<Session> {
     const settings = this.valid('renew your session');
-    const { log } = this.options;
-    if (!session.refreshToken) throw refreshRejected('there is no refresh token');
-    const ctx = errorContext(settings);
-    const client = await this.options.idp.client(settings, ctx);
-    let tokens: IdTokens | undefined;
-    try {
-      tokens = await client.refresh(session.refreshToken);
-    } catch (error) {
-      const failure = oidcFailure(error, 'refresh', ctx);
-      log.error(`The refresh_token grant failed (${failure.kind})`, error);
-      throw failure;
-    }
-    if (!tokens) throw refreshRejected('your identity provider returned no new ID token');
-    if (tokens.claims.sub !== session.identity.subject) throw refreshRejected('your identity provider returned a different user');
-    try {
-      return await this.mint(settings, tokens, session);
-    } catch (error) {
-      // The IdP may have rotated the refresh token: the old one is spent, so keep the new one.
-      if (tokens.refreshToken && tokens.refreshToken !== session.refreshToken) await keep({ ...session, refreshToken: tokens.refreshToken });
-      throw error;
-    }
+    return this.options.oidc.renew(settings, errorContext(settings), session, keep, admit, (tokens, previous) => this.mint(settings, tokens, previous));
   }
 
   async signOut(session: Session): Promise<void> {
     const checked = this.options.settings();
-    if (!checked.ok || !session.refreshToken) return;
-    try {
-      const client = await this.options.idp.client(checked.value, errorContext(checked.value));
-      await client.revoke(session.refreshToken);
-      this.options.log.info('The refresh token was revoked at the identity provider.');
-    } catch (error) {
-      this.options.log.debug(`The identity provider did not revoke the refresh token: ${error instanceof Error ? error.name : String(error)}`);
-    }
+    if (checked.ok) await this.options.oidc.signOut(checked.value, errorContext(checked.value), session);
+  }
+
+  forget(): void {
+    this.options.oidc.forget();
   }
 
   private preload(): void {
@@ -167,10 +92,6 @@ export class WebIdentityFlow implements Flow {
     } catch (error) {
       this.options.log.debug(`The AWS SDK did not load ahead of the sign-in: ${error instanceof Error ? error.message : String(error)}`);
     }
-  }
-
-  forget(): void {
-    this.options.idp.reset();
   }
 
   private valid(cannot = 'sign in'): SignInSettings {
@@ -208,23 +129,6 @@ export class WebIdentityFlow implements Flow {
     const c = assumed.credentials;
     const tries = assumed.attempts > 1 ? ` (after ${assumed.attempts} attempts)` : '';
     log.info(`AWS credentials for ${assumed.assumedRoleArn} valid until ${c.expiration}${tries}.`);
-    const now = clock.now();
-    return {
-      version: 2,
-      flow: this.id,
-      binding: bindingOf(settings.issuer, settings.clientId, settings.roleArn),
-      issuer: settings.issuer,
-      region: settings.region,
-      identity,
-      credentials: c,
-      assumedRoleArn: assumed.assumedRoleArn,
-      idToken: tokens.idToken,
-      idTokenExpiresAt: tokens.idTokenExpiresAt,
-      // Some IdPs rotate refresh tokens, some return none on refresh: keep the last one we have.
-      refreshToken: tokens.refreshToken ?? previous?.refreshToken,
-      signedInAt: previous?.signedInAt ?? now,
-      refreshedAt: now,
-      savedAt: now,
-    };
+    return sessionFrom(this.id, bindingOf(settings.issuer, settings.clientId, settings.roleArn), settings, tokens, c, assumed.assumedRoleArn, previous, clock.now());
   }
 }

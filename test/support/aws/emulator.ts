@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { BedrockService, type BedrockSwitches } from './bedrock';
 import { CloudWatchService } from './cloudwatch';
+import { CognitoIdentityService, type IdentityPool } from './cognito';
 import { AwsError, verifySigV4, type Dialect, type SignedCaller } from './sigv4';
 import { ACCOUNT_ID, StsService, newRequestId, queryErrorXml, type IssuedKey, type OidcProviderRegistration, type RoleDefinition } from './sts';
 
@@ -36,11 +37,15 @@ export interface FaultRule {
   readonly message?: string;
 }
 
-/** A quota policy of the guidance's quota API (tokens); `blocked` forces a block with that reason. */
+/**
+ * A quota policy of the guidance's quota API (tokens); `blocked` forces a block with that reason,
+ * and `message` is the service's own words beside it.
+ */
 export interface QuotaPolicy {
   readonly monthly_limit: number;
   readonly daily_limit: number;
   readonly blocked?: string;
+  readonly message?: string;
 }
 
 export interface RecordedCall {
@@ -58,6 +63,8 @@ export interface RecordedCall {
 export interface EmulatorSeed {
   readonly providers: OidcProviderRegistration[];
   readonly roles: RoleDefinition[];
+  /** Cognito identity pools in front of the IdP. */
+  readonly pools?: IdentityPool[];
 }
 
 export interface Emulator {
@@ -66,7 +73,8 @@ export interface Emulator {
   readonly sts: StsService;
   readonly bedrock: BedrockService;
   readonly cloudwatch: CloudWatchService;
-  /** The quota API's policy table (by email) and the policy for everyone else. */
+  readonly cognito: CognitoIdentityService;
+  /** The quota API's policy table (by email, or by subject for tokens without one) and the policy for everyone else. */
   readonly quota: { policies: Record<string, QuotaPolicy>; defaultPolicy: QuotaPolicy };
   readonly calls: RecordedCall[];
   addFaults(rules: FaultRule[]): void;
@@ -99,6 +107,8 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
   const sts = new StsService();
   const bedrock = new BedrockService();
   const cloudwatch = new CloudWatchService();
+  const cognito = new CognitoIdentityService(sts);
+  cognito.pools.push(...(seed.pools ?? []));
   const quota: { policies: Record<string, QuotaPolicy>; defaultPolicy: QuotaPolicy } = {
     policies: {},
     defaultPolicy: { monthly_limit: 225_000_000, daily_limit: Math.round((225_000_000 / 30) * 1.1) },
@@ -290,6 +300,40 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
     sendJson(ex, error.status, { __type: error.code, message: error.message }, { 'x-amzn-query-error': `${error.code};${error.type}` });
   }
 
+  /** Cognito Identity: AWS JSON 1.1, unsigned (the ID token in Logins is the proof). */
+  async function handleCognito(ex: Exchange, target: string): Promise<void> {
+    const action = target.split('.')[1] ?? '';
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      const text = JSON.stringify(body);
+      ex.res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': ex.requestId, 'content-length': Buffer.byteLength(text), ...headers });
+      ex.res.end(text);
+    };
+    try {
+      if (await delayFor(ex, 'cognito-identity', action)) return;
+      const rule = takeFault('cognito-identity', action);
+      if (rule) {
+        if (rule.kind === 'malformed') {
+          ex.res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': ex.requestId });
+          ex.res.end('{"IdentityId": ');
+          return record('cognito-identity', action, undefined, 200, 'Malformed');
+        }
+        if (rule.kind === 'throttle') throw new AwsError(400, 'TooManyRequestsException', 'Rate exceeded');
+        if (rule.kind === 'server') throw new AwsError(500, 'InternalErrorException', 'An internal error occurred.', 'Receiver');
+        throw new AwsError(rule.status ?? 400, rule.code ?? 'InvalidParameterException', rule.message ?? 'Injected error');
+      }
+      const body = ex.body.length ? (JSON.parse(ex.body.toString('utf8')) as Record<string, unknown>) : {};
+      const answer = await cognito.handle(action, body);
+      const identityId = typeof answer.IdentityId === 'string' ? answer.IdentityId : undefined;
+      const keyId = (answer.Credentials as { AccessKeyId?: string } | undefined)?.AccessKeyId;
+      record('cognito-identity', action, keyId, 200, undefined, identityId);
+      send(200, answer);
+    } catch (error) {
+      const e = error instanceof AwsError ? error : new AwsError(500, 'InternalErrorException', String(error), 'Receiver');
+      record('cognito-identity', action, undefined, e.status, e.code);
+      send(e.status, { __type: e.code, message: e.message }, { 'x-amzn-errortype': e.code });
+    }
+  }
+
   async function handleJson(ex: Exchange, target: string): Promise<void> {
     const [, action = ''] = target.split('.');
     let accessKeyId: string | undefined;
@@ -332,8 +376,23 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
     }
   }
 
-  /** The optional quota API of the guidance: GET with the ID token as Bearer, a policy table. */
+  /**
+   * The optional quota API of the guidance: GET with the ID token as Bearer, a policy table. The
+   * user is whoever the token says: the email claim, else the subject. Faults as for AWS
+   * services (service 'quota', action 'Check'): 'server' answers 502, 'malformed' a body that is
+   * not JSON, 'error' the status given; the timing rules hold or never answer.
+   */
   async function handleQuota(ex: Exchange): Promise<void> {
+    if (await delayFor(ex, 'quota', 'Check')) return;
+    const rule = takeFault('quota', 'Check');
+    if (rule) {
+      record('quota', 'Check', undefined, rule.kind === 'malformed' ? 200 : (rule.status ?? 502), rule.kind);
+      if (rule.kind === 'malformed') {
+        ex.res.writeHead(200, { 'content-type': 'application/json' });
+        return void ex.res.end('{"allowed": tr');
+      }
+      return sendJson(ex, rule.kind === 'error' ? (rule.status ?? 500) : 502, { message: rule.message ?? 'Bad Gateway' });
+    }
     const bearer = /^Bearer (.+)$/.exec(String(ex.req.headers.authorization ?? ''))?.[1];
     let claims;
     try {
@@ -346,23 +405,26 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
       return sendJson(ex, 401, { message: 'Unauthorized' });
     }
     const email = typeof claims.email === 'string' ? claims.email : undefined;
-    if (!email) {
+    const user = email ?? (typeof claims.sub === 'string' ? claims.sub : undefined);
+    if (!user) {
       record('quota', 'Check', undefined, 200);
       return sendJson(ex, 200, { allowed: false, reason: 'missing_identity', usage: null, policy: null });
     }
-    const policy = quota.policies[email] ?? quota.defaultPolicy;
+    const own = quota.policies[user];
+    const policy = own ?? quota.defaultPolicy;
     const now = new Date();
     const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
     const dayStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-    const monthly = cloudwatch.tokensFor(email, monthStart);
-    const daily = cloudwatch.tokensFor(email, dayStart);
-    const reason = policy.blocked ?? (monthly >= policy.monthly_limit ? 'monthly_exceeded' : daily >= policy.daily_limit ? 'daily_exceeded' : quota.policies[email] ? 'within_quota' : 'no_policy');
+    const monthly = email ? cloudwatch.tokensFor(email, monthStart) : 0;
+    const daily = email ? cloudwatch.tokensFor(email, dayStart) : 0;
+    const reason = policy.blocked ?? (monthly >= policy.monthly_limit ? 'monthly_exceeded' : daily >= policy.daily_limit ? 'daily_exceeded' : own ? 'within_quota' : 'no_policy');
     const allowed = !policy.blocked && !['monthly_exceeded', 'daily_exceeded'].includes(reason);
     const percent = (a: number, b: number) => Math.round((a / b) * 1000) / 10;
-    record('quota', 'Check', undefined, 200);
+    record('quota', 'Check', undefined, 200, allowed ? undefined : reason, user);
     sendJson(ex, 200, {
       allowed,
       reason,
+      ...(policy.message ? { message: policy.message } : {}),
       usage: {
         monthly_tokens: monthly,
         monthly_limit: policy.monthly_limit,
@@ -371,7 +433,7 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
         daily_limit: policy.daily_limit,
         daily_percent: percent(daily, policy.daily_limit),
       },
-      policy: { type: quota.policies[email] ? 'user' : 'default', identifier: quota.policies[email] ? email : 'default' },
+      policy: { type: own ? 'user' : 'default', identifier: own ? user : 'default' },
     });
   }
 
@@ -439,6 +501,7 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
           return await handleQuery(ex);
         }
         const target = req.headers['x-amz-target'];
+        if (req.method === 'POST' && url.pathname === '/' && typeof target === 'string' && target.startsWith('AWSCognitoIdentityService.')) return await handleCognito(ex, target);
         if (req.method === 'POST' && url.pathname === '/' && typeof target === 'string') return await handleJson(ex, target);
         if (req.method === 'GET' && url.pathname === '/quota/check') return await handleQuota(ex);
         const route = bedrockRoute(req.method ?? 'GET', url.pathname);
@@ -460,6 +523,7 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
     sts,
     bedrock,
     cloudwatch,
+    cognito,
     quota,
     calls,
     addFaults(rules) {
@@ -478,6 +542,7 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
       cloudwatch.datapoints.length = 0;
       cloudwatch.denied = [];
       quota.policies = {};
+      cognito.reset();
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -104,6 +104,34 @@ export class StsService {
     return payload;
   }
 
+  /**
+   * Verifies an ID token as a Cognito identity pool does: signature against the issuer's JWKS,
+   * the issuer, one of the audiences, expiry (on this emulated AWS's clock). Throws jose's errors.
+   */
+  async verifyFor(token: string, issuer: string, audiences: readonly string[]): Promise<JWTPayload> {
+    const { payload } = await jwtVerify(token, await this.keySet(issuer), { issuer, audience: [...audiences], currentDate: this.now(), clockTolerance: 0 });
+    return payload;
+  }
+
+  /** Keys for `roleArn`, as a service other than STS hands them out (a Cognito identity pool). */
+  issueKey(roleArn: string, sessionName: string, subject: string, lifetimeSeconds: number): IssuedKey {
+    const roleName = roleArn.split('/').pop()!;
+    const key: IssuedKey = {
+      accessKeyId: randomKeyId(),
+      secretAccessKey: randomBytes(30).toString('base64'),
+      sessionToken: `IQoJb3JpZ2luX2Vj${randomBytes(300).toString('base64')}`,
+      expiration: new Date(Math.floor(this.now().getTime() / 1000) * 1000 + lifetimeSeconds * 1000),
+      roleArn,
+      sessionName,
+      arn: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${roleName}/${sessionName}`,
+      assumedRoleId: `AROA${randomBytes(8).toString('hex').toUpperCase()}:${sessionName}`,
+      subject,
+      issuedAt: new Date(),
+    };
+    this.keys.set(key.accessKeyId, key);
+    return key;
+  }
+
   /** Keys for the test harness itself (seeding metrics), as if from an admin role. */
   mintKey(roleArn: string, sessionName: string): IssuedKey {
     const key: IssuedKey = {

@@ -1,10 +1,12 @@
 // Fakes of the clients the web identity flow is given: the identity provider (what idp/oidc.ts
-// offers over openid-client), STS (what aws/sts.ts offers over the AWS SDK), and a browser that
-// follows the authorization URL straight back to the loopback callback, as the IdP would.
+// offers over openid-client), STS (what aws/sts.ts offers over the AWS SDK), a browser that
+// follows the authorization URL straight back to the loopback callback, as the IdP would, and
+// the quota service the quota gate asks.
 import type { AwsCredentials } from '../../../src/aws/credentials';
 import type * as StsModule from '../../../src/aws/sts';
 import type { BrowserUi } from '../../../src/browser/authorize';
 import type * as OidcModule from '../../../src/idp/oidc';
+import type { QuotaAnswer } from '../../../src/quota/answer';
 import type { Clock } from '../../../src/util/clock';
 
 type Tokens = OidcModule.IdTokens;
@@ -142,4 +144,28 @@ export class FakeSts {
 /** An error as the AWS SDK throws it. */
 export function awsError(name: string, status?: number): Error {
   return Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+}
+
+/**
+ * The quota service: answers by the subject of the ID token (the fake IdP's tokens are
+ * `id-token-<subject>-<n>`), records every call (with the time on the fake clock), and fails as told.
+ */
+export class FakeQuota {
+  /** Subjects it blocks, with the reason (and the service's message). */
+  readonly blocked = new Map<string, { reason: string; message?: string }>();
+  readonly calls: { subject: string; at: number }[] = [];
+  /** Errors the next calls throw, in order. */
+  readonly faults: Error[] = [];
+
+  constructor(private readonly clock: Clock) {}
+
+  readonly fetch = async (_url: string, idToken: string): Promise<QuotaAnswer> => {
+    const subject = /^id-token-(.+)-\d+$/.exec(idToken)?.[1] ?? '';
+    this.calls.push({ subject, at: this.clock.now() });
+    const fault = this.faults.shift();
+    if (fault) throw fault;
+    const block = this.blocked.get(subject);
+    const usage = { monthly_tokens: block ? 5_000_000 : 1_000_000, monthly_limit: 5_000_000, monthly_percent: block ? 100 : 20, daily_tokens: 0, daily_limit: 200_000, daily_percent: 0 };
+    return block ? { allowed: false, reason: block.reason, ...(block.message ? { message: block.message } : {}), usage, policy: { type: 'user' } } : { allowed: true, reason: 'within_quota', usage, policy: { type: 'user' } };
+  };
 }

@@ -1,8 +1,24 @@
 // The guidance's quota API: GET with the ID token as Bearer, a JSON answer whose shape is
-// checked before anything of it is shown. Uses fetch; no vscode here. Its failures carry codes
+// checked before anything of it is used. Uses fetch; no vscode here. Its failures carry codes
 // (QUOTA_*) that the error table (errors/explain.ts) turns into sentences; a network failure
 // or a timeout is thrown as fetch threw it.
-import type { QuotaAnswer } from './figures';
+
+/** The quota API's answer (aws-guidance-contracts.md). */
+export interface QuotaAnswer {
+  readonly allowed: boolean;
+  readonly reason: string;
+  /** The service's own words, when it gives them. */
+  readonly message?: string;
+  readonly usage: {
+    readonly monthly_tokens: number;
+    readonly monthly_limit: number;
+    readonly monthly_percent: number;
+    readonly daily_tokens: number;
+    readonly daily_limit: number;
+    readonly daily_percent: number;
+  } | null;
+  readonly policy: { readonly type: string; readonly identifier?: string } | null;
+}
 
 export type QuotaErrorCode = 'QUOTA_REJECTED' | 'QUOTA_HTTP' | 'QUOTA_NOT_JSON' | 'QUOTA_SHAPE' | 'QUOTA_NOT_NUMBERS' | 'QUOTA_NO_TOKEN';
 
@@ -29,9 +45,12 @@ export function parseQuotaAnswer(json: unknown): QuotaAnswer {
   }
   const u = o.usage as Record<string, unknown> | null | undefined;
   const p = o.policy as Record<string, unknown> | null | undefined;
+  // The service's own words reach the user: one line, of a sensible length.
+  const message = typeof o.message === 'string' && o.message.trim() ? o.message.replace(/\s+/g, ' ').trim().slice(0, 300) : undefined;
   return {
     allowed: o.allowed,
     reason: o.reason,
+    ...(message ? { message } : {}),
     usage: u
       ? {
           monthly_tokens: num(u.monthly_tokens),

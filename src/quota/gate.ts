@@ -1,0 +1,244 @@
+// The quota gate: when a quota service is configured, it is asked before every mint of keys
+// (sign-in, each renewal: `admit`, which every flow's keys pass through) and again at least
+// every `quotaRecheckMinutes` while signed in (`check`). Its answer decides whether the keys
+// already held are handed out (the terminals' endpoint, Claude Code's helper) and is the one
+// answer the usage display shows: nobody else asks the service.
+//
+// One window asks for all: the verdict is published over the windows' channel (retained, per
+// user, nothing secret), and a recheck is due for every window at once. The window whose check
+// changes the verdict tells the user, once.
+import { createHash } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { QuotaGateSettings as QuotaSettings } from '../config/groups';
+import type { Checked } from '../config/setting';
+import { explain } from '../errors/explain';
+import { Failure, type Action, type Notify } from '../errors/failure';
+import type { Log } from '../log';
+import type { Clock, Timer } from '../util/clock';
+import type { Disposable, WindowChannel } from '../windows/bus';
+import { QuotaError, type QuotaAnswer } from './answer';
+import { failedVerdict, verdictOf, type Verdict } from './verdict';
+
+/** The guidance's limit: a quota service slower than this has failed. */
+export const QUOTA_TIMEOUT_MS = 5_000;
+const LOCK = 'quota';
+export const SHOW_USAGE: Action = { kind: 'run', command: 'claudeBedrock.showUsage', label: 'Show Usage' };
+
+/** Who is asked about: the user signing in or renewing, and the ID token that proves it. */
+export interface QuotaProof {
+  readonly subject: string;
+  readonly idToken: string | undefined;
+  /** A sign-in the user started: its own failure notification says it, the gate does not. */
+  readonly interactive: boolean;
+}
+
+/** The signed-in user as the recheck needs it; undefined when nobody is signed in. */
+export interface QuotaUser {
+  readonly subject: string;
+  /** A usable ID token, or undefined when there is none now. */
+  readonly idToken: string | undefined;
+}
+
+interface Shared {
+  readonly owner: string;
+  readonly verdict: Verdict;
+}
+
+export interface QuotaGateOptions {
+  readonly settings: () => Checked<QuotaSettings>;
+  readonly fetchQuota: (url: string, idToken: string, timeoutMs: number) => Promise<QuotaAnswer>;
+  /** The signed-in user, if any. */
+  readonly user: () => QuotaUser | undefined;
+  /**
+   * Gets a new ID token when the one held has expired: a renewal, whose mint passes `admit`
+   * (and so records a verdict) on the way.
+   */
+  readonly renew: () => Promise<unknown>;
+  readonly channel: WindowChannel;
+  readonly notify: Notify;
+  readonly log: Log;
+  readonly clock: Clock;
+}
+
+function ownerOf(subject: string): string {
+  return createHash('sha256').update(subject).digest('hex').slice(0, 16);
+}
+
+export class QuotaGate implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Verdict | undefined>();
+  /** Fires when the verdict for the signed-in user changes (here or in another window). */
+  readonly onDidChange = this.changed.event;
+  private shared: Shared | undefined;
+  private tracked: { owner: string; subscription: Disposable } | undefined;
+  private timer: Timer | undefined;
+  private running: Promise<Verdict | undefined> | undefined;
+
+  constructor(private readonly options: QuotaGateOptions) {}
+
+  /** True when a quota service is configured. */
+  get enabled(): boolean {
+    const checked = this.options.settings();
+    return checked.ok && checked.value.url !== undefined;
+  }
+
+  /** The latest verdict for the signed-in user; undefined before the first, or without a quota service. */
+  get verdict(): Verdict | undefined {
+    return this.enabled ? this.shared?.verdict : undefined;
+  }
+
+  /** Why keys may not be handed out now (a sentence), or undefined when they may. */
+  refusal(): string | undefined {
+    const verdict = this.verdict;
+    return verdict?.kind === 'blocked' ? verdict.sentence : undefined;
+  }
+
+  /**
+   * Before keys are minted: asks the quota service about `proof`. Throws a Failure (kind
+   * quotaBlocked) with the sentence when no keys may be minted; returns when they may (also when
+   * no quota service is configured, or it failed and the fail mode is open).
+   */
+  async admit(proof: QuotaProof): Promise<void> {
+    const checked = this.options.settings();
+    if (!checked.ok || !checked.value.url) return;
+    const verdict = await this.ask(checked.value, proof.idToken);
+    this.record(proof.subject, verdict, !proof.interactive);
+    if (verdict.kind === 'blocked') throw new Failure('quotaBlocked', verdict.sentence, [SHOW_USAGE]);
+  }
+
+  /**
+   * A verdict at most `maxAgeMs` old for the signed-in user, asking the service when the latest
+   * is older (one window asks; the others get its answer). The usage display calls this with its
+   * refresh interval, the recheck timer with the recheck interval.
+   */
+  check(maxAgeMs: number): Promise<Verdict | undefined> {
+    this.running ??= this.doCheck(maxAgeMs).finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  /** Starts or stops following the signed-in user's verdict, as the session changes. */
+  follow(): void {
+    const user = this.enabled ? this.options.user() : undefined;
+    const owner = user ? ownerOf(user.subject) : undefined;
+    if (this.tracked?.owner === owner) return;
+    this.tracked?.subscription.dispose();
+    this.tracked = undefined;
+    const had = this.shared;
+    // A verdict recorded while signing in belongs to the user who just signed in.
+    this.shared = had?.owner === owner ? had : undefined;
+    this.options.clock.clearTimeout(this.timer);
+    if (owner) {
+      const topic = `quota.${owner}`;
+      this.tracked = { owner, subscription: this.options.channel.subscribe(topic, (value) => this.adopt(value as Shared)) };
+      const retained = this.options.channel.retained(topic) as Shared | undefined;
+      if (retained?.owner === owner && retained.verdict && (!this.shared || retained.verdict.at > this.shared.verdict.at)) this.shared = retained;
+      this.schedule();
+    }
+    if (had !== this.shared) this.changed.fire(this.verdict);
+  }
+
+  /** Settings changed: the gate may have come or gone, and the recheck interval changed. */
+  settingsChanged(): void {
+    this.follow();
+    this.schedule();
+    this.changed.fire(this.verdict);
+  }
+
+  private recheckMs(): number {
+    const checked = this.options.settings();
+    return (checked.ok ? checked.value.recheckMinutes : 30) * 60_000;
+  }
+
+  private schedule(): void {
+    const { clock } = this.options;
+    clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.tracked || !this.enabled) return;
+    const due = (this.shared?.verdict.at ?? 0) + this.recheckMs();
+    this.timer = clock.setTimeout(() => void this.check(this.recheckMs()).catch((error: unknown) => this.options.log.error('Checking the quota failed', error)), Math.max(0, due - clock.now()));
+  }
+
+  private async doCheck(maxAgeMs: number): Promise<Verdict | undefined> {
+    const { settings, user, channel, clock, log } = this.options;
+    const checked = settings();
+    const who = user();
+    if (!checked.ok || !checked.value.url || !who) return undefined;
+    const fresh = () => this.shared && this.shared.owner === ownerOf(who.subject) && clock.now() - this.shared.verdict.at < maxAgeMs;
+    if (fresh()) {
+      // A timer may fire a moment early and find the verdict still fresh: the next one is set all the same.
+      this.schedule();
+      return this.shared!.verdict;
+    }
+    // Another window may be asking: its answer arrives over the channel while this one waits.
+    const lease = await channel.acquire(LOCK);
+    try {
+      if (fresh()) {
+        this.schedule();
+        return this.shared!.verdict;
+      }
+      const asked = clock.now();
+      let idToken = who.idToken;
+      if (!idToken) {
+        // No usable ID token: a renewal gets one, and asks the service on its way (admit).
+        await this.options.renew().catch((error: unknown) => log.debug(`Renewing for the quota check failed: ${error instanceof Error ? error.message : String(error)}`));
+        if (this.shared && this.shared.verdict.at >= asked) return this.shared.verdict;
+        idToken = user()?.idToken;
+      }
+      const verdict = await this.ask(checked.value, idToken);
+      this.record(who.subject, verdict, true);
+      return verdict;
+    } finally {
+      lease?.release();
+    }
+  }
+
+  /** Asks the service; its failures become a verdict through the fail mode. */
+  private async ask(settings: QuotaSettings, idToken: string | undefined): Promise<Verdict> {
+    const { clock, log } = this.options;
+    try {
+      if (!idToken) throw new QuotaError('QUOTA_NO_TOKEN', 'No ID token for the quota service.');
+      const answer = await this.options.fetchQuota(settings.url!, idToken, QUOTA_TIMEOUT_MS);
+      log.info(`The quota service answered: ${answer.allowed ? 'allowed' : 'not allowed'} (${answer.reason}).`);
+      return verdictOf(answer, clock.now());
+    } catch (error) {
+      const failure = explain('quota', error, { endpoint: settings.url, requestTimeout: QUOTA_TIMEOUT_MS / 1000 });
+      log.warn(`The quota service could not be asked (fail mode ${settings.failMode}): ${failure.message}`);
+      return failedVerdict(failure.message, settings.failMode, settings.recheckMinutes, clock.now());
+    }
+  }
+
+  /** Keeps `verdict` for `subject`, tells the other windows, and the user when it changed here. */
+  private record(subject: string, verdict: Verdict, tell: boolean): void {
+    const owner = ownerOf(subject);
+    const before = this.tracked?.owner === owner ? this.shared?.verdict : undefined;
+    const shared: Shared = { owner, verdict };
+    this.options.channel.publish(`quota.${owner}`, shared, { retain: true });
+    if (this.tracked && this.tracked.owner !== owner) return;
+    this.shared = shared;
+    this.schedule();
+    if (tell) this.tellChange(before, verdict);
+    this.changed.fire(this.verdict);
+  }
+
+  private adopt(shared: Shared | undefined): void {
+    if (!shared?.verdict || shared.owner !== this.tracked?.owner) return;
+    if (this.shared && this.shared.verdict.at > shared.verdict.at) return;
+    this.shared = shared;
+    this.schedule();
+    this.changed.fire(this.verdict);
+  }
+
+  /** One notification when keys stop, one when they flow again: not one per check. */
+  private tellChange(before: Verdict | undefined, after: Verdict): void {
+    const { notify } = this.options;
+    const wasBlocked = before?.kind === 'blocked';
+    if (after.kind === 'blocked' && !wasBlocked) notify.show('error', after.sentence, [SHOW_USAGE]);
+    else if (after.kind === 'blocked' && before?.kind === 'blocked' && before.why !== after.why) notify.show('error', after.sentence, [SHOW_USAGE]);
+    else if (after.kind !== 'blocked' && wasBlocked) notify.show('info', 'Your quota allows Claude Code again: it gets credentials as before, with no new sign-in needed.', [SHOW_USAGE]);
+  }
+
+  dispose(): void {
+    this.options.clock.clearTimeout(this.timer);
+    this.tracked?.subscription.dispose();
+    this.changed.dispose();
+  }
+}
