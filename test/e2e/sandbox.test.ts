@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { CACHE } from '../support/paths';
-import { DEMO_QUOTA, DEMO_USER, startSandbox, type Sandbox } from '../support/sandbox';
+import { DEMO_QUOTA, DEMO_USER, OVER_QUOTA_USER, startSandbox, type Sandbox } from '../support/sandbox';
 import { freePort, launchBrowser } from '../support/vscode';
 import { palette, signInAtIdp } from '../support/workbench';
 
@@ -147,5 +147,49 @@ describe('The sandbox, as a developer uses it', () => {
     const keys = (JSON.parse(out.stdout) as { Credentials: { AccessKeyId: string; Expiration: string } }).Credentials;
     assert.match(keys.AccessKeyId, /^ASIA/);
     assert.ok(Date.parse(keys.Expiration) > Date.now());
+  });
+
+  it('shows a user the quota service blocks, mid-session, why Claude Code stopped and when it comes back', async () => {
+    const blocked = { ...DEMO_QUOTA, blocked: 'monthly_exceeded', message: 'Your team lead can raise your limit in the quota dashboard.' };
+    sandbox.world.aws.quota.policies[DEMO_USER.email] = blocked;
+    try {
+      // The next check (here on demand; every quotaRecheckMinutes by itself) finds the block.
+      await palette(page, 'Claude Bedrock: Refresh Usage');
+      const statusBar = page.locator('#workbench\\.parts\\.statusbar');
+      await statusBar.getByText('Blocked: monthly token quota used up').waitFor({ timeout: 30_000 });
+      await palette(page, 'Notifications: Show Notifications');
+      const toast = page.locator('.notifications-center .notification-list-item-message', { hasText: 'Claude Code is blocked' });
+      await toast.waitFor({ timeout: 30_000 });
+      assert.match(await toast.innerText(), /your monthly token quota is used up\. The quota service says: "Your team lead can raise your limit in the quota dashboard\." It resets on 1 \w+ \(UTC\)/);
+      // Claude Code's helper refuses, with the same sentence (what Claude Code shows in its Sign-in box).
+      const settings = JSON.parse(readFileSync(path.join(sandbox.home, '.claude', 'settings.json'), 'utf8')) as { awsCredentialExport: string };
+      const out = spawnSync('/bin/sh', ['-c', settings.awsCredentialExport], { env: { ...process.env, HOME: sandbox.home }, encoding: 'utf8' });
+      assert.equal(out.status, 1);
+      assert.equal(out.stdout, '');
+      assert.match(out.stderr, /Claude Code is blocked: your monthly token quota is used up/);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'quota-blocked.png') });
+    } finally {
+      sandbox.world.aws.quota.policies[DEMO_USER.email] = DEMO_QUOTA;
+    }
+  });
+
+  it('gives a user over quota no credentials at sign-in, and says why in VS Code and in the browser', async () => {
+    await palette(page, 'Claude Bedrock: Sign Out');
+    await page.locator('#workbench\\.parts\\.statusbar').getByText('Claude: Sign In').waitFor({ timeout: 30_000 });
+    const mints = () => sandbox.world.aws.calls.filter((c) => c.action === 'AssumeRoleWithWebIdentity').length;
+    const before = mints();
+    // The browser is still signed in at the IdP as the demo user: the next login is decided there.
+    sandbox.world.idp.queueLogin({ action: 'login', user: OVER_QUOTA_USER.login });
+    const popup = page.context().waitForEvent('page');
+    await palette(page, 'Claude Bedrock: Sign In');
+    const loginPage = await popup;
+    await loginPage.waitForURL(/127\.0\.0\.1:\d+\/callback/);
+    await loginPage.getByText('Claude Code is blocked').waitFor({ timeout: 30_000 });
+    assert.equal(await loginPage.locator('h1').innerText(), 'Sign-in failed');
+    await loginPage.close();
+    await palette(page, 'Notifications: Show Notifications');
+    await page.locator('.notifications-center .notification-list-item-message', { hasText: 'Claude Code is blocked' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('#workbench\\.parts\\.statusbar').getByText('Claude: Sign In').waitFor();
+    assert.equal(mints(), before, 'no keys minted for a blocked user');
   });
 });

@@ -55,6 +55,7 @@ export const USERS: Readonly<Record<string, TestUser>> = {
   bob: { sub: 'auth0|bob:7f3a', name: 'Bob Nomail', department: 'Research', groups: ['developers'] },
   carol: { sub: 'carol', email: 'carol@example.com', name: 'Carol Manygroups', department: 'Data', groups: MANY_GROUPS },
   demo: { sub: 'demo', email: 'demo@example.com', name: 'Demo Developer', department: 'Engineering', groups: ['developers'] },
+  overquota: { sub: 'overquota', email: 'overquota@example.com', name: 'Olive Overquota', department: 'Engineering', groups: ['developers'] },
 };
 
 /** What happens at the next authorization request. */

@@ -1,9 +1,11 @@
 // npm run sandbox: the product running locally with no AWS account.
 //
-// Starts the test IdP (with a demo user), the AWS emulator (a model catalog, a month of the demo
-// user's usage, a quota policy), and the VS Code server with the packaged VSIX installed, its
-// organisation defaults pointing at them, the way a platform team ships it. Open the printed
-// address in a browser on this machine. Ctrl+C stops everything it started.
+// Starts the test IdP (with a demo user, and a second one over quota), the AWS emulator (a model
+// catalog, a month of the demo user's usage, quota policies, a Cognito identity pool), and the
+// VS Code server with the packaged VSIX installed, its organisation defaults pointing at them,
+// the way a platform team ships it. SANDBOX_FEDERATION=cognito signs in through the identity
+// pool instead of STS. Open the printed address in a browser on this machine. Ctrl+C stops
+// everything it started.
 // The UI end-to-end tests (test/e2e) run against this same sandbox through startSandbox().
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,11 +13,13 @@ import * as path from 'node:path';
 import { ensureVsCodeServer } from './install';
 import { CACHE, ROOT } from './paths';
 import { freePort, startVsCodeServer, type VsCodeServer } from './vscode';
-import { ROLE_ARN, REGION, startWorld, type World } from './world';
+import { POOL_ID, ROLE_ARN, REGION, startWorld, type World } from './world';
 
 export const DEMO_USER = { login: 'demo', email: 'demo@example.com' };
 /** The demo user's quota: what the sandbox's quota API answers. */
 export const DEMO_QUOTA = { monthly_limit: 5_000_000, daily_limit: 400_000 };
+/** A second demo user, whose monthly quota is used up: the quota service blocks them. */
+export const OVER_QUOTA_USER = { login: 'overquota', email: 'overquota@example.com' };
 
 export interface SandboxOptions {
   readonly ports?: { vscode?: number; idp?: number; aws?: number; redirect?: number };
@@ -26,6 +30,8 @@ export interface SandboxOptions {
   readonly quiet?: boolean;
   /** Opens the folder in Restricted Mode (workspace trust on, the folder not trusted). */
   readonly untrusted?: boolean;
+  /** How the ID token becomes AWS keys: STS (the default) or the emulator's Cognito identity pool. */
+  readonly federation?: 'direct' | 'cognito';
 }
 
 export interface Sandbox {
@@ -91,6 +97,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const world = await startWorld({ idp: options.ports?.idp, aws: options.ports?.aws });
   const seededTokens = seedUsage(world, DEMO_USER.email);
   world.aws.quota.policies[DEMO_USER.email] = DEMO_QUOTA;
+  world.aws.quota.policies[OVER_QUOTA_USER.email] = {
+    ...DEMO_QUOTA,
+    blocked: 'monthly_exceeded',
+    message: 'Your team lead can raise your limit in the quota dashboard.',
+  };
 
   // What a platform team bakes into its package: the IdP, the role, the region, the endpoints.
   const orgDefaults = path.join(dir, 'org-defaults.json');
@@ -109,6 +120,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         bedrockControlEndpoint: endpoint,
         cloudWatchEndpoint: endpoint,
         quotaApiUrl: `${endpoint}/quota/check`,
+        ...(options.federation === 'cognito' ? { federation: 'cognitoIdentityPool', identityPoolId: POOL_ID, cognitoEndpoint: endpoint } : {}),
       },
       null,
       2,
@@ -172,13 +184,16 @@ async function main(): Promise<void> {
   const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
   const sandbox = await startSandbox({
     ports: { vscode: port('SANDBOX_PORT', 8080), idp: port('SANDBOX_IDP_PORT', 9400), aws: port('SANDBOX_AWS_PORT', 9500) },
+    federation: process.env.SANDBOX_FEDERATION === 'cognito' ? 'cognito' : 'direct',
   });
+  const federation = process.env.SANDBOX_FEDERATION === 'cognito' ? `the Cognito identity pool ${POOL_ID}` : 'STS AssumeRoleWithWebIdentity';
   process.stdout.write(`
 Claude Code on Amazon Bedrock: sandbox
 
   VS Code:        ${sandbox.url}
-  Identity:       ${sandbox.world.idp.issuer}  (sign in as "${DEMO_USER.login}", any password)
-  AWS emulator:   ${sandbox.world.aws.endpoint}
+  Identity:       ${sandbox.world.idp.issuer}  (sign in as "${DEMO_USER.login}", any password;
+                  "${OVER_QUOTA_USER.login}" is over quota, and gets no credentials)
+  AWS emulator:   ${sandbox.world.aws.endpoint}  (keys through ${federation})
 
 Run "Claude Bedrock: Sign In" from the command palette (F1), then "Claude Bedrock: Open Claude
 Code Terminal": claude answers from the emulator's Bedrock. Click the usage item in the status
