@@ -71,6 +71,19 @@ describe('the quota gate', () => {
     assert.equal(w.notify.shown.filter((n) => n.message.startsWith('Your quota allows Claude Code again')).length, 1);
   });
 
+  it('keeps checking when a timer fires a moment early and finds the last answer still fresh', async () => {
+    // Twelve-hour keys and ID tokens: only the recheck timer asks in these 90 minutes.
+    m.settings.set('claudeBedrock.sessionDuration', 43200);
+    m.idp.idTokenSeconds = 43200;
+    const w = await world.window();
+    await w.signIn.signIn();
+    m.clock.early = 1;
+    await m.clock.advance(30 * MINUTE);
+    await m.clock.advance(30 * MINUTE);
+    await m.clock.advance(30 * MINUTE);
+    assert.equal(m.quota.calls.length, 4, 'the sign-in, and a check every 30 minutes');
+  });
+
   it('fails open by default: keys flow, and the verdict says the quota could not be checked', async () => {
     const w = await world.window();
     m.quota.faults.push(Object.assign(new Error('Internal error'), { name: 'QuotaError', code: 'QUOTA_HTTP', status: 502 }));

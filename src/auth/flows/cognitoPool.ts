@@ -5,27 +5,16 @@
 import type * as CognitoModule from '../../aws/cognito';
 import { cognitoEndpointFor } from '../../aws/endpoints';
 import type { CognitoSignInSettings } from '../../config/groups';
-import type { Checked } from '../../config/setting';
 import { cognitoFailure, type ErrorContext } from '../../errors/explain';
-import { settingsFailure } from '../../errors/failure';
 import type { IdTokens } from '../../idp/clients';
-import type { Log } from '../../log';
-import type { Clock } from '../../util/clock';
 import { bindingOf, type Session } from '../session';
-import type { Admit, Flow, FlowRun } from './flow';
-import { idpContext, sessionFrom, type OidcSteps } from './oidc';
+import { FederatedFlow, idpContext, sessionFrom, type FederatedFlowOptions } from './oidc';
 
 /** Attempts per Cognito call when it throttles, fails or does not answer. */
 const ATTEMPTS = 3;
 
-export interface CognitoPoolOptions {
-  readonly settings: () => Checked<CognitoSignInSettings>;
-  /** Whether the settings choose this flow (federation is cognitoIdentityPool). */
-  readonly chosen: () => boolean;
-  readonly oidc: OidcSteps;
+export interface CognitoPoolOptions extends FederatedFlowOptions<CognitoSignInSettings> {
   readonly cognito: () => typeof CognitoModule;
-  readonly log: Log;
-  readonly clock: Clock;
 }
 
 /**
@@ -48,63 +37,27 @@ export function errorContext(settings: CognitoSignInSettings, loginKey?: string)
   };
 }
 
-export class CognitoPoolFlow implements Flow {
+export class CognitoPoolFlow extends FederatedFlow<CognitoSignInSettings> {
   readonly id = 'cognitoIdentityPool';
 
-  constructor(private readonly options: CognitoPoolOptions) {}
-
-  applies(): boolean {
-    return this.options.chosen();
+  constructor(private readonly options: CognitoPoolOptions) {
+    super(options);
   }
 
-  check(): Checked<CognitoSignInSettings> {
-    return this.options.settings();
+  protected bind(settings: CognitoSignInSettings): string {
+    return bindingOf('cognito', settings.issuer, settings.clientId, settings.identityPoolId, settings.loginKey ?? '');
   }
 
-  binding(): string | undefined {
-    const checked = this.options.settings();
-    return checked.ok ? bindingOf('cognito', checked.value.issuer, checked.value.clientId, checked.value.identityPoolId, checked.value.loginKey ?? '') : undefined;
+  protected context(settings: CognitoSignInSettings): ErrorContext {
+    return errorContext(settings);
   }
 
-  signIn(run: FlowRun): Promise<Session> {
-    const settings = this.valid();
-    return this.options.oidc.signIn(settings, errorContext(settings), run, (tokens, previous) => this.mint(settings, tokens, previous), () => this.preload());
-  }
-
-  canRenew(session: Session): boolean {
-    return Boolean(session.refreshToken);
-  }
-
-  renew(session: Session, keep: (session: Session) => Promise<void>, admit: Admit): Promise<Session> {
-    const settings = this.valid('renew your session');
-    return this.options.oidc.renew(settings, errorContext(settings), session, keep, admit, (tokens, previous) => this.mint(settings, tokens, previous));
-  }
-
-  async signOut(session: Session): Promise<void> {
-    const checked = this.options.settings();
-    if (checked.ok) await this.options.oidc.signOut(checked.value, errorContext(checked.value), session);
-  }
-
-  forget(): void {
-    this.options.oidc.forget();
-  }
-
-  private preload(): void {
-    try {
-      this.options.cognito();
-    } catch (error) {
-      this.options.log.debug(`The Cognito client did not load ahead of the sign-in: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-
-  private valid(cannot = 'sign in'): CognitoSignInSettings {
-    const checked = this.options.settings();
-    if (!checked.ok) throw settingsFailure(checked.problems, cannot);
-    return checked.value;
+  protected preload(): void {
+    this.options.cognito();
   }
 
   /** ID token in, session out: the pool's keys for it. */
-  private async mint(settings: CognitoSignInSettings, tokens: IdTokens, previous: Session | undefined): Promise<Session> {
+  protected async mint(settings: CognitoSignInSettings, tokens: IdTokens, previous: Session | undefined): Promise<Session> {
     const { log, clock } = this.options;
     const loginKey = loginKeyFor(settings, tokens.claims.iss);
     const ctx = errorContext(settings, loginKey);
@@ -128,7 +81,6 @@ export class CognitoPoolFlow implements Flow {
       throw failure;
     }
     log.info(`AWS credentials for the Cognito identity ${keys.identityId} valid until ${keys.credentials.expiration}.`);
-    const binding = bindingOf('cognito', settings.issuer, settings.clientId, settings.identityPoolId, settings.loginKey ?? '');
-    return sessionFrom(this.id, binding, settings, tokens, keys.credentials, '', previous, clock.now());
+    return sessionFrom(this.id, this.bind(settings), settings, tokens, keys.credentials, '', previous, clock.now());
   }
 }

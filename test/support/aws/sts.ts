@@ -206,21 +206,7 @@ export class StsService {
       lifetime = this.faults.shortLived.seconds;
       this.faults.shortLived.times--;
     }
-    const roleName = roleArn.split('/').pop()!;
-    const roleId = `AROA${randomBytes(8).toString('hex').toUpperCase()}`;
-    const key: IssuedKey = {
-      accessKeyId: randomKeyId(),
-      secretAccessKey: randomBytes(30).toString('base64'),
-      sessionToken: `IQoJb3JpZ2luX2Vj${randomBytes(300).toString('base64')}`,
-      expiration: new Date(Math.floor(this.now().getTime() / 1000) * 1000 + lifetime * 1000),
-      roleArn,
-      sessionName,
-      arn: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${roleName}/${sessionName}`,
-      assumedRoleId: `${roleId}:${sessionName}`,
-      subject: String(claims.sub),
-      issuedAt: new Date(),
-    };
-    this.keys.set(key.accessKeyId, key);
+    const key = this.issueKey(roleArn, sessionName, String(claims.sub), lifetime);
     return `<AssumeRoleWithWebIdentityResponse xmlns="${NS}">
   <AssumeRoleWithWebIdentityResult>
     <SubjectFromWebIdentityToken>${xmlEscape(key.subject)}</SubjectFromWebIdentityToken>

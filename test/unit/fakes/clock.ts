@@ -6,6 +6,8 @@ interface Pending {
   readonly id: number;
   readonly at: number;
   readonly callback: () => void;
+  /** How early it fires (see FakeClock.early). */
+  readonly early: number;
 }
 
 /** Lets promise callbacks (and what they start) run: a few turns of the event loop. */
@@ -17,6 +19,8 @@ export class FakeClock implements Clock {
   private time: number;
   private nextId = 1;
   private pending: Pending[] = [];
+  /** Timers set for longer than a second fire this many milliseconds before they are due, as real ones sometimes do. */
+  early = 0;
 
   constructor(start = Date.parse('2026-11-23T09:00:00Z')) {
     this.time = start;
@@ -27,7 +31,7 @@ export class FakeClock implements Clock {
   }
 
   setTimeout(callback: () => void, ms: number): Timer {
-    const timer = { id: this.nextId++, at: this.time + Math.max(0, ms), callback };
+    const timer = { id: this.nextId++, at: this.time + Math.max(0, ms), callback, early: ms > 1000 ? this.early : 0 };
     this.pending.push(timer);
     return timer.id as unknown as Timer;
   }
@@ -49,7 +53,7 @@ export class FakeClock implements Clock {
       const next = this.pending.filter((p) => p.at <= end).sort((a, b) => a.at - b.at || a.id - b.id)[0];
       if (!next) break;
       this.pending = this.pending.filter((p) => p !== next);
-      this.time = Math.max(this.time, next.at);
+      this.time = Math.max(this.time, next.at - next.early);
       next.callback();
       await settle();
     }
