@@ -1,6 +1,7 @@
 // The outside world the extension talks to, started together: the IdP and the AWS emulator,
 // with the emulator's IAM set up the way a platform team sets it up for the IdP.
 import { startEmulator, type Emulator } from './aws/emulator';
+import type { SsoUser } from './aws/sso';
 import { ACCOUNT_ID } from './aws/sts';
 import { startIdp, type Idp } from './idp';
 
@@ -12,6 +13,15 @@ export const SHORT_ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/OneHourRole`;
 export const REGION = 'us-east-1';
 /** The Cognito identity pool in front of the IdP (the guidance's other federation mode); its authenticated role is ROLE_ARN. */
 export const POOL_ID = 'us-east-1:4d1e8c52-7f0b-4b4c-9a3e-2f6a1c0b9d7e';
+/** The IAM Identity Center instance: its start URL, and users with accounts and permission sets. */
+export const SSO_START_URL = 'https://d-9067a1b2c3.awsapps.com/start';
+export const SSO_ACCOUNT = '123456789012';
+export const SSO_ROLE = 'ClaudeCodeBedrock';
+export const SSO_USERS: SsoUser[] = [
+  { userName: 'alice@example.com', accounts: { [SSO_ACCOUNT]: { name: 'Claude Code', roles: [SSO_ROLE, 'ReadOnly'] }, '210987654321': { name: 'Sandbox', roles: [SSO_ROLE] } } },
+  { userName: 'solo@example.com', accounts: { [SSO_ACCOUNT]: { name: 'Claude Code', roles: [SSO_ROLE] } } },
+  { userName: 'nobody@example.com', accounts: {} },
+];
 /** The session name of the developer's own AWS keys (a profile in their files): theirs, not issued to the extension. */
 export const OWN_SESSION = 'developer-own';
 
@@ -31,6 +41,7 @@ export async function startWorld(ports: { idp?: number; aws?: number } = {}): Pr
         { arn: UNTRUSTED_ROLE_ARN, trustedIssuers: ['https://login.example.org/other/'], maxSessionDuration: 43200 },
         { arn: SHORT_ROLE_ARN, trustedIssuers: [idp.issuer], maxSessionDuration: 3600 },
       ],
+      sso: [{ startUrl: SSO_START_URL, region: REGION, users: SSO_USERS }],
       pools: [{ id: POOL_ID, providers: { [idp.issuer.replace(/^https?:\/\//, '')]: { issuer: idp.issuer, clientIds: [idp.clientId] } }, authenticatedRoleArn: ROLE_ARN }],
     },
     { port: ports.aws },

@@ -11,6 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { BedrockService, type BedrockSwitches } from './bedrock';
 import { CloudWatchService } from './cloudwatch';
 import { CognitoIdentityService, type IdentityPool } from './cognito';
+import { OidcError, SsoService, type SsoInstance, type SsoLoginDecision } from './sso';
 import { AwsError, verifySigV4, type Dialect, type SignedCaller } from './sigv4';
 import { ACCOUNT_ID, StsService, newRequestId, queryErrorXml, type IssuedKey, type OidcProviderRegistration, type RoleDefinition } from './sts';
 
@@ -65,6 +66,8 @@ export interface EmulatorSeed {
   readonly roles: RoleDefinition[];
   /** Cognito identity pools in front of the IdP. */
   readonly pools?: IdentityPool[];
+  /** IAM Identity Center instances, with their users' accounts and permission sets. */
+  readonly sso?: SsoInstance[];
 }
 
 export interface Emulator {
@@ -74,6 +77,7 @@ export interface Emulator {
   readonly bedrock: BedrockService;
   readonly cloudwatch: CloudWatchService;
   readonly cognito: CognitoIdentityService;
+  readonly sso: SsoService;
   /** The quota API's policy table (by email, or by subject for tokens without one) and the policy for everyone else. */
   readonly quota: { policies: Record<string, QuotaPolicy>; defaultPolicy: QuotaPolicy };
   readonly calls: RecordedCall[];
@@ -109,6 +113,8 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
   const cloudwatch = new CloudWatchService();
   const cognito = new CognitoIdentityService(sts);
   cognito.pools.push(...(seed.pools ?? []));
+  const sso = new SsoService(sts);
+  sso.instances.push(...(seed.sso ?? []));
   const quota: { policies: Record<string, QuotaPolicy>; defaultPolicy: QuotaPolicy } = {
     policies: {},
     defaultPolicy: { monthly_limit: 225_000_000, daily_limit: Math.round((225_000_000 / 30) * 1.1) },
@@ -334,6 +340,105 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
     }
   }
 
+  /** IAM Identity Center: SSO OIDC and the SSO portal, REST-JSON, unsigned. */
+  const SSO_ROUTES: Record<string, { service: string; action: string }> = {
+    'POST /client/register': { service: 'sso-oauth', action: 'RegisterClient' },
+    'POST /device_authorization': { service: 'sso-oauth', action: 'StartDeviceAuthorization' },
+    'POST /token': { service: 'sso-oauth', action: 'CreateToken' },
+    'GET /authorize': { service: 'sso-oauth', action: 'Authorize' },
+    'GET /device': { service: 'sso-oauth', action: 'Device' },
+    'POST /device': { service: 'sso-oauth', action: 'Device' },
+    'GET /assignment/accounts': { service: 'awsssoportal', action: 'ListAccounts' },
+    'GET /assignment/roles': { service: 'awsssoportal', action: 'ListAccountRoles' },
+    'GET /federation/credentials': { service: 'awsssoportal', action: 'GetRoleCredentials' },
+    'POST /logout': { service: 'awsssoportal', action: 'Logout' },
+  };
+
+  function ssoRoute(method: string, pathname: string): { service: string; action: string; id?: string } | undefined {
+    const login = /^\/authorize\/([\w-]+)$/.exec(pathname);
+    if (method === 'POST' && login) return { service: 'sso-oauth', action: 'Login', id: login[1] };
+    return SSO_ROUTES[`${method} ${pathname}`];
+  }
+
+  async function handleSso(ex: Exchange, route: { service: string; action: string; id?: string }): Promise<void> {
+    const now = sts.now().getTime();
+    const page = (answer: { status: number; headers: Record<string, string>; body: string }) => {
+      ex.res.writeHead(answer.status, answer.headers);
+      ex.res.end(answer.body);
+    };
+    try {
+      if (await delayFor(ex, route.service, route.action)) return;
+      const rule = takeFault(route.service, route.action);
+      if (rule) {
+        if (rule.kind === 'malformed') {
+          ex.res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': ex.requestId });
+          ex.res.end('{"accessToken": ');
+          return record(route.service, route.action, undefined, 200, 'Malformed');
+        }
+        if (rule.kind === 'throttle') {
+          throw route.service === 'sso-oauth' ? new OidcError(400, 'SlowDownException', 'slow_down', 'Client is polling too quickly.') : new AwsError(429, 'TooManyRequestsException', 'Rate exceeded');
+        }
+        if (rule.kind === 'server') {
+          throw route.service === 'sso-oauth' ? new OidcError(500, 'InternalServerException', 'server_error', 'An internal error occurred.') : new AwsError(500, 'InternalServerException', 'An internal error occurred.', 'Receiver');
+        }
+        throw new AwsError(rule.status ?? 400, rule.code ?? 'InvalidRequestException', rule.message ?? 'Injected error');
+      }
+      const body = () => (ex.body.length ? (JSON.parse(ex.body.toString('utf8')) as Record<string, unknown>) : {});
+      const bearer = ex.req.headers['x-amz-sso_bearer_token'] as string | undefined;
+      const q = ex.url.searchParams;
+      let answer: Record<string, unknown>;
+      switch (route.action) {
+        case 'Authorize':
+          record(route.service, route.action, undefined, 200);
+          return page(sso.authorize(q, `http://127.0.0.1:${port}`));
+        case 'Login':
+          record(route.service, route.action, undefined, 200);
+          return page(sso.login(route.id!, new URLSearchParams(ex.body.toString('utf8'))));
+        case 'Device': {
+          record(route.service, route.action, undefined, 200);
+          if (ex.req.method === 'POST') {
+            const form = new URLSearchParams(ex.body.toString('utf8'));
+            const approved = sso.approveDevice(String(form.get('user_code')).toUpperCase(), { action: 'login', user: String(form.get('username')) });
+            return page({ status: 200, headers: { 'content-type': 'text/html' }, body: approved ? '<h1>Request approved</h1><p>You can close this window.</p>' : '<h1>Unknown code</h1>' });
+          }
+          return page({
+            status: 200,
+            headers: { 'content-type': 'text/html; charset=utf-8' },
+            body: `<!doctype html><title>AWS access portal (emulated)</title><h1>Authorize request</h1><form method="post"><label>Code <input name="user_code" value="${(q.get('user_code') ?? '').replace(/[^A-Z0-9-]/gi, '')}"></label><label>Username <input name="username"></label><button type="submit">Allow</button></form>`,
+          });
+        }
+        case 'RegisterClient':
+          answer = sso.registerClient(body(), now);
+          break;
+        case 'StartDeviceAuthorization':
+          answer = sso.startDeviceAuthorization(body(), `http://127.0.0.1:${port}`, now);
+          break;
+        case 'CreateToken':
+          answer = sso.createToken(body(), now);
+          break;
+        case 'ListAccounts':
+          answer = sso.listAccounts(bearer, now);
+          break;
+        case 'ListAccountRoles':
+          answer = sso.listAccountRoles(bearer, q.get('account_id') ?? '', now);
+          break;
+        case 'GetRoleCredentials':
+          answer = sso.getRoleCredentials(bearer, q.get('account_id') ?? '', q.get('role_name') ?? '', now);
+          break;
+        default:
+          answer = {};
+      }
+      const keyId = (answer.roleCredentials as { accessKeyId?: string } | undefined)?.accessKeyId;
+      record(route.service, route.action, keyId, 200);
+      sendJson(ex, 200, answer);
+    } catch (error) {
+      const e = error instanceof AwsError ? error : new AwsError(500, 'InternalServerException', String(error), 'Receiver');
+      record(route.service, route.action, undefined, e.status, e.code);
+      if (e instanceof OidcError) sendJson(ex, e.status, { error: e.oauthError, error_description: e.message }, { 'x-amzn-errortype': e.code });
+      else sendJson(ex, e.status, { message: e.message }, { 'x-amzn-errortype': e.code });
+    }
+  }
+
   async function handleJson(ex: Exchange, target: string): Promise<void> {
     const [, action = ''] = target.split('.');
     let accessKeyId: string | undefined;
@@ -464,6 +569,19 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
       case 'POST /__aws/cloudwatch/denied':
         cloudwatch.denied = (json.actions as string[]) ?? [];
         return send(200, {});
+      case 'POST /__aws/sso/login':
+        sso.queueLogin(json as SsoLoginDecision);
+        return send(200, {});
+      case 'POST /__aws/sso/device':
+        return send(sso.approveDevice(String(json.userCode), (json.decision as SsoLoginDecision) ?? { action: 'login', user: String(json.user) }) ? 200 : 404, {});
+      case 'POST /__aws/sso/registrations-expired':
+        sso.registrationsExpired = json.expired !== false;
+        return send(200, {});
+      case 'POST /__aws/sso/revoke':
+        sso.revokeAll();
+        return send(200, {});
+      case 'GET /__aws/sso/issued':
+        return send(200, sso.issued());
       case 'POST /__aws/quota/policies':
         quota.policies = (json.policies as typeof quota.policies) ?? {};
         return send(200, {});
@@ -504,6 +622,8 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
         if (req.method === 'POST' && url.pathname === '/' && typeof target === 'string' && target.startsWith('AWSCognitoIdentityService.')) return await handleCognito(ex, target);
         if (req.method === 'POST' && url.pathname === '/' && typeof target === 'string') return await handleJson(ex, target);
         if (req.method === 'GET' && url.pathname === '/quota/check') return await handleQuota(ex);
+        const identityCenter = ssoRoute(req.method ?? 'GET', url.pathname);
+        if (identityCenter) return await handleSso(ex, identityCenter);
         const route = bedrockRoute(req.method ?? 'GET', url.pathname);
         if (route) return await handleBedrock(ex, route);
         res.writeHead(404, { 'content-type': 'application/json', 'x-amzn-requestid': requestId });
@@ -524,6 +644,7 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
     bedrock,
     cloudwatch,
     cognito,
+    sso,
     quota,
     calls,
     addFaults(rules) {
@@ -543,6 +664,7 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
       cloudwatch.denied = [];
       quota.policies = {};
       cognito.reset();
+      sso.reset();
     },
     close: () =>
       new Promise<void>((resolve) => {
