@@ -160,7 +160,7 @@ describe('The sandbox, as a developer uses it', () => {
       await palette(page, 'Notifications: Show Notifications');
       const toast = page.locator('.notifications-center .notification-list-item-message', { hasText: 'Claude Code is blocked' });
       await toast.waitFor({ timeout: 30_000 });
-      assert.match(await toast.innerText(), /your monthly token quota is used up\. The quota service says: "Your team lead can raise your limit in the quota dashboard\." It resets on 1 \w+ \(UTC\)/);
+      assert.match(await toast.innerText(), /your monthly token quota is used up\. The quota service says: "Your team lead can raise your limit in the quota dashboard\." It resets (on 1 \w+ \(UTC\)|at midnight UTC, in (\d+ h )?\d+ min)/);
       // Claude Code's helper refuses, with the same sentence (what Claude Code shows in its Sign-in box).
       const settings = JSON.parse(readFileSync(path.join(sandbox.home, '.claude', 'settings.json'), 'utf8')) as { awsCredentialExport: string };
       const out = spawnSync('/bin/sh', ['-c', settings.awsCredentialExport], { env: { ...process.env, HOME: sandbox.home }, encoding: 'utf8' });

@@ -118,7 +118,7 @@ describe('Usage and quota', () => {
     assert.equal(state.figures?.limits.source, 'quota API');
     const view = testApi.usageStatus()!;
     assert.equal(view.text, '$(circle-slash) Blocked: monthly token quota used up');
-    assert.match(view.tooltip, /Claude Code is blocked: your monthly token quota is used up\. It resets on 1 \w+ \(UTC\)/);
+    assert.match(view.tooltip, /Claude Code is blocked: your monthly token quota is used up\. It resets (on 1 \w+ \(UTC\)|at midnight UTC, in (\d+ h )?\d+ min)/);
     assert.equal(view.background, 'error');
     assert.match(view.tooltip, /Limits from the quota service\./);
     const quotaCalls = (await aws.calls()).filter((c) => c.service === 'quota');
