@@ -36,6 +36,7 @@ const heavy = {
   oidc: 'src/idp/oidc.ts',
   aws: 'src/aws/index.ts',
   cognito: 'src/aws/cognito.ts',
+  sso: 'src/aws/sso.ts',
   // Not loaded by the extension: the credentials helper Claude Code runs (src/helper/main.ts).
   helper: 'src/helper/main.ts',
 };

@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import type * as AwsModule from './aws/index';
 import type * as CognitoModule from './aws/cognito';
+import type * as SsoModule from './aws/sso';
 import type * as OidcModule from './idp/oidc';
 
 function load<T>(name: string): () => T {
@@ -15,3 +16,5 @@ export const loadOidc = load<typeof OidcModule>('oidc');
 export const loadAws = load<typeof AwsModule>('aws');
 /** Only organisations that federate through a Cognito identity pool load this one. */
 export const loadCognito = load<typeof CognitoModule>('cognito');
+/** Only organisations on IAM Identity Center load this one. */
+export const loadSso = load<typeof SsoModule>('sso');

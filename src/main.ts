@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { SessionCore } from './auth/core';
 import { Flows } from './auth/flows/flows';
 import { CognitoPoolFlow } from './auth/flows/cognitoPool';
+import { IdentityCenterFlow, type RoleChoice } from './auth/flows/identityCenter';
 import { OidcSteps } from './auth/flows/oidc';
 import { WebIdentityFlow } from './auth/flows/webIdentity';
 import { Keys } from './auth/keys';
@@ -16,7 +17,7 @@ import { SessionStore } from './auth/store';
 import { expiresAt } from './auth/session';
 import { SessionSync } from './auth/sync';
 import { pageRenderer } from './browser/page';
-import { loadAws, loadCognito, loadOidc } from './bundles';
+import { loadAws, loadCognito, loadOidc, loadSso } from './bundles';
 import { Broker } from './claudeCode/broker';
 import { ClaudeCodeConnection } from './claudeCode/connection';
 import { ClaudeCodeIntegration } from './claudeCode/integration';
@@ -31,12 +32,12 @@ import { TerminalEnvironment } from './terminal/environment';
 import { AccountsMenu } from './ui/accounts';
 import { Dashboard } from './ui/dashboard';
 import { ConsentView } from './ui/consentView';
-import { browserUi, panelSettings, signInProgress } from './ui/editorUi';
+import { browserUi, chooseRole, panelSettings, signInProgress } from './ui/editorUi';
 import { ModelReportView } from './ui/modelReport';
 import { Notifier } from './ui/notify';
 import { StatusBar } from './ui/statusBar';
 import { UsageStatus } from './ui/usageStatus';
-import { fetchQuota } from './quota/answer';
+import { fetchQuota, fetchQuotaWith } from './quota/answer';
 import { QuotaGate } from './quota/gate';
 import { UsageService } from './usage/usageService';
 import { systemClock } from './util/clock';
@@ -88,7 +89,31 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
   const store = new SessionStore(context.secrets, log, clock);
   const idp = new IdpClients(loadOidc, log);
   const oidc = new OidcSteps({ idp, browser: browserUi(notifier), renderPage: () => pageRenderer(media.fsPath), log, clock });
+  const ssoChoices = 'claudeBedrock.ssoChoices';
   const flows = new Flows([
+    new IdentityCenterFlow({
+      settings: () => config.identityCenter(),
+      chosen: () => config.federation() === 'identityCenter',
+      sso: loadSso,
+      sts: loadAws,
+      registrations: {
+        get: async (startUrl) => {
+          const raw = await context.secrets.get(`claudeBedrock.ssoRegistration:${startUrl}`);
+          return raw ? (JSON.parse(raw) as Awaited<ReturnType<ReturnType<typeof loadSso>['registerClient']>>) : undefined;
+        },
+        set: (startUrl, registration) => Promise.resolve(context.secrets.store(`claudeBedrock.ssoRegistration:${startUrl}`, JSON.stringify(registration))),
+      },
+      remembered: {
+        get: (startUrl) => context.globalState.get<Record<string, RoleChoice>>(ssoChoices)?.[startUrl],
+        set: (startUrl, choice) => Promise.resolve(context.globalState.update(ssoChoices, { ...context.globalState.get<Record<string, RoleChoice>>(ssoChoices), [startUrl]: choice })),
+        clear: () => Promise.resolve(context.globalState.update(ssoChoices, undefined)),
+      },
+      choose: chooseRole,
+      browser: browserUi(notifier),
+      renderPage: () => pageRenderer(media.fsPath),
+      log,
+      clock,
+    }),
     new CognitoPoolFlow({ settings: () => config.cognito(), chosen: () => config.federation() === 'cognitoIdentityPool', oidc, cognito: loadCognito, log, clock }),
     new WebIdentityFlow({ settings: () => config.signIn(), chosen: () => config.federation() === 'direct', oidc, sts: loadAws, log, clock }),
   ]);
@@ -98,11 +123,17 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
   const quota: QuotaGate = new QuotaGate({
     settings: () => config.quota(),
     fetchQuota,
+    // Without an ID token (IAM Identity Center): the GET signed with the user's keys, as the guidance does.
+    fetchQuotaSigned: async (url, credentials, timeoutMs) => {
+      const aws = loadAws();
+      return fetchQuotaWith(url, await aws.signedGetHeaders(url, credentials, aws.apiRegion(url, store.session?.region ?? 'us-east-1'), 'execute-api'), timeoutMs);
+    },
     user: () => {
       const session = store.session;
       if (!session || !flows.isCurrent(session)) return undefined;
       const usable = session.idToken && (session.idTokenExpiresAt ?? 0) - clock.now() > 60_000 ? session.idToken : undefined;
-      return { subject: session.identity.subject, idToken: usable };
+      const keys = !session.idToken && Date.parse(session.credentials.expiration) - clock.now() > 60_000 ? session.credentials : undefined;
+      return { subject: session.identity.subject, idToken: usable, credentials: keys };
     },
     renew: () => renewal.renewNow(true),
     channel,

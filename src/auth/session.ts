@@ -31,6 +31,14 @@ export interface Session {
   readonly savedAt: number;
   /** Set when a silent renewal failed for good: the reason, in words. */
   readonly renewalFailed?: string;
+  /** IAM Identity Center: the access token that gets role keys, and which account and role. */
+  readonly sso?: {
+    readonly accessToken: string;
+    /** Epoch milliseconds. */
+    readonly accessTokenExpiresAt: number;
+    readonly accountId: string;
+    readonly roleName: string;
+  };
 }
 
 /** A flow's fingerprint of the settings a session belongs to. */
@@ -45,7 +53,7 @@ export function expiresAt(session: Session): number {
 /** Every secret value a session holds: what the log must never show. */
 export function secretsOf(session: Session): string[] {
   const c = session.credentials;
-  return [session.idToken, session.refreshToken, c.accessKeyId, c.secretAccessKey, c.sessionToken].filter((v): v is string => Boolean(v));
+  return [session.idToken, session.refreshToken, session.sso?.accessToken, c.accessKeyId, c.secretAccessKey, c.sessionToken].filter((v): v is string => Boolean(v));
 }
 
 function isCredentials(value: unknown): value is AwsCredentials {

@@ -24,3 +24,13 @@ export function cloudWatchEndpointFor(region: string, endpoint: string | undefin
 export function cognitoEndpointFor(region: string, endpoint: string | undefined): string {
   return endpoint || `https://cognito-identity.${region}.${domain(region)}`;
 }
+
+/** IAM Identity Center's OIDC endpoint in a region unless one is configured. */
+export function ssoOidcEndpointFor(region: string, endpoint: string | undefined): string {
+  return endpoint || `https://oidc.${region}.${domain(region)}`;
+}
+
+/** The AWS access portal's API endpoint in a region unless one is configured. */
+export function ssoPortalEndpointFor(region: string, endpoint: string | undefined): string {
+  return endpoint || `https://portal.sso.${region}.${domain(region)}`;
+}

@@ -4,3 +4,4 @@
 export { assumeRoleWithWebIdentity, getCallerIdentity } from './sts';
 export { bedrockControl } from './bedrock';
 export { fetchUsage } from './cloudwatch';
+export { apiRegion, signedGetHeaders } from './sign';

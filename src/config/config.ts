@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import {
   checkClaudeCodeSettings,
   checkCognitoSettings,
+  checkIdentityCenterSettings,
   checkModelSettings,
   checkQuotaSettings,
   checkSignInSettings,
@@ -19,6 +20,7 @@ import {
   type ClaudeCodeSettings,
   type CognitoSignInSettings,
   type Federation,
+  type IdentityCenterSettings,
   type ModelSettings,
   type QuotaGateSettings,
   type SignInSettings,
@@ -71,6 +73,10 @@ export class Config implements vscode.Disposable {
 
   federation(): Federation {
     return this.cached('federation', federationOf);
+  }
+
+  identityCenter(): Checked<IdentityCenterSettings> {
+    return this.cached('identityCenter', checkIdentityCenterSettings);
   }
 
   cognito(): Checked<CognitoSignInSettings> {

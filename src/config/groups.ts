@@ -205,7 +205,7 @@ export function checkQuotaSettings(raw: RawSource): Checked<QuotaGateSettings> {
 }
 
 /** Which flow turns the ID token into AWS credentials. */
-export type Federation = 'direct' | 'cognitoIdentityPool';
+export type Federation = 'direct' | 'cognitoIdentityPool' | 'identityCenter';
 
 export function federationOf(raw: RawSource): Federation {
   const { read } = reader(raw);
@@ -238,6 +238,44 @@ export function checkCognitoSettings(raw: RawSource): Checked<CognitoSignInSetti
     identityPoolId,
     loginKey: read(s.cognitoLoginKey) || undefined,
     cognitoEndpoint: read(s.cognitoEndpoint),
+  });
+}
+
+/** Sign-in through IAM Identity Center: the instance, and the account and permission set if fixed. */
+export interface IdentityCenterSettings {
+  readonly startUrl: string;
+  /** The Identity Center instance's region. */
+  readonly ssoRegion: string;
+  /** Bedrock's (and the keys') region. */
+  readonly region: string;
+  readonly accountId: string | undefined;
+  readonly roleName: string | undefined;
+  readonly redirectPort: number;
+  readonly signInTimeout: number;
+  readonly requestTimeout: number;
+  readonly oidcEndpoint: string | undefined;
+  readonly portalEndpoint: string | undefined;
+  /** STS, asked who the keys belong to (the user's name). */
+  readonly stsEndpoint: string | undefined;
+}
+
+export function checkIdentityCenterSettings(raw: RawSource): Checked<IdentityCenterSettings> {
+  const { read, problems, done } = reader(raw);
+  const startUrl = read(s.ssoStartUrl);
+  if (!startUrl) problems.push({ setting: 'claudeBedrock.ssoStartUrl', problem: 'is not set. Your platform team provides the AWS access portal URL of IAM Identity Center (claudeBedrock.federation is identityCenter).' });
+  const region = read(s.region);
+  return done({
+    startUrl: startUrl ?? '',
+    ssoRegion: read(s.ssoRegion) || region,
+    region,
+    accountId: read(s.ssoAccountId) || undefined,
+    roleName: read(s.ssoRoleName) || undefined,
+    redirectPort: read(s.redirectPort),
+    signInTimeout: read(s.signInTimeout),
+    requestTimeout: read(s.requestTimeout),
+    oidcEndpoint: read(s.ssoOidcEndpoint),
+    portalEndpoint: read(s.ssoPortalEndpoint),
+    stsEndpoint: read(s.stsEndpoint),
   });
 }
 

@@ -5,9 +5,12 @@
 //
 // All of them are machine-scoped: a user (or a remote machine) may set them, a workspace may
 // not, so a repository's .vscode/settings.json cannot send a developer's sign-in elsewhere.
+import { cognitoEndpoint, cognitoLoginKey, federation, identityPoolId, ssoAccountId, ssoOidcEndpoint, ssoPortalEndpoint, ssoRegion, ssoRoleName, ssoStartUrl } from './federationSettings';
+import { REGION } from './patterns';
 import { amount, define, including, matching, oneOf, tokenCount, url, wholeNumber, words, type Setting } from './setting';
 
-const REGION = { pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$', example: 'an AWS region like us-east-1' };
+export * from './federationSettings';
+
 
 export const issuer = define('issuer', url({ required: 'Your platform team provides the issuer URL of your identity provider.' }), {
   order: 1,
@@ -66,32 +69,6 @@ export const requestTimeout = define('requestTimeout', wholeNumber(15, 1, 120), 
   affects: ['signIn', 'models', 'usage'],
   description:
     'How long, in seconds, to wait for an answer from your identity provider or AWS (STS, Bedrock, CloudWatch, the quota API) before giving up. A sign-in gives STS twice this in all, retries included.',
-});
-
-export const federation = define('federation', oneOf(['direct', 'cognitoIdentityPool']), {
-  order: 11,
-  affects: ['signIn'],
-  description: 'How the ID token becomes AWS credentials. Usually set by your platform team.',
-  enumDescriptions: [
-    'STS `AssumeRoleWithWebIdentity` with `claudeBedrock.roleArn` (the AWS guidance\'s recommended mode).',
-    "A Cognito identity pool (`claudeBedrock.identityPoolId`) trusts your identity provider and hands out its authenticated role's credentials.",
-  ],
-});
-export const identityPoolId = define(
-  'identityPoolId',
-  matching({ pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}:[0-9a-f-]{36}$', example: 'a Cognito identity pool ID like us-east-1:0a1b2c3d-…', fallback: '', optional: true }),
-  { order: 12, affects: ['signIn'], description: 'Cognito identity pool ID, e.g. `us-east-1:0a1b2c3d-4e5f-6789-abcd-ef0123456789`, when `claudeBedrock.federation` is `cognitoIdentityPool`.' },
-);
-export const cognitoLoginKey = define('cognitoLoginKey', words(''), {
-  order: 13,
-  affects: ['signIn'],
-  description:
-    "The identity pool's name for your identity provider (the key of `Logins`). Empty: the issuer without `https://`, as the ID token's `iss` writes it (what a Cognito user pool needs, e.g. `cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC`).",
-});
-export const cognitoEndpoint = define('cognitoEndpoint', url(), {
-  order: 14,
-  affects: ['signIn'],
-  description: 'Cognito Identity endpoint URL, for a VPC interface endpoint. Empty: `https://cognito-identity.<region>.amazonaws.com`.',
 });
 
 export const model = define('model', words(''), {
@@ -241,6 +218,12 @@ export const SETTINGS: readonly Setting<unknown>[] = [
   identityPoolId,
   cognitoLoginKey,
   cognitoEndpoint,
+  ssoStartUrl,
+  ssoRegion,
+  ssoAccountId,
+  ssoRoleName,
+  ssoOidcEndpoint,
+  ssoPortalEndpoint,
   model,
   smallFastModel,
   smallFastModelRegion,

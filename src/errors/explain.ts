@@ -4,57 +4,20 @@
 // Codes come from the errors' own fields (code, error, name, Code), never from their messages;
 // the one exception is written next to its entry. Pure: unit-tested without VS Code.
 import { Failure, SHOW_LOG, SIGN_IN, openSetting } from './failure';
-import { awsErrorCode, causeProperty, unreachable, type Unreachable } from './codes';
+import { awsErrorCode, causeProperty, unreachable } from './codes';
+import { within, type Detail, type Entry, type ErrorContext, type OidcStep } from './entry';
+import { FEDERATION_ENTRIES } from './federationErrors';
 import { refreshRejected } from './signIn';
 
-export type Service = 'idp' | 'sts' | 'cognito' | 'bedrock' | 'cloudwatch' | 'quota';
+export type { ErrorContext } from './entry';
 
-/** Which step of talking to the IdP failed: some answers mean different things at each. */
-export type OidcStep = 'discovery' | 'exchange' | 'refresh';
+export type Service = 'idp' | 'sts' | 'cognito' | 'sso' | 'bedrock' | 'cloudwatch' | 'quota';
 
-/** What the sentences may name: nothing here is secret. */
-export interface ErrorContext {
-  readonly issuer?: string;
-  readonly clientId?: string;
-  readonly roleArn?: string;
-  readonly region?: string;
-  readonly redirectPort?: number;
-  readonly sessionDuration?: number;
-  /** STS endpoint actually used. */
-  readonly stsEndpoint?: string;
-  /** The endpoint of the service asked (Bedrock, CloudWatch, the quota API). */
-  readonly endpoint?: string;
-  /** Seconds each request may wait for an answer. */
-  readonly requestTimeout?: number;
-  /** Seconds all of STS's (or Cognito's) attempts may take together. */
-  readonly stsDeadline?: number;
-  /** The Cognito identity pool, and its name for the identity provider. */
-  readonly identityPoolId?: string;
-  readonly loginKey?: string;
-  readonly step?: OidcStep;
-  /** When the caller tries again (throttling), in milliseconds. */
-  readonly retryInMs?: number;
-}
-
-/** The error's fields the table is keyed by. */
-interface Detail {
-  /** openid-client's code, or the AWS error code without the SDK's "Exception" suffix. */
-  readonly code: string | undefined;
-  /** The error as the service named it, for the sentence: ThrottlingException, invalid_scope… */
-  readonly name: string;
-  /** OAuth's `error` and `error_description`. */
-  readonly oauthError: string | undefined;
-  readonly description: string;
-  readonly status: number | undefined;
-  readonly reach: Unreachable | undefined;
-}
-
-type Entry = (ctx: ErrorContext, d: Detail, error: unknown) => Failure | undefined;
-
+export type { OidcStep } from './entry';
 function detail(service: Service, error: unknown): Detail {
   const e = (error ?? {}) as { name?: unknown; code?: unknown; error?: unknown; error_description?: unknown; status?: unknown; $metadata?: { httpStatusCode?: number } };
   const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
-  const aws = service === 'sts' || service === 'cognito' || service === 'bedrock' || service === 'cloudwatch';
+  const aws = service === 'sts' || service === 'cognito' || service === 'sso' || service === 'bedrock' || service === 'cloudwatch';
   return {
     code: aws ? awsErrorCode(error) : text(e.code),
     name: text(e.name) ?? 'Error',
@@ -67,7 +30,6 @@ function detail(service: Service, error: unknown): Detail {
 
 const idp = (ctx: ErrorContext) => `your identity provider at ${ctx.issuer}`;
 const described = (d: Detail) => (d.description ? `: ${d.description}` : '');
-const within = (d: Detail, seconds: number | undefined) => (d.reach?.kind === 'network' ? ` (${d.reach.code})` : ` (no answer within ${seconds} s)`);
 
 const idTokenClaims: Record<string, string> = {
   iss: 'it was issued by a different issuer than claudeBedrock.issuer',
@@ -176,41 +138,7 @@ const TABLE: Readonly<Record<string, Entry>> = {
   'sts *': (_, d, cause) =>
     new Failure('stsError', `AWS STS refused the sign-in (${d.code ?? `HTTP ${d.status}`}). Try again in a moment; if it keeps happening, show the log to your platform team.`, [SIGN_IN, SHOW_LOG], { cause }),
 
-  'cognito NotAuthorized': (ctx, d, cause) =>
-    new Failure(
-      'poolRefused',
-      `The Cognito identity pool ${ctx.identityPoolId} did not accept your sign-in (${d.name}). Your platform team must add your identity provider ${ctx.issuer} to the pool as an OpenID Connect provider named ${ctx.loginKey}, with the client ID ${ctx.clientId} (or set claudeBedrock.cognitoLoginKey to the name the pool uses); then sign in again.`,
-      [openSetting('cognitoLoginKey'), SHOW_LOG],
-      { cause, code: d.name },
-    ),
-  'cognito ResourceNotFound': (ctx, d, cause) =>
-    new Failure(
-      'poolNotFound',
-      `There is no Cognito identity pool ${ctx.identityPoolId} in ${ctx.region}. Check claudeBedrock.identityPoolId (and claudeBedrock.region) against the pool your platform team set up.`,
-      [openSetting('identityPoolId')],
-      { cause, code: d.name },
-    ),
-  'cognito InvalidParameter': (ctx, d, cause) =>
-    new Failure('poolNotFound', `Cognito refused the identity pool ID ${ctx.identityPoolId} (${d.name}). Check claudeBedrock.identityPoolId: it looks like us-east-1:0a1b2c3d-….`, [openSetting('identityPoolId')], {
-      cause,
-      code: d.name,
-    }),
-  'cognito TooManyRequests': (_, d, cause) =>
-    new Failure('throttled', 'Cognito is throttling sign-ins (too many at once), even after several tries. Sign in again in a minute.', [SIGN_IN], { cause, code: d.name }),
-  'cognito unreachable': (ctx, d, cause) =>
-    new Failure(
-      'unreachable',
-      `Could not reach Cognito Identity at ${ctx.endpoint}${d.reach ? within(d, ctx.stsDeadline) : ''}. Check your network, proxy or VPN connection, then sign in again.`,
-      [SIGN_IN, SHOW_LOG],
-      { cause },
-    ),
-  'cognito SyntaxError': (ctx, _, cause) =>
-    new Failure('poolError', `Cognito Identity at ${ctx.endpoint} gave an answer this extension cannot read. Try again in a moment; if it keeps happening, show the log to your platform team.`, [SIGN_IN, SHOW_LOG], { cause }),
-  'cognito *': (_, d, cause) =>
-    new Failure('poolError', `Cognito Identity refused the sign-in (${d.code ?? `HTTP ${d.status}`}). Try again in a moment; if it keeps happening, show the log to your platform team.`, [SIGN_IN, SHOW_LOG], {
-      cause,
-      code: d.name,
-    }),
+  ...FEDERATION_ENTRIES,
 
   'bedrock AccessDenied': bedrockAccessDenied,
   'bedrock Throttling': bedrockThrottled,
@@ -259,7 +187,7 @@ function keys(service: Service, ctx: ErrorContext, d: Detail): string[] {
     `${service} ${d.name}`,
   ];
   // An AWS answer without an HTTP status never arrived.
-  const cameBack = d.reach === undefined && ((service !== 'sts' && service !== 'cognito') || d.status !== undefined);
+  const cameBack = d.reach === undefined && ((service !== 'sts' && service !== 'cognito' && service !== 'sso') || d.status !== undefined);
   return [...specific, ...(cameBack ? [] : [`${service} unreachable`]), step && `${step} *`, `${service} *`].filter((k): k is string => Boolean(k));
 }
 
@@ -282,6 +210,11 @@ export function oidcFailure(error: unknown, step: OidcStep, ctx: ErrorContext): 
 /** A Cognito Identity error (GetId, GetCredentialsForIdentity). */
 export function cognitoFailure(error: unknown, ctx: ErrorContext): Failure {
   return explain('cognito', error, ctx);
+}
+
+/** An IAM Identity Center error (SSO OIDC, the access portal). */
+export function ssoFailure(error: unknown, ctx: ErrorContext): Failure {
+  return explain('sso', error, ctx);
 }
 
 /** An STS AssumeRoleWithWebIdentity error. */

@@ -50,6 +50,10 @@ export type FailureKind =
   | 'poolRefused'
   | 'poolNotFound'
   | 'poolError'
+  // IAM Identity Center at sign-in and renewal.
+  | 'ssoStartUrl'
+  | 'ssoNoAccess'
+  | 'ssoError'
   // Services read with the session's keys (Bedrock, CloudWatch, the quota API).
   | 'accessDenied'
   | 'throttled'
@@ -70,6 +74,7 @@ const TRANSIENT: ReadonlySet<FailureKind> = new Set([
   'stsUnreachable',
   'stsError',
   'poolError',
+  'ssoError',
   'throttled',
   'unreachable',
   'serviceError',

@@ -65,8 +65,14 @@ export function parseQuotaAnswer(json: unknown): QuotaAnswer {
   };
 }
 
-export async function fetchQuota(url: string, idToken: string, timeoutMs: number): Promise<QuotaAnswer> {
-  const response = await fetch(url, { headers: { Authorization: `Bearer ${idToken}`, Accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+/** The quota API asked with the user's ID token as Bearer. */
+export function fetchQuota(url: string, idToken: string, timeoutMs: number): Promise<QuotaAnswer> {
+  return fetchQuotaWith(url, { Authorization: `Bearer ${idToken}`, Accept: 'application/json' }, timeoutMs);
+}
+
+/** The quota API asked with these headers (a Bearer token, or a SigV4 signature). */
+export async function fetchQuotaWith(url: string, headers: Record<string, string>, timeoutMs: number): Promise<QuotaAnswer> {
+  const response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
   if (response.status === 401 || response.status === 403) throw new QuotaError('QUOTA_REJECTED', `The quota service answered HTTP ${response.status}.`, response.status);
   if (!response.ok) throw new QuotaError('QUOTA_HTTP', `The quota service answered HTTP ${response.status}.`, response.status);
   let json: unknown;

@@ -16,6 +16,7 @@ import { Failure, type Action, type Notify } from '../errors/failure';
 import type { Log } from '../log';
 import type { Clock, Timer } from '../util/clock';
 import type { Disposable, WindowChannel } from '../windows/bus';
+import type { AwsCredentials } from '../aws/credentials';
 import { QuotaError, type QuotaAnswer } from './answer';
 import { failedVerdict, verdictOf, type Verdict } from './verdict';
 
@@ -24,10 +25,12 @@ export const QUOTA_TIMEOUT_MS = 5_000;
 const LOCK = 'quota';
 export const SHOW_USAGE: Action = { kind: 'run', command: 'claudeBedrock.showUsage', label: 'Show Usage' };
 
-/** Who is asked about: the user signing in or renewing, and the ID token that proves it. */
+/** Who is asked about: the user signing in or renewing, and the ID token (or keys) that prove it. */
 export interface QuotaProof {
   readonly subject: string;
   readonly idToken: string | undefined;
+  /** Without an ID token: the user's keys, which sign the question (SigV4 for execute-api). */
+  readonly credentials?: AwsCredentials;
   /** A sign-in the user started: its own failure notification says it, the gate does not. */
   readonly interactive: boolean;
 }
@@ -37,6 +40,8 @@ export interface QuotaUser {
   readonly subject: string;
   /** A usable ID token, or undefined when there is none now. */
   readonly idToken: string | undefined;
+  /** Usable keys, for a sign-in without ID tokens (IAM Identity Center). */
+  readonly credentials?: AwsCredentials;
 }
 
 interface Shared {
@@ -47,6 +52,8 @@ interface Shared {
 export interface QuotaGateOptions {
   readonly settings: () => Checked<QuotaSettings>;
   readonly fetchQuota: (url: string, idToken: string, timeoutMs: number) => Promise<QuotaAnswer>;
+  /** The same question signed with the user's keys (SigV4, execute-api), for sign-ins without ID tokens. */
+  readonly fetchQuotaSigned: (url: string, credentials: AwsCredentials, timeoutMs: number) => Promise<QuotaAnswer>;
   /** The signed-in user, if any. */
   readonly user: () => QuotaUser | undefined;
   /**
@@ -100,7 +107,7 @@ export class QuotaGate implements vscode.Disposable {
   async admit(proof: QuotaProof): Promise<void> {
     const checked = this.options.settings();
     if (!checked.ok || !checked.value.url) return;
-    const verdict = await this.ask(checked.value, proof.idToken);
+    const verdict = await this.ask(checked.value, proof);
     this.record(proof.subject, verdict, !proof.interactive);
     if (verdict.kind === 'blocked') throw new Failure('quotaBlocked', verdict.sentence, [SHOW_USAGE]);
   }
@@ -176,14 +183,14 @@ export class QuotaGate implements vscode.Disposable {
         return this.shared!.verdict;
       }
       const asked = clock.now();
-      let idToken = who.idToken;
-      if (!idToken) {
-        // No usable ID token: a renewal gets one, and asks the service on its way (admit).
+      let proof: QuotaUser | undefined = who;
+      if (!who.idToken && !who.credentials) {
+        // Nothing usable to ask with: a renewal gets it, and asks the service on its way (admit).
         await this.options.renew().catch((error: unknown) => log.debug(`Renewing for the quota check failed: ${error instanceof Error ? error.message : String(error)}`));
         if (this.shared && this.shared.verdict.at >= asked) return this.shared.verdict;
-        idToken = user()?.idToken;
+        proof = user();
       }
-      const verdict = await this.ask(checked.value, idToken);
+      const verdict = await this.ask(checked.value, proof ?? who);
       this.record(who.subject, verdict, true);
       return verdict;
     } finally {
@@ -192,11 +199,13 @@ export class QuotaGate implements vscode.Disposable {
   }
 
   /** Asks the service; its failures become a verdict through the fail mode. */
-  private async ask(settings: QuotaSettings, idToken: string | undefined): Promise<Verdict> {
+  private async ask(settings: QuotaSettings, proof: { readonly idToken: string | undefined; readonly credentials?: AwsCredentials }): Promise<Verdict> {
     const { clock, log } = this.options;
     try {
-      if (!idToken) throw new QuotaError('QUOTA_NO_TOKEN', 'No ID token for the quota service.');
-      const answer = await this.options.fetchQuota(settings.url!, idToken, QUOTA_TIMEOUT_MS);
+      let answer: QuotaAnswer;
+      if (proof.idToken) answer = await this.options.fetchQuota(settings.url!, proof.idToken, QUOTA_TIMEOUT_MS);
+      else if (proof.credentials) answer = await this.options.fetchQuotaSigned(settings.url!, proof.credentials, QUOTA_TIMEOUT_MS);
+      else throw new QuotaError('QUOTA_NO_TOKEN', 'No ID token for the quota service.');
       log.info(`The quota service answered: ${answer.allowed ? 'allowed' : 'not allowed'} (${answer.reason}).`);
       return verdictOf(answer, clock.now());
     } catch (error) {

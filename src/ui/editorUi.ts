@@ -1,7 +1,9 @@
 // What the sign-in needs of the editor, made of VS Code's API: a cancellable progress
 // notification, and the way to the user's browser.
 import * as vscode from 'vscode';
+import type { RoleChoice } from '../auth/flows/identityCenter';
 import type { SignInUi } from '../auth/signIn';
+import type { AccountChoice } from '../aws/sso';
 import type { BrowserUi } from '../browser/authorize';
 import { PANEL_EXTENSION, type PanelSettings } from '../claudeCode/connection';
 import type { Notify } from '../errors/failure';
@@ -33,4 +35,18 @@ export function panelSettings(): PanelSettings {
     get: (key) => vscode.workspace.getConfiguration().inspect(key)?.globalValue,
     set: async (key, value) => vscode.workspace.getConfiguration().update(key, value, vscode.ConfigurationTarget.Global),
   };
+}
+
+/** IAM Identity Center: the user picks the account and permission set Claude Code runs as, once. */
+export async function chooseRole(choices: readonly AccountChoice[]): Promise<RoleChoice | undefined> {
+  const items = choices.flatMap((a) =>
+    a.roles.map((roleName) => ({ label: roleName, description: `${a.accountName} (${a.accountId})`, choice: { accountId: a.accountId, roleName } })),
+  );
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Claude Bedrock: which AWS account and permission set should Claude Code use?',
+    placeHolder: 'Claude Code uses it until you sign out; sign in again to choose another.',
+    ignoreFocusOut: true,
+    matchOnDescription: true,
+  });
+  return picked?.choice;
 }

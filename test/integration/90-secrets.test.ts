@@ -29,11 +29,16 @@ async function* filesUnder(dir: string): AsyncGenerator<string> {
   }
 }
 
-/** Every token the IdP issued and every key the emulator's STS issued, during the whole run (but the developer's own profile's). */
+/**
+ * Every token the IdP issued, every key the emulator's STS (and so Cognito and Identity Center)
+ * issued, and every Identity Center token and client secret, during the whole run (but the
+ * developer's own profile's keys).
+ */
 async function issuedSecrets(): Promise<string[]> {
   const tokens = await idp.issued();
   const keys = await aws.keys();
   return [
+    ...(await aws.ssoIssued()),
     ...tokens.idTokens,
     ...tokens.accessTokens,
     ...tokens.refreshTokens,

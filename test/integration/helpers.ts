@@ -95,6 +95,10 @@ export const aws = {
   /** The quota API's policies, by email (or by subject for a sign-in without one). */
   quotaPolicies: (policies: Record<string, { monthly_limit: number; daily_limit: number; blocked?: string; message?: string }>) =>
     call(harness.aws(), 'POST', '/__aws/quota/policies', { policies }),
+  /** Every IAM Identity Center token and client secret issued in the run. */
+  ssoIssued: () => call<string[]>(harness.aws(), 'GET', '/__aws/sso/issued'),
+  /** IAM Identity Center: who signs in next at its login page (or 'deny'). */
+  ssoLogin: (user: string) => call(harness.aws(), 'POST', '/__aws/sso/login', user === 'deny' ? { action: 'deny' } : { action: 'login', user }),
   /** Makes the emulated account less than ready (see aws/bedrock.ts). */
   bedrockSwitches: (switches: { notEntitled?: string[]; noAgreement?: string[]; denied?: string[] }) =>
     call(harness.aws(), 'POST', '/__aws/bedrock/switches', switches),
@@ -208,9 +212,13 @@ export async function signInAs(user: string): Promise<{ signedIn: boolean }> {
   return (await vscode.commands.executeCommand('claudeBedrock.signIn')) as { signedIn: boolean };
 }
 
-/** Asserts that nothing of a session is stored in SecretStorage. */
+/**
+ * Asserts that nothing of a session is stored in SecretStorage. The editor's IAM Identity Center
+ * registration is not a session's: it is kept until it expires, whoever signs in next.
+ */
 export async function assertNothingStored(testApi: TestApi): Promise<void> {
-  assert.deepEqual(await testApi.storedSecretKeys(), [], 'SecretStorage still holds keys');
+  const kept = (await testApi.storedSecretKeys()).filter((key) => !key.startsWith('claudeBedrock.ssoRegistration:'));
+  assert.deepEqual(kept, [], 'SecretStorage still holds keys');
   assert.equal(await testApi.hasStoredSession(), false);
 }
 

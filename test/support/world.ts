@@ -68,6 +68,9 @@ export function settingsFor(world: World, redirectPort: number): Record<string, 
     'claudeBedrock.cloudWatchEndpoint': world.aws.endpoint,
     'claudeBedrock.cognitoEndpoint': world.aws.endpoint,
     'claudeBedrock.identityPoolId': POOL_ID,
+    'claudeBedrock.ssoStartUrl': SSO_START_URL,
+    'claudeBedrock.ssoOidcEndpoint': world.aws.endpoint,
+    'claudeBedrock.ssoPortalEndpoint': world.aws.endpoint,
     'claudeBedrock.redirectPort': redirectPort,
   };
 }

@@ -63,6 +63,7 @@ describe('the VSIX', function () {
       'extension/dist/helper.js',
       'extension/dist/main.js',
       'extension/dist/oidc.js',
+      'extension/dist/sso.js',
       'extension/media/callback.html',
       'extension/media/consent.css',
       'extension/media/consent.js',

@@ -109,6 +109,7 @@ export async function openWindow(m: Machine, options: { secrets?: FakeSecretStor
   const quota: QuotaGate = new QuotaGate({
     settings: () => config.quota(),
     fetchQuota: m.quota.fetch,
+    fetchQuotaSigned: async () => Promise.reject(new Error('no signed quota checks on this machine')),
     user: () => {
       const session = store.session;
       if (!session || !flows.isCurrent(session)) return undefined;

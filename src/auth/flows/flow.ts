@@ -1,6 +1,7 @@
 // A way of getting AWS credentials, as data: when it applies, and how it signs in, renews and
 // signs out. The session core and the sign-in run whichever flow the settings choose
 // (flows.ts); each flow is one object in its own file, with its clients passed in.
+import type { AwsCredentials } from '../../aws/credentials';
 import type { Checked } from '../../config/setting';
 import type { Session } from '../session';
 
@@ -12,10 +13,15 @@ export interface FlowSettings {
   readonly requestTimeout: number;
 }
 
-/** Who is about to get keys: what the quota gate asks about before they are minted. */
+/**
+ * Who is about to get keys: what the quota gate asks about before they are handed out. The ID
+ * token where the flow has one (asked before the keys are minted); else the new keys themselves,
+ * which sign the question (IAM Identity Center).
+ */
 export interface Proof {
   readonly subject: string;
   readonly idToken: string | undefined;
+  readonly credentials?: AwsCredentials;
 }
 
 /**

@@ -499,9 +499,12 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
       return sendJson(ex, rule.kind === 'error' ? (rule.status ?? 500) : 502, { message: rule.message ?? 'Bad Gateway' });
     }
     const bearer = /^Bearer (.+)$/.exec(String(ex.req.headers.authorization ?? ''))?.[1];
-    let claims;
+    let claims: { email?: unknown; sub?: unknown } | undefined;
     try {
-      claims = bearer ? await sts.verifyIdToken(bearer) : undefined;
+      if (bearer) claims = await sts.verifyIdToken(bearer);
+      // Without an ID token (IAM Identity Center): the GET signed with the user's keys for
+      // execute-api, and the user is the keys' role session.
+      else if (String(ex.req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256')) claims = { sub: ((await verify(ex, 'execute-api', 'json')).key as IssuedKey).subject };
     } catch {
       claims = undefined;
     }

@@ -93,13 +93,15 @@ export class SsoService {
     this.refreshTokens.clear();
   }
 
-  /** All access and refresh tokens handed out, for the secrets canary. */
+  /** Every access token, refresh token and client secret handed out in the run (resets keep them), for the secrets canary. */
+  private readonly everIssued: string[] = [];
+
   issued(): string[] {
-    return [...this.accessTokens.keys(), ...this.refreshTokens.keys(), ...[...this.clients.values()].map((c) => c.clientSecret)];
+    return [...this.everIssued];
   }
 
+  /** Between tests: everything but the client registrations, which the real service keeps for 90 days. */
   reset(): void {
-    this.clients.clear();
     this.codes.clear();
     this.devices.clear();
     this.accessTokens.clear();
@@ -133,6 +135,7 @@ export class SsoService {
       scopes: Array.isArray(body.scopes) ? (body.scopes as string[]) : [],
     };
     this.clients.set(client.clientId, client);
+    this.everIssued.push(client.clientSecret);
     return { clientId: client.clientId, clientSecret: client.clientSecret, clientIdIssuedAt: Math.floor(now / 1000), clientSecretExpiresAt: Math.floor(client.expiresAt / 1000) };
   }
 
@@ -249,6 +252,7 @@ export class SsoService {
     const refreshToken = token('aor-');
     this.accessTokens.set(accessToken, { ...grant, expiresAt: now + ACCESS_TOKEN_SECONDS * 1000 });
     this.refreshTokens.set(refreshToken, grant);
+    this.everIssued.push(accessToken, refreshToken);
     return { accessToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_SECONDS, refreshToken };
   }
 

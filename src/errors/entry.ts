@@ -1,0 +1,54 @@
+// What an entry of the error table is (explain.ts): the context a sentence may name, the error's
+// fields it is keyed by, and the helpers sentences share. Pure.
+import type { Failure } from './failure';
+import type { Unreachable } from './codes';
+
+/** Which step of talking to the IdP failed: some answers mean different things at each. */
+export type OidcStep = 'discovery' | 'exchange' | 'refresh';
+
+/** What the sentences may name: nothing here is secret. */
+export interface ErrorContext {
+  readonly issuer?: string;
+  readonly clientId?: string;
+  readonly roleArn?: string;
+  readonly region?: string;
+  readonly redirectPort?: number;
+  readonly sessionDuration?: number;
+  /** STS endpoint actually used. */
+  readonly stsEndpoint?: string;
+  /** The endpoint of the service asked (Bedrock, CloudWatch, the quota API). */
+  readonly endpoint?: string;
+  /** Seconds each request may wait for an answer. */
+  readonly requestTimeout?: number;
+  /** Seconds all of STS's (or Cognito's) attempts may take together. */
+  readonly stsDeadline?: number;
+  /** The Cognito identity pool, and its name for the identity provider. */
+  readonly identityPoolId?: string;
+  readonly loginKey?: string;
+  /** IAM Identity Center: the access portal, and the account and permission set. */
+  readonly startUrl?: string;
+  readonly accountId?: string;
+  readonly roleName?: string;
+  readonly step?: OidcStep;
+  /** When the caller tries again (throttling), in milliseconds. */
+  readonly retryInMs?: number;
+}
+
+/** The error's fields the table is keyed by. */
+export interface Detail {
+  /** openid-client's code, or the AWS error code without the SDK's "Exception" suffix. */
+  readonly code: string | undefined;
+  /** The error as the service named it, for the sentence: ThrottlingException, invalid_scope… */
+  readonly name: string;
+  /** OAuth's `error` and `error_description`. */
+  readonly oauthError: string | undefined;
+  readonly description: string;
+  readonly status: number | undefined;
+  readonly reach: Unreachable | undefined;
+}
+
+export type Entry = (ctx: ErrorContext, d: Detail, error: unknown) => Failure | undefined;
+
+
+/** " (ECONNREFUSED)" for a network failure, " (no answer within N s)" for a timeout. */
+export const within = (d: Detail, seconds: number | undefined) => (d.reach?.kind === 'network' ? ` (${d.reach.code})` : ` (no answer within ${seconds} s)`);

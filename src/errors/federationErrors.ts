@@ -1,0 +1,75 @@
+// The error table's entries for the flows beyond direct federation: a Cognito identity pool
+// and IAM Identity Center. Part of the one table (explain.ts). Pure.
+import { within, type Entry } from './entry';
+import { Failure, SHOW_LOG, SIGN_IN, openSetting } from './failure';
+import { refreshRejected } from './signIn';
+
+const ssoForbidden: Entry = (ctx, d, cause) =>
+  new Failure(
+    'ssoNoAccess',
+    `IAM Identity Center does not let you use the permission set ${ctx.roleName} in account ${ctx.accountId} (${d.name}). Sign in again to choose another, or ask your platform team to assign it to you.`,
+    [SIGN_IN, openSetting('ssoRoleName')],
+    { cause, code: d.name },
+  );
+const ssoThrottled: Entry = (_, d, cause) =>
+  new Failure('throttled', 'IAM Identity Center is throttling sign-ins (too many at once). Sign in again in a minute.', [SIGN_IN], { cause, code: d.name });
+
+export const FEDERATION_ENTRIES: Readonly<Record<string, Entry>> = {
+  'cognito NotAuthorized': (ctx, d, cause) =>
+    new Failure(
+      'poolRefused',
+      `The Cognito identity pool ${ctx.identityPoolId} did not accept your sign-in (${d.name}). Your platform team must add your identity provider ${ctx.issuer} to the pool as an OpenID Connect provider named ${ctx.loginKey}, with the client ID ${ctx.clientId} (or set claudeBedrock.cognitoLoginKey to the name the pool uses); then sign in again.`,
+      [openSetting('cognitoLoginKey'), SHOW_LOG],
+      { cause, code: d.name },
+    ),
+  'cognito ResourceNotFound': (ctx, d, cause) =>
+    new Failure(
+      'poolNotFound',
+      `There is no Cognito identity pool ${ctx.identityPoolId} in ${ctx.region}. Check claudeBedrock.identityPoolId (and claudeBedrock.region) against the pool your platform team set up.`,
+      [openSetting('identityPoolId')],
+      { cause, code: d.name },
+    ),
+  'cognito InvalidParameter': (ctx, d, cause) =>
+    new Failure('poolNotFound', `Cognito refused the identity pool ID ${ctx.identityPoolId} (${d.name}). Check claudeBedrock.identityPoolId: it looks like us-east-1:0a1b2c3d-….`, [openSetting('identityPoolId')], {
+      cause,
+      code: d.name,
+    }),
+  'cognito TooManyRequests': (_, d, cause) =>
+    new Failure('throttled', 'Cognito is throttling sign-ins (too many at once), even after several tries. Sign in again in a minute.', [SIGN_IN], { cause, code: d.name }),
+  'cognito unreachable': (ctx, d, cause) =>
+    new Failure(
+      'unreachable',
+      `Could not reach Cognito Identity at ${ctx.endpoint}${d.reach ? within(d, ctx.stsDeadline) : ''}. Check your network, proxy or VPN connection, then sign in again.`,
+      [SIGN_IN, SHOW_LOG],
+      { cause },
+    ),
+  'cognito SyntaxError': (ctx, _, cause) =>
+    new Failure('poolError', `Cognito Identity at ${ctx.endpoint} gave an answer this extension cannot read. Try again in a moment; if it keeps happening, show the log to your platform team.`, [SIGN_IN, SHOW_LOG], { cause }),
+  'cognito *': (_, d, cause) =>
+    new Failure('poolError', `Cognito Identity refused the sign-in (${d.code ?? `HTTP ${d.status}`}). Try again in a moment; if it keeps happening, show the log to your platform team.`, [SIGN_IN, SHOW_LOG], {
+      cause,
+      code: d.name,
+    }),
+
+  'sso InvalidRequest': (ctx, d, cause) =>
+    new Failure('ssoStartUrl', `IAM Identity Center refused the sign-in request (${d.name}): check claudeBedrock.ssoStartUrl (${ctx.startUrl}) and claudeBedrock.ssoRegion (${ctx.region}) against your AWS access portal.`, [openSetting('ssoStartUrl')], {
+      cause,
+      code: d.name,
+    }),
+  'sso InvalidGrant': (_, __, cause) => refreshRejected('IAM Identity Center no longer accepts the saved sign-in', cause),
+  'sso ExpiredToken': (_, __, cause) => refreshRejected('your IAM Identity Center sign-in has expired', cause),
+  'sso Unauthorized': (_, __, cause) => refreshRejected('your IAM Identity Center session has ended or was revoked', cause),
+  'sso Forbidden': ssoForbidden,
+  'sso AccessDenied': ssoForbidden,
+  'sso TooManyRequests': ssoThrottled,
+  'sso SlowDown': ssoThrottled,
+  'sso unreachable': (ctx, d, cause) =>
+    new Failure('unreachable', `Could not reach IAM Identity Center at ${ctx.endpoint}${d.reach ? within(d, ctx.requestTimeout) : ''}. Check your network, proxy or VPN connection, then sign in again.`, [SIGN_IN, SHOW_LOG], {
+      cause,
+    }),
+  'sso *': (_, d, cause) =>
+    new Failure('ssoError', `IAM Identity Center refused the sign-in (${d.code ?? `HTTP ${d.status}`}). Try again in a moment; if it keeps happening, show the log to your platform team.`, [SIGN_IN, SHOW_LOG], {
+      cause,
+      code: d.name,
+    }),
+};
