@@ -4,7 +4,7 @@
 // catalog, a month of the demo user's usage, quota policies, a Cognito identity pool), and the
 // VS Code server with the packaged VSIX installed, its organisation defaults pointing at them,
 // the way a platform team ships it. SANDBOX_FEDERATION=cognito signs in through the identity
-// pool instead of STS. Open the printed address in a browser on this machine. Ctrl+C stops
+// pool instead of STS; SANDBOX_FEDERATION=identityCenter through the emulator's IAM Identity Center. Open the printed address in a browser on this machine. Ctrl+C stops
 // everything it started.
 // The UI end-to-end tests (test/e2e) run against this same sandbox through startSandbox().
 import { spawn } from 'node:child_process';
@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { ensureVsCodeServer } from './install';
 import { CACHE, ROOT } from './paths';
 import { freePort, startVsCodeServer, type VsCodeServer } from './vscode';
-import { POOL_ID, ROLE_ARN, REGION, startWorld, type World } from './world';
+import { POOL_ID, ROLE_ARN, REGION, SSO_START_URL, startWorld, type World } from './world';
 
 export const DEMO_USER = { login: 'demo', email: 'demo@example.com' };
 /** The demo user's quota: what the sandbox's quota API answers. */
@@ -30,8 +30,8 @@ export interface SandboxOptions {
   readonly quiet?: boolean;
   /** Opens the folder in Restricted Mode (workspace trust on, the folder not trusted). */
   readonly untrusted?: boolean;
-  /** How the ID token becomes AWS keys: STS (the default) or the emulator's Cognito identity pool. */
-  readonly federation?: 'direct' | 'cognito';
+  /** How a sign-in becomes AWS keys: the IdP and STS (the default), the IdP and the emulator's Cognito identity pool, or its IAM Identity Center. */
+  readonly federation?: 'direct' | 'cognito' | 'identityCenter';
 }
 
 export interface Sandbox {
@@ -121,6 +121,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         cloudWatchEndpoint: endpoint,
         quotaApiUrl: `${endpoint}/quota/check`,
         ...(options.federation === 'cognito' ? { federation: 'cognitoIdentityPool', identityPoolId: POOL_ID, cognitoEndpoint: endpoint } : {}),
+        ...(options.federation === 'identityCenter' ? { federation: 'identityCenter', ssoStartUrl: SSO_START_URL, ssoOidcEndpoint: endpoint, ssoPortalEndpoint: endpoint } : {}),
       },
       null,
       2,
@@ -184,9 +185,14 @@ async function main(): Promise<void> {
   const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
   const sandbox = await startSandbox({
     ports: { vscode: port('SANDBOX_PORT', 8080), idp: port('SANDBOX_IDP_PORT', 9400), aws: port('SANDBOX_AWS_PORT', 9500) },
-    federation: process.env.SANDBOX_FEDERATION === 'cognito' ? 'cognito' : 'direct',
+    federation: process.env.SANDBOX_FEDERATION === 'cognito' ? 'cognito' : process.env.SANDBOX_FEDERATION === 'identityCenter' ? 'identityCenter' : 'direct',
   });
-  const federation = process.env.SANDBOX_FEDERATION === 'cognito' ? `the Cognito identity pool ${POOL_ID}` : 'STS AssumeRoleWithWebIdentity';
+  const federation =
+    process.env.SANDBOX_FEDERATION === 'cognito'
+      ? `the Cognito identity pool ${POOL_ID}`
+      : process.env.SANDBOX_FEDERATION === 'identityCenter'
+        ? `IAM Identity Center ${SSO_START_URL} (sign in there as "${DEMO_USER.email}")`
+        : 'STS AssumeRoleWithWebIdentity';
   process.stdout.write(`
 Claude Code on Amazon Bedrock: sandbox
 

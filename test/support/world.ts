@@ -21,6 +21,8 @@ export const SSO_USERS: SsoUser[] = [
   { userName: 'alice@example.com', accounts: { [SSO_ACCOUNT]: { name: 'Claude Code', roles: [SSO_ROLE, 'ReadOnly'] }, '210987654321': { name: 'Sandbox', roles: [SSO_ROLE] } } },
   { userName: 'solo@example.com', accounts: { [SSO_ACCOUNT]: { name: 'Claude Code', roles: [SSO_ROLE] } } },
   { userName: 'nobody@example.com', accounts: {} },
+  // The sandbox's demo user (the usage seeded for demo@example.com is theirs).
+  { userName: 'demo@example.com', accounts: { [SSO_ACCOUNT]: { name: 'Claude Code', roles: [SSO_ROLE] } } },
 ];
 /** The session name of the developer's own AWS keys (a profile in their files): theirs, not issued to the extension. */
 export const OWN_SESSION = 'developer-own';

@@ -1,0 +1,59 @@
+// The sandbox as SANDBOX_FEDERATION=identityCenter runs it: the packaged VSIX, baked with an IAM
+// Identity Center start URL, signs in on the emulator's access-portal login page and gets role
+// keys from its SSO portal.
+import * as assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { emulateFocus } from '../support/bridge';
+import { DEMO_USER, startSandbox, type Sandbox } from '../support/sandbox';
+import { freePort, launchBrowser } from '../support/vscode';
+import { palette, statusBar } from '../support/workbench';
+
+describe('The sandbox with IAM Identity Center', () => {
+  let sandbox: Sandbox;
+  let browser: Browser;
+  let page: Page;
+  // Short, so the windows' socket fits in the extension's storage path.
+  const dir = path.join(os.tmpdir(), `cb-e2e-s-${process.pid}`);
+
+  before(async () => {
+    sandbox = await startSandbox({ dir, ports: { redirect: await freePort() }, quiet: true, federation: 'identityCenter' });
+    browser = await launchBrowser();
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    page = await context.newPage();
+    await emulateFocus(context, page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await sandbox?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('signs in on the access portal, gets role keys, and shows the usage', async () => {
+    await page.goto(sandbox.url);
+    await statusBar(page).getByText('Claude: Sign In').waitFor({ timeout: 60_000 });
+    const popup = page.context().waitForEvent('page');
+    await palette(page, 'Claude Bedrock: Sign In');
+    const portal = await popup;
+    await portal.locator('input[name=username]').fill(DEMO_USER.email);
+    await portal.locator('input[name=password]').fill('any password');
+    await portal.locator('button[type=submit]').click();
+    await portal.waitForURL(/127\.0\.0\.1:\d+\/callback/);
+    assert.equal(await portal.locator('h1').innerText(), 'Signed in');
+    await portal.close();
+    await statusBar(page).getByText(DEMO_USER.email).waitFor({ timeout: 30_000 });
+    const calls = sandbox.world.aws.calls;
+    assert.deepEqual(
+      calls.filter((c) => c.service === 'sso-oauth' || c.service === 'awsssoportal').map((c) => c.action).filter((a) => a !== 'Login'),
+      ['RegisterClient', 'Authorize', 'CreateToken', 'ListAccounts', 'ListAccountRoles', 'GetRoleCredentials'],
+    );
+    assert.equal(calls.filter((c) => c.action === 'AssumeRoleWithWebIdentity').length, 0);
+    // Usage is read with the role keys, for the Identity Center user's name.
+    await statusBar(page).locator('.statusbar-item', { hasText: 'tok' }).first().waitFor({ timeout: 30_000 });
+    const roleKey = calls.find((c) => c.action === 'GetRoleCredentials')?.accessKeyId;
+    assert.ok(calls.some((c) => c.action === 'GetMetricData' && c.status === 200 && c.accessKeyId === roleKey));
+  });
+});
