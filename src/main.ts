@@ -14,7 +14,6 @@ import { Keys } from './auth/keys';
 import { Renewal } from './auth/renewal';
 import { SignIn } from './auth/signIn';
 import { SessionStore } from './auth/store';
-import { expiresAt } from './auth/session';
 import { SessionSync } from './auth/sync';
 import { pageRenderer } from './browser/page';
 import { loadAws, loadCognito, loadOidc, loadSso } from './bundles';
@@ -128,13 +127,7 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
       const aws = loadAws();
       return fetchQuotaWith(url, await aws.signedGetHeaders(url, credentials, aws.apiRegion(url, store.session?.region ?? 'us-east-1'), 'execute-api'), timeoutMs);
     },
-    user: () => {
-      const session = store.session;
-      if (!session || !flows.isCurrent(session)) return undefined;
-      const usable = session.idToken && (session.idTokenExpiresAt ?? 0) - clock.now() > 60_000 ? session.idToken : undefined;
-      const keys = !session.idToken && Date.parse(session.credentials.expiration) - clock.now() > 60_000 ? session.credentials : undefined;
-      return { subject: session.identity.subject, idToken: usable, credentials: keys };
-    },
+    user: () => keys.quotaUser(),
     renew: () => renewal.renewNow(true),
     channel,
     notify: notifier,
@@ -225,11 +218,8 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
     quota.onDidChange((verdict) => {
       // Blocked: a session whose keys ran out stays signed in. Allowed again: keys flow again.
       sessions.update();
-      if (verdict?.kind !== 'blocked') {
-        renewal.resume();
-        const session = store.session;
-        if (session && expiresAt(session) - clock.now() < 5 * 60_000 && session.refreshToken) void renewal.renewNow(false).catch(() => undefined);
-      }
+      // Renewal waits while blocked; resumed, it renews at once when the keys are due.
+      if (verdict?.kind !== 'blocked') renewal.resume();
       renderStatus();
     }),
     config.onDidChange((areas) => areas.has('quota') && quota.settingsChanged()),

@@ -5,6 +5,7 @@
 import type { AwsCredentials } from '../aws/credentials';
 import { unexpected } from '../errors/failure';
 import type { Log } from '../log';
+import type { QuotaUser } from '../quota/gate';
 import { withDeadline, type Clock } from '../util/clock';
 import type { SessionCore } from './core';
 import type { Renewal } from './renewal';
@@ -45,6 +46,20 @@ export class Keys {
     }
     if (!session || expiresAt(session) <= clock.now() || this.refusal()) return undefined;
     return session.credentials;
+  }
+
+  /**
+   * The signed-in user as the quota gate asks about them: the ID token while it has more than a
+   * minute left; without ID tokens (IAM Identity Center), the keys while they have.
+   */
+  quotaUser(): QuotaUser | undefined {
+    const { store, core, clock } = this.options;
+    const session = store.session;
+    if (!session || !core.isCurrent(session)) return undefined;
+    const now = clock.now();
+    const idToken = session.idToken && (session.idTokenExpiresAt ?? 0) - now > ON_DEMAND_RENEWAL_MS ? session.idToken : undefined;
+    const credentials = !session.idToken && expiresAt(session) - now > ON_DEMAND_RENEWAL_MS ? session.credentials : undefined;
+    return { subject: session.identity.subject, idToken, credentials };
   }
 
   /** Why no keys are handed out although signed in: the quota gate's sentence, if it refuses. */

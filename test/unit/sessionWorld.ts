@@ -110,12 +110,7 @@ export async function openWindow(m: Machine, options: { secrets?: FakeSecretStor
     settings: () => config.quota(),
     fetchQuota: m.quota.fetch,
     fetchQuotaSigned: async () => Promise.reject(new Error('no signed quota checks on this machine')),
-    user: () => {
-      const session = store.session;
-      if (!session || !flows.isCurrent(session)) return undefined;
-      const usable = session.idToken && (session.idTokenExpiresAt ?? 0) - m.clock.now() > 60_000 ? session.idToken : undefined;
-      return { subject: session.identity.subject, idToken: usable };
-    },
+    user: () => keys.quotaUser(),
     renew: () => renewal.renewNow(true),
     channel,
     notify,
@@ -131,7 +126,7 @@ export async function openWindow(m: Machine, options: { secrets?: FakeSecretStor
   });
   const sync = new SessionSync(store, channel, log);
   const renewal: Renewal = new Renewal({ store, core, flows, admission: quota, channel, clock: m.clock, log, notify, random: () => 1 });
-  const keys = new Keys({ store, core, renewal, quota, clock: m.clock, log });
+  const keys: Keys = new Keys({ store, core, renewal, quota, clock: m.clock, log });
   const signIn = new SignIn({ store, core, flows, renewal, admission: quota, channel, ui, notify, log, clock: m.clock });
   // As main.ts wires them: the gate follows the signed-in user; allowed again, keys flow again.
   core.onDidChangeState(() => quota.follow());
