@@ -5,6 +5,7 @@ import type { ConnectPlan } from '../claudeCode/connection';
 import type { JsonPath } from '../claudeCode/jsonEdit';
 import { isGuidanceCommand, type Change } from '../claudeCode/plan';
 import { escapeHtml } from '../util/html';
+import { scriptedPage, type WebviewFiles } from './webviewPage';
 
 /** The only messages the page sends; anything else is dropped. */
 export type ConsentMessage = { readonly type: 'connect'; readonly fixes: readonly string[] } | { readonly type: 'cancel' };
@@ -16,11 +17,7 @@ export function isConsentMessage(message: unknown): message is ConsentMessage {
   return m.type === 'connect' && Array.isArray(m.fixes) && m.fixes.every((f) => typeof f === 'string') && Object.keys(m).length === 2;
 }
 
-export interface ConsentPage {
-  readonly cspSource: string;
-  readonly nonce: string;
-  readonly scriptUri: string;
-  readonly styleUri: string;
+export interface ConsentPage extends WebviewFiles {
   /** How the page names the settings file (~ for the home folder). */
   readonly fileLabel: string;
 }
@@ -61,17 +58,7 @@ export function renderConsent(connect: ConnectPlan, page: ConsentPage): string {
   const panel = connect.panel
     .map((p) => `<li>Set ${code(p.key)} to ${shown(p.after)}, so Claude Code's panel does not ask for an Anthropic login.</li>`)
     .join('');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${escapeHtml(page.styleUri)}">
-<title>Connect Claude Code</title>
-</head>
-<body>
-<h1>Connect Claude Code to your sign-in</h1>
+  const body = `<h1>Connect Claude Code to your sign-in</h1>
 <p>Claude Code everywhere on this machine (its VS Code panel, and <code>claude</code> in any terminal, inside or outside VS Code) will run on Amazon Bedrock with the session you signed in with here. Nothing secret is written to any file: the keys stay in VS Code and reach Claude Code through the helper, when it asks.</p>
 <h2>${escapeHtml(page.fileLabel)} <span class="what">Claude Code's user settings</span></h2>
 ${changes ? `<ul id="changes">${changes}</ul>` : '<p id="changes">Nothing to change: the file already holds all of it.</p>'}
@@ -80,8 +67,6 @@ ${plan.replacesGuidance ? '<p class="note">This file was set up by the AWS guida
 ${conflicts ? `<h2>Would win over your sign-in</h2><ul id="conflicts">${conflicts}</ul>` : ''}
 ${panel ? `<h2>VS Code user settings <span class="what">Claude Code's panel</span></h2><ul id="panel">${panel}</ul>` : ''}
 <p><strong>Disconnect Claude Code</strong> puts all of this back as it was. Signing out does not change these files: Claude Code then just gets no keys.</p>
-<div class="buttons"><button id="connect">Connect</button> <button id="cancel" class="secondary">Cancel</button></div>
-<script nonce="${page.nonce}" src="${escapeHtml(page.scriptUri)}"></script>
-</body>
-</html>`;
+<div class="buttons"><button id="connect">Connect</button> <button id="cancel" class="secondary">Cancel</button></div>`;
+  return scriptedPage(page, { title: 'Connect Claude Code', csp, body });
 }

@@ -4,6 +4,7 @@
 // extension host, styled by media/dashboard.css with the theme's colours; the only script is
 // media/dashboard.js (the Refresh button), allowed by nonce.
 import { escapeHtml } from '../util/html';
+import { scriptedPage, type WebviewFiles } from './webviewPage';
 import { compactTokens, type UsageFigures } from '../usage/figures';
 import type { UsageState } from '../usage/usageService';
 
@@ -12,11 +13,7 @@ export function isDashboardMessage(message: unknown): message is { type: 'refres
   return typeof message === 'object' && message !== null && Object.keys(message).length === 1 && (message as { type?: unknown }).type === 'refresh';
 }
 
-export interface DashboardPage {
-  readonly cspSource: string;
-  readonly nonce: string;
-  readonly scriptUri: string;
-  readonly styleUri: string;
+export interface DashboardPage extends WebviewFiles {
   readonly email: string | undefined;
   readonly now: number;
 }
@@ -149,23 +146,15 @@ export function renderDashboard(state: UsageState, page: DashboardPage): string 
   ]
     .filter(Boolean)
     .join(' ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${page.cspSource} data:; style-src ${page.cspSource}; script-src 'nonce-${page.nonce}'; font-src ${page.cspSource};">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${escapeHtml(page.styleUri)}">
-<title>Claude Code usage</title>
-</head>
-<body>
-<header>
+  const csp = `default-src 'none'; img-src ${page.cspSource} data:; style-src ${page.cspSource}; script-src 'nonce-${page.nonce}'; font-src ${page.cspSource};`;
+  return scriptedPage(page, {
+    title: 'Claude Code usage',
+    csp,
+    body: `<header>
   <h1>Claude Code usage${page.email ? ` <span class="muted">${escapeHtml(page.email)}</span>` : ''}</h1>
   <button id="refresh" type="button">Refresh</button>
 </header>
 ${body}
-<footer class="muted" data-figure="freshness">${freshness}</footer>
-<script nonce="${page.nonce}" src="${escapeHtml(page.scriptUri)}"></script>
-</body>
-</html>`;
+<footer class="muted" data-figure="freshness">${freshness}</footer>`,
+  });
 }
