@@ -2,35 +2,16 @@
 // Identity Center start URL, signs in on the emulator's access-portal login page and gets role
 // keys from its SSO portal.
 import * as assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { emulateFocus } from '../support/bridge';
-import { DEMO_USER, startSandbox, type Sandbox } from '../support/sandbox';
-import { freePort, launchBrowser } from '../support/vscode';
+import type { Page } from 'playwright-core';
+import { DEMO_USER, type Sandbox } from '../support/sandbox';
 import { palette, statusBar } from '../support/workbench';
+import { useSandbox } from './useSandbox';
 
 describe('The sandbox with IAM Identity Center', () => {
+  const suite = useSandbox('-s', { federation: 'identityCenter', focus: true });
   let sandbox: Sandbox;
-  let browser: Browser;
   let page: Page;
-  // Short, so the windows' socket fits in the extension's storage path.
-  const dir = path.join(os.tmpdir(), `cb-e2e-s-${process.pid}`);
-
-  before(async () => {
-    sandbox = await startSandbox({ dir, ports: { redirect: await freePort() }, quiet: true, federation: 'identityCenter' });
-    browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    page = await context.newPage();
-    await emulateFocus(context, page);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await sandbox?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  before(() => ({ sandbox, page } = suite));
 
   it('signs in on the access portal, gets role keys, and shows the usage', async () => {
     await page.goto(sandbox.url);

@@ -3,16 +3,12 @@
 // the command palette, the IdP's own login page, the status bar, the dashboard and a terminal.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { CACHE } from '../support/paths';
-import { DEMO_QUOTA, DEMO_USER, OVER_QUOTA_USER, startSandbox, type Sandbox } from '../support/sandbox';
-import { freePort, launchBrowser } from '../support/vscode';
+import type { FrameLocator, Page } from 'playwright-core';
+import { DEMO_QUOTA, DEMO_USER, OVER_QUOTA_USER, type Sandbox } from '../support/sandbox';
 import { palette, signInAtIdp } from '../support/workbench';
-
-const SCREENSHOTS = path.join(CACHE, 'screenshots');
+import { SCREENSHOTS, useSandbox } from './useSandbox';
 
 /** The running Claude Code processes whose environment says Bedrock, by pid. */
 function claudeProcesses(): { pid: number; env: string[] }[] {
@@ -35,29 +31,10 @@ function webview(page: Page): FrameLocator {
 }
 
 describe('The sandbox, as a developer uses it', () => {
+  const suite = useSandbox('');
   let sandbox: Sandbox;
-  let browser: Browser;
   let page: Page;
-  // Short, so the sign-in handoff's socket fits in the extension's storage (see runIntegration.ts).
-  const dir = path.join(os.tmpdir(), `cb-e2e-${process.pid}`);
-
-  before(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    sandbox = await startSandbox({
-      dir,
-      ports: { redirect: await freePort() },
-      quiet: true,
-    });
-    browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    page = await context.newPage();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await sandbox?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  before(() => ({ sandbox, page } = suite));
 
   it('runs the packaged VSIX, not the source folder', () => {
     const extensions = path.join(path.dirname(sandbox.userDataDir), 'server', 'extensions');
