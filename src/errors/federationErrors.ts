@@ -56,9 +56,18 @@ export const FEDERATION_ENTRIES: Readonly<Record<string, Entry>> = {
       cause,
       code: d.name,
     }),
-  'sso InvalidGrant': (_, __, cause) => refreshRejected('IAM Identity Center no longer accepts the saved sign-in', cause),
-  'sso ExpiredToken': (_, __, cause) => refreshRejected('your IAM Identity Center sign-in has expired', cause),
-  'sso Unauthorized': (_, __, cause) => refreshRejected('your IAM Identity Center session has ended or was revoked', cause),
+  // At a renewal, a refused token means a new sign-in; at a sign-in, that sign-in failed.
+  'sso refresh InvalidGrant': (_, __, cause) => refreshRejected('IAM Identity Center no longer accepts the saved sign-in', cause),
+  'sso refresh ExpiredToken': (_, __, cause) => refreshRejected('your IAM Identity Center sign-in has expired', cause),
+  'sso refresh Unauthorized': (_, __, cause) => refreshRejected('your IAM Identity Center session has ended or was revoked', cause),
+  'sso InvalidGrant': (_, d, cause) =>
+    new Failure('codeRejected', `IAM Identity Center did not accept this sign-in (${d.name}): it may have taken too long, or been finished twice. Sign in again.`, [SIGN_IN], { cause, code: d.name }),
+  'sso ExpiredToken': (_, d, cause) => new Failure('timeout', `The sign-in at IAM Identity Center expired before it was finished (${d.name}). Sign in again.`, [SIGN_IN], { cause, code: d.name }),
+  'sso Unauthorized': (_, d, cause) =>
+    new Failure('ssoError', `IAM Identity Center did not accept the new sign-in (${d.name}). Sign in again; if it keeps happening, show the log to your platform team.`, [SIGN_IN, SHOW_LOG], {
+      cause,
+      code: d.name,
+    }),
   'sso Forbidden': ssoForbidden,
   'sso AccessDenied': ssoForbidden,
   'sso TooManyRequests': ssoThrottled,

@@ -10,6 +10,7 @@ import { apiRegion, signedGetHeaders } from '../../src/aws/sign';
 import * as sso from '../../src/aws/sso';
 import * as sts from '../../src/aws/sts';
 import { checkIdentityCenterSettings } from '../../src/config/groups';
+import { ssoFailure } from '../../src/errors/explain';
 import { Failure } from '../../src/errors/failure';
 import { fetchQuotaWith } from '../../src/quota/answer';
 import { Log } from '../../src/log';
@@ -152,5 +153,15 @@ describe('the IAM Identity Center flow', () => {
     assert.deepEqual([answer.allowed, answer.reason], [false, 'monthly_exceeded']);
     const forged = await fetchQuotaWith(url, await signedGetHeaders(url, { ...session.credentials, secretAccessKey: 'not-the-secret' }, REGION, 'execute-api'), 5_000).catch((e: Error) => e);
     assert.equal((forged as { code?: string }).code, 'QUOTA_REJECTED');
+  });
+
+  it('tells a refused sign-in from a renewal that needs one', () => {
+    const invalidGrant = Object.assign(new Error('Invalid grant'), { name: 'InvalidGrantException', error: 'invalid_grant', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+    const atSignIn = ssoFailure(invalidGrant, { startUrl: SSO_START_URL });
+    assert.equal(atSignIn.kind, 'codeRejected');
+    assert.match(atSignIn.message, /^IAM Identity Center did not accept this sign-in \(InvalidGrantException\)/);
+    const atRenewal = ssoFailure(invalidGrant, { startUrl: SSO_START_URL, step: 'refresh' });
+    assert.equal(atRenewal.kind, 'refreshRejected');
+    assert.match(atRenewal.message, /^Your Claude Bedrock session could not be renewed \(IAM Identity Center no longer accepts the saved sign-in\)\. Sign in again/);
   });
 });

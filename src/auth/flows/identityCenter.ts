@@ -160,11 +160,11 @@ export class IdentityCenterFlow implements Flow {
       if (!session.refreshToken) throw refreshRejected('your IAM Identity Center sign-in has expired');
       const registration = await this.options.registrations.get(settings.startUrl);
       if (!registration || registration.expiresAt <= clock.now()) throw refreshRejected("this editor's registration with IAM Identity Center has expired");
-      tokens = await this.call(settings, undefined, () => this.options.sso().createToken(targets(settings).oidc, registration, { grantType: 'refresh_token', refreshToken: session.refreshToken! }, clock.now()));
+      tokens = await this.call(settings, undefined, () => this.options.sso().createToken(targets(settings).oidc, registration, { grantType: 'refresh_token', refreshToken: session.refreshToken! }, clock.now()), 'refresh');
       // The refresh token rotates: the old one is spent, so the new one is kept whatever follows.
       await keep({ ...session, refreshToken: tokens.refreshToken ?? session.refreshToken, sso: { ...sso, accessToken: tokens.accessToken, accessTokenExpiresAt: tokens.expiresAt } });
     }
-    return this.mint(settings, tokens, { accountId: sso.accountId, roleName: sso.roleName }, session, admit);
+    return this.mint(settings, tokens, { accountId: sso.accountId, roleName: sso.roleName }, session, admit, 'refresh');
   }
 
   async signOut(session: Session): Promise<void> {
@@ -223,10 +223,10 @@ export class IdentityCenterFlow implements Flow {
   }
 
   /** Role keys for the choice, who they belong to, the quota gate, and the session. */
-  private async mint(settings: IdentityCenterSettings, tokens: SsoModule.SsoTokens, choice: RoleChoice, previous: Session | undefined, admit: Admit): Promise<Session> {
+  private async mint(settings: IdentityCenterSettings, tokens: SsoModule.SsoTokens, choice: RoleChoice, previous: Session | undefined, admit: Admit, step?: 'refresh'): Promise<Session> {
     const { log, clock } = this.options;
     log.info(`Requesting AWS credentials for ${choice.roleName} in account ${choice.accountId} from IAM Identity Center.`);
-    const keys = await this.call(settings, choice, () => this.options.sso().getRoleCredentials(targets(settings).portal, tokens.accessToken, choice.accountId, choice.roleName));
+    const keys = await this.call(settings, choice, () => this.options.sso().getRoleCredentials(targets(settings).portal, tokens.accessToken, choice.accountId, choice.roleName), step);
     const stsEndpoint = stsEndpointFor(settings.region, settings.stsEndpoint);
     const me = await this.options.sts().getCallerIdentity({ region: settings.region, endpoint: stsEndpoint, timeoutMs: settings.requestTimeout * 1000 }, keys);
     const identity = identityFromRoleArn(me.arn);
@@ -254,12 +254,13 @@ export class IdentityCenterFlow implements Flow {
   }
 
   /** One call to Identity Center, its failure as a sentence (and the details in the log). */
-  private async call<T>(settings: IdentityCenterSettings, choice: RoleChoice | undefined, work: () => Promise<T>): Promise<T> {
+  /** `step` 'refresh': a renewal's call (a refused token means a new sign-in); else a sign-in's. */
+  private async call<T>(settings: IdentityCenterSettings, choice: RoleChoice | undefined, work: () => Promise<T>, step?: 'refresh'): Promise<T> {
     try {
       return await work();
     } catch (error) {
       if (error instanceof Failure) throw error;
-      const failure = ssoFailure(error, errorContext(settings, choice));
+      const failure = ssoFailure(error, { ...errorContext(settings, choice), step });
       this.options.log.error(`IAM Identity Center failed (${failure.kind})`, error);
       throw failure;
     }
