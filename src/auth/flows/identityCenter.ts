@@ -16,15 +16,15 @@ import type { AuthorizeOptions } from '../../browser/authorize';
 import { authorizeInBrowser } from '../../browser/authorize';
 import type { RenderPage } from '../../browser/loopback';
 import type { IdentityCenterSettings } from '../../config/groups';
-import type { Checked } from '../../config/setting';
 import { ssoFailure, type ErrorContext } from '../../errors/explain';
-import { Failure, settingsFailure } from '../../errors/failure';
+import { Failure } from '../../errors/failure';
 import { cancelled, refreshRejected } from '../../errors/signIn';
 import type { Log } from '../../log';
 import type { Clock } from '../../util/clock';
 import type { Identity } from '../identity';
 import { bindingOf, type Session } from '../session';
-import type { Admit, Flow, FlowRun } from './flow';
+import type { Admit, FlowRun } from './flow';
+import { SettingsFlow, type SettingsFlowOptions } from './settingsFlow';
 
 /** Renew the access token (with its refresh token) when it has less than this left. */
 const TOKEN_MARGIN_MS = 5 * 60_000;
@@ -35,9 +35,7 @@ export interface RoleChoice {
   readonly roleName: string;
 }
 
-export interface IdentityCenterOptions {
-  readonly settings: () => Checked<IdentityCenterSettings>;
-  readonly chosen: () => boolean;
+export interface IdentityCenterOptions extends SettingsFlowOptions<IdentityCenterSettings> {
   readonly sso: () => typeof SsoModule;
   readonly sts: () => typeof StsModule;
   /** This extension's registrations, by start URL (SecretStorage: they hold a client secret). */
@@ -85,23 +83,14 @@ export function identityFromRoleArn(arn: string): Identity {
   return { subject: name, email: /^[^@\s]+@[^@\s]+$/.test(name) ? name : undefined, name, department: undefined, groups: [] };
 }
 
-export class IdentityCenterFlow implements Flow {
+export class IdentityCenterFlow extends SettingsFlow<IdentityCenterSettings> {
   readonly id = 'identityCenter';
 
-  constructor(private readonly options: IdentityCenterOptions) {}
-
-  applies(): boolean {
-    return this.options.chosen();
+  constructor(private readonly options: IdentityCenterOptions) {
+    super(options);
   }
 
-  check(): Checked<IdentityCenterSettings> {
-    return this.options.settings();
-  }
-
-  binding(): string | undefined {
-    const checked = this.options.settings();
-    if (!checked.ok) return undefined;
-    const s = checked.value;
+  protected bind(s: IdentityCenterSettings): string {
     return bindingOf('identityCenter', s.startUrl, s.ssoRegion, s.accountId ?? '', s.roleName ?? '');
   }
 
@@ -183,12 +172,6 @@ export class IdentityCenterFlow implements Flow {
     void this.options.remembered.clear();
   }
 
-  private valid(cannot = 'sign in'): IdentityCenterSettings {
-    const checked = this.options.settings();
-    if (!checked.ok) throw settingsFailure(checked.problems, cannot);
-    return checked.value;
-  }
-
   /** The registration for this start URL and redirect URI: the saved one while it lasts, else a new one. */
   private async registration(settings: IdentityCenterSettings, redirectUri: string): Promise<SsoModule.Registration> {
     const { registrations, clock, log } = this.options;
@@ -237,7 +220,7 @@ export class IdentityCenterFlow implements Flow {
     return {
       version: 2,
       flow: this.id,
-      binding: this.binding()!,
+      binding: this.bind(settings),
       issuer: settings.startUrl,
       region: settings.region,
       identity,

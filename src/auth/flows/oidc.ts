@@ -10,16 +10,16 @@ import type { AuthorizeOptions } from '../../browser/authorize';
 import { authorizeInBrowser } from '../../browser/authorize';
 import type { RenderPage } from '../../browser/loopback';
 import type { OidcSettings } from '../../config/groups';
-import type { Checked } from '../../config/setting';
 import { oidcFailure, type ErrorContext } from '../../errors/explain';
-import { Failure, settingsFailure } from '../../errors/failure';
+import { Failure } from '../../errors/failure';
 import { refreshRejected } from '../../errors/signIn';
 import type { IdpClients, IdTokens } from '../../idp/clients';
 import type { Log } from '../../log';
 import type { Clock } from '../../util/clock';
 import { displayName, identityFromClaims } from '../identity';
 import type { Session } from '../session';
-import type { Admit, Flow, FlowRun } from './flow';
+import type { Admit, FlowRun } from './flow';
+import { SettingsFlow, type SettingsFlowOptions } from './settingsFlow';
 
 export interface OidcOptions {
   readonly idp: IdpClients;
@@ -166,10 +166,7 @@ export function sessionFrom(
   };
 }
 
-export interface FederatedFlowOptions<S extends OidcSettings> {
-  readonly settings: () => Checked<S>;
-  /** Whether the settings choose this flow (claudeBedrock.federation). */
-  readonly chosen: () => boolean;
+export interface FederatedFlowOptions<S extends OidcSettings> extends SettingsFlowOptions<S> {
   readonly oidc: OidcSteps;
   readonly log: Log;
   readonly clock: Clock;
@@ -180,30 +177,15 @@ export interface FederatedFlowOptions<S extends OidcSettings> {
  * AWS keys, which each flow says in `mint` (and what its settings are bound to, and how its
  * errors are put).
  */
-export abstract class FederatedFlow<S extends OidcSettings> implements Flow {
-  abstract readonly id: string;
+export abstract class FederatedFlow<S extends OidcSettings> extends SettingsFlow<S> {
+  constructor(protected readonly base: FederatedFlowOptions<S>) {
+    super(base);
+  }
 
-  constructor(protected readonly base: FederatedFlowOptions<S>) {}
-
-  /** The fingerprint of `settings`: a session of other settings needs a new sign-in. */
-  protected abstract bind(settings: S): string;
   protected abstract context(settings: S): ErrorContext;
   protected abstract mint(settings: S, tokens: IdTokens, previous: Session | undefined): Promise<Session>;
   /** Loads what `mint` needs while the user is in the browser, so the way back is short. */
   protected abstract preload(): void;
-
-  applies(): boolean {
-    return this.base.chosen();
-  }
-
-  check(): Checked<S> {
-    return this.base.settings();
-  }
-
-  binding(): string | undefined {
-    const checked = this.base.settings();
-    return checked.ok ? this.bind(checked.value) : undefined;
-  }
 
   signIn(run: FlowRun): Promise<Session> {
     const settings = this.valid();
@@ -234,11 +216,5 @@ export abstract class FederatedFlow<S extends OidcSettings> implements Flow {
     } catch (error) {
       this.base.log.debug(`The AWS SDK did not load ahead of the sign-in: ${error instanceof Error ? error.message : String(error)}`);
     }
-  }
-
-  private valid(cannot = 'sign in'): S {
-    const checked = this.base.settings();
-    if (!checked.ok) throw settingsFailure(checked.problems, cannot);
-    return checked.value;
   }
 }
