@@ -101,7 +101,7 @@ export function renderDashboard(state: UsageState, page: DashboardPage): string 
   } else {
     const blocked =
       f.level === 'blocked'
-        ? `<div class="banner error" role="alert" data-figure="blocked">Blocked: ${escapeHtml(f.blockedReason ?? 'quota reached')}. Claude Code cannot get new credentials until the quota resets (monthly quotas on the 1st, daily ones at midnight UTC).</div>`
+        ? `<div class="banner error" role="alert" data-figure="blocked">${escapeHtml(state.verdict?.kind === 'blocked' ? state.verdict.sentence : `Claude Code is blocked: ${f.blockedReason ?? 'the quota is reached'}.`)}</div>`
         : '';
     const month = card(
       'month-tokens',

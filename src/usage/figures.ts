@@ -5,9 +5,6 @@ import type { UsageSettings } from '../config/groups';
 import type { QuotaAnswer } from '../quota/answer';
 import { blockedReasonText } from '../quota/verdict';
 
-export type { QuotaAnswer } from '../quota/answer';
-export { blockedReasonText } from '../quota/verdict';
-
 export type LimitSource = 'quota API' | 'settings' | 'none';
 
 export interface Limits {

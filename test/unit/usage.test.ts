@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import type { UsageData } from '../../src/aws/cloudwatch';
 import { usageQueries } from '../../src/aws/cloudwatch';
 import { checkUsageSettings } from '../../src/config/groups';
-import { blockedReasonText, compactTokens, limitsFrom, statusText, usageFigures, type QuotaAnswer } from '../../src/usage/figures';
+import type { QuotaAnswer } from '../../src/quota/answer';
+import { blockedReasonText, verdictOf } from '../../src/quota/verdict';
+import { compactTokens, limitsFrom, statusText, usageFigures } from '../../src/usage/figures';
 import { parseQuotaAnswer } from '../../src/quota/answer';
 import { isDashboardMessage, renderDashboard } from '../../src/ui/dashboardHtml';
 import { usageItemView } from '../../src/ui/usageView';
@@ -105,6 +107,14 @@ describe('the usage query', () => {
 
 describe('the dashboard page', () => {
   const page = { cspSource: 'vscode-webview:', nonce: 'n0nce', scriptUri: 'vscode-webview://x/dashboard.js', styleUri: 'vscode-webview://x/dashboard.css', email: 'alice@example.com', now: NOW };
+
+  it("says a block in the quota gate's own words: the reason, the reset, the service's message", () => {
+    const answer: QuotaAnswer = { allowed: false, reason: 'monthly_exceeded', message: 'Ask finance.', usage: null, policy: null };
+    const verdict = verdictOf(answer, NOW);
+    const figures = usageFigures(data([1_000]), limitsFrom(settings(), answer), answer, thresholds, NOW);
+    const html = renderDashboard({ figures, fetchedAt: NOW, stale: undefined, note: undefined, verdict, paused: false, settings: settings() }, page);
+    assert.match(html, /data-figure="blocked">Claude Code is blocked: your monthly token quota is used up\. The quota service says: &quot;Ask finance\.&quot; It resets on 1 December \(UTC\)/);
+  });
 
   it('allows only its own script by nonce and loads nothing remote', () => {
     const figures = usageFigures(data([1_000]), limitsFrom(settings({ monthlyTokenLimit: 10_000 }), undefined), undefined, thresholds, NOW);
