@@ -3,6 +3,7 @@
 // place, commandTable(), which says what is missing and offers the way there.
 import type * as vscode from 'vscode';
 import type { SessionSource } from './auth/core';
+import type { IdentityCenterFlow } from './auth/flows/identityCenter';
 import { displayName } from './auth/identity';
 import type { Renewal } from './auth/renewal';
 import { expiresAt } from './auth/session';
@@ -14,6 +15,7 @@ import type { Config } from './config/config';
 import { DEFAULTS } from './config/groups';
 import { awsErrorCode } from './errors/codes';
 import { SHOW_LOG, SIGN_IN, SIGN_OUT, type Action, type Notify } from './errors/failure';
+import { SIGN_IN_WITH_CODE } from './errors/federationErrors';
 import type { Log } from './log';
 import type { ModelRole } from './models/check';
 import { pickModels } from './models/chooseModels';
@@ -36,6 +38,8 @@ export interface CommandContext {
   readonly usage: UsageService;
   readonly dashboard: Dashboard;
   readonly claudeCode: Pick<ClaudeCodeIntegration, 'connectWithConsent' | 'disconnect'>;
+  /** IAM Identity Center: the next sign-in with a code. */
+  readonly identityCenter: Pick<IdentityCenterFlow, 'applies' | 'useCodeNext'>;
   readonly sts: () => typeof StsModule;
   readonly trust: Pick<typeof vscode.workspace, 'isTrusted'>;
 }
@@ -125,6 +129,17 @@ const terminalNeeds = [signedIn('Claude Code in the terminal runs on Amazon Bedr
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   'claudeBedrock.signIn': { run: ({ signIn }) => signIn.signIn().then((s) => (s ? { signedIn: true, subject: s.identity.subject } : { signedIn: false })) },
+  [SIGN_IN_WITH_CODE]: {
+    run: async ({ identityCenter, signIn, notify }) => {
+      if (!identityCenter.applies()) {
+        notify.show('info', 'Signing in with a code is for IAM Identity Center; your sign-in opens the browser. Use Claude Bedrock: Sign In.', [SIGN_IN]);
+        return { signedIn: false };
+      }
+      identityCenter.useCodeNext();
+      const session = await signIn.signIn();
+      return session ? { signedIn: true, subject: session.identity.subject } : { signedIn: false };
+    },
+  },
   'claudeBedrock.signOut': {
     run: async ({ sessions, signIn, notify }) => {
       const had = sessions.state.kind !== 'signedOut';

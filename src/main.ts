@@ -31,7 +31,7 @@ import { TerminalEnvironment } from './terminal/environment';
 import { AccountsMenu } from './ui/accounts';
 import { Dashboard } from './ui/dashboard';
 import { ConsentView } from './ui/consentView';
-import { browserUi, chooseRole, panelSettings, signInProgress } from './ui/editorUi';
+import { browserUi, chooseRole, deviceCodeUi, panelSettings, signInProgress } from './ui/editorUi';
 import { ModelReportView } from './ui/modelReport';
 import { Notifier } from './ui/notify';
 import { StatusBar } from './ui/statusBar';
@@ -89,30 +89,32 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
   const idp = new IdpClients(loadOidc, log);
   const oidc = new OidcSteps({ idp, browser: browserUi(notifier), renderPage: () => pageRenderer(media.fsPath), log, clock });
   const ssoChoices = 'claudeBedrock.ssoChoices';
+  const identityCenter = new IdentityCenterFlow({
+    settings: () => config.identityCenter(),
+    chosen: () => config.federation() === 'identityCenter',
+    sso: loadSso,
+    sts: loadAws,
+    registrations: {
+      get: async (startUrl) => {
+        const raw = await context.secrets.get(`claudeBedrock.ssoRegistration:${startUrl}`);
+        return raw ? (JSON.parse(raw) as Awaited<ReturnType<ReturnType<typeof loadSso>['registerClient']>>) : undefined;
+      },
+      set: (startUrl, registration) => Promise.resolve(context.secrets.store(`claudeBedrock.ssoRegistration:${startUrl}`, JSON.stringify(registration))),
+    },
+    remembered: {
+      get: (startUrl) => context.globalState.get<Record<string, RoleChoice>>(ssoChoices)?.[startUrl],
+      set: (startUrl, choice) => Promise.resolve(context.globalState.update(ssoChoices, { ...context.globalState.get<Record<string, RoleChoice>>(ssoChoices), [startUrl]: choice })),
+      clear: () => Promise.resolve(context.globalState.update(ssoChoices, undefined)),
+    },
+    choose: chooseRole,
+    browser: browserUi(notifier),
+    deviceCode: deviceCodeUi(browserUi(notifier)),
+    renderPage: () => pageRenderer(media.fsPath),
+    log,
+    clock,
+  });
   const flows = new Flows([
-    new IdentityCenterFlow({
-      settings: () => config.identityCenter(),
-      chosen: () => config.federation() === 'identityCenter',
-      sso: loadSso,
-      sts: loadAws,
-      registrations: {
-        get: async (startUrl) => {
-          const raw = await context.secrets.get(`claudeBedrock.ssoRegistration:${startUrl}`);
-          return raw ? (JSON.parse(raw) as Awaited<ReturnType<ReturnType<typeof loadSso>['registerClient']>>) : undefined;
-        },
-        set: (startUrl, registration) => Promise.resolve(context.secrets.store(`claudeBedrock.ssoRegistration:${startUrl}`, JSON.stringify(registration))),
-      },
-      remembered: {
-        get: (startUrl) => context.globalState.get<Record<string, RoleChoice>>(ssoChoices)?.[startUrl],
-        set: (startUrl, choice) => Promise.resolve(context.globalState.update(ssoChoices, { ...context.globalState.get<Record<string, RoleChoice>>(ssoChoices), [startUrl]: choice })),
-        clear: () => Promise.resolve(context.globalState.update(ssoChoices, undefined)),
-      },
-      choose: chooseRole,
-      browser: browserUi(notifier),
-      renderPage: () => pageRenderer(media.fsPath),
-      log,
-      clock,
-    }),
+    identityCenter,
     new CognitoPoolFlow({ settings: () => config.cognito(), chosen: () => config.federation() === 'cognitoIdentityPool', oidc, cognito: loadCognito, log, clock }),
     new WebIdentityFlow({ settings: () => config.signIn(), chosen: () => config.federation() === 'direct', oidc, sts: loadAws, log, clock }),
   ]);
@@ -270,7 +272,7 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
     claudeCodeIntegration,
     consent,
   };
-  const commands = commandTable({ sessions, signIn, renewal, config, log, notify: notifier, models, modelReport, usage, dashboard, claudeCode: claudeCodeIntegration, sts: loadAws, trust: vscode.workspace });
+  const commands = commandTable({ sessions, signIn, renewal, config, log, notify: notifier, models, modelReport, usage, dashboard, claudeCode: claudeCodeIntegration, identityCenter, sts: loadAws, trust: vscode.workspace });
   const ready = store
     .load()
     .then(() => {

@@ -13,6 +13,7 @@ import type { Log } from '../log';
 import { Backoff } from '../util/backoff';
 import type { Clock, Timer } from '../util/clock';
 import type { WindowChannel } from '../windows/bus';
+import { withdrawSignIn } from '../windows/sharedSignIn';
 import type { SessionCore } from './core';
 import { gateFor, type Admission } from './flows/flow';
 import type { Flows } from './flows/flows';
@@ -140,6 +141,8 @@ export class Renewal implements vscode.Disposable {
         if (!failure.transient && !failure.quiet && failure.kind !== 'quotaBlocked' && store.session) {
           log.warn(`Renewing the session failed for good (${failure.kind}): ${failure.message}`);
           await store.save({ ...store.session, refreshToken: undefined, renewalFailed: failure.message }, epoch);
+          // A window signing in now must not take the sign-in that made this session: it is spent.
+          withdrawSignIn(this.options.channel);
         }
         throw failure;
       }

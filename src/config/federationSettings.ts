@@ -43,6 +43,16 @@ export const ssoPortalEndpoint = define('ssoPortalEndpoint', url(), {
   affects: ['signIn'],
   description: 'AWS access portal API endpoint, for a VPC interface endpoint. Empty: `https://portal.sso.<ssoRegion>.amazonaws.com`.',
 });
+export const ssoSignInMethod = define('ssoSignInMethod', oneOf(['auto', 'browser', 'deviceCode']), {
+  order: 19.7,
+  affects: ['signIn'],
+  description: 'How you sign in to IAM Identity Center.',
+  enumDescriptions: [
+    "The browser comes back to VS Code on this computer's loopback port; a code to enter instead when this window's browser cannot reach that port (a tunnel or a remote host by name).",
+    'Always the browser, back to the loopback port (as `aws sso login` does).',
+    'Always a code shown in VS Code, entered in any browser (as `aws sso login --use-device-code` does): for remote windows whose browser cannot reach this machine.',
+  ],
+});
 export const identityPoolId = define(
   'identityPoolId',
   matching({ pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}:[0-9a-f-]{36}$', example: 'a Cognito identity pool ID like us-east-1:0a1b2c3d-…', fallback: '', optional: true }),

@@ -255,6 +255,8 @@ export interface IdentityCenterSettings {
   readonly requestTimeout: number;
   readonly oidcEndpoint: string | undefined;
   readonly portalEndpoint: string | undefined;
+  /** The browser back to the loopback port, a code entered in any browser, or the first that can work here. */
+  readonly signInMethod: 'auto' | 'browser' | 'deviceCode';
   /** STS, asked who the keys belong to (the user's name). */
   readonly stsEndpoint: string | undefined;
 }
@@ -275,6 +277,7 @@ export function checkIdentityCenterSettings(raw: RawSource): Checked<IdentityCen
     requestTimeout: read(s.requestTimeout),
     oidcEndpoint: read(s.ssoOidcEndpoint),
     portalEndpoint: read(s.ssoPortalEndpoint),
+    signInMethod: read(s.ssoSignInMethod),
     stsEndpoint: read(s.stsEndpoint),
   });
 }

@@ -5,7 +5,7 @@
 //
 // All of them are machine-scoped: a user (or a remote machine) may set them, a workspace may
 // not, so a repository's .vscode/settings.json cannot send a developer's sign-in elsewhere.
-import { cognitoEndpoint, cognitoLoginKey, federation, identityPoolId, ssoAccountId, ssoOidcEndpoint, ssoPortalEndpoint, ssoRegion, ssoRoleName, ssoStartUrl } from './federationSettings';
+import { cognitoEndpoint, cognitoLoginKey, federation, identityPoolId, ssoAccountId, ssoOidcEndpoint, ssoPortalEndpoint, ssoRegion, ssoRoleName, ssoSignInMethod, ssoStartUrl } from './federationSettings';
 import { REGION } from './patterns';
 import { amount, define, including, matching, oneOf, tokenCount, url, wholeNumber, words, type Setting } from './setting';
 
@@ -224,6 +224,7 @@ export const SETTINGS: readonly Setting<unknown>[] = [
   ssoRoleName,
   ssoOidcEndpoint,
   ssoPortalEndpoint,
+  ssoSignInMethod,
   model,
   smallFastModel,
   smallFastModelRegion,

@@ -2,7 +2,19 @@
 // and IAM Identity Center. Part of the one table (explain.ts). Pure.
 import { within, type Entry } from './entry';
 import { Failure, SHOW_LOG, SIGN_IN, openSetting } from './failure';
-import { refreshRejected } from './signIn';
+import { duration, refreshRejected } from './signIn';
+
+/** The command that signs in with a code once, whatever `claudeBedrock.ssoSignInMethod` says. */
+export const SIGN_IN_WITH_CODE = 'claudeBedrock.signInWithCode';
+
+/** IAM Identity Center's browser never came back to the loopback port: offer the code. */
+export function browserDidNotReturn(seconds: number): Failure {
+  return new Failure(
+    'timeout',
+    `Sign-in timed out: the browser did not come back to VS Code within ${duration(seconds)}. If its page could not reach VS Code (a remote window), sign in with a code instead.`,
+    [{ kind: 'run', command: SIGN_IN_WITH_CODE, label: 'Sign In with a Code' }, SIGN_IN],
+  );
+}
 
 const ssoForbidden: Entry = (ctx, d, cause) =>
   new Failure(

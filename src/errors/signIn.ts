@@ -5,9 +5,13 @@ export function cancelled(): Failure {
   return new Failure('cancelled', 'Sign-in cancelled.');
 }
 
+/** "5 minutes", "1 minute", "90 seconds". */
+export function duration(seconds: number): string {
+  return seconds % 60 === 0 ? `${seconds / 60} minute${seconds === 60 ? '' : 's'}` : `${seconds} seconds`;
+}
+
 export function timedOut(seconds: number): Failure {
-  const span = seconds % 60 === 0 ? `${seconds / 60} minute${seconds === 60 ? '' : 's'}` : `${seconds} seconds`;
-  return new Failure('timeout', `Sign-in timed out: the browser did not come back within ${span}. Sign in again and finish the page that opens in your browser.`, [SIGN_IN]);
+  return new Failure('timeout', `Sign-in timed out: the browser did not come back within ${duration(seconds)}. Sign in again and finish the page that opens in your browser.`, [SIGN_IN]);
 }
 
 export function stateMismatch(): Failure {

@@ -2,6 +2,7 @@
 // notification, and the way to the user's browser.
 import * as vscode from 'vscode';
 import type { RoleChoice } from '../auth/flows/identityCenter';
+import type { DeviceCodeUi } from '../auth/flows/ssoDeviceCode';
 import type { SignInUi } from '../auth/signIn';
 import type { AccountChoice } from '../aws/sso';
 import type { BrowserUi } from '../browser/authorize';
@@ -25,6 +26,24 @@ export function browserUi(notify: Notify): BrowserUi {
     reachable: async (uri) => (await vscode.env.asExternalUri(vscode.Uri.parse(uri))).toString(true),
     cannotOpen: (url) =>
       notify.show('warning', 'VS Code could not open your browser. Copy the sign-in link and open it in a browser on this computer.', [{ kind: 'copyLink', text: url }]),
+  };
+}
+
+/** IAM Identity Center's device code: shown in a dialog whose button copies it and opens the portal's page. */
+export function deviceCodeUi(browser: BrowserUi): DeviceCodeUi {
+  const go = 'Copy Code & Open Browser';
+  return {
+    present: async (userCode, url) => {
+      const answer = await vscode.window.showInformationMessage(
+        `Your IAM Identity Center sign-in code: ${userCode}`,
+        { modal: true, detail: 'Copy the code, then allow the request on the AWS access portal page that opens in your browser (on any computer). VS Code waits for you there.' },
+        go,
+      );
+      if (answer !== go) return false;
+      await Promise.resolve(vscode.env.clipboard.writeText(userCode)).catch(() => undefined);
+      if (!(await browser.open(url))) browser.cannotOpen(url);
+      return true;
+    },
   };
 }
 

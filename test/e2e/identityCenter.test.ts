@@ -1,11 +1,12 @@
 // The sandbox as SANDBOX_FEDERATION=identityCenter runs it: the packaged VSIX, baked with an IAM
 // Identity Center start URL, signs in on the emulator's access-portal login page and gets role
-// keys from its SSO portal.
+// keys from its SSO portal; then signs in again with a code shown in VS Code.
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { DEMO_USER, type Sandbox } from '../support/sandbox';
 import { palette, statusBar } from '../support/workbench';
-import { useSandbox } from './useSandbox';
+import { SCREENSHOTS, useSandbox } from './useSandbox';
 
 describe('The sandbox with IAM Identity Center', () => {
   const suite = useSandbox('-s', { federation: 'identityCenter', focus: true });
@@ -36,5 +37,29 @@ describe('The sandbox with IAM Identity Center', () => {
     await statusBar(page).locator('.statusbar-item', { hasText: 'tok' }).first().waitFor({ timeout: 30_000 });
     const roleKey = calls.find((c) => c.action === 'GetRoleCredentials')?.accessKeyId;
     assert.ok(calls.some((c) => c.action === 'GetMetricData' && c.status === 200 && c.accessKeyId === roleKey));
+  });
+
+  it('signs in with a code: the dialog shows it, its button copies it and opens the portal, where the user allows it', async () => {
+    await palette(page, 'Claude Bedrock: Sign Out');
+    await statusBar(page).getByText('Claude: Sign In').waitFor({ timeout: 30_000 });
+    await palette(page, 'Claude Bedrock: Sign In with a Code (IAM Identity Center)');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 30_000 });
+    const code = /sign-in code: ([0-9A-F]{4}-[0-9A-F]{4})/.exec(await dialog.innerText())?.[1];
+    assert.ok(code, await dialog.innerText());
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'identity-center-code.png') });
+    const popup = page.context().waitForEvent('page');
+    await dialog.locator('.monaco-button', { hasText: 'Copy Code & Open Browser' }).click();
+    const portal = await popup;
+    assert.equal(await portal.locator('input[name=user_code]').inputValue(), code, 'the page has the code filled in');
+    await portal.locator('input[name=username]').fill(DEMO_USER.email);
+    await portal.locator('button[type=submit]').click();
+    await portal.getByText('Request approved').waitFor();
+    await portal.close();
+    await statusBar(page).getByText(DEMO_USER.email).waitFor({ timeout: 30_000 });
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), code, 'the code was copied');
+    const actions = sandbox.world.aws.calls.map((c) => c.action);
+    assert.equal(actions.filter((a) => a === 'StartDeviceAuthorization').length, 1);
+    assert.equal(actions.filter((a) => a === 'Authorize').length, 1, 'only the first sign-in went through the loopback');
   });
 });

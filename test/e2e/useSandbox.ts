@@ -28,7 +28,8 @@ export function useSandbox(tag: string, options: Omit<SandboxOptions, 'dir' | 'p
     sandbox = await startSandbox({ ...sandboxOptions, dir, ports: { redirect: await freePort() }, quiet: true });
     const browser = await launchBrowser();
     close = () => browser.close();
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    // The clipboard as a desktop browser grants it to the page in front (the Copy buttons).
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
     page = await context.newPage();
     if (focus) await emulateFocus(context, page);
   });

@@ -2,12 +2,11 @@
 // CLI runs the way the panel runs it (a process started outside any terminal, with the extension
 // host's environment and the test home's Claude Code settings), against the emulator's Bedrock.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { aws, changeSetting, harness, idp, signInAs, ui, useExtension, waitFor } from './helpers';
+import { aws, changeSetting, claudeAsThePanel, harness, idp, runProcess, signInAs, ui, useExtension, waitFor, type ProcessRun } from './helpers';
 
 const REPLY = 'Hello from Bedrock, through the helper.';
 
@@ -35,38 +34,10 @@ const GUIDANCE = `{
 }
 `;
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-}
-
-function run(command: string, args: string[], timeoutMs = 120_000): Promise<Run> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: harness.home(), env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - started });
-    });
-  });
-}
-
-/** The CLI as the panel runs it: outside any terminal, the extension host's environment. */
-function claudeAsThePanel(): Promise<Run> {
-  return run(harness.claude(), ['-p', 'Say hello', '--output-format', 'json']);
-}
-
 /** A command from Claude Code's settings, run as Claude Code runs it: through a shell. */
-async function settingsCommand(key: 'awsCredentialExport' | 'awsAuthRefresh'): Promise<Run> {
+async function settingsCommand(key: 'awsCredentialExport' | 'awsAuthRefresh'): Promise<ProcessRun> {
   const settings = JSON.parse((await fs.readFile(path.join(harness.home(), '.claude', 'settings.json'), 'utf8')).replace(/^\s*\/\/.*$/gm, '')) as Record<string, string>;
-  return run('/bin/sh', ['-c', settings[key]]);
+  return runProcess('/bin/sh', ['-c', settings[key]]);
 }
 
 async function bedrockCallsSince(from: number) {
@@ -260,7 +231,7 @@ describe("Claude Code's panel, and claude anywhere", () => {
     const helper = path.join(path.dirname(path.dirname(harness.whoami())), '..', '..', 'dist', 'helper.js');
     const nowhere = await fs.mkdtemp(path.join(os.tmpdir(), 'no-vscode-'));
     try {
-      const out = await run(process.execPath, [helper, '--storage', nowhere, 'export']);
+      const out = await runProcess(process.execPath, [helper, '--storage', nowhere, 'export']);
       assert.equal(out.code, 1);
       assert.match(out.stderr, /^Claude Code on Amazon Bedrock: VS Code is not running, so there are no AWS credentials for Claude Code\./);
       assert.ok(out.ms < 1_000, `${out.ms} ms`);

@@ -1,10 +1,13 @@
 // IAM Identity Center, the third flow, in the real VS Code: the emulator's SSO OIDC (a login page
 // behind the authorization endpoint, PKCE) and SSO portal, the account and permission set chosen
-// once in a quick pick, the real CLI in a terminal on the role keys, renewal, and the failures.
+// once in a quick pick, the real CLI in a terminal and the way Claude Code's panel runs it on the
+// role keys, renewal, the way to the code when the browser does not come back, and the failures.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TestApi } from './extensionUnderTest';
-import { aws, changeSetting, expectNotification, harness, runInTerminal, ui, useExtension, waitFor } from './helpers';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { aws, changeSetting, claudeAsThePanel, expectNotification, harness, runInTerminal, ui, useExtension, waitFor } from './helpers';
 
 const REPLY = 'Hello from Bedrock, through IAM Identity Center.';
 
@@ -93,5 +96,67 @@ describe('IAM Identity Center', () => {
     const shown = await expectNotification(testApi, from, /IAM Identity Center refused the sign-in request/);
     assert.match(shown.message, /check claudeBedrock\.ssoStartUrl \(https:\/\/d-0000000000\.awsapps\.com\/start\)/);
     assert.deepEqual(shown.buttons, ['Open Settings']);
+  });
+
+  it("runs Claude Code the way its panel does: started signed out, it signs in through Identity Center and answers on the role keys", async function () {
+    if (!harness.hasBrowserBridge()) this.skip();
+    this.timeout(300_000);
+    await changeSetting('claudeCodeIntegration', 'always');
+    await waitFor('Claude Code to be connected', () => testApi.claudeCodeConnected(), 30_000);
+    try {
+      await aws.ssoLogin('solo@example.com');
+      const from = (await aws.calls()).length;
+      const answered = await claudeAsThePanel();
+      assert.equal(answered.code, 0, answered.stdout + answered.stderr.slice(-2000));
+      assert.equal((JSON.parse(answered.stdout) as { result: string }).result, REPLY);
+      const signedIn = session(testApi);
+      assert.equal(signedIn.flow, 'identityCenter');
+      const calls = (await aws.calls()).slice(from);
+      assert.equal(calls.filter((c) => c.action === 'Authorize').length, 1, 'one sign-in in the browser');
+      const bedrock = calls.filter((c) => c.service === 'bedrock');
+      assert.ok(bedrock.length > 0 && bedrock.every((c) => c.accessKeyId === signedIn.credentials.accessKeyId), 'every Bedrock call signed by the role keys');
+    } finally {
+      await vscode.commands.executeCommand('claudeBedrock.disconnectClaudeCode');
+      await fs.rm(path.join(harness.home(), '.claude', 'settings.json'), { force: true });
+    }
+  });
+
+  it('offers a code when the browser does not come back, and its button starts the sign-in with a code', async function () {
+    if (!harness.hasBrowserBridge()) this.skip();
+    this.timeout(120_000);
+    // Nobody signs in at the page the browser opens: the sign-in waits, then times out.
+    await changeSetting('signInTimeout', 2);
+    const from = testApi.notifications.length;
+    assert.equal(((await vscode.commands.executeCommand('claudeBedrock.signIn')) as { signedIn: boolean }).signedIn, false);
+    const timedOut = await expectNotification(testApi, from, /^Sign-in timed out: the browser did not come back to VS Code within 2 seconds\. If its page could not reach VS Code \(a remote window\), sign in with a code instead\.$/);
+    assert.deepEqual(timedOut.buttons, ['Sign In with a Code', 'Sign In']);
+    await ui.closePopups();
+    const callsFrom = (await aws.calls()).length;
+    await ui.clickNotificationButton('Sign In with a Code');
+    // VS Code refuses modal dialogs under extension tests: the dialog with the code, its Copy
+    // button and the portal's page are covered by the UI test (test/e2e/identityCenter.test.ts).
+    await waitFor('the sign-in with a code', async () => (await aws.calls()).slice(callsFrom).some((c) => c.action === 'StartDeviceAuthorization'));
+    assert.equal((await aws.calls()).slice(callsFrom).filter((c) => c.action === 'Authorize').length, 0, 'not the browser again');
+  });
+
+  it('says when Identity Center refuses the role keys, and after a revoked session goes back to the browser once', async () => {
+    await aws.faults([{ service: 'awsssoportal', action: 'GetRoleCredentials', kind: 'error', status: 403, code: 'ForbiddenException', times: 1 }]);
+    let from = testApi.notifications.length;
+    assert.equal((await signInAt('solo@example.com')).signedIn, false);
+    const refused = await expectNotification(testApi, from, /^IAM Identity Center does not let you use the permission set ClaudeCodeBedrock in account 123456789012 \(ForbiddenException\)\. Sign in again to choose another/);
+    assert.deepEqual(refused.buttons, ['Sign In', 'Open Settings']);
+
+    assert.equal((await signInAt('solo@example.com')).signedIn, true);
+    await aws.ssoRevoke();
+    from = testApi.notifications.length;
+    const callsFrom = (await aws.calls()).length;
+    assert.deepEqual(await vscode.commands.executeCommand('claudeBedrock.refreshCredentials'), { refreshed: false });
+    await expectNotification(testApi, from, /could not be renewed.*Sign in again/);
+    assert.equal((await aws.calls()).slice(callsFrom).filter((c) => c.action === 'Authorize').length, 0, 'a renewal never opens the browser by itself');
+
+    assert.equal((await signInAt('solo@example.com')).signedIn, true);
+    const calls = (await aws.calls()).slice(callsFrom);
+    assert.equal(calls.filter((c) => c.action === 'Authorize').length, 1, 'the browser, once');
+    assert.notEqual(session(testApi).sso?.accessToken, undefined);
   });
 });

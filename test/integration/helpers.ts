@@ -1,6 +1,7 @@
 // What the integration tests share: the extension's test API, the harness's control APIs (IdP,
 // AWS emulator, the browser showing the workbench), settings, and waiting with deadlines.
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -97,6 +98,8 @@ export const aws = {
     call(harness.aws(), 'POST', '/__aws/quota/policies', { policies }),
   /** Every IAM Identity Center token and client secret issued in the run. */
   ssoIssued: () => call<string[]>(harness.aws(), 'GET', '/__aws/sso/issued'),
+  /** IAM Identity Center: ends every session it gave (access and refresh tokens). */
+  ssoRevoke: () => call(harness.aws(), 'POST', '/__aws/sso/revoke'),
   /** IAM Identity Center: who signs in next at its login page (or 'deny'). */
   ssoLogin: (user: string) => call(harness.aws(), 'POST', '/__aws/sso/login', user === 'deny' ? { action: 'deny' } : { action: 'login', user }),
   /** Makes the emulated account less than ready (see aws/bedrock.ts). */
@@ -121,6 +124,9 @@ export const ui = {
     await vscode.commands.executeCommand('notifications.showList');
     return call(harness.bridge(), 'POST', '/ui/notification-button', { label });
   },
+  /** The text of the modal dialog in front (message, detail and buttons); rejects when none is open. */
+  dialog: () => call<{ text: string }>(harness.bridge(), 'GET', '/ui/dialog').then((r) => r.text),
+  clickDialogButton: (label: string) => call(harness.bridge(), 'POST', '/ui/dialog-button', { label }),
   popups: () => call<string[]>(harness.bridge(), 'GET', '/ui/popups'),
   closePopups: () => call(harness.bridge(), 'POST', '/ui/close-popups'),
   screenshot: (name: string) => call(harness.bridge(), 'POST', '/ui/screenshot', { name }),
@@ -231,4 +237,33 @@ export async function runInTerminal(terminal: vscode.Terminal, command: string, 
   const result = { code: Number(exit), stdout: await fs.readFile(out, 'utf8'), stderr: await fs.readFile(err, 'utf8') };
   await fs.rm(dir, { recursive: true, force: true });
   return result;
+}
+
+export interface ProcessRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+/** A program run outside any terminal, in the test home, with the extension host's environment. */
+export function runProcess(command: string, args: string[], timeoutMs = 120_000): Promise<ProcessRun> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: harness.home(), env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
+
+/** The CLI as the panel runs it: outside any terminal, the extension host's environment. */
+export function claudeAsThePanel(): Promise<ProcessRun> {
+  return runProcess(harness.claude(), ['-p', 'Say hello', '--output-format', 'json']);
 }

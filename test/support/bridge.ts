@@ -56,6 +56,17 @@ export async function startBridge(
             await button.click();
             return send(200, {});
           }
+          case 'GET /ui/dialog': {
+            const box = p.locator('.monaco-dialog-box').first();
+            if ((await box.count()) === 0) return send(404, { error: 'no dialog' });
+            return send(200, { text: await box.innerText() });
+          }
+          case 'POST /ui/dialog-button': {
+            const button = p.locator('.monaco-dialog-box .dialog-buttons .monaco-button', { hasText: json.label }).first();
+            if ((await button.count()) === 0) return send(404, { error: `no dialog button "${json.label}"` });
+            await button.click();
+            return send(200, {});
+          }
           case 'POST /ui/open-window': {
             const ctx = context()!;
             const other = await ctx.newPage();

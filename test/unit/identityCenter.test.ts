@@ -14,12 +14,30 @@ import { ssoFailure } from '../../src/errors/explain';
 import { Failure } from '../../src/errors/failure';
 import { fetchQuotaWith } from '../../src/quota/answer';
 import { Log } from '../../src/log';
-import { systemClock } from '../../src/util/clock';
+import { systemClock, type Clock, type Timer } from '../../src/util/clock';
 import { startEmulator, type Emulator } from '../support/aws/emulator';
 import { browse } from '../support/robotBrowser';
 import { REGION, SSO_ACCOUNT, SSO_ROLE, SSO_START_URL, SSO_USERS } from '../support/world';
 import { FakeLogChannel } from './fakes/editor';
 import { freePort } from './sessionWorld';
+
+/** A clock whose timers fire at once, the time moving on by their delay: polls without waiting. */
+function instantClock(): Clock & { readonly waits: number[] } {
+  let time = Date.now();
+  const waits: number[] = [];
+  return {
+    waits,
+    now: () => time,
+    setTimeout: (callback, ms) => {
+      waits.push(ms);
+      return setImmediate(() => {
+        time += ms;
+        callback();
+      }) as unknown as Timer;
+    },
+    clearTimeout: (timer) => clearImmediate(timer as unknown as NodeJS.Immediate),
+  };
+}
 
 describe('the IAM Identity Center flow', () => {
   let aws: Emulator;
@@ -29,6 +47,11 @@ describe('the IAM Identity Center flow', () => {
   let offered: (readonly sso.AccountChoice[])[];
   let pick: RoleChoice | undefined;
   let admitted: Proof[];
+  /** What the loopback address is to this window's browser (VS Code's asExternalUri). */
+  let reach: (uri: string) => Promise<string>;
+  /** Whether the browser goes where it is sent (false: it never comes back). */
+  let follows: boolean;
+  let presented: string[];
 
   before(async () => {
     aws = await startEmulator({ providers: [], roles: [], sso: [{ startUrl: SSO_START_URL, region: REGION, users: SSO_USERS }] });
@@ -43,9 +66,12 @@ describe('the IAM Identity Center flow', () => {
     offered = [];
     pick = { accountId: SSO_ACCOUNT, roleName: SSO_ROLE };
     admitted = [];
+    reach = async (uri) => uri;
+    follows = true;
+    presented = [];
   });
 
-  function flow(): IdentityCenterFlow {
+  function flow(clock: Clock = systemClock): IdentityCenterFlow {
     return new IdentityCenterFlow({
       settings: () => checkIdentityCenterSettings(settings),
       chosen: () => true,
@@ -57,10 +83,18 @@ describe('the IAM Identity Center flow', () => {
         offered.push(choices);
         return pick;
       },
-      browser: { open: async (url) => (void browse(url), true), reachable: async (uri) => uri, cannotOpen: () => undefined },
+      browser: { open: async (url) => (follows && void browse(url), true), reachable: (uri) => reach(uri), cannotOpen: () => undefined },
+      // The user copies the code and opens the portal's page, where the queued login allows (or declines) it.
+      deviceCode: {
+        present: async (code, url) => {
+          presented.push(code);
+          if (follows) await browse(url);
+          return code !== 'cancel';
+        },
+      },
       renderPage: () => (page) => `${page.title}: ${page.message}`,
       log: new Log(new FakeLogChannel().asChannel()),
-      clock: systemClock,
+      clock,
     });
   }
 
@@ -138,6 +172,12 @@ describe('the IAM Identity Center flow', () => {
     assert.ok(bad instanceof Failure && bad.kind === 'ssoStartUrl', String(bad));
     assert.match(bad.message, /check claudeBedrock\.ssoStartUrl \(https:\/\/d-9067a1b2c3\.awsapps\.com\/start\)/);
 
+    aws.addFaults([{ service: 'awsssoportal', action: 'GetRoleCredentials', kind: 'error', status: 403, code: 'ForbiddenException', times: 1 }]);
+    const forbidden = await signIn('alice@example.com').catch((e: unknown) => e);
+    assert.ok(forbidden instanceof Failure && forbidden.kind === 'ssoNoAccess', String(forbidden));
+    assert.match(forbidden.message, /does not let you use the permission set ClaudeCodeBedrock in account 123456789012 \(ForbiddenException\)\. Sign in again to choose another/);
+    assert.equal(remembered.size, 0, 'the refused choice is not offered again without asking');
+
     aws.addFaults([{ service: 'awsssoportal', action: 'GetRoleCredentials', kind: 'server', times: 10 }]);
     const down = await signIn('solo@example.com').catch((e: unknown) => e);
     assert.ok(down instanceof Failure && down.kind === 'ssoError' && down.transient, String(down));
@@ -163,5 +203,81 @@ describe('the IAM Identity Center flow', () => {
     const atRenewal = ssoFailure(invalidGrant, { startUrl: SSO_START_URL, step: 'refresh' });
     assert.equal(atRenewal.kind, 'refreshRejected');
     assert.match(atRenewal.message, /^Your Claude Bedrock session could not be renewed \(IAM Identity Center no longer accepts the saved sign-in\)\. Sign in again/);
+  });
+
+  it('signs in with a code when set to, or when the browser reaches the loopback only through another host, and renews on it', async () => {
+    settings = { ...settings, ssoSignInMethod: 'deviceCode' };
+    const f = flow();
+    const session = await signIn('solo@example.com', f);
+    assert.equal(session.identity.email, 'solo@example.com');
+    assert.equal(presented.length, 1);
+    assert.match(presented[0], /^[0-9A-F]{4}-[0-9A-F]{4}$/);
+    const [registration] = registrations.values();
+    assert.equal(registration.redirectUri, undefined, 'registered for the device code');
+    const renewed = await f.renew({ ...session, sso: { ...session.sso!, accessTokenExpiresAt: Date.now() } }, async () => undefined, async () => undefined);
+    assert.notEqual(renewed.refreshToken, session.refreshToken, "the device registration's refresh token works");
+
+    settings = { ...settings, ssoSignInMethod: 'auto' };
+    reach = async (uri) => uri.replace('http://127.0.0.1:', 'https://vscode-7f3a-').replace('/callback', '.app.github.dev/callback');
+    await signIn('solo@example.com');
+    assert.equal(presented.length, 2, 'a tunnel by name: the code');
+    reach = async () => Promise.reject(new Error('no port forwarding here'));
+    await signIn('solo@example.com');
+    assert.equal(presented.length, 3, 'no forward at all: the code');
+    reach = async (uri) => `http://127.0.0.1:34199/proxy/${new URL(uri).port}/callback`;
+    await signIn('solo@example.com');
+    assert.equal(presented.length, 3, 'a proxy on this computer: the browser');
+    assert.equal(registrations.get(SSO_START_URL)?.redirectUri, `http://127.0.0.1:${String(settings.redirectPort)}/callback`);
+  });
+
+  it('polls at the pace Identity Center sets, and says so when the code is declined, expires, is not allowed in time or is put aside', async () => {
+    settings = { ...settings, ssoSignInMethod: 'deviceCode', signInTimeout: 60 };
+    const clock = instantClock();
+    aws.addFaults([{ service: 'sso-oauth', action: 'CreateToken', kind: 'error', status: 400, code: 'SlowDownException', times: 1 }]);
+    const session = await signIn('solo@example.com', flow(clock));
+    assert.equal(session.identity.email, 'solo@example.com');
+    assert.ok(clock.waits.includes(6000), `after SlowDown the interval grows by 5 s: ${clock.waits.join(', ')}`);
+
+    aws.sso.queueLogin({ action: 'deny' });
+    const declined = await flow(clock).signIn(run()).catch((e: unknown) => e);
+    assert.ok(declined instanceof Failure && declined.kind === 'denied', String(declined));
+    assert.match(declined.message, /^The request with your code was declined in the AWS access portal, so VS Code is not signed in\. Sign in again and choose Allow there\.$/);
+
+    aws.addFaults([{ service: 'sso-oauth', action: 'CreateToken', kind: 'error', status: 400, code: 'ExpiredTokenException', times: 1 }]);
+    const expired = await flow(clock).signIn(run()).catch((e: unknown) => e);
+    assert.ok(expired instanceof Failure && expired.kind === 'timeout', String(expired));
+
+    follows = false;
+    const late = await flow(clock).signIn(run()).catch((e: unknown) => e);
+    assert.ok(late instanceof Failure && late.kind === 'timeout', String(late));
+    assert.equal(late.message, 'Sign-in timed out: the request was not allowed within 1 minute. Sign in again and allow the request in your browser.');
+
+    const f = flow(clock);
+    const cancelled = await f.signIn(Object.assign(run(), { signal: AbortSignal.abort() })).catch((e: unknown) => e);
+    assert.ok(cancelled instanceof Failure && cancelled.kind === 'cancelled', String(cancelled));
+  });
+
+  it('offers the code when the browser never comes back to the loopback port, and uses it once when asked', async () => {
+    settings = { ...settings, signInTimeout: 60 };
+    follows = false;
+    // The browser's wait ends at once; after it, time runs as usual.
+    const instant = instantClock();
+    let fast = true;
+    const f = flow({
+      now: () => (fast ? instant.now() : Date.now()),
+      setTimeout: (callback, ms) => (fast ? instant : systemClock).setTimeout(callback, ms),
+      clearTimeout: (timer) => (fast ? instant : systemClock).clearTimeout(timer),
+    });
+    const timedOut = await f.signIn(run()).catch((e: unknown) => e);
+    assert.ok(timedOut instanceof Failure && timedOut.kind === 'timeout', String(timedOut));
+    assert.match(timedOut.message, /^Sign-in timed out: the browser did not come back to VS Code within 1 minute\. If its page could not reach VS Code \(a remote window\), sign in with a code instead\.$/);
+    assert.deepEqual(timedOut.actions[0], { kind: 'run', command: 'claudeBedrock.signInWithCode', label: 'Sign In with a Code' });
+    follows = true;
+    fast = false;
+    f.useCodeNext();
+    await signIn('solo@example.com', f);
+    assert.equal(presented.length, 1, 'the code, once');
+    await signIn('solo@example.com', f);
+    assert.equal(presented.length, 1, 'then the browser again');
   });
 });

@@ -111,6 +111,18 @@ describe('the session', () => {
       assert.equal(w.notify.shown.length, 1, 'said once');
     });
 
+    it('goes back to the browser, once, when a renewal just after the sign-in fails for good', async () => {
+      const w = await window();
+      await w.signIn.signIn();
+      m.idp.revokeAll();
+      assert.equal(await w.renewal.refreshNow(), undefined);
+      assert.ok(stored(w)?.renewalFailed);
+      // Within moments of the first sign-in, whose outcome other windows may still take.
+      const again = await w.signIn.signIn();
+      assert.ok(again && !again.renewalFailed);
+      assert.equal(m.idp.authorizations, 2, 'a new sign-in in the browser, not the spent one');
+    });
+
     it('says the session has expired when nothing can renew it, and forgets it', async () => {
       m.idp.refreshTokens = false;
       const w = await window();

@@ -1,11 +1,12 @@
 // IAM Identity Center, the third flow: this extension registered once as a public client of the
 // instance (kept in SecretStorage until the registration expires), the authorization code with
-// PKCE on the loopback redirect (as current AWS CLIs do), then the role keys of an account and
-// permission set: the settings', or the one the user chose (remembered per start URL until they
-// sign out).
+// PKCE on the loopback redirect (as current AWS CLIs do) or a code entered in any browser
+// (ssoDeviceCode.ts), then the role keys of an account and permission set: the settings', or the
+// one the user chose (remembered per start URL until they sign out).
 // Renewal: the access token while it lasts, else its refresh token, then the role keys again.
 //
-//   registration -> browser (authorize.ts) -> CreateToken (code + verifier) -> account and role
+//   registration -> browser (authorize.ts) -> CreateToken (code + verifier), or the device code
+//   -> account and role
 //   -> GetRoleCredentials -> who (STS GetCallerIdentity: the role session is the user's name)
 //   -> the quota gate -> session
 import { createHash, randomBytes } from 'node:crypto';
@@ -14,10 +15,11 @@ import type * as StsModule from '../../aws/sts';
 import { ssoOidcEndpointFor, ssoPortalEndpointFor, stsEndpointFor } from '../../aws/endpoints';
 import type { AuthorizeOptions } from '../../browser/authorize';
 import { authorizeInBrowser } from '../../browser/authorize';
-import type { RenderPage } from '../../browser/loopback';
+import { CALLBACK_PATH, type RenderPage } from '../../browser/loopback';
 import type { IdentityCenterSettings } from '../../config/groups';
 import { ssoFailure, type ErrorContext } from '../../errors/explain';
 import { Failure } from '../../errors/failure';
+import { browserDidNotReturn } from '../../errors/federationErrors';
 import { cancelled, refreshRejected } from '../../errors/signIn';
 import type { Log } from '../../log';
 import type { Clock } from '../../util/clock';
@@ -25,6 +27,7 @@ import type { Identity } from '../identity';
 import { bindingOf, type Session } from '../session';
 import type { Admit, FlowRun } from './flow';
 import { SettingsFlow, type SettingsFlowOptions } from './settingsFlow';
+import { deviceCodeTokens, signInMethod, type DeviceCodeUi } from './ssoDeviceCode';
 
 /** Renew the access token (with its refresh token) when it has less than this left. */
 const TOKEN_MARGIN_MS = 5 * 60_000;
@@ -52,6 +55,8 @@ export interface IdentityCenterOptions extends SettingsFlowOptions<IdentityCente
   /** Asks the user to pick one of `choices`; undefined when they cancel. */
   readonly choose: (choices: readonly SsoModule.AccountChoice[]) => Promise<RoleChoice | undefined>;
   readonly browser: AuthorizeOptions['ui'];
+  /** Shows the code of a sign-in without the loopback redirect. */
+  readonly deviceCode: DeviceCodeUi;
   readonly renderPage: () => RenderPage;
   readonly log: Log;
   readonly clock: Clock;
@@ -85,6 +90,7 @@ export function identityFromRoleArn(arn: string): Identity {
 
 export class IdentityCenterFlow extends SettingsFlow<IdentityCenterSettings> {
   readonly id = 'identityCenter';
+  private codeNext = false;
 
   constructor(private readonly options: IdentityCenterOptions) {
     super(options);
@@ -94,11 +100,40 @@ export class IdentityCenterFlow extends SettingsFlow<IdentityCenterSettings> {
     return bindingOf('identityCenter', s.startUrl, s.ssoRegion, s.accountId ?? '', s.roleName ?? '');
   }
 
+  /** The next sign-in (in this window) uses a code, whatever the setting says: the browser could not come back. */
+  useCodeNext(): void {
+    this.codeNext = true;
+  }
+
   async signIn(run: FlowRun): Promise<Session> {
     const settings = this.valid();
+    const { log, clock, browser } = this.options;
+    run.progress('Contacting IAM Identity Center…');
+    const loopback = `http://127.0.0.1:${settings.redirectPort}${CALLBACK_PATH}`;
+    const method = this.codeNext ? 'deviceCode' : await signInMethod(settings.signInMethod, loopback, (uri) => browser.reachable(uri), log);
+    this.codeNext = false;
+    if (method === 'browser') return this.signInInBrowser(settings, run);
+    const registration = await this.registration(settings, undefined);
+    const tokens = await deviceCodeTokens({
+      sso: this.options.sso(),
+      target: targets(settings).oidc,
+      registration,
+      startUrl: settings.startUrl,
+      run,
+      ui: this.options.deviceCode,
+      timeoutSeconds: settings.signInTimeout,
+      log,
+      clock,
+      call: (work) => this.call(settings, undefined, work),
+    });
+    run.progress('Getting AWS credentials…');
+    return this.mint(settings, tokens, await this.choice(settings, tokens.accessToken), undefined, run.admit);
+  }
+
+  /** The authorization code with PKCE, the browser coming back to the loopback port. */
+  private async signInInBrowser(settings: IdentityCenterSettings, run: FlowRun): Promise<Session> {
     const { log, clock } = this.options;
     const { oidc } = targets(settings);
-    run.progress('Contacting IAM Identity Center…');
     const verifier = randomBytes(32).toString('base64url');
     let registration: SsoModule.Registration | undefined;
     return authorizeInBrowser(
@@ -132,7 +167,10 @@ export class IdentityCenterFlow extends SettingsFlow<IdentityCenterSettings> {
         respond({ ok: true, title: 'Signed in', message: `You are signed in to Claude Code on Amazon Bedrock as ${session.identity.name}. You can close this tab and return to VS Code.` });
         return session;
       },
-    );
+    ).catch((error: unknown) => {
+      // The browser never came back: perhaps it cannot reach this window's loopback port.
+      throw error instanceof Failure && error.kind === 'timeout' ? browserDidNotReturn(settings.signInTimeout) : error;
+    });
   }
 
   canRenew(session: Session): boolean {
@@ -173,7 +211,8 @@ export class IdentityCenterFlow extends SettingsFlow<IdentityCenterSettings> {
   }
 
   /** The registration for this start URL and redirect URI: the saved one while it lasts, else a new one. */
-  private async registration(settings: IdentityCenterSettings, redirectUri: string): Promise<SsoModule.Registration> {
+  /** `redirectUri` undefined: a registration for the device code. */
+  private async registration(settings: IdentityCenterSettings, redirectUri: string | undefined): Promise<SsoModule.Registration> {
     const { registrations, clock, log } = this.options;
     const saved = await registrations.get(settings.startUrl);
     if (saved && saved.redirectUri === redirectUri && saved.expiresAt - clock.now() > 86_400_000) return saved;
@@ -209,7 +248,11 @@ export class IdentityCenterFlow extends SettingsFlow<IdentityCenterSettings> {
   private async mint(settings: IdentityCenterSettings, tokens: SsoModule.SsoTokens, choice: RoleChoice, previous: Session | undefined, admit: Admit, step?: 'refresh'): Promise<Session> {
     const { log, clock } = this.options;
     log.info(`Requesting AWS credentials for ${choice.roleName} in account ${choice.accountId} from IAM Identity Center.`);
-    const keys = await this.call(settings, choice, () => this.options.sso().getRoleCredentials(targets(settings).portal, tokens.accessToken, choice.accountId, choice.roleName), step);
+    const keys = await this.call(settings, choice, () => this.options.sso().getRoleCredentials(targets(settings).portal, tokens.accessToken, choice.accountId, choice.roleName), step).catch(async (error: unknown) => {
+      // Refused: the next sign-in asks again rather than trying the same choice.
+      if (error instanceof Failure && error.kind === 'ssoNoAccess') await this.options.remembered.clear();
+      throw error;
+    });
     const stsEndpoint = stsEndpointFor(settings.region, settings.stsEndpoint);
     const me = await this.options.sts().getCallerIdentity({ region: settings.region, endpoint: stsEndpoint, timeoutMs: settings.requestTimeout * 1000 }, keys);
     const identity = identityFromRoleArn(me.arn);

@@ -401,6 +401,10 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
             const approved = sso.approveDevice(String(form.get('user_code')).toUpperCase(), { action: 'login', user: String(form.get('username')) });
             return page({ status: 200, headers: { 'content-type': 'text/html' }, body: approved ? '<h1>Request approved</h1><p>You can close this window.</p>' : '<h1>Unknown code</h1>' });
           }
+          const prefilled = (q.get('user_code') ?? '').toUpperCase();
+          if (prefilled && sso.devicePageOpened(prefilled)) {
+            return page({ status: 200, headers: { 'content-type': 'text/html' }, body: '<h1>Request decided</h1><p>You can close this window.</p>' });
+          }
           return page({
             status: 200,
             headers: { 'content-type': 'text/html; charset=utf-8' },

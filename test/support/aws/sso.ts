@@ -5,7 +5,8 @@
 //   GET  /authorize              the authorization endpoint: a login page, then back to the
 //                                client's redirect URI with a code (PKCE S256 required)
 //   POST /device_authorization   StartDeviceAuthorization: a device code and a user code
-//   GET  /device                 where the user enters the user code (a login page)
+//   GET  /device                 where the user enters the user code (a login page; a login
+//                                the test queued approves the code in the link at once)
 //   POST /token                  CreateToken: authorization_code (PKCE checked), refresh_token
 //                                (rotated), device_code (pending until approved)
 //   GET  /assignment/accounts    ListAccounts             (x-amz-sso_bearer_token)
@@ -93,7 +94,7 @@ export class SsoService {
     this.refreshTokens.clear();
   }
 
-  /** Every access token, refresh token and client secret handed out in the run (resets keep them), for the secrets canary. */
+  /** Every access token, refresh token, device code and client secret handed out in the run (resets keep them), for the secrets canary. */
   private readonly everIssued: string[] = [];
 
   issued(): string[] {
@@ -197,11 +198,21 @@ export class SsoService {
     const client = this.client(body.clientId, body.clientSecret, now);
     if (!this.instances.some((i) => i.startUrl === body.startUrl)) throw new OidcError(400, 'InvalidRequestException', 'invalid_request', 'Invalid start URL.');
     const deviceCode = token('device-');
+    this.everIssued.push(deviceCode);
     const userCode = `${randomBytes(2).toString('hex')}-${randomBytes(2).toString('hex')}`.toUpperCase();
     this.devices.set(deviceCode, { clientId: client.clientId, userCode, expiresAt: now + DEVICE_CODE_SECONDS * 1000 });
-    const decision = this.decisions.shift();
-    if (decision) this.approveDevice(userCode, decision);
     return { deviceCode, userCode, verificationUri: `${endpoint}/device`, verificationUriComplete: `${endpoint}/device?user_code=${userCode}`, expiresIn: DEVICE_CODE_SECONDS, interval: 1 };
+  }
+
+  /**
+   * The browser opened the device page with `userCode` filled in: the login decided by the test
+   * (queued) approves or declines it at once; else the page asks a person. True when decided.
+   */
+  devicePageOpened(userCode: string): boolean {
+    const decision = this.decisions[0];
+    if (!decision || !this.approveDevice(userCode, decision)) return false;
+    this.decisions.shift();
+    return true;
   }
 
   /** The user entered `userCode` and signed in (or declined). */
