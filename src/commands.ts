@@ -22,6 +22,7 @@ import { pickModels } from './models/chooseModels';
 import type { ModelService } from './models/modelService';
 import { INSTALL_COMMAND, openClaudeTerminal } from './terminal/claudeTerminal';
 import type { Dashboard } from './ui/dashboard';
+import type { DiagnoseView } from './ui/diagnoseView';
 import { clockTime } from './ui/format';
 import type { ModelReportView } from './ui/modelReport';
 import type { UsageService } from './usage/usageService';
@@ -37,6 +38,7 @@ export interface CommandContext {
   readonly modelReport: ModelReportView;
   readonly usage: UsageService;
   readonly dashboard: Dashboard;
+  readonly diagnose: Pick<DiagnoseView, 'run' | 'copyReport' | 'saveReport'>;
   readonly claudeCode: Pick<ClaudeCodeIntegration, 'connectWithConsent' | 'disconnect'>;
   /** IAM Identity Center: the next sign-in with a code. */
   readonly identityCenter: Pick<IdentityCenterFlow, 'applies' | 'useCodeNext'>;
@@ -151,6 +153,9 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   'claudeBedrock.showAccount': { needs: [account], run: showAccount },
   'claudeBedrock.refreshCredentials': { run: ({ renewal }) => renewal.refreshNow().then((s) => ({ refreshed: Boolean(s) })) },
   'claudeBedrock.showLog': { run: ({ log }) => log.show() },
+  'claudeBedrock.diagnose': { run: ({ diagnose }) => diagnose.run().then((rows) => rows.map((r) => ({ id: r.id, status: r.status, found: r.found, fix: r.fix }))) },
+  'claudeBedrock.copyDiagnoseReport': { run: ({ diagnose }) => diagnose.copyReport() },
+  'claudeBedrock.saveDiagnoseReport': { run: ({ diagnose }) => diagnose.saveReport() },
   'claudeBedrock.openClaudeTerminal': { needs: terminalNeeds, refused: { opened: false }, run: openTerminal },
   'claudeBedrock.signInAndOpenTerminal': {
     refused: { opened: false },

@@ -9,9 +9,12 @@ import * as vscode from 'vscode';
 const MIN_SECRET_LENGTH = 8;
 /** Secrets remembered at most: the newest are kept (a day of hourly renewals is about 120). */
 const MAX_SECRETS = 256;
+/** Lines kept in memory for Diagnose's report (already scrubbed). */
+const RECENT_LINES = 500;
 
 export class Log implements vscode.Disposable {
   private readonly secrets = new Set<string>();
+  private readonly lines: string[] = [];
 
   /** `channel`: the output channel, made with `{ log: true }` by the caller. */
   constructor(private readonly channel: vscode.LogOutputChannel) {}
@@ -25,10 +28,22 @@ export class Log implements vscode.Disposable {
     }
   }
 
-  private scrub(message: string): string {
+  private scrub(message: string, level = 'info'): string {
     let out = message;
     for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
+    this.lines.push(`${new Date().toISOString()} [${level}] ${out}`);
+    if (this.lines.length > RECENT_LINES) this.lines.shift();
     return out;
+  }
+
+  /** The last `count` lines written (as written: scrubbed). */
+  recent(count: number): string[] {
+    return this.lines.slice(-count);
+  }
+
+  /** The values registered as secret, for reports that must leave them out too. */
+  knownSecrets(): string[] {
+    return [...this.secrets];
   }
 
   private enabled(level: vscode.LogLevel): boolean {
@@ -36,19 +51,19 @@ export class Log implements vscode.Disposable {
   }
 
   trace(message: string): void {
-    if (this.enabled(vscode.LogLevel.Trace)) this.channel.trace(this.scrub(message));
+    if (this.enabled(vscode.LogLevel.Trace)) this.channel.trace(this.scrub(message, 'trace'));
   }
   debug(message: string): void {
-    if (this.enabled(vscode.LogLevel.Debug)) this.channel.debug(this.scrub(message));
+    if (this.enabled(vscode.LogLevel.Debug)) this.channel.debug(this.scrub(message, 'debug'));
   }
   info(message: string): void {
     this.channel.info(this.scrub(message));
   }
   warn(message: string): void {
-    this.channel.warn(this.scrub(message));
+    this.channel.warn(this.scrub(message, 'warning'));
   }
   error(message: string, error?: unknown): void {
-    this.channel.error(this.scrub(error === undefined ? message : `${message}: ${describe(error)}`));
+    this.channel.error(this.scrub(error === undefined ? message : `${message}: ${describe(error)}`, 'error'));
   }
 
   show(): void {

@@ -31,6 +31,8 @@ import { TerminalEnvironment } from './terminal/environment';
 import { AccountsMenu } from './ui/accounts';
 import { Dashboard } from './ui/dashboard';
 import { ConsentView } from './ui/consentView';
+import { createDiagnose } from './ui/diagnoseWiring';
+import type { DiagnoseView } from './ui/diagnoseView';
 import { browserUi, chooseRole, deviceCodeUi, panelSettings, signInProgress } from './ui/editorUi';
 import { ModelReportView } from './ui/modelReport';
 import { Notifier } from './ui/notify';
@@ -64,6 +66,7 @@ export interface Services {
   readonly claudeCode: ClaudeCodeConnection;
   readonly claudeCodeIntegration: ClaudeCodeIntegration;
   readonly consent: ConsentView;
+  readonly diagnose: DiagnoseView;
 }
 
 export interface Running {
@@ -250,6 +253,8 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
     { dispose: () => void channel.dispose() },
   );
 
+  const diagnose = createDiagnose({ extensionPath: context.extensionPath, extensionVersion: String((context.extension.packageJSON as { version?: string }).version), config, sessions, signIn, aws: loadAws, models, usage, quota, claudeCode, terminals, log, clock });
+  context.subscriptions.push(diagnose);
   const services: Services = {
     log,
     config,
@@ -271,8 +276,9 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
     claudeCode,
     claudeCodeIntegration,
     consent,
+    diagnose,
   };
-  const commands = commandTable({ sessions, signIn, renewal, config, log, notify: notifier, models, modelReport, usage, dashboard, claudeCode: claudeCodeIntegration, identityCenter, sts: loadAws, trust: vscode.workspace });
+  const commands = commandTable({ sessions, signIn, renewal, config, log, notify: notifier, models, modelReport, usage, dashboard, diagnose, claudeCode: claudeCodeIntegration, identityCenter, sts: loadAws, trust: vscode.workspace });
   const ready = store
     .load()
     .then(() => {

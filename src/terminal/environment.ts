@@ -62,6 +62,12 @@ export class TerminalEnvironment implements vscode.Disposable {
     return this.updating;
   }
 
+  /** The endpoint's address and token, once it has started (Diagnose asks it as a terminal would). */
+  async endpointAccess(): Promise<{ readonly uri: string; readonly token: string } | undefined> {
+    const endpoint = await this.endpoint;
+    return endpoint ? { uri: endpoint.uri, token: endpoint.authorizationToken } : undefined;
+  }
+
   /** The endpoint's address, once it has started (for the extension's tests). */
   async endpointUri(): Promise<string | undefined> {
     return (await this.endpoint)?.uri;

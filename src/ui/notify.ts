@@ -19,6 +19,8 @@ const LABELS: Record<Exclude<Action['kind'], 'run'>, string> = {
   copyLink: 'Copy Link',
 };
 
+const DIAGNOSE: Action = { kind: 'run', command: 'claudeBedrock.diagnose', label: 'Diagnose' };
+
 export class Notifier implements Notify, vscode.Disposable {
   private readonly shown = new vscode.EventEmitter<ShownMessage>();
   /** Fires for every notification as it is shown. */
@@ -30,7 +32,9 @@ export class Notifier implements Notify, vscode.Disposable {
     this.show(failure.quiet ? 'info' : 'error', failure.message, failure.actions);
   }
 
-  show(severity: Severity, message: string, actions: readonly Action[] = []): void {
+  show(severity: Severity, message: string, given: readonly Action[] = []): void {
+    // Beside every Show Log, Diagnose: every check in one place, and a report for the helpdesk.
+    const actions = given.flatMap((a): Action[] => (a.kind === 'showLog' ? [a, DIAGNOSE] : [a]));
     const buttons = actions.map((a) => ('label' in a && a.label ? a.label : a.kind === 'run' ? a.command : LABELS[a.kind]));
     this.shown.fire({ severity, message, buttons });
     const show =

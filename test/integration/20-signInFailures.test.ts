@@ -57,7 +57,7 @@ describe('Sign-in failures', () => {
     await changeSetting('issuer', `http://127.0.0.1:${await closedPort()}/tenant/`);
     const shown = await failedSignIn();
     assert.match(shown.message, /^Could not reach your identity provider at http:\/\/127\.0\.0\.1:\d+\/tenant\/ \(ECONNREFUSED\)\. Check your network or VPN/);
-    assert.deepEqual(shown.buttons, ['Sign In', 'Show Log']);
+    assert.deepEqual(shown.buttons, ['Sign In', 'Show Log', 'Diagnose']);
   });
 
   it('says the identity provider answered with an error page', async () => {
@@ -134,7 +134,7 @@ describe('Sign-in failures', () => {
     await idp.login('alice');
     const shown = await failedSignIn();
     assert.match(shown.message, /^AWS did not accept your sign-in token \(InvalidIdentityToken\)\. Your platform team must register .* with the audience unregistered-app\./);
-    assert.deepEqual(shown.buttons, ['Show Log']);
+    assert.deepEqual(shown.buttons, ['Show Log', 'Diagnose']);
   });
 
   it("says the role's trust policy does not allow the user (AccessDenied)", async () => {
@@ -142,7 +142,7 @@ describe('Sign-in failures', () => {
     await idp.login('alice');
     const shown = await failedSignIn();
     assert.match(shown.message, new RegExp(`^AWS did not let you assume the role ${UNTRUSTED_ROLE_ARN}: its trust policy does not allow your identity`));
-    assert.deepEqual(shown.buttons, ['Open Settings', 'Show Log']);
+    assert.deepEqual(shown.buttons, ['Open Settings', 'Show Log', 'Diagnose']);
   });
 
   it('says the session duration is longer than the role allows', async () => {

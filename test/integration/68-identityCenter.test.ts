@@ -116,7 +116,9 @@ describe('IAM Identity Center', () => {
       const bedrock = calls.filter((c) => c.service === 'bedrock');
       assert.ok(bedrock.length > 0 && bedrock.every((c) => c.accessKeyId === signedIn.credentials.accessKeyId), 'every Bedrock call signed by the role keys');
     } finally {
-      await vscode.commands.executeCommand('claudeBedrock.disconnectClaudeCode');
+      // "always" refuses Disconnect; "never" takes the extension's entries out.
+      await changeSetting('claudeCodeIntegration', 'never');
+      await waitFor('Claude Code to be disconnected', () => !testApi.claudeCodeConnected(), 30_000);
       await fs.rm(path.join(harness.home(), '.claude', 'settings.json'), { force: true });
     }
   });

@@ -71,7 +71,7 @@ describe('Hardening: faults, races and the webview', () => {
       await idp.faults({ hang: 'discovery' });
       const shown = await failingSignIn();
       assert.match(shown.message, /^Could not reach your identity provider at .+ \(no answer within 2 s\)\. Check your network or VPN connection, then sign in again\.$/);
-      assert.deepEqual(shown.buttons, ['Sign In', 'Show Log']);
+      assert.deepEqual(shown.buttons, ['Sign In', 'Show Log', 'Diagnose']);
     });
 
     it('the IdP does not answer the code exchange', async () => {

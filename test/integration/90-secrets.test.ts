@@ -3,8 +3,8 @@
 // workspaceState, nor in any file under the user-data, server-data and extension-storage folders,
 // nor in what a terminal running Claude Code printed, nor anywhere in the test home once Claude
 // Code is connected and has run the way its panel runs it (its settings.json, ~/.claude.json,
-// its sessions and logs, the shell's history): the helper's stdout, read by Claude Code, is the
-// only place keys go.
+// its sessions and logs, the shell's history), nor in the Diagnose report a helpdesk gets: the
+// helper's stdout, read by Claude Code, is the only place keys go.
 // VS Code runs at its default log level, as users do: at debug or trace level VS Code's own
 // terminal host logs every terminal's environment, the endpoint token included (README).
 import * as assert from 'node:assert/strict';
@@ -92,6 +92,12 @@ describe('Secrets canary', () => {
     const panel = await claudeAsThePanel();
     assert.equal(panel.code, 0, panel.output.slice(-2000));
 
+    // The Diagnose report, as a helpdesk gets it (Copy Report: the same text Save Report writes).
+    await vscode.commands.executeCommand('claudeBedrock.copyDiagnoseReport');
+    const report = await vscode.env.clipboard.readText();
+    assert.match(report, /^# Claude Code on Amazon Bedrock: Diagnose report/, 'the report was copied');
+    assert.match(report, /User: alice@example\.com/);
+
     const secrets = [...(await issuedSecrets()), endpointToken];
     assert.ok(secrets.length >= 10, `the run issued ${secrets.length} secrets`);
     // Their halves too: a key or token cut short is still a leak.
@@ -99,6 +105,7 @@ describe('Secrets canary', () => {
 
     const places: [string, string][] = [];
     places.push(['terminal output', terminalOutput]);
+    places.push(['the Diagnose report', report]);
     places.push(["Claude Code's output, run the panel's way", panel.output]);
     places.push(['globalState', JSON.stringify(testApi.globalState())]);
     places.push(['workspaceState', JSON.stringify(testApi.workspaceState())]);

@@ -43,6 +43,8 @@ export interface TestApi {
   claudeSettingsFile(): string;
   /** The consent view's HTML, while it is open. */
   consentHtml(): string | undefined;
+  /** The Diagnose view's page as shown now. */
+  diagnoseHtml(): string | undefined;
 }
 
 function testApi(running: Running, context: vscode.ExtensionContext, notifications: ShownMessage[]): Omit<TestApi, 'ready'> {
@@ -76,6 +78,7 @@ function testApi(running: Running, context: vscode.ExtensionContext, notificatio
     claudeCodeConnected: () => s.claudeCode.connected,
     claudeSettingsFile: () => s.claudeCode.settingsFile,
     consentHtml: () => s.consent.html,
+    diagnoseHtml: () => s.diagnose.html,
   };
 }
 

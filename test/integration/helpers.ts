@@ -92,6 +92,8 @@ export const aws = {
   reset: () => call(harness.aws(), 'POST', '/__aws/reset'),
   /** Keys for the harness itself (seeding CloudWatch), from the emulator. */
   mintKey: () => call<IssuedKey>(harness.aws(), 'POST', '/__aws/keys/mint', {}),
+  /** Makes STS treat these keys as expired from now on. */
+  expireKey: (accessKeyId: string) => call(harness.aws(), 'POST', '/__aws/keys/expire', { accessKeyId }),
   denyCloudWatch: (actions: string[]) => call(harness.aws(), 'POST', '/__aws/cloudwatch/denied', { actions }),
   /** The quota API's policies, by email (or by subject for a sign-in without one). */
   quotaPolicies: (policies: Record<string, { monthly_limit: number; daily_limit: number; blocked?: string; message?: string }>) =>

@@ -23,6 +23,7 @@ const LEVELS: Record<string, number> = {
   terminal: 5,
   claudeCode: 5,
   ui: 6,
+  diagnose: 6,
   commands: 7,
   bundles: 7,
   main: 7,

@@ -1,0 +1,120 @@
+// Diagnose's Claude Code rows: the CLI a terminal finds and its version, the panel extension and
+// whether it is connected, settings of Claude Code's that fight this extension's, shell startup
+// files that export AWS profiles or keys, and the credentials endpoint and helper answering.
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parseSettings } from '../claudeCode/jsonEdit';
+import { SIGN_IN } from '../errors/failure';
+import { findClaude } from '../terminal/findClaude';
+import { fail, pass, warning, type Check } from './check';
+import type { DiagnoseContext } from './context';
+
+/** The oldest Claude Code CLI this extension supports (its Bedrock variables and credential helpers). */
+export const OLDEST_CLAUDE = '2.0.0';
+const CONNECT = { kind: 'run', command: 'claudeBedrock.connectClaudeCode', label: 'Connect Claude Code' } as const;
+const STARTUP_FILES = ['.bashrc', '.bash_profile', '.profile', '.zshrc', '.zprofile', '.zshenv', path.join('.config', 'fish', 'config.fish')];
+/** Variables that, exported by a shell or set in Claude Code's settings, take Claude Code elsewhere. */
+const FIGHTING = ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL'];
+
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  return 0;
+}
+
+/** `claude --version`'s version, or undefined when it does not run. */
+export function claudeVersion(file: string, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(file, ['--version'], { env, signal, timeout: 15_000 }, (error, stdout) => resolve(error ? undefined : /(\d+\.\d+\.\d+)/.exec(stdout)?.[1]));
+  });
+}
+
+export function claudeCodeChecks(ctx: DiagnoseContext): Check[] {
+  return [
+    {
+      id: 'claude.cli',
+      area: 'Claude Code',
+      title: 'The claude command',
+      why: 'Integrated terminals run the claude on their PATH; an old one does not know the variables this extension sets.',
+      run: async (signal) => {
+        const file = await findClaude(ctx.env);
+        if (!file) return warning("No claude on a terminal's PATH (Claude Code's panel brings its own).", 'To use Claude Code in terminals, install it: npm install -g @anthropic-ai/claude-code');
+        const version = await claudeVersion(file, ctx.env, signal);
+        if (!version) return fail(`${file} does not answer --version.`, 'Reinstall Claude Code: npm install -g @anthropic-ai/claude-code');
+        if (compareVersions(version, OLDEST_CLAUDE) < 0) return fail(`${file} is Claude Code ${version}, older than ${OLDEST_CLAUDE}, the oldest this extension supports.`, 'Update it: claude update (or npm install -g @anthropic-ai/claude-code).');
+        return pass(`${file} is Claude Code ${version}.`);
+      },
+    },
+    {
+      id: 'claude.panel',
+      area: 'Claude Code',
+      title: "Claude Code's VS Code panel",
+      why: "The panel runs Claude Code outside any terminal: it reaches Bedrock only when Claude Code's settings are connected.",
+      run: async () => {
+        const installed = ctx.claudeCode.panelInstalled();
+        const connected = ctx.claudeCode.connected();
+        if (connected) return pass(`Connected: Claude Code's settings (${ctx.claudeCode.settingsFile}) use this sign-in${installed ? ', for its panel too' : ''}.`);
+        if (installed) return warning("Claude Code's panel is installed but not connected: it does not use this sign-in.", 'Connect Claude Code.', [CONNECT]);
+        return pass("Claude Code's panel is not installed; integrated terminals use the sign-in without it.");
+      },
+    },
+    {
+      id: 'claude.settings',
+      area: 'Claude Code',
+      title: "Claude Code's settings",
+      why: "Keys or profiles in Claude Code's own settings override what this extension hands it.",
+      run: async () => {
+        const file = ctx.claudeCode.settingsFile;
+        const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+        if (text === undefined) return pass(`${file} does not exist: nothing overrides the sign-in.`);
+        const parsed = parseSettings(text);
+        if (!parsed.ok) return fail(`${file} cannot be read: ${parsed.problem}`, 'Correct the file (Claude Code ignores it while it is broken).');
+        const env = (parsed.value.env ?? {}) as Record<string, unknown>;
+        const found = FIGHTING.filter((n) => env[n] !== undefined);
+        if (env.CLAUDE_CODE_USE_BEDROCK !== undefined && String(env.CLAUDE_CODE_USE_BEDROCK) !== '1') found.push('CLAUDE_CODE_USE_BEDROCK (not 1)');
+        if (parsed.value.apiKeyHelper !== undefined) found.push('apiKeyHelper');
+        if (found.length === 0) return pass(`${file} sets nothing that overrides the sign-in.`);
+        return warning(`${file} sets ${found.join(', ')}: Claude Code uses ${found.length === 1 ? 'it' : 'them'} instead of this sign-in.`, 'Remove them from that file, or Connect Claude Code, which replaces them (and puts them back on Disconnect).', [CONNECT]);
+      },
+    },
+    {
+      id: 'claude.shell',
+      area: 'Claude Code',
+      title: 'Shell startup files',
+      why: 'A profile or keys exported at shell start take claude in a terminal to another account.',
+      run: async () => {
+        const hits: string[] = [];
+        for (const name of STARTUP_FILES) {
+          const text = await fs.readFile(path.join(ctx.home, name), 'utf8').catch(() => undefined);
+          if (!text) continue;
+          text.split('\n').forEach((line, i) => {
+            const m = /^\s*(?:export\s+|set\s+-gx\s+|setenv\s+)?([A-Z_]+)[=\s]/.exec(line);
+            if (m && FIGHTING.includes(m[1]) && !line.trimStart().startsWith('#')) hits.push(`${m[1]} in ~/${name}:${i + 1}`);
+          });
+        }
+        if (hits.length === 0) return pass('No shell startup file exports an AWS profile, AWS keys or an Anthropic key.');
+        return warning(`Exported at shell start: ${hits.join(', ')}.`, "Remove those lines (or unset them in VS Code's terminals): claude in a terminal would use them instead of this sign-in.");
+      },
+    },
+    {
+      id: 'claude.endpoint',
+      area: 'Claude Code',
+      title: 'The credentials endpoint and the helper',
+      why: 'claude in a terminal asks the endpoint for keys; Claude Code elsewhere asks the helper.',
+      run: async (signal) => {
+        const endpoint = await ctx.endpoint();
+        if (!ctx.sessions.usableSession || !endpoint) return fail('Not signed in: neither the endpoint nor the helper has keys to hand out.', 'Sign in.', [SIGN_IN]);
+        const res = await fetch(endpoint.uri, { headers: { authorization: endpoint.token }, signal }).catch((e: unknown) => e as Error);
+        if (res instanceof Error) return fail(`The credentials endpoint does not answer: ${res.message}`, 'Reload the window; if it persists, copy this report for your platform team.');
+        const body = (await res.json().catch(() => ({}))) as { AccessKeyId?: unknown };
+        if (res.status !== 200 || typeof body.AccessKeyId !== 'string') return fail(`The credentials endpoint answered HTTP ${res.status} without keys.`, 'Sign in again; then Check Again.', [SIGN_IN]);
+        if (!ctx.claudeCode.connected()) return pass('The credentials endpoint hands out the session\'s keys. (The helper is used once Claude Code is connected.)');
+        const helper = await ctx.helperAnswers(signal);
+        if (!helper.ok) return fail(`The credentials endpoint answers, but the helper does not: ${helper.detail}`, 'Connect Claude Code again (it rewrites the helper command).', [CONNECT]);
+        return pass('The credentials endpoint and the helper both hand out the session\'s keys.');
+      },
+    },
+  ];
+}

@@ -1,0 +1,137 @@
+// Claude Bedrock: Diagnose. A panel that runs every check at once (diagnose/), shows each row as
+// it ends with progress in the notification area, and copies or saves the report a helpdesk reads.
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import { runChecks, type Check, type Row } from '../diagnose/check';
+import { reportMarkdown } from '../diagnose/report';
+import type { Log } from '../log';
+import type { Clock } from '../util/clock';
+import { DIAGNOSE_COMMANDS, renderDiagnose } from './diagnoseHtml';
+
+export interface DiagnoseViewOptions {
+  /** The checks for this run (built afresh: the settings may have changed). */
+  readonly checks: () => Check[];
+  /** Each check's deadline: the request timeout setting. */
+  readonly timeoutMs: () => number;
+  readonly extensionVersion: string;
+  /** Who is signed in (the report names them: the helpdesk needs to know who). */
+  readonly user: () => string | undefined;
+  /** Values known to be secret right now (session tokens, keys, the endpoint token). */
+  readonly secrets: () => string[];
+  readonly log: Log;
+  readonly clock: Clock;
+}
+
+export class DiagnoseView implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private rows: Row[] = [];
+  private total = 0;
+  private running: Promise<Row[]> | undefined;
+  private at: number | undefined;
+
+  constructor(private readonly options: DiagnoseViewOptions) {}
+
+  /** Shows the view and runs every check (joins a run under way). */
+  run(): Promise<Row[]> {
+    this.show();
+    this.running ??= this.runAll().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  /** The report as Markdown, for the clipboard or a file (runs the checks first if never run). */
+  async report(): Promise<string> {
+    if (this.running) await this.running;
+    if (this.at === undefined) await this.run();
+    const cli = this.rows.find((r) => r.id === 'claude.cli')?.found.match(/Claude Code (\d+\.\d+\.\d+)/)?.[1];
+    return reportMarkdown({
+      rows: this.rows,
+      versions: { vscode: vscode.version, extension: this.options.extensionVersion, claude: cli, os: `${os.type()} ${os.release()} (${os.arch()})`, remote: vscode.env.remoteName },
+      at: this.at ?? this.options.clock.now(),
+      user: this.options.user(),
+      logLines: this.options.log.recent(200),
+      secrets: [...this.options.secrets(), ...this.options.log.knownSecrets()],
+    });
+  }
+
+  async copyReport(): Promise<void> {
+    await vscode.env.clipboard.writeText(await this.report());
+    void vscode.window.showInformationMessage('The Diagnose report is on the clipboard, without tokens or keys: paste it into your ticket.');
+  }
+
+  async saveReport(): Promise<string | undefined> {
+    const text = await this.report();
+    const target = await vscode.window.showSaveDialog({
+      title: 'Save the Diagnose report',
+      defaultUri: vscode.Uri.file(`${os.homedir()}/claude-bedrock-diagnose.md`),
+      filters: { Markdown: ['md'] },
+    });
+    if (!target) return undefined;
+    try {
+      await fs.writeFile(target.fsPath, text, { mode: 0o600 });
+    } catch (error) {
+      this.options.log.error('Saving the Diagnose report failed', error);
+      void vscode.window.showErrorMessage(`The report could not be saved to ${target.fsPath}. Choose another folder, or use Copy Report.`);
+      return undefined;
+    }
+    void vscode.window.showInformationMessage(`The Diagnose report is saved to ${target.fsPath}, without tokens or keys.`);
+    return target.fsPath;
+  }
+
+  /** The page as shown now, and the last rows (for the extension's tests). */
+  get html(): string | undefined {
+    return this.panel?.webview.html;
+  }
+  get lastRows(): readonly Row[] {
+    return this.rows;
+  }
+
+  private async runAll(): Promise<Row[]> {
+    const checks = this.options.checks();
+    this.rows = [];
+    this.total = checks.length;
+    this.render();
+    const order = new Map(checks.map((c, i) => [c.id, i]));
+    const rows = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Claude Bedrock: Diagnose' }, (progress) =>
+      runChecks(checks, {
+        timeoutMs: this.options.timeoutMs(),
+        clock: this.options.clock,
+        onRow: (row) => {
+          this.rows = [...this.rows, row].sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+          progress.report({ message: `${this.rows.length} of ${checks.length} checks done`, increment: 100 / checks.length });
+          this.render();
+        },
+      }),
+    );
+    this.rows = rows;
+    this.at = this.options.clock.now();
+    this.options.log.info(`Diagnose: ${rows.map((r) => `${r.id} ${r.status}`).join(', ')}.`);
+    this.render();
+    return rows;
+  }
+
+  private show(): void {
+    if (this.panel) {
+      this.panel.reveal();
+      return;
+    }
+    this.panel = vscode.window.createWebviewPanel('claudeBedrock.diagnose', 'Claude Bedrock: Diagnose', vscode.ViewColumn.Active, {
+      enableScripts: false,
+      enableCommandUris: [...DIAGNOSE_COMMANDS],
+      localResourceRoots: [],
+    });
+    this.panel.onDidDispose(() => (this.panel = undefined));
+    this.render();
+  }
+
+  private render(): void {
+    if (!this.panel) return;
+    const running = this.running || this.rows.length < this.total ? this.total - this.rows.length : 0;
+    this.panel.webview.html = renderDiagnose({ rows: this.rows, running, total: this.total, at: this.at }, { cspSource: this.panel.webview.cspSource, nonce: randomBytes(16).toString('base64') });
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+}

@@ -1,0 +1,129 @@
+// Claude Bedrock: Diagnose, in the real VS Code: every row passes in a healthy world (this
+// harness's workspace tries to set where the sign-in goes, which Diagnose names), and each check
+// says fail or warning, with the fix, when its part of the world is put in the failing state.
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import { createServer } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { aws, changeSetting, harness, idp, signInAs, useExtension } from './helpers';
+
+interface DiagnosedRow {
+  readonly id: string;
+  readonly status: 'pass' | 'warning' | 'fail' | 'skipped';
+  readonly found: string;
+  readonly fix?: string;
+}
+
+async function diagnose(): Promise<Map<string, DiagnosedRow>> {
+  const rows = (await vscode.commands.executeCommand('claudeBedrock.diagnose')) as DiagnosedRow[];
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+function row(rows: Map<string, DiagnosedRow>, id: string): DiagnosedRow {
+  const found = rows.get(id);
+  assert.ok(found, `a row ${id}`);
+  return found;
+}
+
+describe('Diagnose', () => {
+  const testApi = useExtension();
+  const home = os.homedir();
+
+  afterEach(async () => {
+    await fs.rm(path.join(home, '.claude', 'settings.json'), { force: true });
+  });
+
+  it("passes every check in a healthy world, and names the workspace values it ignored and the test developer's own .bashrc", async function () {
+    this.timeout(120_000);
+    assert.equal(home, harness.home(), "the test home, never the user's");
+    await signInAs('alice');
+    const rows = await diagnose();
+    const notPassing = [...rows.values()].filter((r) => r.status !== 'pass' && r.id !== 'settings.sources' && r.id !== 'claude.shell');
+    assert.deepEqual(notPassing, [], 'every other row passes');
+    // The harness's developer exports AWS_PROFILE in their .bashrc (testHome.ts), as many do.
+    assert.equal(row(rows, 'claude.shell').status, 'warning', row(rows, 'claude.shell').found);
+    assert.match(row(rows, 'claude.shell').found, /AWS_PROFILE in ~\/\.bashrc:2/);
+    const sources = row(rows, 'settings.sources');
+    assert.equal(sources.status, 'warning', sources.found);
+    assert.match(sources.found, /Ignored: .*claudeBedrock\.issuer.* set by this workspace/);
+    assert.match(row(rows, 'idp.discovery').found, /publishes the issuer .* exactly as configured/);
+    assert.match(row(rows, 'aws.sts').found, /confirms the keys belong to arn:aws:sts::123456789012:assumed-role\/ClaudeCodeBedrock\/alice@example\.com/);
+    assert.match(row(rows, 'usage.metrics').found, /GetMetricData answers/);
+    assert.match(row(rows, 'claude.cli').found, /is Claude Code \d+\.\d+\.\d+\./);
+    assert.ok(testApi.diagnoseHtml()?.includes('Check Again'), 'the view shows the rows');
+  });
+
+  it('says what is wrong with the identity provider: an issuer one slash off, a skewed clock, a port held, no answer', async function () {
+    this.timeout(120_000);
+    const issuer = String(vscode.workspace.getConfiguration('claudeBedrock').get('issuer'));
+    await changeSetting('issuer', issuer.replace(/\/$/, ''));
+    await idp.faults({ clockSkewSeconds: 600 });
+    const port = Number(vscode.workspace.getConfiguration('claudeBedrock').get('redirectPort'));
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+    try {
+      let rows = await diagnose();
+      assert.equal(row(rows, 'idp.discovery').status, 'fail');
+      assert.match(row(rows, 'idp.discovery').found, /they differ only in the trailing slash/);
+      assert.equal(row(rows, 'idp.discovery').fix, `Set claudeBedrock.issuer to exactly ${issuer}.`);
+      assert.equal(row(rows, 'idp.clock').status, 'fail');
+      assert.match(row(rows, 'idp.clock').found, /This computer's clock is (599|600|601) s behind the identity provider's\./);
+      assert.equal(row(rows, 'idp.port').status, 'fail');
+      assert.match(row(rows, 'idp.port').found, new RegExp(`127\\.0\\.0\\.1:${port} is held by another program`));
+      await changeSetting('issuer', 'http://127.0.0.1:9/tenant/');
+      rows = await diagnose();
+      assert.equal(row(rows, 'idp.discovery').status, 'fail');
+      assert.match(row(rows, 'idp.discovery').found, /could not be reached/);
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it('says what is wrong with AWS: expired keys, no CloudWatch permission, the quota service down', async function () {
+    this.timeout(120_000);
+    await signInAs('alice');
+    const state = testApi.state();
+    assert.equal(state.kind, 'signedIn');
+    await aws.expireKey(state.kind === 'signedIn' ? state.session.credentials.accessKeyId : '');
+    await aws.denyCloudWatch(['GetMetricData']);
+    await changeSetting('quotaApiUrl', `${harness.aws()}/quota/check`);
+    await aws.faults([{ service: 'quota', action: 'Check', kind: 'server', times: 100 }]);
+    const rows = await diagnose();
+    assert.equal(row(rows, 'aws.sts').status, 'fail');
+    assert.match(row(rows, 'aws.sts').found, /refuses the current keys \((ExpiredToken|InvalidClientTokenId)\)/);
+    assert.equal(row(rows, 'usage.metrics').status, 'fail');
+    assert.match(row(rows, 'usage.metrics').fix ?? '', /cloudwatch:GetMetricData/);
+    assert.equal(row(rows, 'usage.quota').status, 'warning');
+    assert.match(row(rows, 'usage.quota').found, /could not be asked.*fail mode is open/);
+  });
+
+  it("says what is wrong around Claude Code: an old CLI on PATH, its settings' own keys, a .bashrc exporting a profile", async function () {
+    this.timeout(120_000);
+    await signInAs('alice');
+    const stubs = await fs.mkdtemp(path.join(os.tmpdir(), 'old-claude-'));
+    await fs.writeFile(path.join(stubs, 'claude'), '#!/bin/sh\necho "1.0.3 (Claude Code)"\n', { mode: 0o755 });
+    await fs.mkdir(path.join(home, '.claude'), { recursive: true });
+    await fs.writeFile(path.join(home, '.claude', 'settings.json'), JSON.stringify({ env: { AWS_PROFILE: 'old-profile', CLAUDE_CODE_USE_BEDROCK: '1' } }));
+    const bashrc = path.join(home, '.bashrc');
+    const developers = await fs.readFile(bashrc, 'utf8');
+    await fs.writeFile(bashrc, '# mine\nexport AWS_PROFILE=sandbox\nexport AWS_SECRET_ACCESS_KEY=not-shown-anywhere\n');
+    const pathBefore = process.env.PATH;
+    process.env.PATH = `${stubs}${path.delimiter}${pathBefore ?? ''}`;
+    try {
+      const rows = await diagnose();
+      assert.equal(row(rows, 'claude.cli').status, 'fail');
+      assert.match(row(rows, 'claude.cli').found, /is Claude Code 1\.0\.3, older than 2\.0\.0/);
+      assert.equal(row(rows, 'claude.settings').status, 'warning');
+      assert.match(row(rows, 'claude.settings').found, /sets AWS_PROFILE: Claude Code uses it instead of this sign-in/);
+      assert.equal(row(rows, 'claude.shell').status, 'warning');
+      assert.match(row(rows, 'claude.shell').found, /AWS_PROFILE in ~\/\.bashrc:2, AWS_SECRET_ACCESS_KEY in ~\/\.bashrc:3/);
+      assert.ok(![...rows.values()].some((r) => r.found.includes('not-shown-anywhere')), 'values from startup files are never shown');
+    } finally {
+      await fs.writeFile(bashrc, developers);
+      process.env.PATH = pathBefore;
+      await fs.rm(stubs, { recursive: true, force: true });
+    }
+  });
+});
