@@ -59,7 +59,7 @@ describe('Diagnose', () => {
     this.timeout(120_000);
     const issuer = String(vscode.workspace.getConfiguration('claudeBedrock').get('issuer'));
     await changeSetting('issuer', issuer.replace(/\/$/, ''));
-    await idp.faults({ clockSkewSeconds: 600 });
+    await idp.faults({ dateSkewSeconds: 600 });
     const port = Number(vscode.workspace.getConfiguration('claudeBedrock').get('redirectPort'));
     const squatter = createServer();
     await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));

@@ -79,8 +79,10 @@ export interface IdpFaults {
   refreshExpired?: boolean;
   /** Never answer the next discovery or token request: it stays open until the client gives up. */
   hang?: 'discovery' | 'token';
-  /** The IdP's clock is this far ahead (negative: behind): ID tokens and its Date header carry its times. Until reset. */
+  /** The IdP's clock is this far ahead (negative: behind): ID tokens carry its times. Until reset. */
   clockSkewSeconds?: number;
+  /** Its Date header is this far ahead (negative: behind), as a skewed server's is. Until reset. */
+  dateSkewSeconds?: number;
 }
 
 export interface IssuedTokens {
@@ -301,8 +303,7 @@ export async function startIdp(options: { port?: number } = {}): Promise<Idp> {
   }
 
   server.on('request', (req, res) => {
-    // A skewed IdP's clock shows in its Date header too, as a real server's would.
-    if (faults.clockSkewSeconds) res.setHeader('date', new Date(Date.now() + faults.clockSkewSeconds * 1000).toUTCString());
+    if (faults.dateSkewSeconds) res.setHeader('date', new Date(Date.now() + faults.dateSkewSeconds * 1000).toUTCString());
     void (async () => {
       try {
         const url = new URL(req.url ?? '/', origin);
