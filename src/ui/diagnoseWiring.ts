@@ -74,7 +74,10 @@ export function createDiagnose(parts: DiagnoseParts): DiagnoseView {
       ...(vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => path.join(f.uri.fsPath, '.vscode', 'settings.json')),
       ...(vscode.workspace.workspaceFile?.scheme === 'file' ? [vscode.workspace.workspaceFile.fsPath] : []),
     ],
-    orgDefaults: orgDefaults(parts.extensionPath, parts.log),
+    // Read when Diagnose runs, not at activation.
+    get orgDefaults() {
+      return orgDefaults(parts.extensionPath, parts.log);
+    },
     remoteName: vscode.env.remoteName,
     sessions: parts.sessions,
     signingIn: () => parts.signIn.role === 'leading',

@@ -1,6 +1,7 @@
 // Diagnose's runner and report: checks run at once, each with its own deadline, a throw or a
 // silence turned into a failed row; the report as a helpdesk reads it, with nothing secret left.
 import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { fail, overall, pass, runChecks, warning, type Check } from '../../src/diagnose/check';
 import { compareVersions } from '../../src/diagnose/claudeCodeChecks';
 import { redact, reportMarkdown } from '../../src/diagnose/report';
@@ -38,11 +39,14 @@ describe('Diagnose', () => {
   });
 
   it('writes a report a helpdesk reads: versions, every row, the log; the email kept, every secret gone', () => {
-    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLXZhbHVl';
-    const endpointToken = 'ept-0123456789abcdef';
+    // Made at run time, shaped as the real ones are: a secret key, a JWT, an endpoint token, a key ID.
+    const secret = randomBytes(30).toString('base64');
+    const part = () => randomBytes(12).toString('base64url');
+    const jwt = `eyJ${part()}.eyJ${part()}.${part()}`;
+    const endpointToken = randomBytes(16).toString('hex');
+    const keyId = `ASIA${randomBytes(8).toString('hex').toUpperCase()}`;
     const rows = [
-      { id: 'aws.sts', area: 'AWS' as const, title: 'STS and the current keys', why: 'w', ms: 5, ...pass('keys ASIAEXAMPLE123456789 belong to alice@example.com') },
+      { id: 'aws.sts', area: 'AWS' as const, title: 'STS and the current keys', why: 'w', ms: 5, ...pass(`keys ${keyId} belong to alice@example.com`) },
       { id: 'idp.clock', area: 'Identity provider' as const, title: 'Clock | skew', why: 'w', ms: 5, ...fail('400 s ahead', 'Set the clock.') },
     ];
     const text = reportMarkdown({
@@ -59,7 +63,7 @@ describe('Diagnose', () => {
     assert.match(text, /\| Clock \\\| skew \| FAIL \| 400 s ahead \| Set the clock\. \|/);
     assert.match(text, /Signed in as alice@example\.com\./);
     assert.match(text, /User: alice@example\.com/);
-    for (const s of [secret, jwt, endpointToken, 'ASIAEXAMPLE123456789']) assert.ok(!text.includes(s), `${s} left out`);
+    for (const s of [secret, jwt, endpointToken, keyId]) assert.ok(!text.includes(s), `${s} left out`);
     assert.equal(redact('aoa-0123456789abcdefghij and aor-0123456789abcdefghij', []), '[redacted] and [redacted]');
   });
 
