@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseSettings } from '../claudeCode/jsonEdit';
+import { LOGIN_PROMPT } from '../claudeCode/connection';
 import { SIGN_IN } from '../errors/failure';
 import { findClaude } from '../terminal/findClaude';
 import { fail, pass, warning, type Check } from './check';
@@ -13,9 +14,20 @@ import type { DiagnoseContext } from './context';
 /** The oldest Claude Code CLI this extension supports (its Bedrock variables and credential helpers). */
 export const OLDEST_CLAUDE = '2.0.0';
 const CONNECT = { kind: 'run', command: 'claudeBedrock.connectClaudeCode', label: 'Connect Claude Code' } as const;
+const RELOAD = { kind: 'run', command: 'workbench.action.reloadWindow', label: 'Reload Window' } as const;
+const PANEL_VARIABLES = 'claudeCode.environmentVariables';
 const STARTUP_FILES = ['.bashrc', '.bash_profile', '.profile', '.zshrc', '.zprofile', '.zshenv', path.join('.config', 'fish', 'config.fish')];
 /** Variables that, exported by a shell or set in Claude Code's settings, take Claude Code elsewhere. */
 const FIGHTING = ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL'];
+
+/** The names in the panel's `claudeCode.environmentVariables` (a list of {name, value}) that take it elsewhere. */
+function panelVariables(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  const entries = value.filter((e): e is { name: string; value?: unknown } => typeof e === 'object' && e !== null && typeof (e as { name?: unknown }).name === 'string');
+  return entries
+    .filter((e) => FIGHTING.includes(e.name) || (e.name === 'CLAUDE_CODE_USE_BEDROCK' && String(e.value) !== '1'))
+    .map((e) => (e.name === 'CLAUDE_CODE_USE_BEDROCK' ? 'CLAUDE_CODE_USE_BEDROCK (not 1)' : e.name));
+}
 
 export function compareVersions(a: string, b: string): number {
   const pa = a.split('.').map(Number);
@@ -55,6 +67,17 @@ export function claudeCodeChecks(ctx: DiagnoseContext): Check[] {
       run: async () => {
         const installed = ctx.claudeCode.panelInstalled();
         const connected = ctx.claudeCode.connected();
+        const fighting = panelVariables(ctx.claudeCode.panelSetting(PANEL_VARIABLES));
+        if (fighting.length) {
+          return warning(
+            `${PANEL_VARIABLES} (a VS Code setting of Claude Code's panel) sets ${fighting.join(', ')}: the panel uses ${fighting.length === 1 ? 'it' : 'them'} instead of this sign-in.`,
+            `Remove ${fighting.length === 1 ? 'it' : 'them'} from ${PANEL_VARIABLES} in your VS Code settings.`,
+            [{ kind: 'run', command: 'workbench.action.openSettings', args: [PANEL_VARIABLES], label: 'Open Settings' }],
+          );
+        }
+        if (connected && installed && ctx.claudeCode.panelSetting(LOGIN_PROMPT) !== true) {
+          return warning(`Connected, but ${LOGIN_PROMPT} is not on: the panel asks for an Anthropic login before it uses Bedrock.`, 'Connect Claude Code again: it turns the setting on.', [CONNECT]);
+        }
         if (connected) return pass(`Connected: Claude Code's settings (${ctx.claudeCode.settingsFile}) use this sign-in${installed ? ', for its panel too' : ''}.`);
         if (installed) return warning("Claude Code's panel is installed but not connected: it does not use this sign-in.", 'Connect Claude Code.', [CONNECT]);
         return pass("Claude Code's panel is not installed; integrated terminals use the sign-in without it.");
@@ -112,7 +135,7 @@ export function claudeCodeChecks(ctx: DiagnoseContext): Check[] {
         if (res.status !== 200 || typeof body.AccessKeyId !== 'string') return fail(`The credentials endpoint answered HTTP ${res.status} without keys.`, 'Sign in again; then Check Again.', [SIGN_IN]);
         if (!ctx.claudeCode.connected()) return pass('The credentials endpoint hands out the session\'s keys. (The helper is used once Claude Code is connected.)');
         const helper = await ctx.helperAnswers(signal);
-        if (!helper.ok) return fail(`The credentials endpoint answers, but the helper does not: ${helper.detail}`, 'Connect Claude Code again (it rewrites the helper command).', [CONNECT]);
+        if (!helper.ok) return fail(`The credentials endpoint answers, but the helper Claude Code runs does not: ${helper.detail}`, "Reload the window: it writes the helper's launcher again. If that does not help, Connect Claude Code again.", [RELOAD, CONNECT]);
         return pass('The credentials endpoint and the helper both hand out the session\'s keys.');
       },
     },

@@ -40,6 +40,8 @@ export interface DiagnoseContext {
     connected(): boolean;
     /** ~/.claude/settings.json (or CLAUDE_CONFIG_DIR's). */
     readonly settingsFile: string;
+    /** One of the panel's own VS Code settings (claudeCode.environmentVariables, …), by full key. */
+    panelSetting(key: string): unknown;
   };
   /** The terminals' credentials endpoint, while there is a session. */
   readonly endpoint: () => Promise<{ readonly uri: string; readonly token: string } | undefined>;

@@ -15,6 +15,7 @@ export const DIAGNOSE_COMMANDS = [
   'claudeBedrock.showUsage',
   'workbench.action.openSettings',
   'workbench.action.openWorkspaceSettingsFile',
+  'workbench.action.reloadWindow',
 ] as const;
 
 const ICON: Record<Status, string> = { pass: '✓', warning: '!', fail: '✗', skipped: '–' };

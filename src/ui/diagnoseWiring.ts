@@ -91,6 +91,7 @@ export function createDiagnose(parts: DiagnoseParts): DiagnoseView {
       get settingsFile() {
         return parts.claudeCode.settingsFile;
       },
+      panelSetting: (key) => vscode.workspace.getConfiguration().get(key),
     },
     endpoint: () => parts.terminals.endpointAccess(),
     helperAnswers: (signal) => helperAnswers(parts.claudeCode.settingsFile, signal),

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { aws, changeSetting, harness, idp, signInAs, useExtension } from './helpers';
+import { aws, changeSetting, harness, idp, signInAs, useExtension, waitFor } from './helpers';
 
 interface DiagnosedRow {
   readonly id: string;
@@ -124,6 +124,76 @@ describe('Diagnose', () => {
       await fs.writeFile(bashrc, developers);
       process.env.PATH = pathBefore;
       await fs.rm(stubs, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('Diagnose, more failing states', () => {
+  const testApi = useExtension();
+  const machineSettings = () => path.join(harness.userDataDir(), 'Machine', 'settings.json');
+
+  it('says STS denies the keys, and that a CA bundle named by NODE_EXTRA_CA_CERTS does not exist', async function () {
+    this.timeout(120_000);
+    await signInAs('alice');
+    await aws.faults([{ service: 'sts', action: 'GetCallerIdentity', kind: 'error', status: 403, code: 'AccessDenied', message: 'User is not authorized to perform sts:GetCallerIdentity', times: 5 }]);
+    const missing = path.join(os.tmpdir(), 'no-such-folder', 'corporate-ca.pem');
+    const before = process.env.NODE_EXTRA_CA_CERTS;
+    process.env.NODE_EXTRA_CA_CERTS = missing;
+    try {
+      const rows = await diagnose();
+      assert.equal(row(rows, 'aws.sts').status, 'fail');
+      assert.match(row(rows, 'aws.sts').found, /refuses GetCallerIdentity \(AccessDenied\)/);
+      assert.match(row(rows, 'aws.sts').fix ?? '', /platform team .* role's permissions/);
+      assert.equal(row(rows, 'aws.network').status, 'fail');
+      assert.match(row(rows, 'aws.network').found, new RegExp(`NODE_EXTRA_CA_CERTS=${missing.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}.* NODE_EXTRA_CA_CERTS names a file that does not exist`));
+      assert.match(row(rows, 'aws.network').fix ?? '', /CA bundle \(a PEM file\)/);
+    } finally {
+      if (before === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
+      else process.env.NODE_EXTRA_CA_CERTS = before;
+    }
+  });
+
+  it("says the panel's own variables take it elsewhere", async function () {
+    this.timeout(120_000);
+    await signInAs('alice');
+    const file = machineSettings();
+    const saved = await fs.readFile(file, 'utf8');
+    const settings = JSON.parse(saved) as Record<string, unknown>;
+    await fs.writeFile(file, JSON.stringify({ ...settings, 'claudeCode.environmentVariables': [{ name: 'AWS_PROFILE', value: 'old-profile' }, { name: 'DISABLE_TELEMETRY', value: '1' }] }, null, 2));
+    try {
+      await waitFor('VS Code to read the panel setting', () => vscode.workspace.getConfiguration().get('claudeCode.environmentVariables'));
+      const rows = await diagnose();
+      assert.equal(row(rows, 'claude.panel').status, 'warning');
+      assert.match(row(rows, 'claude.panel').found, /claudeCode\.environmentVariables .* sets AWS_PROFILE: the panel uses it instead of this sign-in/);
+    } finally {
+      await fs.writeFile(file, saved);
+      await waitFor('VS Code to forget the panel setting', () => vscode.workspace.getConfiguration().get('claudeCode.environmentVariables') === undefined);
+    }
+  });
+
+  it("says when the helper Claude Code runs does not answer, and that Reload Window writes it again", async function () {
+    this.timeout(120_000);
+    await signInAs('alice');
+    await changeSetting('claudeCodeIntegration', 'always');
+    await waitFor('Claude Code to be connected', () => testApi.claudeCodeConnected(), 30_000);
+    const settings = JSON.parse(await fs.readFile(testApi.claudeSettingsFile(), 'utf8')) as { awsCredentialExport: string };
+    const launcher = /^'([^']+)'/.exec(settings.awsCredentialExport)?.[1];
+    assert.ok(launcher, settings.awsCredentialExport);
+    const moved = `${launcher}.moved`;
+    try {
+      let rows = await diagnose();
+      assert.equal(row(rows, 'claude.endpoint').status, 'pass', row(rows, 'claude.endpoint').found);
+      assert.match(row(rows, 'claude.endpoint').found, /the helper both hand out/);
+      await fs.rename(launcher, moved);
+      rows = await diagnose();
+      assert.equal(row(rows, 'claude.endpoint').status, 'fail');
+      assert.match(row(rows, 'claude.endpoint').found, /the helper Claude Code runs does not: it exited with 127/);
+      assert.match(row(rows, 'claude.endpoint').fix ?? '', /^Reload the window/);
+      assert.match(testApi.diagnoseHtml() ?? '', /command:workbench\.action\.reloadWindow/);
+    } finally {
+      await fs.rename(moved, launcher).catch(() => undefined);
+      await changeSetting('claudeCodeIntegration', 'never');
+      await vscode.commands.executeCommand('claudeBedrock.disconnectClaudeCode');
     }
   });
 });
