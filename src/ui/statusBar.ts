@@ -4,6 +4,15 @@ import type { AuthState } from '../auth/core';
 import type { ModelCheck } from '../models/check';
 import { statusView, type StatusView } from './statusView';
 
+/** The tooltip's lines as text, then its links, which may run only their own commands. */
+function tooltip(view: StatusView): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  for (const line of view.tooltip.split('\n')) md.appendText(line).appendMarkdown('\n\n');
+  md.appendMarkdown(view.links.map((l) => `[${l.label}](command:${l.command})`).join(' · '));
+  md.isTrusted = { enabledCommands: view.links.map((l) => l.command) };
+  return md;
+}
+
 export class StatusBar implements vscode.Disposable {
   private view: StatusView | undefined;
 
@@ -14,7 +23,7 @@ export class StatusBar implements vscode.Disposable {
     const view = statusView(state, modelProblems);
     this.view = view;
     this.item.text = view.text;
-    this.item.tooltip = view.tooltip;
+    this.item.tooltip = tooltip(view);
     this.item.command = view.command;
     this.item.backgroundColor = view.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();

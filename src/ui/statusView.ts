@@ -5,12 +5,22 @@ import { expiresAt } from '../auth/session';
 import { ROLE_LABELS, type ModelCheck } from '../models/check';
 import { clockTime } from './format';
 
+export interface StatusLink {
+  readonly label: string;
+  readonly command: string;
+}
+
 export interface StatusView {
   readonly text: string;
   readonly tooltip: string;
+  /** Links under the tooltip's text. */
+  readonly links: readonly StatusLink[];
   readonly command: string;
   readonly warning: boolean;
 }
+
+const DIAGNOSE: StatusLink = { label: 'Diagnose', command: 'claudeBedrock.diagnose' };
+const SIGN_IN: StatusLink = { label: 'Sign In', command: 'claudeBedrock.signIn' };
 
 export function statusView(state: AuthState, modelProblems: readonly ModelCheck[] = []): StatusView {
   switch (state.kind) {
@@ -18,6 +28,7 @@ export function statusView(state: AuthState, modelProblems: readonly ModelCheck[
       return {
         text: '$(sign-in) Claude: Sign In',
         tooltip: 'Claude Code on Amazon Bedrock: signed out. Click to sign in with your corporate account.',
+        links: [SIGN_IN, DIAGNOSE],
         command: 'claudeBedrock.signIn',
         warning: false,
       };
@@ -25,6 +36,7 @@ export function statusView(state: AuthState, modelProblems: readonly ModelCheck[
       return {
         text: '$(loading~spin) Claude: Signing in…',
         tooltip: 'Finish signing in in your browser. Click to cancel.',
+        links: [{ label: 'Cancel', command: 'claudeBedrock.cancelSignIn' }],
         command: 'claudeBedrock.cancelSignIn',
         warning: false,
       };
@@ -40,6 +52,7 @@ export function statusView(state: AuthState, modelProblems: readonly ModelCheck[
             ...modelProblems.map((c) => `${ROLE_LABELS[c.role]} ${c.modelId}: ${c.reason}`),
             'Click for the model report and the fix.',
           ].join('\n'),
+          links: [{ label: 'Model Report', command: 'claudeBedrock.showModelReport' }, DIAGNOSE],
           command: 'claudeBedrock.showModelReport',
           warning: true,
         };
@@ -53,6 +66,7 @@ export function statusView(state: AuthState, modelProblems: readonly ModelCheck[
           `Credentials valid until ${clockTime(expiresAt(session))}, renewed automatically.`,
           'Click for account details.',
         ].join('\n'),
+        links: [{ label: 'Usage', command: 'claudeBedrock.showUsage' }, DIAGNOSE],
         command: 'claudeBedrock.showAccount',
         warning: false,
       };
@@ -66,6 +80,7 @@ export function statusView(state: AuthState, modelProblems: readonly ModelCheck[
           state.reason,
           'Click to sign in.',
         ].join('\n'),
+        links: [SIGN_IN, DIAGNOSE],
         command: 'claudeBedrock.signIn',
         warning: true,
       };

@@ -71,6 +71,7 @@ describe('the VSIX', function () {
       'extension/media/dashboard.js',
       'extension/media/icon.png',
       'extension/media/walkthrough/claudeCode.md',
+      'extension/media/walkthrough/diagnose.md',
       'extension/media/walkthrough/models.md',
       'extension/media/walkthrough/signIn.md',
       'extension/media/walkthrough/terminal.md',

@@ -14,6 +14,7 @@ describe('the status bar item', () => {
     const view = statusView({ kind: 'signedOut' });
     assert.match(view.text, /Sign In/);
     assert.equal(view.command, 'claudeBedrock.signIn');
+    assert.deepEqual(view.links.map((l) => l.label), ['Sign In', 'Diagnose']);
   });
 
   it('offers to cancel while signing in', () => {
@@ -27,6 +28,7 @@ describe('the status bar item', () => {
     assert.match(view.tooltip, /assumed-role\/R\/alice@example\.com/);
     assert.match(view.tooltip, /Credentials valid until .+, renewed automatically\./);
     assert.equal(view.command, 'claudeBedrock.showAccount');
+    assert.deepEqual(view.links.map((l) => l.command), ['claudeBedrock.showUsage', 'claudeBedrock.diagnose']);
     assert.equal(view.warning, false);
   });
 
