@@ -196,6 +196,14 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       return true;
     },
   },
+  'claudeBedrock.copyModelValue': {
+    // Reached from the report page's Copy links: only a model ID or a profile ARN is copied.
+    run: async ({ modelReport }, what, value) => {
+      if ((what !== 'model ID' && what !== 'profile ARN') || typeof value !== 'string' || !MODEL_VALUE.test(value)) return false;
+      await modelReport.copy(what, value);
+      return true;
+    },
+  },
   'claudeBedrock.showUsage': { needs: [signedIn('your usage is read with your AWS credentials.')], run: ({ dashboard }) => dashboard.show() },
   'claudeBedrock.refreshUsage': { run: ({ usage }) => usage.refresh().then(() => usage.state) },
   'claudeBedrock.connectClaudeCode': { run: ({ claudeCode }) => claudeCode.connectWithConsent() },

@@ -28,6 +28,12 @@ export class ModelReportView implements vscode.Disposable {
     this.render();
   }
 
+  /** Copies a model ID or profile ARN from the page, and says so in the status bar. */
+  async copy(what: string, value: string): Promise<void> {
+    await vscode.env.clipboard.writeText(value);
+    vscode.window.setStatusBarMessage(`$(check) Copied the ${what}.`, 3000);
+  }
+
   /** The page's HTML as shown now (for the extension's tests). */
   get html(): string | undefined {
     return this.panel?.webview.html;

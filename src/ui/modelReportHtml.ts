@@ -1,10 +1,11 @@
-// The model report's page: one row per configured model with its status, region, profile ARN,
-// the reason in plain words, and the fix as a link that runs the fixing command. No script at
-// all: links are command URIs that VS Code allows for exactly these commands. Pure.
+// The model report's page: one block per configured model with its status and region, its ID
+// and profile ARN each on one line (shortened when the editor is narrow, with a Copy link), the
+// reason in plain words, and the fix as a link that runs the fixing command. No script at all:
+// links are command URIs that VS Code allows for exactly these commands. Pure.
 import { escapeHtml } from '../util/html';
 import { ROLE_LABELS, type ModelCheck, type ModelFix, type ModelReport, type ModelStatus } from '../models/check';
 
-export const REPORT_COMMANDS = ['claudeBedrock.applyModelFix', 'claudeBedrock.checkModels', 'claudeBedrock.chooseModels'] as const;
+export const REPORT_COMMANDS = ['claudeBedrock.applyModelFix', 'claudeBedrock.checkModels', 'claudeBedrock.chooseModels', 'claudeBedrock.copyModelValue'] as const;
 
 const STATUS_TEXT: Record<ModelStatus, string> = {
   available: 'Available',
@@ -33,17 +34,21 @@ function fixLink(check: ModelCheck, fix: ModelFix | undefined): string {
   return commandLink('claudeBedrock.checkModels', [], fix.label);
 }
 
-function row(check: ModelCheck): string {
+/** A value on one line, cut with an ellipsis when it does not fit (the whole of it in the tooltip), and a Copy link. */
+function oneLine(label: string, value: string, what: 'model ID' | 'profile ARN'): string {
+  return `<div class="line" data-copies="${what}"><span class="label">${escapeHtml(label)}</span><code title="${escapeHtml(value)}">${escapeHtml(value)}</code>${commandLink('claudeBedrock.copyModelValue', [what, value], 'Copy')}</div>`;
+}
+
+function block(check: ModelCheck): string {
   const tone = check.status === 'available' ? 'ok' : check.usable ? 'info' : 'bad';
-  return `<tr class="${tone}" data-role="${check.role}" data-status="${check.status}">
-  <th scope="row">${escapeHtml(ROLE_LABELS[check.role])}</th>
-  <td><code>${escapeHtml(check.modelId)}</code></td>
-  <td class="status">${escapeHtml(STATUS_TEXT[check.status])}</td>
-  <td>${escapeHtml(check.region)}</td>
-  <td>${check.profileArn ? `<code>${escapeHtml(check.profileArn)}</code>` : '<span class="muted">none</span>'}</td>
-  <td>${escapeHtml(check.reason)}</td>
-  <td>${check.usable && check.status === 'available' ? '' : fixLink(check, check.fix)}</td>
-</tr>`;
+  const fix = check.usable && check.status === 'available' ? '' : `<div class="fix">${fixLink(check, check.fix)}</div>`;
+  return `<section class="model ${tone}" data-role="${check.role}" data-status="${check.status}">
+  <h2>${escapeHtml(ROLE_LABELS[check.role])} <span class="status">${escapeHtml(STATUS_TEXT[check.status])}</span> <span class="muted">in ${escapeHtml(check.region)}</span></h2>
+  ${oneLine('Model', check.modelId, 'model ID')}
+  ${check.profileArn ? oneLine('Profile', check.profileArn, 'profile ARN') : '<div class="line"><span class="label">Profile</span><span class="muted">none</span></div>'}
+  <p class="why">${escapeHtml(check.reason)}</p>
+  ${fix}
+</section>`;
 }
 
 export interface PageOptions {
@@ -57,12 +62,7 @@ export function renderModelReport(report: ModelReport | undefined, { cspSource, 
   const checkedAt = report ? new Date(report.checkedAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '';
   const body = report
     ? `<p class="muted">Checked in ${escapeHtml(report.region)} at ${escapeHtml(checkedAt)}. ${commandLink('claudeBedrock.checkModels', [], 'Check Again')} · ${commandLink('claudeBedrock.chooseModels', [], 'Choose Models')}</p>
-<table>
-<thead><tr><th scope="col">Role</th><th scope="col">Model</th><th scope="col">Status</th><th scope="col">Region</th><th scope="col">Inference profile ARN</th><th scope="col">Why</th><th scope="col">Fix</th></tr></thead>
-<tbody>
-${report.checks.map(row).join('\n')}
-</tbody>
-</table>`
+${report.checks.map(block).join('\n')}`
     : `<p class="muted">${escapeHtml(placeholder)}</p>`;
   return `<!DOCTYPE html>
 <html lang="en">
@@ -74,14 +74,19 @@ ${report.checks.map(row).join('\n')}
 <style nonce="${nonce}">
   body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 20px 20px; }
   h1 { font-size: 1.3em; font-weight: 600; }
-  table { border-collapse: collapse; width: 100%; }
-  th, td { text-align: left; vertical-align: top; padding: 6px 10px; border-bottom: 1px solid var(--vscode-editorWidget-border, var(--vscode-panel-border)); }
-  thead th { color: var(--vscode-descriptionForeground); font-weight: 600; }
-  code { font-family: var(--vscode-editor-font-family); font-size: 0.95em; word-break: break-all; }
+  section.model { padding: 10px 0 12px; border-bottom: 1px solid var(--vscode-editorWidget-border, var(--vscode-panel-border)); max-width: 1000px; }
+  h2 { font-size: 1.05em; font-weight: 600; margin: 0 0 6px; }
+  h2 .status { margin-left: 0.6em; }
+  h2 .muted { font-weight: normal; }
+  .line { display: flex; align-items: baseline; gap: 8px; min-width: 0; margin: 2px 0; }
+  .label { flex: none; width: 4.5em; color: var(--vscode-descriptionForeground); }
+  .line code { flex: 0 1 auto; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-family: var(--vscode-editor-font-family); font-size: 0.95em; }
+  .line a.action { flex: none; }
+  .why, .fix { margin: 6px 0 0; }
   .muted { color: var(--vscode-descriptionForeground); }
-  tr.ok .status { color: var(--vscode-testing-iconPassed, var(--vscode-foreground)); }
-  tr.info .status { color: var(--vscode-editorInfo-foreground, var(--vscode-foreground)); }
-  tr.bad .status { color: var(--vscode-editorWarning-foreground, var(--vscode-errorForeground)); font-weight: 600; }
+  .ok .status { color: var(--vscode-testing-iconPassed, var(--vscode-foreground)); }
+  .info .status { color: var(--vscode-editorInfo-foreground, var(--vscode-foreground)); }
+  .bad .status { color: var(--vscode-editorWarning-foreground, var(--vscode-errorForeground)); font-weight: 600; }
   a.action { color: var(--vscode-textLink-foreground); }
   a.action:focus { outline: 1px solid var(--vscode-focusBorder); }
 </style>

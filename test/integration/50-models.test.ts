@@ -49,9 +49,15 @@ describe('Model availability', () => {
     assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
     assert.doesNotMatch(html, /<script/);
     if (harness.hasBrowserBridge()) {
-      assert.equal(await ui.webviewText('tr[data-role="model"] .status'), 'Available');
-      assert.equal(await ui.webviewText('tr[data-role="smallFastModel"] .status'), 'Available');
+      assert.equal(await ui.webviewText('section[data-role="model"] .status'), 'Available');
+      assert.equal(await ui.webviewText('section[data-role="smallFastModel"] .status'), 'Available');
       await ui.screenshot('model-report-available');
+      // The ID and the ARN read on one line each; Copy puts the whole of one on the clipboard.
+      assert.equal(await ui.webviewLines('section[data-role="model"] [data-copies="model ID"] code'), 1);
+      assert.equal(await ui.webviewLines('section[data-role="model"] [data-copies="profile ARN"] code'), 1);
+      await vscode.env.clipboard.writeText('');
+      await ui.webviewClick('section[data-role="model"] [data-copies="profile ARN"] a.action');
+      await waitFor('the ARN on the clipboard', async () => (await vscode.env.clipboard.readText()) === primary.profileArn);
     }
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });

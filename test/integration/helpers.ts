@@ -140,6 +140,7 @@ export const ui = {
   closeWindows: () => call(harness.bridge(), 'POST', '/ui/close-windows'),
   /** Text of an element of the webview in front, as the page shows it. */
   webviewText: (selector: string) => call<{ text: string }>(harness.bridge(), 'POST', '/ui/webview-text', { selector }).then((r) => r.text),
+  webviewLines: (selector: string) => call<{ lines: number }>(harness.bridge(), 'POST', '/ui/webview-lines', { selector }).then((r) => r.lines),
   webviewClick: (selector: string) => call(harness.bridge(), 'POST', '/ui/webview-click', { selector }),
   /** Injects an inline script and a remote image into the webview in front; reports what CSP did. */
   webviewAttack: () => call<{ inlineScriptRan: boolean; violations: string[] }>(harness.bridge(), 'POST', '/ui/webview-attack', {}),

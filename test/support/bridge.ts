@@ -120,6 +120,18 @@ export async function startBridge(
             }, json.messages as unknown as unknown[]);
             return send(200, {});
           }
+          case 'POST /ui/webview-lines': {
+            // How many lines an element's text takes as laid out: the distinct tops of its text's boxes.
+            const frame = p.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+            const element = frame.locator(json.selector).first();
+            await element.waitFor({ state: 'visible', timeout: 15_000 });
+            const lines = await element.evaluate((el) => {
+              const range = document.createRange();
+              range.selectNodeContents(el);
+              return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+            });
+            return send(200, { lines });
+          }
           case 'POST /ui/webview-click': {
             const frame = p.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
             await frame.locator(json.selector).first().click();
