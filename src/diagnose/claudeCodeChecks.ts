@@ -51,9 +51,10 @@ export function claudeCodeChecks(ctx: DiagnoseContext): Check[] {
       title: 'The claude command',
       why: 'Integrated terminals run the claude on their PATH; an old one does not know the variables this extension sets.',
       run: async (signal) => {
-        const file = await findClaude(ctx.env);
+        const env = ctx.terminalEnv();
+        const file = await findClaude(env);
         if (!file) return warning("No claude on a terminal's PATH (Claude Code's panel brings its own).", 'To use Claude Code in terminals, install it: npm install -g @anthropic-ai/claude-code');
-        const version = await claudeVersion(file, ctx.env, signal);
+        const version = await claudeVersion(file, env, signal);
         if (!version) return fail(`${file} does not answer --version.`, 'Reinstall Claude Code: npm install -g @anthropic-ai/claude-code');
         if (compareVersions(version, OLDEST_CLAUDE) < 0) return fail(`${file} is Claude Code ${version}, older than ${OLDEST_CLAUDE}, the oldest this extension supports.`, 'Update it: claude update (or npm install -g @anthropic-ai/claude-code).');
         return pass(`${file} is Claude Code ${version}.`);

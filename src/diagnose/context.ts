@@ -50,8 +50,9 @@ export interface DiagnoseContext {
    * it handed out keys, and else what it said. The keys themselves never leave the function.
    */
   readonly helperAnswers: (signal: AbortSignal) => Promise<{ readonly ok: boolean; readonly detail: string }>;
-  /** The user's home folder, and the environment integrated terminals start from. */
+  /** The user's home folder; this extension's environment; what integrated terminals start with. */
   readonly home: string;
   readonly env: NodeJS.ProcessEnv;
+  readonly terminalEnv: () => NodeJS.ProcessEnv;
   readonly clock: Clock;
 }

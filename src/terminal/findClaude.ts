@@ -29,3 +29,18 @@ export async function findClaude(env: NodeJS.ProcessEnv = process.env): Promise<
   return undefined;
 }
 
+
+/**
+ * The environment an integrated terminal starts with: `base` with the user's
+ * `terminal.integrated.env.<platform>` applied (`${env:NAME}` is NAME's value in `base`; null
+ * removes the variable), as VS Code applies it.
+ */
+export function terminalEnvironment(base: NodeJS.ProcessEnv, overrides: unknown): NodeJS.ProcessEnv {
+  const env = { ...base };
+  if (typeof overrides !== 'object' || overrides === null) return env;
+  for (const [name, value] of Object.entries(overrides as Record<string, unknown>)) {
+    if (value === null) delete env[name];
+    else if (typeof value === 'string') env[name] = value.replace(/\$\{env:([^}]+)\}/g, (_, ref: string) => base[ref] ?? '');
+  }
+  return env;
+}

@@ -18,9 +18,12 @@ import type { Log } from '../log';
 import type { ModelService } from '../models/modelService';
 import type { QuotaGate } from '../quota/gate';
 import type { TerminalEnvironment } from '../terminal/environment';
+import { terminalEnvironment } from '../terminal/findClaude';
 import type { UsageService } from '../usage/usageService';
 import type { Clock } from '../util/clock';
 import { DiagnoseView } from './diagnoseView';
+
+const TERMINAL_PLATFORM: Partial<Record<NodeJS.Platform, string>> = { darwin: 'osx', win32: 'windows', linux: 'linux' };
 
 export interface DiagnoseParts {
   readonly extensionPath: string;
@@ -97,6 +100,7 @@ export function createDiagnose(parts: DiagnoseParts): DiagnoseView {
     helperAnswers: (signal) => helperAnswers(parts.claudeCode.settingsFile, signal),
     home: os.homedir(),
     env: process.env,
+    terminalEnv: () => terminalEnvironment(process.env, vscode.workspace.getConfiguration('terminal.integrated.env').get(TERMINAL_PLATFORM[process.platform] ?? 'linux')),
     clock: parts.clock,
   };
   const timeoutMs = () => {

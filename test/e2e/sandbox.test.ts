@@ -3,7 +3,7 @@
 // the command palette, the IdP's own login page, the status bar, the dashboard and a terminal.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { DEMO_QUOTA, DEMO_USER, OVER_QUOTA_USER, type Sandbox } from '../support/sandbox';
@@ -124,6 +124,48 @@ describe('The sandbox, as a developer uses it', () => {
     const keys = (JSON.parse(out.stdout) as { Credentials: { AccessKeyId: string; Expiration: string } }).Credentials;
     assert.match(keys.AccessKeyId, /^ASIA/);
     assert.ok(Date.parse(keys.Expiration) > Date.now());
+  });
+
+  it("runs Diagnose from the status bar item's tooltip: every check passes in the sandbox, and Save Report writes the report without a secret", async () => {
+    await page.keyboard.press('Escape');
+    const account = page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: DEMO_USER.email }).first();
+    await account.hover();
+    const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'Signed in as' }).last();
+    await hover.waitFor({ timeout: 30_000 });
+    await hover.getByRole('link', { name: 'Diagnose' }).click();
+    const frame = webview(page);
+    const summary = frame.locator('.summary');
+    await frame.locator('.summary', { hasText: 'Checked at' }).waitFor({ timeout: 60_000 });
+    const rows = await frame.locator('tr[data-check]').evaluateAll((trs) => trs.map((tr) => ({ id: tr.getAttribute('data-check'), status: tr.className, found: tr.querySelector('.found')?.textContent ?? '' })));
+    assert.ok(rows.length >= 17, `${rows.length} rows`);
+    assert.deepEqual(rows.filter((r) => r.status !== 'pass'), [], 'every check passes in the sandbox');
+    assert.match(await summary.innerText(), /^Pass: \d+ passed, 0 warnings, 0 failed\./);
+    await page.mouse.move(700, 400);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'diagnose.png') });
+
+    // Save Report…: VS Code's own save dialog, at the suggested file in the home folder.
+    const saved = path.join(sandbox.home, 'claude-bedrock-diagnose.md');
+    await frame.getByRole('link', { name: 'Save Report…' }).click();
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    await page.waitForFunction((want) => (document.querySelector('.quick-input-widget .quick-input-box input') as HTMLInputElement | null)?.value === want, saved, { timeout: 15_000 });
+    await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).click();
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 30_000 });
+    await palette(page, 'Notifications: Show Notifications');
+    await page.locator('.notifications-center .notification-list-item-message', { hasText: `The Diagnose report is saved to ${saved}, without tokens or keys.` }).waitFor({ timeout: 30_000 });
+    await palette(page, 'Notifications: Clear All Notifications');
+    const report = readFileSync(saved, 'utf8');
+    assert.match(report, /^# Claude Code on Amazon Bedrock: Diagnose report\n\n- Result: \*\*PASS\*\*/);
+    assert.ok(report.includes(DEMO_USER.email), 'the report names who it is about');
+    const issued = sandbox.world.idp.issued;
+    const secrets = [...issued.idTokens, ...issued.accessTokens, ...issued.refreshTokens, ...[...sandbox.world.aws.sts.keys.values()].flatMap((k) => [k.accessKeyId, k.secretAccessKey, k.sessionToken])];
+    // The credentials endpoint's token, as the Claude Code terminal opened above holds it.
+    const endpointTokens = claudeProcesses().flatMap((p) => p.env.filter((e) => e.startsWith('AWS_CONTAINER_AUTHORIZATION_TOKEN=')).map((e) => e.slice(e.indexOf('=') + 1)));
+    assert.ok(endpointTokens.length > 0, 'the terminal claude holds the endpoint token');
+    secrets.push(...endpointTokens);
+    assert.ok(secrets.length >= 5, `${secrets.length} secrets issued`);
+    assert.deepEqual(secrets.filter((secret) => report.includes(secret)), [], 'no token or key in the saved report');
+    assert.equal(statSync(saved).mode & 0o777, 0o600, 'only the user can read it');
   });
 
   it('shows a user the quota service blocks, mid-session, why Claude Code stopped and when it comes back', async () => {
