@@ -95,7 +95,19 @@ describe('The sandbox, as a developer uses it', () => {
     await page.waitForFunction(() => [...document.querySelectorAll('.xterm-rows > div')].filter((row) => (row.textContent ?? '').trim()).length >= 5, undefined, {
       timeout: 60_000,
     });
+    // A question, answered by Bedrock (the emulator) on the session's keys.
+    const answer = sandbox.world.aws.bedrock.reply;
+    const invokes = () => sandbox.world.aws.calls.filter((c) => c.service === 'bedrock' && /InvokeModel|Converse/.test(c.action)).length;
+    const invokedBefore = invokes();
+    await palette(page, 'View: Toggle Maximized Panel');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    await page.locator('.xterm-screen').first().click();
+    await page.keyboard.type('Say hello from Bedrock');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((text) => [...document.querySelectorAll('.xterm-rows > div')].some((row) => (row.textContent ?? '').includes(text)), answer, { timeout: 60_000 });
+    assert.ok(invokes() > invokedBefore, 'Bedrock was called');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'terminal.png') });
+    await palette(page, 'View: Toggle Maximized Panel');
   });
 
   it("connects Claude Code from the command palette, showing what changes first, with the packaged helper handing out the session's keys", async () => {
