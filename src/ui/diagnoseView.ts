@@ -92,6 +92,7 @@ export class DiagnoseView implements vscode.Disposable {
     this.rows = [];
     this.total = checks.length;
     this.render();
+    this.options.log.info(`Diagnose: running ${checks.length} checks.`);
     const order = new Map(checks.map((c, i) => [c.id, i]));
     const rows = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Claude Bedrock: Diagnose' }, (progress) =>
       runChecks(checks, {

@@ -162,3 +162,30 @@ describe('IAM Identity Center', () => {
     assert.notEqual(session(testApi).sso?.accessToken, undefined);
   });
 });
+
+describe('Diagnose with IAM Identity Center', () => {
+  const testApi = useExtension();
+
+  beforeEach(() => changeSetting('federation', 'identityCenter'));
+
+  it("checks Identity Center's sign-in service, portal and clock instead of an identity provider's, and says when it cannot be reached", async function () {
+    this.timeout(120_000);
+    assert.equal((await signInAt('solo@example.com')).signedIn, true);
+    const diagnose = async () => new Map(((await vscode.commands.executeCommand('claudeBedrock.diagnose')) as { id: string; status: string; found: string; fix?: string }[]).map((r) => [r.id, r]));
+    let rows = await diagnose();
+    assert.equal(rows.get('idp.discovery')?.status, 'pass', rows.get('idp.discovery')?.found);
+    assert.match(rows.get('idp.discovery')?.found ?? '', /IAM Identity Center's sign-in service \(http:\/\/127\.0\.0\.1:\d+\) and access portal \(http:\/\/127\.0\.0\.1:\d+\) answer, in us-east-1; the start URL is https:\/\/d-9067a1b2c3\.awsapps\.com\/start\./);
+    assert.equal(rows.get('idp.clock')?.status, 'pass');
+    assert.match(rows.get('idp.clock')?.found ?? '', /This computer's clock is \d+ s (ahead of|behind) IAM Identity Center's\./);
+    assert.equal(rows.get('idp.capabilities')?.status, 'skipped');
+    assert.match(rows.get('idp.session')?.found ?? '', /the Identity Center access token \d+ min \(account \d{12}, \w+\)/);
+    assert.equal(rows.get('aws.sts')?.status, 'pass', rows.get('aws.sts')?.found);
+    assert.equal(testApi.state().kind, 'signedIn');
+
+    await changeSetting('ssoOidcEndpoint', 'http://127.0.0.1:9');
+    rows = await diagnose();
+    assert.equal(rows.get('idp.discovery')?.status, 'fail');
+    assert.match(rows.get('idp.discovery')?.found ?? '', /IAM Identity Center's sign-in service \(http:\/\/127\.0\.0\.1:9\) could not be reached/);
+    assert.match(rows.get('idp.discovery')?.fix ?? '', /claudeBedrock\.ssoOidcEndpoint/);
+  });
+});
