@@ -36,6 +36,23 @@ export interface AuthorizeOptions {
   readonly request: (redirectUri: string) => Promise<{ readonly url: string; readonly state: string }>;
 }
 
+/** What a flow keeps for its browser step: the editor's browser, the page, the log and the clock. */
+export interface BrowserParts {
+  readonly browser: BrowserUi;
+  readonly renderPage: () => RenderPage;
+  readonly log: Log;
+  readonly clock: Clock;
+}
+
+/** One browser step's options: the flow's parts, the run's cancel and progress, and the step's own. */
+export function browserStep(
+  parts: BrowserParts,
+  run: { readonly signal: AbortSignal; progress(message: string): void },
+  step: Pick<AuthorizeOptions, 'port' | 'timeoutSeconds' | 'destination' | 'request'>,
+): AuthorizeOptions {
+  return { ...step, signal: run.signal, progress: (message) => run.progress(message), ui: parts.browser, render: parts.renderPage(), log: parts.log, clock: parts.clock };
+}
+
 /** The browser came back with an answer for this sign-in; its page waits for `respond`. */
 export interface Authorized {
   /** The redirect URI with the answer's query: what the flow exchanges. */

@@ -14,7 +14,7 @@ import type * as SsoModule from '../../aws/sso';
 import type * as StsModule from '../../aws/sts';
 import { ssoOidcEndpointFor, ssoPortalEndpointFor, stsEndpointFor } from '../../aws/endpoints';
 import type { AuthorizeOptions } from '../../browser/authorize';
-import { authorizeInBrowser } from '../../browser/authorize';
+import { authorizeInBrowser, browserStep } from '../../browser/authorize';
 import { CALLBACK_PATH, type RenderPage } from '../../browser/loopback';
 import type { IdentityCenterSettings } from '../../config/groups';
 import { ssoFailure, type ErrorContext } from '../../errors/explain';
@@ -132,20 +132,14 @@ export class IdentityCenterFlow extends SettingsFlow<IdentityCenterSettings> {
 
   /** The authorization code with PKCE, the browser coming back to the loopback port. */
   private async signInInBrowser(settings: IdentityCenterSettings, run: FlowRun): Promise<Session> {
-    const { log, clock } = this.options;
+    const { clock } = this.options;
     const { oidc } = targets(settings);
     const verifier = randomBytes(32).toString('base64url');
     let registration: SsoModule.Registration | undefined;
     return authorizeInBrowser(
-      {
+      browserStep(this.options, run, {
         port: settings.redirectPort,
         timeoutSeconds: settings.signInTimeout,
-        signal: run.signal,
-        progress: (message) => run.progress(message),
-        ui: this.options.browser,
-        render: this.options.renderPage(),
-        log,
-        clock,
         destination: settings.startUrl,
         request: async (redirectUri) => {
           registration = await this.registration(settings, redirectUri);
@@ -153,7 +147,7 @@ export class IdentityCenterFlow extends SettingsFlow<IdentityCenterSettings> {
           const challenge = createHash('sha256').update(verifier).digest('base64url');
           return { url: this.options.sso().authorizationUrl(oidc, registration, state, challenge), state };
         },
-      },
+      }),
       async ({ callbackUrl, respond }) => {
         const code = callbackUrl.searchParams.get('code');
         if (!code) {

@@ -7,7 +7,7 @@
 //   discovery -> browser (authorize.ts) -> code exchange (nonce, iss, PKCE checked by
 //   openid-client) -> admit -> mint -> the browser's page says how it ended
 import type { AuthorizeOptions } from '../../browser/authorize';
-import { authorizeInBrowser } from '../../browser/authorize';
+import { authorizeInBrowser, browserStep } from '../../browser/authorize';
 import type { RenderPage } from '../../browser/loopback';
 import type { OidcSettings } from '../../config/groups';
 import { oidcFailure, type ErrorContext } from '../../errors/explain';
@@ -42,27 +42,21 @@ export class OidcSteps {
 
   /** The browser sign-in; `whileAway` runs while the user is in the browser (loading what `mint` needs). */
   async signIn(settings: OidcSettings, ctx: ErrorContext, run: FlowRun, mint: Mint, whileAway: () => void): Promise<Session> {
-    const { log, clock } = this.options;
+    const { log } = this.options;
     run.progress('Contacting your identity provider…');
     const client = await this.options.idp.client(settings, ctx);
     let request: Awaited<ReturnType<typeof client.authorizationRequest>> | undefined;
     return authorizeInBrowser(
-      {
+      browserStep(this.options, run, {
         port: settings.redirectPort,
         timeoutSeconds: settings.signInTimeout,
-        signal: run.signal,
-        progress: (message) => run.progress(message),
-        ui: this.options.browser,
-        render: this.options.renderPage(),
-        log,
-        clock,
         destination: settings.issuer,
         request: async (redirectUri) => {
           request = await client.authorizationRequest(redirectUri, settings.scopes);
           setImmediate(whileAway);
           return request;
         },
-      },
+      }),
       async ({ callbackUrl, respond }) => {
         let tokens: IdTokens;
         try {
