@@ -68,15 +68,22 @@ export class DiagnoseView implements vscode.Disposable {
       filters: { Markdown: ['md'] },
     });
     if (!target) return undefined;
+    const where = target.scheme === 'file' ? target.fsPath : target.toString(true);
     try {
-      await fs.writeFile(target.fsPath, text, { mode: 0o600 });
+      // Readable by the user alone (also a file saved over); a file elsewhere (Show Local in a remote window) through VS Code.
+      if (target.scheme === 'file') {
+        await fs.writeFile(target.fsPath, text, { mode: 0o600 });
+        await fs.chmod(target.fsPath, 0o600);
+      } else {
+        await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+      }
     } catch (error) {
       this.options.log.error('Saving the Diagnose report failed', error);
-      void vscode.window.showErrorMessage(`The report could not be saved to ${target.fsPath}. Choose another folder, or use Copy Report.`);
+      void vscode.window.showErrorMessage(`The report could not be saved to ${where}. Choose another folder, or use Copy Report.`);
       return undefined;
     }
-    void vscode.window.showInformationMessage(`The Diagnose report is saved to ${target.fsPath}, without tokens or keys.`);
-    return target.fsPath;
+    void vscode.window.showInformationMessage(`The Diagnose report is saved to ${where}, without tokens or keys.`);
+    return where;
   }
 
   /** The page as shown now, and the last rows (for the extension's tests). */
