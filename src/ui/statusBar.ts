@@ -2,13 +2,11 @@
 import * as vscode from 'vscode';
 import type { AuthState } from '../auth/core';
 import type { ModelCheck } from '../models/check';
-import { statusView, type StatusView } from './statusView';
+import { statusView, tooltipMarkdown, type StatusView } from './statusView';
 
-/** The tooltip's lines as text, then its links, which may run only their own commands. */
+/** The tooltip as Markdown whose links may run only their own commands. */
 function tooltip(view: StatusView): vscode.MarkdownString {
-  const md = new vscode.MarkdownString(undefined, true);
-  for (const line of view.tooltip.split('\n')) md.appendText(line).appendMarkdown('\n\n');
-  md.appendMarkdown(view.links.map((l) => `[${l.label}](command:${l.command})`).join(' · '));
+  const md = new vscode.MarkdownString(tooltipMarkdown(view), true);
   md.isTrusted = { enabledCommands: view.links.map((l) => l.command) };
   return md;
 }

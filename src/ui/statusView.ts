@@ -87,3 +87,15 @@ export function statusView(state: AuthState, modelProblems: readonly ModelCheck[
   }
 }
 
+
+/** Markdown that shows `text` as it is: no emphasis, and no email or address turned into a link. */
+function literal(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~@:/$]/g, '\\$&');
+}
+
+/** The tooltip's lines as they are (the first in bold, one per line), then its links. */
+export function tooltipMarkdown(view: StatusView): string {
+  const [title, ...lines] = view.tooltip.split('\n');
+  const text = [`**${literal(title)}**`, ...lines.map(literal)].join('  \n');
+  return `${text}\n\n${view.links.map((l) => `[${l.label}](command:${l.command})`).join(' · ')}`;
+}

@@ -144,6 +144,7 @@ describe('The sandbox, as a developer uses it', () => {
     await account.hover();
     const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'Signed in as' }).last();
     await hover.waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'status-tooltip.png'), clip: { x: 700, y: 500, width: 700, height: 400 } });
     await hover.getByRole('link', { name: 'Diagnose' }).click();
     const frame = webview(page);
     const summary = frame.locator('.summary');

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Session } from '../../src/auth/session';
-import { statusView } from '../../src/ui/statusView';
+import { statusView, tooltipMarkdown } from '../../src/ui/statusView';
 
 const session = {
   identity: { subject: 's', email: 'alice@example.com', name: 'Alice', department: undefined, groups: [] },
@@ -37,5 +37,14 @@ describe('the status bar item', () => {
     assert.equal(view.warning, true);
     assert.equal(view.command, 'claudeBedrock.signIn');
     assert.match(view.tooltip, /alice@example\.com needs to sign in again\.\nYour session has expired\./);
+  });
+
+  it('writes the tooltip as Markdown that shows each line as it is, then its links', () => {
+    const md = tooltipMarkdown(statusView({ kind: 'signedIn', session }));
+    const [text, links] = md.split('\n\n');
+    assert.equal(text.split('  \n')[0], '**Claude Code on Amazon Bedrock**');
+    assert.match(text, /Signed in as Alice \\\(alice\\@example\\\.com\\\)/, 'no email link, no markup');
+    assert.ok(text.includes(String.raw`Role\: arn\:aws\:sts\:\:123456789012\:assumed\-role\/R\/alice\@example\.com`), text);
+    assert.equal(links, '[Usage](command:claudeBedrock.showUsage) · [Diagnose](command:claudeBedrock.diagnose)');
   });
 });
