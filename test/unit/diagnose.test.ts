@@ -3,7 +3,8 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { fail, overall, pass, runChecks, warning, type Check } from '../../src/diagnose/check';
-import { compareVersions } from '../../src/diagnose/claudeCodeChecks';
+import { claudeCodeChecks, compareVersions } from '../../src/diagnose/claudeCodeChecks';
+import type { DiagnoseContext } from '../../src/diagnose/context';
 import { redact, reportMarkdown } from '../../src/diagnose/report';
 import { FakeClock } from './fakes/clock';
 
@@ -72,5 +73,33 @@ describe('Diagnose', () => {
     assert.ok(compareVersions('1.0.128', '2.0.0') < 0);
     assert.equal(compareVersions('2.0.0', '2.0.0'), 0);
     assert.ok(compareVersions('2.10.0', '2.9.9') > 0);
+  });
+
+  it("says what keeps Claude Code's panel off this sign-in: not connected, a login prompt still on, variables of its own", async () => {
+    const panel = { installed: true, connected: false, settings: {} as Record<string, unknown> };
+    const ctx = {
+      claudeCode: {
+        panelInstalled: () => panel.installed,
+        connected: () => panel.connected,
+        settingsFile: '/home/dev/.claude/settings.json',
+        panelSetting: (key: string) => panel.settings[key],
+      },
+    } as unknown as DiagnoseContext;
+    const row = () => claudeCodeChecks(ctx).find((c) => c.id === 'claude.panel')!.run(new AbortController().signal);
+    assert.match((await row()).found, /installed but not connected/);
+    panel.connected = true;
+    let found = await row();
+    assert.equal(found.status, 'warning');
+    assert.match(found.found, /claudeCode\.disableLoginPrompt is not on: the panel asks for an Anthropic login/);
+    panel.settings['claudeCode.disableLoginPrompt'] = true;
+    assert.equal((await row()).status, 'pass');
+    panel.settings['claudeCode.environmentVariables'] = [{ name: 'CLAUDE_CODE_USE_BEDROCK', value: '0' }, { name: 'ANTHROPIC_API_KEY', value: 'x' }, { name: 'EDITOR', value: 'vim' }];
+    found = await row();
+    assert.equal(found.status, 'warning');
+    assert.match(found.found, /sets CLAUDE_CODE_USE_BEDROCK \(not 1\), ANTHROPIC_API_KEY: the panel uses them instead/);
+    panel.installed = false;
+    panel.connected = false;
+    panel.settings = {};
+    assert.match((await row()).found, /not installed/);
   });
 });
