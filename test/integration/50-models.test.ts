@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelReport, ModelStatus } from '../../src/models/check';
 import type { TestApi } from './extensionUnderTest';
-import { aws, changeSetting, harness, signInAs, ui, useExtension, waitFor } from './helpers';
+import { aws, changeSetting, harness, restoreAfterTest, signInAs, ui, useExtension, waitFor } from './helpers';
 
 const SONNET = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
 const HAIKU = 'anthropic.claude-haiku-4-5-20251001-v1:0';
@@ -121,10 +121,13 @@ describe('Model availability', () => {
   });
 
   it('reports throttling, then recovers on its own', async () => {
-    await aws.faults([{ service: 'bedrock', action: 'ListInferenceProfiles', kind: 'throttle', times: 4 }]);
+    // Throttled until the test says otherwise, however many windows check: a window an earlier
+    // test closed keeps its extension host (and its own model checks) for the server's grace time.
+    await aws.faults([{ service: 'bedrock', action: 'ListInferenceProfiles', kind: 'throttle', times: 10_000 }]);
     await signInAs('alice');
     const throttled = await reportWith(testApi, 'throttled', 'throttled');
     assert.deepEqual(throttled.checks[0].fix, { kind: 'retry', label: 'Check Again' });
+    await aws.clearFaults();
     await reportWith(testApi, 'available', 'available', 30_000);
   });
 
@@ -133,6 +136,7 @@ describe('Model availability', () => {
     this.timeout(180_000);
     await signInAs('alice');
     await reportWith(testApi, 'available', 'available');
+    restoreAfterTest('model', 'smallFastModel');
     const choosing = vscode.commands.executeCommand('claudeBedrock.chooseModels');
     await ui.quickPick('claude-code-team-sonnet');
     await ui.quickPick(`us.${HAIKU}`);

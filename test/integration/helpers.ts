@@ -61,7 +61,7 @@ export async function waitFor<T>(what: string, probe: () => T | Promise<T>, time
   }
 }
 
-async function call<T>(base: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+async function call<T>(base: string, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${base}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -86,6 +86,8 @@ export const idp = {
 
 export const aws = {
   faults: (rules: FaultRule[]) => call(harness.aws(), 'POST', '/__aws/faults', { rules }),
+  /** Takes back every fault rule not yet used up. */
+  clearFaults: () => call(harness.aws(), 'DELETE', '/__aws/faults'),
   shortLived: (seconds: number, times = 1) => call(harness.aws(), 'POST', '/__aws/sts/short-lived', { seconds, times }),
   calls: () => call<RecordedCall[]>(harness.aws(), 'GET', '/__aws/calls'),
   keys: () => call<IssuedKey[]>(harness.aws(), 'GET', '/__aws/keys'),
@@ -166,6 +168,10 @@ const original = new Map<string, unknown>();
 export async function changeSetting(key: string, value: unknown): Promise<void> {
   if (!original.has(key)) original.set(key, vscode.workspace.getConfiguration(SECTION).inspect(key)?.globalValue);
   await setSetting(key, value);
+}
+/** Puts `keys` back after the test, for settings the extension itself writes (Choose Models, a fix). */
+export function restoreAfterTest(...keys: string[]): void {
+  for (const key of keys) if (!original.has(key)) original.set(key, vscode.workspace.getConfiguration(SECTION).inspect(key)?.globalValue);
 }
 export async function restoreSettings(): Promise<void> {
   for (const [key, value] of original) await setSetting(key, value);

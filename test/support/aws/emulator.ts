@@ -563,6 +563,9 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
       case 'POST /__aws/faults':
         emulator.addFaults(json.rules as FaultRule[]);
         return send(200, { faults: faults.length });
+      case 'DELETE /__aws/faults':
+        faults = [];
+        return send(200, { faults: 0 });
       case 'POST /__aws/sts/short-lived':
         sts.faults.shortLived = json as { seconds: number; times: number };
         return send(200, {});
