@@ -101,7 +101,7 @@ async function showAccount({ sessions, config, log, notify, sts }: CommandContex
   const { identity } = session;
   const who = identity.name && identity.email ? `${identity.name} (${identity.email})` : displayName(identity);
   const until = clockTime(expiresAt(session));
-  const checked = config.signIn();
+  const checked = config.activeSignIn().checked;
   const endpoint = stsEndpointFor(session.region, checked.ok ? checked.value.stsEndpoint : undefined);
   const timeoutMs = (checked.ok ? checked.value.requestTimeout : DEFAULTS.requestTimeout) * 1000;
   const base = { subject: identity.subject, email: identity.email, name: identity.name, expiration: session.credentials.expiration };

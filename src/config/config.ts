@@ -17,6 +17,7 @@ import {
   checkTerminalSettings,
   checkUsageSettings,
   federationOf,
+  type ActiveSignIn,
   type ClaudeCodeSettings,
   type CognitoSignInSettings,
   type Federation,
@@ -81,6 +82,14 @@ export class Config implements vscode.Disposable {
 
   cognito(): Checked<CognitoSignInSettings> {
     return this.cached('cognito', checkCognitoSettings);
+  }
+
+  /** The settings of the sign-in the federation setting chooses (what they share: region, port, timeouts, STS). */
+  activeSignIn(): ActiveSignIn {
+    const federation = this.federation();
+    if (federation === 'identityCenter') return { federation, checked: this.identityCenter() };
+    if (federation === 'cognitoIdentityPool') return { federation, checked: this.cognito() };
+    return { federation: 'direct', checked: this.signIn() };
   }
 
   claudeCode(): Checked<ClaudeCodeSettings> {

@@ -219,6 +219,8 @@ export interface CognitoSignInSettings extends OidcSettings {
   readonly loginKey: string | undefined;
   /** Optional Cognito Identity endpoint (VPC endpoint); undefined means the regional public one. */
   readonly cognitoEndpoint: string | undefined;
+  /** STS, asked who the pool's keys belong to (Show Account, Diagnose). */
+  readonly stsEndpoint: string | undefined;
 }
 
 export function checkCognitoSettings(raw: RawSource): Checked<CognitoSignInSettings> {
@@ -238,8 +240,15 @@ export function checkCognitoSettings(raw: RawSource): Checked<CognitoSignInSetti
     identityPoolId,
     loginKey: read(s.cognitoLoginKey) || undefined,
     cognitoEndpoint: read(s.cognitoEndpoint),
+    stsEndpoint: read(s.stsEndpoint),
   });
 }
+
+/** The settings of the sign-in the federation setting chooses, tagged by it. */
+export type ActiveSignIn =
+  | { readonly federation: 'direct'; readonly checked: Checked<SignInSettings> }
+  | { readonly federation: 'cognitoIdentityPool'; readonly checked: Checked<CognitoSignInSettings> }
+  | { readonly federation: 'identityCenter'; readonly checked: Checked<IdentityCenterSettings> };
 
 /** Sign-in through IAM Identity Center: the instance, and the account and permission set if fixed. */
 export interface IdentityCenterSettings {

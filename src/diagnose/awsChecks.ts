@@ -21,7 +21,7 @@ export function awsChecks(ctx: DiagnoseContext, timeoutMs: number): Check[] {
       run: async () => {
         const session = ctx.sessions.usableSession;
         if (!session) return fail('Not signed in: there are no AWS keys to check.', 'Sign in.', [SIGN_IN]);
-        const checked = ctx.config.signIn();
+        const checked = ctx.config.activeSignIn().checked;
         const endpoint = stsEndpointFor(session.region, checked.ok ? checked.value.stsEndpoint : undefined);
         try {
           const me = await ctx.aws().getCallerIdentity({ region: session.region, endpoint, timeoutMs }, session.credentials);

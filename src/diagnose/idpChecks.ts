@@ -5,13 +5,14 @@
 import { createServer } from 'node:net';
 import { ssoOidcEndpointFor, ssoPortalEndpointFor } from '../aws/endpoints';
 import { openSetting, SIGN_IN } from '../errors/failure';
-import type { SignInSettings } from '../config/groups';
 import { fail, pass, skipped, warning, type Check, type Finding } from './check';
 import type { DiagnoseContext } from './context';
 
-interface Discovery {
+/** An HTTP answer, and when it was given by the server's clock and by this computer's. */
+interface Answer {
   readonly url: string;
   readonly status: number;
+  /** The body as a JSON object, when asked for and it is one. */
   readonly document: Record<string, unknown> | undefined;
   /** The server's Date header, epoch milliseconds. */
   readonly date: number | undefined;
@@ -19,15 +20,15 @@ interface Discovery {
   readonly localAt: number;
 }
 
-async function fetchDiscovery(issuer: string, signal: AbortSignal, now: () => number): Promise<Discovery> {
-  const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+/** Any HTTP answer from `url`; with `json`, its body read as a JSON object. */
+async function ask(url: string, json: boolean, signal: AbortSignal, now: () => number): Promise<Answer> {
   const before = now();
-  const res = await fetch(url, { signal, redirect: 'follow' });
+  const res = await fetch(url, { signal, redirect: json ? 'follow' : 'manual' });
   const localAt = Math.round((before + now()) / 2);
-  const text = await res.text();
+  const text = await res.text().catch(() => '');
   let document: Record<string, unknown> | undefined;
   try {
-    const parsed = JSON.parse(text) as unknown;
+    const parsed = json ? (JSON.parse(text) as unknown) : undefined;
     document = parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : undefined;
   } catch {
     document = undefined;
@@ -36,60 +37,65 @@ async function fetchDiscovery(issuer: string, signal: AbortSignal, now: () => nu
   return { url, status: res.status, document, date: date ? Date.parse(date) : undefined, localAt };
 }
 
-/** Any HTTP answer from `url` (AWS answers a bare GET with an error of its own: reachable is what counts). */
-async function probe(url: string, signal: AbortSignal, now: () => number): Promise<Discovery> {
-  const before = now();
-  const res = await fetch(url, { signal, redirect: 'manual' });
-  const localAt = Math.round((before + now()) / 2);
-  await res.arrayBuffer().catch(() => undefined);
-  const date = res.headers.get('date');
-  return { url, status: res.status, document: undefined, date: date ? Date.parse(date) : undefined, localAt };
-}
-
 function unreachable(what: string, error: unknown): string {
   return `${what} could not be reached: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}.`;
+}
+
+/** Whom the sign-in asks first: the identity provider's discovery document, or IAM Identity Center's sign-in service (any answer: AWS answers a bare GET with an error of its own). */
+type Target =
+  | { readonly kind: 'idp'; readonly issuer: string; readonly url: string }
+  | { readonly kind: 'sso'; readonly region: string; readonly startUrl: string; readonly oidc: string; readonly portal: string };
+
+function targetOf(active: ReturnType<DiagnoseContext['config']['activeSignIn']>): Target | undefined {
+  if (!active.checked.ok) return undefined;
+  if (active.federation === 'identityCenter') {
+    const ic = active.checked.value;
+    return { kind: 'sso', region: ic.ssoRegion, startUrl: ic.startUrl, oidc: ssoOidcEndpointFor(ic.ssoRegion, ic.oidcEndpoint), portal: ssoPortalEndpointFor(ic.ssoRegion, ic.portalEndpoint) };
+  }
+  const { issuer } = active.checked.value;
+  return { kind: 'idp', issuer, url: `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration` };
 }
 
 const SKEW_WARN_MS = 60_000;
 const SKEW_FAIL_MS = 5 * 60_000;
 
 export function idpChecks(ctx: DiagnoseContext): Check[] {
-  const federation = ctx.config.federation();
-  const checked = ctx.config.signIn();
-  const settings: SignInSettings | undefined = checked.ok ? checked.value : undefined;
-  const ic = federation === 'identityCenter' ? ctx.config.identityCenter() : undefined;
-  const sso = ic?.ok ? { oidc: ssoOidcEndpointFor(ic.value.ssoRegion, ic.value.oidcEndpoint), portal: ssoPortalEndpointFor(ic.value.ssoRegion, ic.value.portalEndpoint) } : undefined;
-  let discovery: Promise<Discovery> | undefined;
-  const discover = (signal: AbortSignal) => (discovery ??= sso ? probe(sso.oidc, signal, () => ctx.clock.now()) : fetchDiscovery(settings!.issuer, signal, () => ctx.clock.now()));
-  const withDiscovery = (run: (d: Discovery, s: SignInSettings) => Finding, identityCenter?: (d: Discovery) => Finding | Promise<Finding>) => async (signal: AbortSignal) => {
-    if (ic && !identityCenter) return skipped('Signing in through IAM Identity Center, which always offers PKCE S256 and refresh tokens: nothing to check.');
-    if (ic ? !sso : !settings) return skipped('The sign-in settings are not valid (see Settings).');
-    let d: Discovery;
+  const active = ctx.config.activeSignIn();
+  const target = targetOf(active);
+  const now = () => ctx.clock.now();
+  let first: Promise<Answer> | undefined;
+  /** Runs `idp` (or `sso`) on the first answer, asked once for all the rows; no `sso`: the row is skipped there. */
+  const withAnswer =
+    (idp: (a: Answer, issuer: string) => Finding, sso?: (a: Answer, t: Extract<Target, { kind: 'sso' }>, signal: AbortSignal) => Finding | Promise<Finding>) =>
+    async (signal: AbortSignal): Promise<Finding> => {
+      if (!target) return skipped('The sign-in settings are not valid (see Settings).');
+      if (target.kind === 'sso' && !sso) return skipped('Signing in through IAM Identity Center, which always offers PKCE S256 and refresh tokens: nothing to check.');
+      let answer: Answer;
+      try {
+        answer = await (first ??= ask(target.kind === 'sso' ? target.oidc : target.url, target.kind === 'idp', signal, now));
+      } catch (error) {
+        if (target.kind === 'sso') return fail(unreachable(`IAM Identity Center's sign-in service (${target.oidc})`, error), 'Check your network (VPN, proxy), claudeBedrock.ssoRegion and claudeBedrock.ssoOidcEndpoint.', [openSetting('ssoOidcEndpoint')]);
+        return fail(
+          unreachable(target.issuer, error),
+          'Check your network (VPN, proxy) and claudeBedrock.issuer; if a proxy inspects TLS, set NODE_EXTRA_CA_CERTS (see AWS: proxy and certificates).',
+          [openSetting('issuer')],
+        );
+      }
+      return target.kind === 'sso' ? sso!(answer, target, signal) : idp(answer, target.issuer);
+    };
+  /** IAM Identity Center's portal (accounts, roles, keys), asked once its sign-in service answered. */
+  const portalAnswers = async (a: Answer, t: Extract<Target, { kind: 'sso' }>, signal: AbortSignal): Promise<Finding> => {
     try {
-      d = await discover(signal);
+      await ask(t.portal, false, signal, now);
+      return pass(`IAM Identity Center's sign-in service (${a.url}) and access portal (${t.portal}) answer, in ${t.region}; the start URL is ${t.startUrl}.`);
     } catch (error) {
-      if (sso) return fail(unreachable(`IAM Identity Center's sign-in service (${sso.oidc})`, error), 'Check your network (VPN, proxy), claudeBedrock.ssoRegion and claudeBedrock.ssoOidcEndpoint.', [openSetting('ssoOidcEndpoint')]);
-      return fail(
-        unreachable(settings!.issuer, error),
-        'Check your network (VPN, proxy) and claudeBedrock.issuer; if a proxy inspects TLS, set NODE_EXTRA_CA_CERTS (see AWS: proxy and certificates).',
-        [openSetting('issuer')],
-      );
-    }
-    return ic && identityCenter ? identityCenter(d) : run(d, settings!);
-  };
-  /** The portal (accounts, roles, keys), asked after the sign-in service answered. */
-  const portalAnswers = async (d: Discovery): Promise<Finding> => {
-    try {
-      const portal = await probe(sso!.portal, AbortSignal.timeout(15_000), () => ctx.clock.now());
-      return pass(`IAM Identity Center's sign-in service (${d.url}) and access portal (${portal.url}) answer, in ${ic!.ok ? ic!.value.ssoRegion : ''}; the start URL is ${ic!.ok ? ic!.value.startUrl : ''}.`);
-    } catch (error) {
-      return fail(unreachable(`IAM Identity Center's access portal (${sso!.portal})`, error), 'Check your network (VPN, proxy), claudeBedrock.ssoRegion and claudeBedrock.ssoPortalEndpoint.', [openSetting('ssoPortalEndpoint')]);
+      return fail(unreachable(`IAM Identity Center's access portal (${t.portal})`, error), 'Check your network (VPN, proxy), claudeBedrock.ssoRegion and claudeBedrock.ssoPortalEndpoint.', [openSetting('ssoPortalEndpoint')]);
     }
   };
-  const clockFinding = (d: Discovery): Finding => {
-    if (d.date === undefined || Number.isNaN(d.date)) return skipped(`${d.url} sent no Date header.`);
-    const skew = d.localAt - d.date;
-    const said = `This computer's clock is ${Math.abs(Math.round(skew / 1000))} s ${skew >= 0 ? 'ahead of' : 'behind'} ${sso ? "IAM Identity Center's" : "the identity provider's"}.`;
+  const clockFinding = (a: Answer): Finding => {
+    if (a.date === undefined || Number.isNaN(a.date)) return skipped(`${a.url} sent no Date header.`);
+    const skew = a.localAt - a.date;
+    const said = `This computer's clock is ${Math.abs(Math.round(skew / 1000))} s ${skew >= 0 ? 'ahead of' : 'behind'} ${target?.kind === 'sso' ? "IAM Identity Center's" : "the identity provider's"}.`;
     if (Math.abs(skew) >= SKEW_FAIL_MS) return fail(said, "Set this computer's clock automatically (network time); tokens are refused at this difference.");
     if (Math.abs(skew) >= SKEW_WARN_MS) return warning(said, "Set this computer's clock automatically (network time) before it drifts further.");
     return pass(said);
@@ -98,14 +104,14 @@ export function idpChecks(ctx: DiagnoseContext): Check[] {
     {
       id: 'idp.discovery',
       area: 'Identity provider',
-      title: 'Discovery document and issuer',
+      title: target?.kind === 'sso' ? "IAM Identity Center's sign-in service and portal" : 'Discovery document and issuer',
       why: 'Sign-in starts from the identity provider\'s discovery document, and refuses an issuer that differs by even a trailing slash.',
-      run: withDiscovery((d, s) => {
+      run: withAnswer((d, issuer) => {
         if (d.status !== 200 || !d.document) return fail(`${d.url} answered HTTP ${d.status}${d.document ? '' : ' without a JSON document'}.`, 'Check claudeBedrock.issuer against the issuer your identity provider publishes.', [openSetting('issuer')]);
         const published = String(d.document.issuer ?? '');
-        if (published !== s.issuer) {
-          const slash = published.replace(/\/$/, '') === s.issuer.replace(/\/$/, '') ? ' (they differ only in the trailing slash)' : '';
-          return fail(`The identity provider publishes the issuer ${published}; claudeBedrock.issuer is ${s.issuer}${slash}.`, `Set claudeBedrock.issuer to exactly ${published}.`, [openSetting('issuer')]);
+        if (published !== issuer) {
+          const slash = published.replace(/\/$/, '') === issuer.replace(/\/$/, '') ? ' (they differ only in the trailing slash)' : '';
+          return fail(`The identity provider publishes the issuer ${published}; claudeBedrock.issuer is ${issuer}${slash}.`, `Set claudeBedrock.issuer to exactly ${published}.`, [openSetting('issuer')]);
         }
         return pass(`${d.url} answers, and publishes the issuer ${published}, exactly as configured.`);
       }, portalAnswers),
@@ -115,7 +121,7 @@ export function idpChecks(ctx: DiagnoseContext): Check[] {
       area: 'Identity provider',
       title: 'PKCE and the refresh grant',
       why: 'The sign-in uses PKCE S256; without the refresh grant, every renewal needs the browser.',
-      run: withDiscovery((d) => {
+      run: withAnswer((d) => {
         if (!d.document) return skipped('No discovery document (see above).');
         const methods = Array.isArray(d.document.code_challenge_methods_supported) ? (d.document.code_challenge_methods_supported as unknown[]) : undefined;
         const grants = Array.isArray(d.document.grant_types_supported) ? (d.document.grant_types_supported as unknown[]) : ['authorization_code', 'implicit'];
@@ -127,9 +133,9 @@ export function idpChecks(ctx: DiagnoseContext): Check[] {
     {
       id: 'idp.clock',
       area: 'Identity provider',
-      title: "The identity provider's clock",
+      title: target?.kind === 'sso' ? "IAM Identity Center's clock" : "The identity provider's clock",
       why: 'Tokens carry times: a clock minutes off makes ID tokens look expired or not yet valid, to this computer and to AWS.',
-      run: withDiscovery(clockFinding, clockFinding),
+      run: withAnswer(clockFinding, clockFinding),
     },
     {
       id: 'idp.port',
@@ -137,7 +143,7 @@ export function idpChecks(ctx: DiagnoseContext): Check[] {
       title: 'The redirect port',
       why: 'The browser comes back to 127.0.0.1 on this port; another program on it breaks every sign-in.',
       run: async () => {
-        const port = ic ? (ic.ok ? ic.value.redirectPort : undefined) : settings?.redirectPort;
+        const port = active.checked.ok ? active.checked.value.redirectPort : undefined;
         if (port === undefined) return skipped('The sign-in settings are not valid (see Settings).');
         const free = await new Promise<boolean | string>((resolve) => {
           const server = createServer();

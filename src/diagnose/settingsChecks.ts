@@ -11,9 +11,7 @@ import type { DiagnoseContext } from './context';
 
 function problemsOf(ctx: DiagnoseContext): SettingProblem[] {
   const { config } = ctx;
-  const groups: Checked<unknown>[] = [config.terminal(), config.models(), config.usage(), config.quota(), config.claudeCode()];
-  const federation = config.federation();
-  groups.push(federation === 'identityCenter' ? config.identityCenter() : federation === 'cognitoIdentityPool' ? config.cognito() : config.signIn());
+  const groups: Checked<unknown>[] = [config.terminal(), config.models(), config.usage(), config.quota(), config.claudeCode(), config.activeSignIn().checked];
   const seen = new Set<string>();
   return groups.flatMap((g) => (g.ok ? [] : g.problems)).filter((p) => !seen.has(`${p.setting} ${p.problem}`) && seen.add(`${p.setting} ${p.problem}`));
 }

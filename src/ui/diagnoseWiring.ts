@@ -11,6 +11,7 @@ import { PANEL_EXTENSION } from '../claudeCode/connection';
 import type { ClaudeCodeConnection } from '../claudeCode/connection';
 import { parseSettings } from '../claudeCode/jsonEdit';
 import type { Config } from '../config/config';
+import { DEFAULTS } from '../config/groups';
 import { SECTION } from '../config/setting';
 import { diagnoseChecks } from '../diagnose/checks';
 import type { DiagnoseContext } from '../diagnose/context';
@@ -104,8 +105,8 @@ export function createDiagnose(parts: DiagnoseParts): DiagnoseView {
     clock: parts.clock,
   };
   const timeoutMs = () => {
-    const checked = parts.config.signIn();
-    return (checked.ok ? checked.value.requestTimeout : 10) * 1000;
+    const checked = parts.config.activeSignIn().checked;
+    return (checked.ok ? checked.value.requestTimeout : DEFAULTS.requestTimeout) * 1000;
   };
   return new DiagnoseView({
     checks: () => diagnoseChecks(ctx, timeoutMs()),

@@ -130,3 +130,17 @@ describe('Federation through a Cognito identity pool', () => {
     assert.equal(calls.filter((c) => c.service === 'cognito-identity').length, 0);
   });
 });
+
+describe('Diagnose with a Cognito identity pool', () => {
+  useExtension();
+
+  it('checks the identity provider and STS from the pool sign-in settings, with no role ARN set (the pool chooses the role)', async function () {
+    this.timeout(120_000);
+    await changeSetting('federation', 'cognitoIdentityPool');
+    await changeSetting('roleArn', '');
+    assert.equal((await signInAs('alice')).signedIn, true);
+    const rows = new Map(((await vscode.commands.executeCommand('claudeBedrock.diagnose')) as { id: string; status: string; found: string }[]).map((r) => [r.id, r]));
+    for (const id of ['settings.valid', 'idp.discovery', 'idp.capabilities', 'idp.clock', 'idp.port', 'aws.sts']) assert.equal(rows.get(id)?.status, 'pass', `${id}: ${rows.get(id)?.found}`);
+    assert.match(rows.get('aws.sts')?.found ?? '', new RegExp(`^${harness.aws().replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} confirms the keys belong to`), 'the configured STS, not the public one');
+  });
+});
