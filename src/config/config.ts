@@ -17,7 +17,6 @@ import {
   checkTerminalSettings,
   checkUsageSettings,
   federationOf,
-  type ActiveSignIn,
   type ClaudeCodeSettings,
   type CognitoSignInSettings,
   type Federation,
@@ -30,6 +29,12 @@ import {
 } from './groups';
 import { SECTION, type Area, type Checked } from './setting';
 import { SETTINGS } from './settings';
+
+/** The settings of the sign-in the federation setting chooses, tagged by it. */
+export type ActiveSignIn =
+  | { readonly federation: 'direct'; readonly checked: Checked<SignInSettings> }
+  | { readonly federation: 'cognitoIdentityPool'; readonly checked: Checked<CognitoSignInSettings> }
+  | { readonly federation: 'identityCenter'; readonly checked: Checked<IdentityCenterSettings> };
 
 /** What Config needs of VS Code's workspace API. */
 export type ConfigurationSource = Pick<typeof vscode.workspace, 'getConfiguration' | 'onDidChangeConfiguration'>;

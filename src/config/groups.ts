@@ -244,12 +244,6 @@ export function checkCognitoSettings(raw: RawSource): Checked<CognitoSignInSetti
   });
 }
 
-/** The settings of the sign-in the federation setting chooses, tagged by it. */
-export type ActiveSignIn =
-  | { readonly federation: 'direct'; readonly checked: Checked<SignInSettings> }
-  | { readonly federation: 'cognitoIdentityPool'; readonly checked: Checked<CognitoSignInSettings> }
-  | { readonly federation: 'identityCenter'; readonly checked: Checked<IdentityCenterSettings> };
-
 /** Sign-in through IAM Identity Center: the instance, and the account and permission set if fixed. */
 export interface IdentityCenterSettings {
   readonly startUrl: string;
