@@ -1,6 +1,6 @@
 // What an entry of the error table is (explain.ts): the context a sentence may name, the error's
 // fields it is keyed by, and the helpers sentences share. Pure.
-import type { Failure } from './failure';
+import { Failure, SHOW_LOG, SIGN_IN, type FailureKind } from './failure';
 import type { Unreachable } from './codes';
 
 /** Which step of talking to the IdP failed: some answers mean different things at each. */
@@ -52,3 +52,18 @@ export type Entry = (ctx: ErrorContext, d: Detail, error: unknown) => Failure | 
 
 /** " (ECONNREFUSED)" for a network failure, " (no answer within N s)" for a timeout. */
 export const within = (d: Detail, seconds: number | undefined) => (d.reach?.kind === 'network' ? ` (${d.reach.code})` : ` (no answer within ${seconds} s)`);
+
+/** A sign-in service that did not answer: where it was asked, and how long it was given. */
+export function unreachableAt(kind: FailureKind, service: string, where: (ctx: ErrorContext) => string | undefined, seconds: (ctx: ErrorContext) => number | undefined): Entry {
+  return (ctx, d, cause) =>
+    new Failure(kind, `Could not reach ${service} at ${where(ctx)}${d.reach ? within(d, seconds(ctx)) : ''}. Check your network, proxy or VPN connection, then sign in again.`, [SIGN_IN, SHOW_LOG], { cause });
+}
+
+/** A sign-in service that refused with an error the table has no sentence of its own for. */
+export function refusedBy(kind: FailureKind, service: string, options: { readonly code?: boolean } = {}): Entry {
+  return (_, d, cause) =>
+    new Failure(kind, `${service} refused the sign-in (${d.code ?? `HTTP ${d.status}`}). Try again in a moment; if it keeps happening, show the log to your platform team.`, [SIGN_IN, SHOW_LOG], {
+      cause,
+      ...(options.code === false ? {} : { code: d.name }),
+    });
+}

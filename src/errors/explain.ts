@@ -5,7 +5,7 @@
 // the one exception is written next to its entry. Pure: unit-tested without VS Code.
 import { Failure, SHOW_LOG, SIGN_IN, openSetting } from './failure';
 import { awsErrorCode, causeProperty, unreachable } from './codes';
-import { within, type Detail, type Entry, type ErrorContext, type OidcStep } from './entry';
+import { refusedBy, unreachableAt, within, type Detail, type Entry, type ErrorContext, type OidcStep } from './entry';
 import { FEDERATION_ENTRIES } from './federationErrors';
 import { refreshRejected } from './signIn';
 
@@ -128,15 +128,8 @@ const TABLE: Readonly<Record<string, Entry>> = {
           { cause },
         )
       : undefined,
-  'sts unreachable': (ctx, d, cause) =>
-    new Failure(
-      'stsUnreachable',
-      `Could not reach AWS STS at ${ctx.stsEndpoint}${d.reach ? within(d, ctx.stsDeadline) : ''}. Check your network, proxy or VPN connection, then sign in again.`,
-      [SIGN_IN, SHOW_LOG],
-      { cause },
-    ),
-  'sts *': (_, d, cause) =>
-    new Failure('stsError', `AWS STS refused the sign-in (${d.code ?? `HTTP ${d.status}`}). Try again in a moment; if it keeps happening, show the log to your platform team.`, [SIGN_IN, SHOW_LOG], { cause }),
+  'sts unreachable': unreachableAt('stsUnreachable', 'AWS STS', (ctx) => ctx.stsEndpoint, (ctx) => ctx.stsDeadline),
+  'sts *': refusedBy('stsError', 'AWS STS', { code: false }),
 
   ...FEDERATION_ENTRIES,
 

@@ -1,6 +1,6 @@
 // The error table's entries for the flows beyond direct federation: a Cognito identity pool
 // and IAM Identity Center. Part of the one table (explain.ts). Pure.
-import { within, type Entry } from './entry';
+import { refusedBy, unreachableAt, type Entry } from './entry';
 import { Failure, SHOW_LOG, SIGN_IN, openSetting } from './failure';
 import { duration, refreshRejected } from './signIn';
 
@@ -48,20 +48,10 @@ export const FEDERATION_ENTRIES: Readonly<Record<string, Entry>> = {
     }),
   'cognito TooManyRequests': (_, d, cause) =>
     new Failure('throttled', 'Cognito is throttling sign-ins (too many at once), even after several tries. Sign in again in a minute.', [SIGN_IN], { cause, code: d.name }),
-  'cognito unreachable': (ctx, d, cause) =>
-    new Failure(
-      'unreachable',
-      `Could not reach Cognito Identity at ${ctx.endpoint}${d.reach ? within(d, ctx.stsDeadline) : ''}. Check your network, proxy or VPN connection, then sign in again.`,
-      [SIGN_IN, SHOW_LOG],
-      { cause },
-    ),
+  'cognito unreachable': unreachableAt('unreachable', 'Cognito Identity', (ctx) => ctx.endpoint, (ctx) => ctx.stsDeadline),
   'cognito SyntaxError': (ctx, _, cause) =>
     new Failure('poolError', `Cognito Identity at ${ctx.endpoint} gave an answer this extension cannot read. Try again in a moment; if it keeps happening, show the log to your platform team.`, [SIGN_IN, SHOW_LOG], { cause }),
-  'cognito *': (_, d, cause) =>
-    new Failure('poolError', `Cognito Identity refused the sign-in (${d.code ?? `HTTP ${d.status}`}). Try again in a moment; if it keeps happening, show the log to your platform team.`, [SIGN_IN, SHOW_LOG], {
-      cause,
-      code: d.name,
-    }),
+  'cognito *': refusedBy('poolError', 'Cognito Identity'),
 
   'sso InvalidRequest': (ctx, d, cause) =>
     new Failure('ssoStartUrl', `IAM Identity Center refused the sign-in request (${d.name}): check claudeBedrock.ssoStartUrl (${ctx.startUrl}) and claudeBedrock.ssoRegion (${ctx.region}) against your AWS access portal.`, [openSetting('ssoStartUrl')], {
@@ -84,13 +74,6 @@ export const FEDERATION_ENTRIES: Readonly<Record<string, Entry>> = {
   'sso AccessDenied': ssoForbidden,
   'sso TooManyRequests': ssoThrottled,
   'sso SlowDown': ssoThrottled,
-  'sso unreachable': (ctx, d, cause) =>
-    new Failure('unreachable', `Could not reach IAM Identity Center at ${ctx.endpoint}${d.reach ? within(d, ctx.requestTimeout) : ''}. Check your network, proxy or VPN connection, then sign in again.`, [SIGN_IN, SHOW_LOG], {
-      cause,
-    }),
-  'sso *': (_, d, cause) =>
-    new Failure('ssoError', `IAM Identity Center refused the sign-in (${d.code ?? `HTTP ${d.status}`}). Try again in a moment; if it keeps happening, show the log to your platform team.`, [SIGN_IN, SHOW_LOG], {
-      cause,
-      code: d.name,
-    }),
+  'sso unreachable': unreachableAt('unreachable', 'IAM Identity Center', (ctx) => ctx.endpoint, (ctx) => ctx.requestTimeout),
+  'sso *': refusedBy('ssoError', 'IAM Identity Center'),
 };
