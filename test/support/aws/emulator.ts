@@ -94,6 +94,26 @@ interface Exchange {
   readonly requestId: string;
 }
 
+/** How each service answers the injected faults: its content type, a cut-off body, its own errors. */
+interface FaultShape {
+  readonly contentType: string;
+  readonly truncated: string;
+  readonly throttle: () => AwsError;
+  readonly server: () => AwsError;
+  /** The code of an 'error' fault that names none. */
+  readonly code: string;
+}
+
+const INTERNAL = 'We encountered an internal error. Please try again.';
+const FAULTS = {
+  sts: { contentType: 'text/xml', truncated: '<AssumeRoleWithWebIdentityResponse><Broken', throttle: () => new AwsError(400, 'Throttling', 'Rate exceeded'), server: () => new AwsError(500, 'InternalFailure', INTERNAL, 'Receiver'), code: 'ValidationError' },
+  cloudwatch: { contentType: 'application/x-amz-json-1.0', truncated: '{"MetricDataResults": [', throttle: () => new AwsError(400, 'Throttling', 'Rate exceeded'), server: () => new AwsError(500, 'InternalFailure', INTERNAL, 'Receiver'), code: 'ValidationError' },
+  bedrock: { contentType: 'application/json', truncated: '{"truncated": ', throttle: () => new AwsError(400, 'ThrottlingException', 'Rate exceeded'), server: () => new AwsError(500, 'InternalServerException', INTERNAL, 'Receiver'), code: 'ValidationError' },
+  cognito: { contentType: 'application/x-amz-json-1.1', truncated: '{"IdentityId": ', throttle: () => new AwsError(400, 'TooManyRequestsException', 'Rate exceeded'), server: () => new AwsError(500, 'InternalErrorException', 'An internal error occurred.', 'Receiver'), code: 'InvalidParameterException' },
+  ssoOidc: { contentType: 'application/json', truncated: '{"accessToken": ', throttle: () => new OidcError(400, 'SlowDownException', 'slow_down', 'Client is polling too quickly.'), server: () => new OidcError(500, 'InternalServerException', 'server_error', 'An internal error occurred.'), code: 'InvalidRequestException' },
+  ssoPortal: { contentType: 'application/json', truncated: '{"accessToken": ', throttle: () => new AwsError(429, 'TooManyRequestsException', 'Rate exceeded'), server: () => new AwsError(500, 'InternalServerException', 'An internal error occurred.', 'Receiver'), code: 'InvalidRequestException' },
+} satisfies Record<string, FaultShape>;
+
 const MAX_BODY = 2 * 1024 * 1024;
 
 async function readBody(req: http.IncomingMessage): Promise<Buffer> {
@@ -188,21 +208,19 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
     ex.res.end(xml);
   }
 
-  /** Answers an injected fault in the protocol's own shape. */
-  function answerFault(ex: Exchange, rule: FaultRule, dialect: Dialect): AwsError | undefined {
+  /**
+   * Answers an injected fault in the service's own shape: a body cut off mid-way (returns true:
+   * answered), or throws the service's throttling, server or named error.
+   */
+  function answerFault(ex: Exchange, rule: FaultRule, shape: FaultShape): true {
     if (rule.kind === 'malformed') {
-      const body = dialect === 'query' ? '<AssumeRoleWithWebIdentityResponse><Broken' : '{"truncated": ';
-      ex.res.writeHead(200, { 'content-type': dialect === 'query' ? 'text/xml' : 'application/json', 'x-amzn-requestid': ex.requestId });
-      ex.res.end(body);
-      return undefined;
+      ex.res.writeHead(200, { 'content-type': shape.contentType, 'x-amzn-requestid': ex.requestId });
+      ex.res.end(shape.truncated);
+      return true;
     }
-    if (rule.kind === 'throttle') {
-      return new AwsError(400, dialect === 'query' ? 'Throttling' : 'ThrottlingException', 'Rate exceeded');
-    }
-    if (rule.kind === 'server') {
-      return new AwsError(500, dialect === 'query' ? 'InternalFailure' : 'InternalServerException', 'We encountered an internal error. Please try again.', 'Receiver');
-    }
-    return new AwsError(rule.status ?? 400, rule.code ?? 'ValidationError', rule.message ?? 'Injected error');
+    if (rule.kind === 'throttle') throw shape.throttle();
+    if (rule.kind === 'server') throw shape.server();
+    throw new AwsError(rule.status ?? 400, rule.code ?? shape.code, rule.message ?? 'Injected error');
   }
 
   async function handleQuery(ex: Exchange): Promise<void> {
@@ -213,11 +231,7 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
       if (params.get('Version') !== '2011-06-15') throw new AwsError(400, 'InvalidAction', `Could not find operation ${action} for version ${params.get('Version')}`);
       if (await delayFor(ex, 'sts', action)) return;
       const rule = takeFault('sts', action);
-      if (rule) {
-        const error = answerFault(ex, rule, 'query');
-        if (!error) return record('sts', action, undefined, 200, 'Malformed');
-        throw error;
-      }
+      if (rule && answerFault(ex, rule, FAULTS.sts)) return record('sts', action, undefined, 200, 'Malformed');
       if (action === 'AssumeRoleWithWebIdentity') {
         const xml = await sts.assumeRoleWithWebIdentity(params, ex.requestId);
         record('sts', action, undefined, 200);
@@ -270,11 +284,7 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
       accessKeyId = caller.accessKeyId;
       if (await delayFor(ex, 'bedrock', route.action)) return;
       const rule = takeFault('bedrock', route.action);
-      if (rule) {
-        const error = answerFault(ex, rule, 'json');
-        if (!error) return record('bedrock', route.action, accessKeyId, 200, 'Malformed', route.id);
-        throw error;
-      }
+      if (rule && answerFault(ex, rule, FAULTS.bedrock)) return record('bedrock', route.action, accessKeyId, 200, 'Malformed', route.id);
       bedrock.authorize(route.action, (caller.key as IssuedKey).arn ?? '', caller.region);
       switch (route.action) {
         case 'GetFoundationModelAvailability':
@@ -317,16 +327,7 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
     try {
       if (await delayFor(ex, 'cognito-identity', action)) return;
       const rule = takeFault('cognito-identity', action);
-      if (rule) {
-        if (rule.kind === 'malformed') {
-          ex.res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': ex.requestId });
-          ex.res.end('{"IdentityId": ');
-          return record('cognito-identity', action, undefined, 200, 'Malformed');
-        }
-        if (rule.kind === 'throttle') throw new AwsError(400, 'TooManyRequestsException', 'Rate exceeded');
-        if (rule.kind === 'server') throw new AwsError(500, 'InternalErrorException', 'An internal error occurred.', 'Receiver');
-        throw new AwsError(rule.status ?? 400, rule.code ?? 'InvalidParameterException', rule.message ?? 'Injected error');
-      }
+      if (rule && answerFault(ex, rule, FAULTS.cognito)) return record('cognito-identity', action, undefined, 200, 'Malformed');
       const body = ex.body.length ? (JSON.parse(ex.body.toString('utf8')) as Record<string, unknown>) : {};
       const answer = await cognito.handle(action, body);
       const identityId = typeof answer.IdentityId === 'string' ? answer.IdentityId : undefined;
@@ -369,20 +370,7 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
     try {
       if (await delayFor(ex, route.service, route.action)) return;
       const rule = takeFault(route.service, route.action);
-      if (rule) {
-        if (rule.kind === 'malformed') {
-          ex.res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': ex.requestId });
-          ex.res.end('{"accessToken": ');
-          return record(route.service, route.action, undefined, 200, 'Malformed');
-        }
-        if (rule.kind === 'throttle') {
-          throw route.service === 'sso-oauth' ? new OidcError(400, 'SlowDownException', 'slow_down', 'Client is polling too quickly.') : new AwsError(429, 'TooManyRequestsException', 'Rate exceeded');
-        }
-        if (rule.kind === 'server') {
-          throw route.service === 'sso-oauth' ? new OidcError(500, 'InternalServerException', 'server_error', 'An internal error occurred.') : new AwsError(500, 'InternalServerException', 'An internal error occurred.', 'Receiver');
-        }
-        throw new AwsError(rule.status ?? 400, rule.code ?? 'InvalidRequestException', rule.message ?? 'Injected error');
-      }
+      if (rule && answerFault(ex, rule, route.service === 'sso-oauth' ? FAULTS.ssoOidc : FAULTS.ssoPortal)) return record(route.service, route.action, undefined, 200, 'Malformed');
       const body = () => (ex.body.length ? (JSON.parse(ex.body.toString('utf8')) as Record<string, unknown>) : {});
       const bearer = ex.req.headers['x-amz-sso_bearer_token'] as string | undefined;
       const q = ex.url.searchParams;
@@ -452,14 +440,7 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
       accessKeyId = caller.accessKeyId;
       if (await delayFor(ex, 'monitoring', action)) return;
       const rule = takeFault('monitoring', action);
-      if (rule) {
-        if (rule.kind === 'malformed') {
-          ex.res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': ex.requestId });
-          ex.res.end('{"MetricDataResults": [');
-          return record('monitoring', action, accessKeyId, 200, 'Malformed');
-        }
-        throw answerFault(ex, { ...rule, code: rule.code ?? (rule.kind === 'throttle' ? 'Throttling' : undefined) }, 'query')!;
-      }
+      if (rule && answerFault(ex, rule, FAULTS.cloudwatch)) return record('monitoring', action, accessKeyId, 200, 'Malformed');
       const raw = ex.req.headers['content-encoding'] === 'gzip' ? gunzipSync(ex.body) : ex.body;
       const body = raw.length ? (JSON.parse(raw.toString('utf8')) as Record<string, never>) : {};
       let answer: Record<string, unknown>;
