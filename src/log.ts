@@ -28,7 +28,8 @@ export class Log implements vscode.Disposable {
     }
   }
 
-  private scrub(message: string, level = 'info'): string {
+  /** `message` without the registered secrets, kept among the recent lines: what the channel gets. */
+  private line(message: string, level = 'info'): string {
     let out = message;
     for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
     this.lines.push(`${new Date().toISOString()} [${level}] ${out}`);
@@ -51,19 +52,19 @@ export class Log implements vscode.Disposable {
   }
 
   trace(message: string): void {
-    if (this.enabled(vscode.LogLevel.Trace)) this.channel.trace(this.scrub(message, 'trace'));
+    if (this.enabled(vscode.LogLevel.Trace)) this.channel.trace(this.line(message, 'trace'));
   }
   debug(message: string): void {
-    if (this.enabled(vscode.LogLevel.Debug)) this.channel.debug(this.scrub(message, 'debug'));
+    if (this.enabled(vscode.LogLevel.Debug)) this.channel.debug(this.line(message, 'debug'));
   }
   info(message: string): void {
-    this.channel.info(this.scrub(message));
+    this.channel.info(this.line(message));
   }
   warn(message: string): void {
-    this.channel.warn(this.scrub(message, 'warning'));
+    this.channel.warn(this.line(message, 'warning'));
   }
   error(message: string, error?: unknown): void {
-    this.channel.error(this.scrub(error === undefined ? message : `${message}: ${describe(error)}`, 'error'));
+    this.channel.error(this.line(error === undefined ? message : `${message}: ${describe(error)}`, 'error'));
   }
 
   show(): void {
