@@ -14,6 +14,7 @@ import type { DiagnoseContext } from './context';
 /** The oldest Claude Code CLI this extension supports (its Bedrock variables and credential helpers). */
 export const OLDEST_CLAUDE = '2.0.0';
 const CONNECT = { kind: 'run', command: 'claudeBedrock.connectClaudeCode', label: 'Connect Claude Code' } as const;
+const SHOW_USAGE = { kind: 'run', command: 'claudeBedrock.showUsage', label: 'Show Usage' } as const;
 const RELOAD = { kind: 'run', command: 'workbench.action.reloadWindow', label: 'Reload Window' } as const;
 const PANEL_VARIABLES = 'claudeCode.environmentVariables';
 const STARTUP_FILES = ['.bashrc', '.bash_profile', '.profile', '.zshrc', '.zprofile', '.zshenv', path.join('.config', 'fish', 'config.fish')];
@@ -131,8 +132,9 @@ export function claudeCodeChecks(ctx: DiagnoseContext): Check[] {
         const endpoint = await ctx.endpoint();
         if (!ctx.sessions.usableSession || !endpoint) return fail('Not signed in: neither the endpoint nor the helper has keys to hand out.', 'Sign in.', [SIGN_IN]);
         const res = await fetch(endpoint.uri, { headers: { authorization: endpoint.token }, signal }).catch((e: unknown) => e as Error);
-        if (res instanceof Error) return fail(`The credentials endpoint does not answer: ${res.message}`, 'Reload the window; if it persists, copy this report for your platform team.');
-        const body = (await res.json().catch(() => ({}))) as { AccessKeyId?: unknown };
+        if (res instanceof Error) return fail(`The credentials endpoint does not answer: ${res.message}`, 'Reload the window (it starts the endpoint again); if it persists, copy this report for your platform team.', [RELOAD]);
+        const body = (await res.json().catch(() => ({}))) as { AccessKeyId?: unknown; code?: unknown; message?: unknown };
+        if (body.code === 'QuotaExceeded') return fail(`The credentials endpoint hands out no keys: ${String(body.message)}`, 'Wait for your quota to reset, or ask your platform team for more.', [SHOW_USAGE]);
         if (res.status !== 200 || typeof body.AccessKeyId !== 'string') return fail(`The credentials endpoint answered HTTP ${res.status} without keys.`, 'Sign in again; then Check Again.', [SIGN_IN]);
         if (!ctx.claudeCode.connected()) return pass('The credentials endpoint hands out the session\'s keys. (The helper is used once Claude Code is connected.)');
         const helper = await ctx.helperAnswers(signal);

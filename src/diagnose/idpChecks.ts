@@ -154,7 +154,7 @@ export function idpChecks(ctx: DiagnoseContext): Check[] {
         if (free === false && ctx.signingIn()) return pass(`127.0.0.1:${port} is held by this extension's sign-in, which is waiting for the browser.`);
         return fail(
           `127.0.0.1:${port} is ${free === false ? 'held by another program' : `not available (${free})`}.`,
-          `Close the program listening on port ${port} (\`lsof -i :${port}\` names it), or ask your platform team for another port: claudeBedrock.redirectPort, with that redirect URI allowed at the identity provider.`,
+          `Close the program listening on port ${port} (on macOS and Linux, \`lsof -i :${port}\` names it; on Windows, \`netstat -ano | findstr :${port}\`), or ask your platform team for another port: claudeBedrock.redirectPort, with that redirect URI allowed at the identity provider.`,
           [openSetting('redirectPort')],
         );
       },

@@ -79,7 +79,10 @@ export class DiagnoseView implements vscode.Disposable {
       }
     } catch (error) {
       this.options.log.error('Saving the Diagnose report failed', error);
-      void vscode.window.showErrorMessage(`The report could not be saved to ${where}. Choose another folder, or use Copy Report.`);
+      void vscode.window.showErrorMessage(`The report could not be saved to ${where}. Choose another folder, or copy the report instead.`, 'Copy Report', 'Save Report…').then((choice) => {
+        if (choice === 'Copy Report') void this.copyReport();
+        if (choice === 'Save Report…') void this.saveReport();
+      });
       return undefined;
     }
     void vscode.window.showInformationMessage(`The Diagnose report is saved to ${where}, without tokens or keys.`);

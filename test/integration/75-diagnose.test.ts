@@ -153,6 +153,22 @@ describe('Diagnose, more failing states', () => {
     }
   });
 
+  it('says the quota service blocks the user, and that the credentials endpoint hands out no keys because of it', async function () {
+    this.timeout(120_000);
+    await changeSetting('quotaApiUrl', `${harness.aws()}/quota/check`);
+    await signInAs('alice');
+    await aws.quotaPolicies({ 'alice@example.com': { monthly_limit: 1_000_000, daily_limit: 100_000, blocked: 'monthly_exceeded' } });
+    await vscode.commands.executeCommand('claudeBedrock.refreshUsage');
+    await waitFor('the block', () => testApi.quota()?.kind === 'blocked', 30_000);
+    const rows = await diagnose();
+    assert.equal(row(rows, 'usage.quota').status, 'fail');
+    assert.match(row(rows, 'usage.quota').found, /^Claude Code is blocked: your monthly token quota is used up\./);
+    assert.equal(row(rows, 'claude.endpoint').status, 'fail');
+    assert.match(row(rows, 'claude.endpoint').found, /^The credentials endpoint hands out no keys: Claude Code is blocked: your monthly token quota is used up\./);
+    assert.match(row(rows, 'claude.endpoint').fix ?? '', /quota to reset/);
+    assert.match(testApi.diagnoseHtml() ?? '', /command:claudeBedrock\.showUsage/);
+  });
+
   it("says the panel's own variables take it elsewhere", async function () {
     this.timeout(120_000);
     await signInAs('alice');
