@@ -63,7 +63,8 @@ export interface Plan {
   readonly replacesGuidance: boolean;
 }
 
-const KEY_NAMES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
+/** AWS keys of their own in Claude Code's settings: they would win over the sign-in. */
+export const AWS_KEY_NAMES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
 
 export function hashText(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -109,7 +110,7 @@ export function planSettings(input: { file: string; text: string | undefined; de
       why: `Claude Code's settings set AWS_PROFILE to "${env.AWS_PROFILE}"${guidance ? ', a profile whose keys come from a credential_process (the AWS guidance\'s)' : ''}: Claude Code and the AWS tools it starts would use that profile.`,
     });
   }
-  const keys = KEY_NAMES.filter((name) => env[name] !== undefined);
+  const keys = AWS_KEY_NAMES.filter((name) => env[name] !== undefined);
   if (keys.length > 0) {
     conflicts.push({
       id: 'keys',

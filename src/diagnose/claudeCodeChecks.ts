@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseSettings } from '../claudeCode/jsonEdit';
+import { AWS_KEY_NAMES } from '../claudeCode/plan';
 import { LOGIN_PROMPT } from '../claudeCode/connection';
 import { SIGN_IN } from '../errors/failure';
 import { findClaude } from '../terminal/findClaude';
@@ -19,7 +20,7 @@ const RELOAD = { kind: 'run', command: 'workbench.action.reloadWindow', label: '
 const PANEL_VARIABLES = 'claudeCode.environmentVariables';
 const STARTUP_FILES = ['.bashrc', '.bash_profile', '.profile', '.zshrc', '.zprofile', '.zshenv', path.join('.config', 'fish', 'config.fish')];
 /** Variables that, exported by a shell or set in Claude Code's settings, take Claude Code elsewhere. */
-const FIGHTING = ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL'];
+const FIGHTING: readonly string[] = ['AWS_PROFILE', ...AWS_KEY_NAMES, 'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL'];
 
 /** The names in the panel's `claudeCode.environmentVariables` (a list of {name, value}) that take it elsewhere. */
 function panelVariables(value: unknown): string[] {
