@@ -19,7 +19,7 @@ import type { AcquireOptions, BusLog, BusOptions, CallHandler, Disposable, Lease
 import { hostHub, stopHosting, type Hosting } from './connect';
 import { RetainedValues } from './retained';
 import { readHubAddress } from './place';
-import { connectTo, readMessages, send, type Message } from './wire';
+import { connectTo, helloProof, newNonce, proofHolds, readMessages, send, welcomeProof, type Message } from './wire';
 
 export type { AcquireOptions, BusLog, BusOptions, CallHandler, Disposable, Lease, PublishOptions, WindowChannel } from './channel';
 
@@ -141,7 +141,7 @@ export class WindowBus implements WindowChannel {
       const found = await readHubAddress(this.options.storageDir);
       if (found) {
         const socket = await connectTo(found.address);
-        if (socket && (await this.join(socket, found.key))) return;
+        if (socket && (await this.join(socket, found.address, found.key))) return;
       }
       if (!this.hosting && (await this.host())) continue;
       if (Date.now() > deadline) {
@@ -171,8 +171,11 @@ export class WindowBus implements WindowChannel {
     }
   }
 
-  /** Says hello with what this window holds and keeps; true once welcomed. */
-  private join(socket: net.Socket, key: string): Promise<boolean> {
+  /**
+   * Proves to the hub that this window knows the key, checks the hub's proof, and only then says
+   * what it holds and keeps; true once welcomed by a hub whose proof held.
+   */
+  private join(socket: net.Socket, address: string, key: string): Promise<boolean> {
     return new Promise((resolve) => {
       let welcomed = false;
       const timer = setTimeout(() => socket.destroy(), WELCOME_TIMEOUT_MS);
@@ -182,18 +185,23 @@ export class WindowBus implements WindowChannel {
         if (!welcomed) resolve(false);
         else this.lost(socket);
       });
+      const nonce = newNonce();
       readMessages(socket, (message) => {
         if (!welcomed) {
-          if (message.t !== 'welcome') return void socket.destroy();
+          if (message.t !== 'welcome' || typeof message.nonce !== 'string' || !proofHolds(message.proof, welcomeProof(key, address, nonce, message.nonce))) {
+            this.log('warn', `Something answered at the windows' hub address without the hub's proof; not talking to it.`);
+            return void socket.destroy();
+          }
           welcomed = true;
           clearTimeout(timer);
+          send(socket, { t: 'join', window: this.windowId, held: this.locks.heldNames, retained: this.kept.offer() });
           this.welcome(socket, message);
           resolve(true);
           return;
         }
         this.receive(message);
       });
-      send(socket, { t: 'hello', key, window: this.windowId, held: this.locks.heldNames, retained: this.kept.offer() });
+      send(socket, { t: 'hello', nonce, proof: helloProof(key, address, nonce), role: 'window' });
     });
   }
 

@@ -1,7 +1,7 @@
 // Asking the windows from outside VS Code: the credentials helper connects to the hub as a
 // client (it never hosts one), asks one question, and leaves. Pure Node.
 import { readHubAddress } from './place';
-import { connectTo, readMessages, send } from './wire';
+import { connectTo, helloProof, newNonce, proofHolds, readMessages, send, welcomeProof } from './wire';
 
 /** Why the windows could not be asked or did not answer. */
 export class AskError extends Error {
@@ -32,12 +32,21 @@ export async function askWindows(storageDir: string, name: string, payload: unkn
     const timer = setTimeout(() => finish(() => reject(new AskError('timeout', `VS Code did not answer within ${Math.round(timeoutMs / 1000)} s.`))), timeoutMs);
     socket.on('error', () => undefined);
     socket.on('close', () => finish(() => reject(new AskError('notRunning', 'The VS Code window that was asked closed before it answered.'))));
+    const nonce = newNonce();
+    let welcomed = false;
     readMessages(socket, (message) => {
-      if (message.t === 'welcome') return send(socket, { t: 'req', name, req: 1, payload });
+      if (!welcomed) {
+        // The question goes only to a hub that proves it knows the key: whatever answers at a
+        // stale address gets nothing, and its answers are not believed.
+        const proven = message.t === 'welcome' && typeof message.nonce === 'string' && proofHolds(message.proof, welcomeProof(found.key, found.address, nonce, message.nonce));
+        if (!proven) return finish(() => reject(new AskError('notRunning', 'Something answered at the address of the VS Code windows without proving it is one of them.')));
+        welcomed = true;
+        return send(socket, { t: 'req', name, req: 1, payload });
+      }
       if (message.t !== 'answer' || message.req !== 1) return;
       if (message.ok === true) finish(() => resolve(message.value));
       else finish(() => reject(new AskError(message.code === 'noServer' ? 'noServer' : 'failed', typeof message.error === 'string' ? message.error : 'The call failed.')));
     });
-    send(socket, { t: 'hello', key: found.key, role: 'client' });
+    send(socket, { t: 'hello', nonce, proof: helloProof(found.key, found.address, nonce), role: 'client' });
   });
 }

@@ -12,17 +12,18 @@
 // others) and hand over their retained values, of which the newest wins again.
 //
 // Pure Node: no vscode here.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import * as net from 'node:net';
 import { CallRouter } from './hubCalls';
 import { LockTable } from './hubLocks';
 import { tell, type Peer } from './hubPeer';
-import { readMessages, type Message } from './wire';
+import { helloProof, newNonce, proofHolds, readMessages, welcomeProof, type Message } from './wire';
 
 /** A window says hello within this long, or is disconnected. */
 const HELLO_TIMEOUT_MS = 5_000;
 /** How every hello begins (wire.ts writes `t` first). */
 const HELLO_START = '{"t":"hello"';
+/** Nonces of hellos heard, so that none is heard twice (the oldest are forgotten past this many). */
+const NONCES_KEPT = 4_096;
 
 export interface Retained {
   readonly value: unknown;
@@ -32,10 +33,6 @@ export interface Retained {
 export interface HubOptions {
   /** After starting, locks are kept this long for windows re-asserting them (a previous hub went away). */
   readonly reclaimMs: number;
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
 }
 
 function text(value: unknown): string | undefined {
@@ -52,15 +49,15 @@ export class Hub {
   private readonly calls = new CallRouter();
   private readonly retained = new Map<string, Retained>();
   private readonly expiry = new Map<string, NodeJS.Timeout>();
-  private readonly keyDigest: Buffer;
+  private readonly nonces = new Set<string>();
   private reclaimTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly server: net.Server,
-    key: string,
+    private readonly address: string,
+    private readonly key: string,
     options: HubOptions,
   ) {
-    this.keyDigest = digest(key);
     this.locks = new LockTable(options.reclaimMs, (peer) => this.peers.has(peer));
     // Ended by the timer itself, not by comparing clocks: a timer may fire a millisecond before
     // Date.now() says its time has come, and the windows waiting would never be answered.
@@ -82,7 +79,7 @@ export class Hub {
         resolve();
       });
     });
-    return new Hub(server, key, options);
+    return new Hub(server, address, key, options);
   }
 
   /** Windows connected now (clients that only ask are not counted). */
@@ -104,7 +101,7 @@ export class Hub {
   }
 
   private accept(socket: net.Socket): void {
-    const peer: Peer = { socket, welcomed: false, client: false };
+    const peer: Peer = { socket, welcomed: false, client: false, joined: false };
     this.peers.add(peer);
     socket.setTimeout(HELLO_TIMEOUT_MS, () => {
       if (!peer.welcomed) socket.destroy();
@@ -121,24 +118,42 @@ export class Hub {
     socket.on('data', firstWords);
     readMessages(socket, (message) => {
       if (peer.welcomed) return this.handle(peer, message);
-      if (message.t !== 'hello' || !this.keyMatches(text(message.key))) return void socket.destroy();
+      const nonce = this.provenNonce(message);
+      if (!nonce) return void socket.destroy();
       socket.setTimeout(0);
-      this.hello(peer, message);
+      this.hello(peer, message, nonce);
     });
   }
 
-  private keyMatches(key: string | undefined): boolean {
-    return key !== undefined && timingSafeEqual(digest(key), this.keyDigest);
+  /** The hello's nonce when its proof holds and the nonce is new; undefined for anyone else. */
+  private provenNonce(message: Message): string | undefined {
+    const nonce = text(message.nonce);
+    if (message.t !== 'hello' || !nonce || nonce.length > 100 || this.nonces.has(nonce)) return undefined;
+    if (!proofHolds(message.proof, helloProof(this.key, this.address, nonce))) return undefined;
+    if (this.nonces.size >= NONCES_KEPT) this.nonces.delete(this.nonces.values().next().value!);
+    this.nonces.add(nonce);
+    return nonce;
   }
 
-  private hello(peer: Peer, message: Message): void {
+  private hello(peer: Peer, message: Message, askerNonce: string): void {
     peer.welcomed = true;
+    const nonce = newNonce();
+    const proof = welcomeProof(this.key, this.address, askerNonce, nonce);
     if (message.role === 'client') {
       // It only asks: no locks, no broadcasts, nothing retained (the session stays with the windows).
       peer.client = true;
-      tell(peer, { t: 'welcome', retained: {} });
+      tell(peer, { t: 'welcome', nonce, proof, retained: {} });
       return;
     }
+    const retained: Record<string, Retained> = {};
+    for (const [topic, entry] of this.retained) retained[topic] = entry;
+    tell(peer, { t: 'welcome', nonce, proof, retained });
+  }
+
+  /** A window that has checked the hub's welcome: the locks it held at the previous hub, and what it retains. */
+  private join(peer: Peer, message: Message): void {
+    if (peer.joined) return;
+    peer.joined = true;
     this.locks.reclaim(peer, Array.isArray(message.held) ? message.held : []);
     // Its retained values meet those of the other windows: the newest wins, and is passed on.
     const offered = (message.retained ?? {}) as Record<string, { value?: unknown; stamp?: unknown; ttlMs?: unknown }>;
@@ -146,9 +161,6 @@ export class Hub {
       const ttlMs = typeof entry?.ttlMs === 'number' ? entry.ttlMs : undefined;
       if (this.retain(topic, entry?.value, stampOf(entry?.stamp), ttlMs, false)) this.broadcast(peer, { t: 'msg', topic, value: entry?.value, stamp: stampOf(entry?.stamp), retain: true });
     }
-    const retained: Record<string, Retained> = {};
-    for (const [topic, entry] of this.retained) retained[topic] = entry;
-    tell(peer, { t: 'welcome', retained });
   }
 
   private handle(peer: Peer, message: Message): void {
@@ -158,6 +170,8 @@ export class Hub {
     // Everything else is a window's, not a client's.
     if (peer.client) return void peer.socket.destroy();
     switch (message.t) {
+      case 'join':
+        return this.join(peer, message);
       case 'pub': {
         const topic = text(message.topic);
         if (!topic) return;

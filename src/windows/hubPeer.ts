@@ -5,7 +5,10 @@ import { send, type Message } from './wire';
 
 export interface Peer {
   readonly socket: net.Socket;
+  /** Its hello's proof held: it knows the key. */
   welcomed: boolean;
+  /** A window that has said what it holds and retains (once). */
+  joined: boolean;
   /** A client only asks: it hears no broadcast and is given no retained value. */
   client: boolean;
 }

@@ -1,4 +1,16 @@
-// What goes over the windows' channel: one JSON object a line. Pure Node.
+// What goes over the windows' channel: one JSON object a line, after a handshake in which each
+// side proves it knows the hub's key without sending it. Pure Node.
+//
+//   asker -> hub   hello    { nonce: a, proof: HMAC(key, "hello", address, a), role }
+//   hub -> asker   welcome  { nonce: b, proof: HMAC(key, "welcome", address, a, b), retained }
+//   window -> hub  join     { held, retained }   (a window, once it has checked the welcome)
+//
+// The hub says nothing to an asker whose proof does not hold. The asker believes nothing the hub
+// says (and tells it nothing) until the hub's proof holds. Both proofs are bound to the address
+// the asker dialled, so a process that answers at a stale address (a named pipe another OS user
+// created under a dead hub's name, on Windows) can neither pass them on to the real hub nor
+// answer with them. Nothing in a hello is secret: the key itself never travels.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as net from 'node:net';
 
 /** A longer message (or a line without its end) ends the connection: nobody of ours sends one. */
@@ -54,4 +66,34 @@ export function connectTo(address: string): Promise<net.Socket | undefined> {
     });
     socket.once('error', fail);
   });
+}
+
+/** A fresh nonce for one handshake. */
+export function newNonce(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+function hmac(key: string, ...parts: readonly string[]): string {
+  const mac = createHmac('sha256', key);
+  // Each part's length first: no two different lists of parts read as the same bytes.
+  for (const part of parts) mac.update(`${Buffer.byteLength(part)}:${part};`);
+  return mac.digest('base64url');
+}
+
+/** What an asker sends in its hello: proof that it knows the key, for this address and nonce. */
+export function helloProof(key: string, address: string, nonce: string): string {
+  return hmac(key, 'claude-bedrock hello', address, nonce);
+}
+
+/** What the hub answers: proof that it knows the key too, for the asker's nonce and its own. */
+export function welcomeProof(key: string, address: string, askerNonce: string, hubNonce: string): string {
+  return hmac(key, 'claude-bedrock welcome', address, askerNonce, hubNonce);
+}
+
+/** Compares a proof received with the one expected, in constant time; false for anything not a string. */
+export function proofHolds(received: unknown, expected: string): boolean {
+  if (typeof received !== 'string') return false;
+  const a = Buffer.from(received);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

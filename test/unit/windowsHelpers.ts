@@ -5,6 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { WindowBus, type BusOptions } from '../../src/windows/bus';
+import { helloProof } from '../../src/windows/wire';
+
+/** A hello whose proof holds: what a process that has read the hub's key can say. */
+export function provenHello(key: string, address: string, role: string, nonce = `n${Math.random().toString(36).slice(2)}${Date.now()}`): string {
+  return JSON.stringify({ t: 'hello', nonce, proof: helloProof(key, address, nonce), role });
+}
 
 export async function until(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 8_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

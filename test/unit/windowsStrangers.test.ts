@@ -9,7 +9,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { hubFolder } from '../../src/windows/place';
 import { FUZZ_REQUESTS, generator, inBatches, type Generator } from './fixtures/fuzzing';
-import { until, windowsWorld } from './windowsHelpers';
+import { provenHello, until, windowsWorld } from './windowsHelpers';
 
 const SECRET = 'the-answer-only-an-asker-with-the-key-gets';
 /** The request id a keyed case ends with; its answer ends the case. */
@@ -81,7 +81,8 @@ function strangerCase(rng: Rng, key: string): (string | Buffer)[] {
     case 2:
       return [`${JSON.stringify({ t: rng.pick(['acquire', 'req', 'pub', 'serve', 'reply']), name: 'fuzz.secret', req: 1 })}\n`];
     case 3:
-      return [hello(rng.pick([`${key}x`, key.slice(1), key.toUpperCase(), '', ' ', key.slice(0, 20)]))];
+      // The key itself (which no hello carries), or near misses of it.
+      return [hello(rng.pick([key, `${key}x`, key.slice(1), key.toUpperCase(), '', ' ', key.slice(0, 20)]))];
     case 4:
       return [hello(junkValue(rng))];
     case 5:
@@ -101,11 +102,11 @@ function strangerCase(rng: Rng, key: string): (string | Buffer)[] {
 }
 
 /** A process of this user's that has the key and then talks nonsense; ends by asking LAST. */
-function keyedCase(rng: Rng, key: string): string[] {
+function keyedCase(rng: Rng, key: string, address: string): string[] {
   const role = rng.pick(['client', 'client', 'window']);
   // What it offers to retain lives a millisecond: what a window retains for good is its own business.
   const retained = rng.next() < 0.5 ? undefined : { [`fuzz.${rng.int(50)}`]: { value: junkValue(rng), stamp: junkValue(rng), ttlMs: 1 } };
-  const lines = [JSON.stringify({ t: 'hello', key, role, held: junkValue(rng), retained })];
+  const lines = [provenHello(key, address, role, `fuzz-${rng.int(2 ** 31)}-${rng.int(2 ** 31)}`), JSON.stringify({ t: 'join', held: junkValue(rng), retained })];
   for (let i = rng.int(6); i > 0; i--) {
     switch (rng.int(6)) {
       case 0:
@@ -170,7 +171,7 @@ describe("strangers at the windows' channel", function () {
     const key = readFileSync(path.join(folder, 'key'), 'utf8');
     const rng = generator(20261124);
     const cases = (function* () {
-      for (let i = 0; i < FUZZ_REQUESTS; i++) yield rng.int(3) === 0 ? { keyed: true, chunks: keyedCase(rng, key) } : { keyed: false, chunks: strangerCase(rng, key) };
+      for (let i = 0; i < FUZZ_REQUESTS; i++) yield rng.int(3) === 0 ? { keyed: true, chunks: keyedCase(rng, key, address) } : { keyed: false, chunks: strangerCase(rng, key) };
     })();
     global.gc?.();
     const heapBefore = process.memoryUsage().heapUsed;
@@ -211,7 +212,7 @@ describe("strangers at the windows' channel", function () {
     const address = readFileSync(path.join(hubFolder(world.dir), 'address'), 'utf8');
     const key = readFileSync(path.join(hubFolder(world.dir), 'key'), 'utf8');
     const stalled = Array.from({ length: 50 }, () => exchange(address, ['{"t":"hello","key":"'], false));
-    const served = await exchange(address, [`{"t":"hello","key":"${key}","role":"client"}\n`, `{"t":"req","name":"fuzz.end","req":${LAST}}\n`], false);
+    const served = await exchange(address, [`${provenHello(key, address, 'client')}\n`, `{"t":"req","name":"fuzz.end","req":${LAST}}\n`], false);
     assert.equal(served.end, 'answered', 'a real asker is answered meanwhile');
     const ended = await Promise.all(stalled);
     assert.deepEqual(new Set(ended.map((e) => `${e.end} ${e.text}`)), new Set(['closed ']), 'the hub closed them itself, in its hello time');
