@@ -108,7 +108,7 @@ export class SessionCore implements SessionSource, vscode.Disposable {
     if (session.renewalFailed) return { kind: 'needsSignIn', identity: session.identity, reason: session.renewalFailed };
     if (expiresAt(session) <= this.options.clock.now()) {
       // Blocked by quota, not by the sign-in: it renews, without the browser, once allowed again.
-      if (session.refreshToken && this.options.quotaBlocked?.()) return { kind: 'signedIn', session };
+      if ((session.refreshToken || !this.options.store.holdsSecrets) && this.options.quotaBlocked?.()) return { kind: 'signedIn', session };
       return { kind: 'needsSignIn', identity: session.identity, reason: 'Your credentials have expired and could not be renewed yet.' };
     }
     return { kind: 'signedIn', session };

@@ -36,7 +36,7 @@ export class Keys {
     // Not core.usableSession: keys that expired while the machine slept are still renewed here.
     let session = store.session;
     if (!session || !core.isCurrent(session)) return undefined;
-    if (expiresAt(session) - clock.now() < ON_DEMAND_RENEWAL_MS && session.refreshToken && !session.renewalFailed) {
+    if (expiresAt(session) - clock.now() < ON_DEMAND_RENEWAL_MS && renewal.canRenew(session)) {
       try {
         session = await withDeadline(clock, renewal.renewNow(false), ON_DEMAND_RENEWAL_WAIT_MS);
       } catch (error) {
@@ -56,6 +56,8 @@ export class Keys {
     const { store, core, clock } = this.options;
     const session = store.session;
     if (!session || !core.isCurrent(session)) return undefined;
+    // The window that holds the ID token asks; this one takes its answer.
+    if (!store.holdsSecrets) return { subject: session.identity.subject, idToken: undefined, askedElsewhere: true };
     const now = clock.now();
     const idToken = session.idToken && (session.idTokenExpiresAt ?? 0) - now > ON_DEMAND_RENEWAL_MS ? session.idToken : undefined;
     const credentials = !session.idToken && expiresAt(session) - now > ON_DEMAND_RENEWAL_MS ? session.credentials : undefined;
@@ -73,7 +75,7 @@ export class Keys {
     let session = core.session;
     if (!session?.idToken) return undefined;
     if ((session.idTokenExpiresAt ?? 0) - clock.now() < ON_DEMAND_RENEWAL_MS) {
-      if (!session.refreshToken || session.renewalFailed) return undefined;
+      if (!renewal.canRenew(session)) return undefined;
       try {
         session = await renewal.renewNow(true);
       } catch (error) {

@@ -6,13 +6,19 @@
 // (the renewed session reaches every window before the lock does) does nothing. Reusing a
 // rotated refresh token revokes the whole grant at many IdPs, which is why two windows must
 // never renew at once.
+//
+// Only a window that holds the session's secrets renews (store.ts `holdsSecrets`); one that knows
+// the session only as another window shared it asks a window that holds them (the call
+// 'session.renew' over the windows' channel: nothing secret goes either way; the renewed session
+// reaches the asker as every change does, before the answer).
 import type * as vscode from 'vscode';
-import { Failure, unexpected, type Notify } from '../errors/failure';
+import { Failure, SIGN_IN, unexpected, type Notify } from '../errors/failure';
 import { refreshRejected, sessionExpired } from '../errors/signIn';
 import type { Log } from '../log';
 import { Backoff } from '../util/backoff';
 import type { Clock, Timer } from '../util/clock';
 import type { WindowChannel } from '../windows/bus';
+import { CallError } from '../windows/busCalls';
 import { withdrawSignIn } from '../windows/sharedSignIn';
 import type { SessionCore } from './core';
 import { gateFor, type Admission } from './flows/flow';
@@ -25,6 +31,10 @@ export const REFRESH_LEAD_MS = 5 * 60_000;
 /** After a transient failure, try again after 15 s, doubling up to 5 minutes, with jitter. */
 export const RENEWAL_BACKOFF = { baseMs: 15_000, capMs: 5 * 60_000, jitter: [0.75, 1] } as const;
 const LOCK = 'renewal';
+/** The call a window without the session's secrets makes to one that holds them. */
+const RENEW_CALL = 'session.renew';
+/** How long a window waits for another to renew for it (a refresh and STS, with their retries). */
+const RENEW_CALL_MS = 90_000;
 
 /** When to renew a session: REFRESH_LEAD_MS before expiry, at once if that has passed. */
 export function renewalDue(session: Session, now: number): number {
@@ -54,10 +64,38 @@ export class Renewal implements vscode.Disposable {
   /** The keys whose expiry was handled already (timers and state changes can both see it). */
   private expiredKeys: string | undefined;
   private readonly subscriptions: vscode.Disposable[];
+  /** Serving other windows' renewals while this one holds the session's secrets. */
+  private serving: { dispose(): void } | undefined;
 
   constructor(private readonly options: RenewalOptions) {
     this.backoff = new Backoff({ ...RENEWAL_BACKOFF, random: options.random });
-    this.subscriptions = [options.store.onDidChange(() => this.schedule()), options.core.onDidChangeState(() => this.schedule())];
+    this.subscriptions = [
+      options.store.onDidChange(() => {
+        this.serve();
+        this.schedule();
+      }),
+      options.core.onDidChangeState(() => this.schedule()),
+    ];
+    this.serve();
+  }
+
+  /** True when the session can be renewed without the browser: here, or by a window that holds its secrets. */
+  canRenew(session: Session): boolean {
+    if (session.renewalFailed) return false;
+    return this.options.store.holdsSecrets ? this.renewable(session) : true;
+  }
+
+  private serve(): void {
+    const holds = this.options.store.holdsSecrets && !this.disposed;
+    if (holds && !this.serving) {
+      this.serving = this.options.channel.serve(RENEW_CALL, async (payload) => {
+        await this.renewNow((payload as { force?: unknown } | null)?.force === true);
+        return null;
+      });
+    } else if (!holds && this.serving) {
+      this.serving.dispose();
+      this.serving = undefined;
+    }
   }
 
   /** Sets the timers for the stored session: renewal before expiry, and expiry itself. */
@@ -87,8 +125,29 @@ export class Renewal implements vscode.Disposable {
    * window shows that a new sign-in is needed; then the failure is thrown.
    */
   renewNow(force: boolean): Promise<Session> {
-    this.running ??= this.locked(force).finally(() => (this.running = undefined));
+    this.running ??= (this.options.store.holdsSecrets ? this.locked(force) : this.elsewhere(force)).finally(() => (this.running = undefined));
     return this.running;
+  }
+
+  /** This window knows the session without its secrets: a window that holds them renews it. */
+  private async elsewhere(force: boolean): Promise<Session> {
+    const { store, channel, log } = this.options;
+    log.info('Asking the VS Code window that holds the sign-in to renew it.');
+    try {
+      await channel.call(RENEW_CALL, { force }, RENEW_CALL_MS);
+    } catch (error) {
+      if (error instanceof CallError && error.code === 'noServer') {
+        log.warn('No VS Code window holds the saved sign-in any more: this window cannot renew it.');
+        throw new Failure('refreshRejected', 'No open VS Code window holds your saved sign-in any more, so this window cannot renew it. Sign in again.', [SIGN_IN], { cause: error });
+      }
+      log.warn(`The window that holds the sign-in could not renew it: ${error instanceof Error ? error.message : String(error)}`);
+      throw unexpected(error);
+    }
+    // The renewed session came over the channel before the answer; its adoption may still be under way.
+    await store.settled();
+    const session = store.session;
+    if (!session) throw new Failure('cancelled', 'The renewal was dropped: you signed out.');
+    return session;
   }
 
   /** The quota service allows again: renewal goes back to its schedule (at once if overdue). */
@@ -111,8 +170,9 @@ export class Renewal implements vscode.Disposable {
     }
   }
 
+  /** This window can renew `session` itself: it holds the secrets, and the flow has what it needs. */
   private renewable(session: Session): boolean {
-    return !session.renewalFailed && this.options.flows.of(session)?.canRenew(session) === true;
+    return this.options.store.holdsSecrets && !session.renewalFailed && this.options.flows.of(session)?.canRenew(session) === true;
   }
 
   private async locked(force: boolean): Promise<Session> {
@@ -184,7 +244,8 @@ export class Renewal implements vscode.Disposable {
     if (this.expiredKeys === session.credentials.accessKeyId) return;
     this.expiredKeys = session.credentials.accessKeyId;
     log.info('The session credentials have expired.');
-    if (this.renewable(session)) {
+    if (this.renewable(session) || (!store.holdsSecrets && !session.renewalFailed)) {
+      // Renewed here, or by the window that holds its secrets; until then the state says so.
       this.expiredKeys = undefined;
       core.update();
       return;
@@ -196,6 +257,8 @@ export class Renewal implements vscode.Disposable {
 
   dispose(): void {
     this.disposed = true;
+    this.serving?.dispose();
+    this.serving = undefined;
     this.options.clock.clearTimeout(this.renewTimer);
     this.options.clock.clearTimeout(this.expiryTimer);
     for (const s of this.subscriptions) s.dispose();

@@ -109,3 +109,31 @@ export function readSession(value: unknown): Session | undefined {
     ...(typeof v1.renewalFailed === 'string' ? { renewalFailed: v1.renewalFailed } : {}),
   };
 }
+
+/**
+ * What other windows may hear of a session (over the windows' channel): everything but what
+ * renews it and proves who the user is to others. The ID token, the refresh token and Identity
+ * Center's access token stay in SecretStorage and memory; a window that needs them reads its own
+ * SecretStorage (store.ts), or asks a window that holds them to do the work.
+ */
+export type SharedSession = Omit<Session, 'idToken' | 'refreshToken' | 'sso'> & {
+  readonly sso?: Omit<NonNullable<Session['sso']>, 'accessToken'>;
+};
+
+/** The session as other windows may hear it. */
+export function shareable(session: Session): SharedSession {
+  const { idToken: _idToken, refreshToken: _refreshToken, sso, ...rest } = session;
+  if (!sso) return rest;
+  const { accessToken: _accessToken, ...ssoRest } = sso;
+  return { ...rest, sso: ssoRest };
+}
+
+/** True for a value shaped like a shared session (handed over by another window). */
+export function isSharedSession(value: unknown): value is SharedSession {
+  return isSession({ ...(value as object), idToken: undefined, refreshToken: undefined });
+}
+
+/** A session known only as shared: it cannot renew or prove anything here until its secrets are read. */
+export function withoutSecrets(shared: SharedSession): Session {
+  return { ...shared, idToken: undefined, refreshToken: undefined, sso: shared.sso ? { ...shared.sso, accessToken: '' } : undefined };
+}

@@ -14,7 +14,7 @@ import { gateFor, type Admission, type Flow, type Proof } from './flows/flow';
 import type { Flows } from './flows/flows';
 import { displayName } from './identity';
 import type { Renewal } from './renewal';
-import { expiresAt, isSession, type Session } from './session';
+import { expiresAt, isSharedSession, shareable, withoutSecrets, type Session } from './session';
 import type { SessionStore } from './store';
 
 /** A follower waits at most the sign-in timeout plus this (discovery, code exchange, STS). */
@@ -104,7 +104,7 @@ export class SignIn implements vscode.Disposable {
       notify.show('info', `You are already signed in as ${displayName(existing.identity)}.`);
       return existing;
     }
-    if (current && flow.canRenew(existing)) {
+    if (current && renewal.canRenew(existing)) {
       try {
         const renewed = await renewal.renewNow(false);
         log.info('Signed in silently with the saved refresh token.');
@@ -163,7 +163,7 @@ export class SignIn implements vscode.Disposable {
       core.forgetLapse();
       if (!(await store.save(session))) throw cancelled();
       const saved = store.session ?? session;
-      outcome = { kind: 'signedIn', session: saved };
+      outcome = { kind: 'signedIn', session: shareable(saved) };
       log.info(`Signed in as ${displayName(saved.identity)}.`);
       return saved;
     } catch (error) {
@@ -212,15 +212,15 @@ export class SignIn implements vscode.Disposable {
         return undefined;
       case 'signedIn': {
         const session = result.session;
-        if (!isSession(session) || !core.isCurrent(session)) {
+        if (!isSharedSession(session) || !core.isCurrent(withoutSecrets(session))) {
           log.warn("The sign-in of another window does not match this window's sign-in settings.");
           notify.show('info', "Another VS Code window signed in with other sign-in settings than this window's. Sign in again to sign in with this window's settings.", [SIGN_IN]);
           return undefined;
         }
         core.forgetLapse();
-        store.adopt(session, session.savedAt);
+        await store.adopt(session, session.savedAt);
         log.info(`Signed in as ${displayName(session.identity)} by the sign-in of another window.`);
-        return store.session ?? session;
+        return store.session ?? withoutSecrets(session);
       }
     }
   }

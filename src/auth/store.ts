@@ -4,13 +4,17 @@
 // settings, not globalState, not files). SecretStorage is read at startup, and again whenever it
 // says it changed (another VS Code sharing it wrote: a Remote-SSH window beside a local one, which
 // cannot reach this machine's windows' channel); the newest change wins. Changes made here are
-// saved; changes other windows made reach this one through `adopt` (sync.ts), in memory only:
-// the window that made them saved them.
+// saved; changes other windows made reach this one through `adopt` (sync.ts) without their
+// secrets (the ID token, the refresh token: session.ts `shareable`), which this window then reads
+// from its own SecretStorage. Where that holds an older session (the web editor reads its
+// SecretStorage once per window), the window knows the session without its secrets
+// (`holdsSecrets` false): it shows it and hands out its keys, and leaves renewing it to a window
+// that holds them (renewal.ts).
 import * as vscode from 'vscode';
 import type { Clock } from '../util/clock';
 import type { Log } from '../log';
 import { displayName } from './identity';
-import { readSession, secretsOf, type Session } from './session';
+import { readSession, secretsOf, withoutSecrets, type Session, type SharedSession } from './session';
 
 export const SESSION_KEY = 'claudeBedrock.session';
 
@@ -26,6 +30,8 @@ export class SessionStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<SessionChange>();
   readonly onDidChange = this.changed.event;
   private current: Session | undefined;
+  /** The current session's secrets are here (not only in another window's memory). */
+  private secretsHere = true;
   /** When the session last changed here or was adopted: an older change from elsewhere is ignored. */
   private changedAt = 0;
   /** Counts the times the session ended (sign-out here or elsewhere): see save(). */
@@ -46,6 +52,19 @@ export class SessionStore implements vscode.Disposable {
 
   get session(): Session | undefined {
     return this.current;
+  }
+
+  /**
+   * True when this window holds the current session's ID token and refresh token; false when it
+   * knows the session only as another window shared it (that window renews it).
+   */
+  get holdsSecrets(): boolean {
+    return this.current !== undefined && this.secretsHere;
+  }
+
+  /** Settles once every read and write asked for so far has finished (an adoption under way, say). */
+  settled(): Promise<void> {
+    return this.queue.then(() => undefined);
   }
 
   /** When the session last changed (0: never, in this window's memory). */
@@ -79,7 +98,7 @@ export class SessionStore implements vscode.Disposable {
           await this.secrets.store(SESSION_KEY, JSON.stringify(session));
         }
       }
-      if (session && session.savedAt > this.changedAt) this.set(session, session.savedAt, 'elsewhere', 'startup');
+      if (session && session.savedAt > this.changedAt) this.set(session, session.savedAt, 'elsewhere', 'startup', true);
       return this.current;
     });
   }
@@ -96,7 +115,7 @@ export class SessionStore implements vscode.Disposable {
       }
       const saved: Session = { ...session, savedAt: Math.max(this.clock.now(), this.changedAt + 1) };
       await this.secrets.store(SESSION_KEY, JSON.stringify(saved));
-      this.set(saved, saved.savedAt, 'here', 'saved');
+      this.set(saved, saved.savedAt, 'here', 'saved', true);
       return true;
     });
   }
@@ -104,7 +123,7 @@ export class SessionStore implements vscode.Disposable {
   clear(): Promise<void> {
     return this.serial(async () => {
       await this.secrets.delete(SESSION_KEY);
-      this.set(undefined, Math.max(this.clock.now(), this.changedAt + 1), 'here', 'cleared');
+      this.set(undefined, Math.max(this.clock.now(), this.changedAt + 1), 'here', 'cleared', true);
     });
   }
 
@@ -118,23 +137,46 @@ export class SessionStore implements vscode.Disposable {
       } catch {
         stored = undefined;
       }
-      if (stored && stored.savedAt > this.changedAt) this.set(stored, stored.savedAt, 'elsewhere', 'changed in SecretStorage');
-      else if (!raw && this.current) this.set(undefined, Math.max(this.clock.now(), this.changedAt + 1), 'elsewhere', 'removed from SecretStorage');
+      if (stored && stored.savedAt > this.changedAt) this.set(stored, stored.savedAt, 'elsewhere', 'changed in SecretStorage', true);
+      else if (stored && stored.savedAt === this.changedAt && !this.secretsHere) this.set(stored, stored.savedAt, 'elsewhere', 'its secrets reached SecretStorage', true);
+      else if (!raw && this.current) this.set(undefined, Math.max(this.clock.now(), this.changedAt + 1), 'elsewhere', 'removed from SecretStorage', true);
     });
   }
 
-  /** Another window's change, made at `at`: taken into memory unless this window knows a newer one. */
-  adopt(session: Session | undefined, at: number): boolean {
-    if (at <= this.changedAt) return false;
-    this.set(session, at, 'elsewhere', 'another window');
-    return true;
+  /**
+   * Another window's change, made at `at`: taken unless this window knows a newer one. Its secrets
+   * are read from this window's SecretStorage when it holds the same session (the same `savedAt`);
+   * otherwise the session is known without them. True when taken.
+   */
+  adopt(shared: SharedSession | undefined, at: number): Promise<boolean> {
+    return this.serial(async () => {
+      if (at <= this.changedAt) return false;
+      if (!shared) {
+        this.set(undefined, at, 'elsewhere', 'another window', true);
+        return true;
+      }
+      const stored = await this.readStored();
+      const whole = stored?.savedAt === shared.savedAt;
+      this.set(whole ? stored : withoutSecrets(shared), at, 'elsewhere', whole ? 'another window' : 'another window, whose secrets this window does not hold', whole);
+      return true;
+    });
   }
 
-  private set(next: Session | undefined, at: number, origin: SessionChange['origin'], why: string): void {
+  private async readStored(): Promise<Session | undefined> {
+    try {
+      const raw = await this.secrets.get(SESSION_KEY);
+      return raw ? readSession(JSON.parse(raw)) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private set(next: Session | undefined, at: number, origin: SessionChange['origin'], why: string, secretsHere: boolean): void {
     const before = this.current;
     if (before && !next) this.ends++;
     if (next) this.log.redact(...secretsOf(next));
     this.current = next;
+    this.secretsHere = secretsHere;
     this.changedAt = at;
     this.log.debug(`Session ${next ? `for ${displayName(next.identity)} until ${next.credentials.expiration}` : 'none'} (${why}).`);
     this.changed.fire({ session: next, origin, at });

@@ -42,6 +42,8 @@ export interface QuotaUser {
   readonly idToken: string | undefined;
   /** Usable keys, for a sign-in without ID tokens (IAM Identity Center). */
   readonly credentials?: AwsCredentials;
+  /** This window knows the session without its secrets: the window that holds them asks, and this one takes its answer. */
+  readonly askedElsewhere?: boolean;
 }
 
 interface Shared {
@@ -155,12 +157,13 @@ export class QuotaGate implements vscode.Disposable {
     return (checked.ok ? checked.value.recheckMinutes : 30) * 60_000;
   }
 
-  private schedule(): void {
+  /** Sets the recheck a recheck interval after `from` (the latest verdict, by default). */
+  private schedule(from = this.shared?.verdict.at ?? 0): void {
     const { clock } = this.options;
     clock.clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.tracked || !this.enabled) return;
-    const due = (this.shared?.verdict.at ?? 0) + this.recheckMs();
+    const due = from + this.recheckMs();
     this.timer = clock.setTimeout(() => void this.check(this.recheckMs()).catch((error: unknown) => this.options.log.error('Checking the quota failed', error)), Math.max(0, due - clock.now()));
   }
 
@@ -174,6 +177,11 @@ export class QuotaGate implements vscode.Disposable {
       // A timer may fire a moment early and find the verdict still fresh: the next one is set all the same.
       this.schedule();
       return this.shared!.verdict;
+    }
+    if (who.askedElsewhere) {
+      // The window that holds the ID token asks (its timer is due too); look again an interval on.
+      this.schedule(clock.now());
+      return this.shared?.verdict;
     }
     // Another window may be asking: its answer arrives over the channel while this one waits.
     const lease = await channel.acquire(LOCK);

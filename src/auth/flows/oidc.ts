@@ -94,21 +94,20 @@ export class OidcSteps {
     }
     if (!tokens) throw refreshRejected('your identity provider returned no new ID token');
     if (tokens.claims.sub !== session.identity.subject) throw refreshRejected('your identity provider returned a different user');
+    // The IdP may have rotated the refresh token: the old one is spent from this moment. The new
+    // one is saved before anything else is asked, so that nothing (STS failing, the extension host
+    // ending) between here and the new keys can lose it.
+    let current = session;
+    if (tokens.refreshToken !== undefined && tokens.refreshToken !== session.refreshToken) {
+      current = { ...session, refreshToken: tokens.refreshToken };
+      await keep(current);
+    }
     try {
       await admit({ subject: session.identity.subject, idToken: tokens.idToken });
-      return await mint(tokens, session);
+      return await mint(tokens, current);
     } catch (error) {
-      // The IdP may have rotated the refresh token: the old one is spent, so keep the new one.
       // Blocked by quota: keep the new ID token too, which the quota service's next check reads.
-      const rotated = tokens.refreshToken !== undefined && tokens.refreshToken !== session.refreshToken;
-      const blocked = error instanceof Failure && error.kind === 'quotaBlocked';
-      if (rotated || blocked) {
-        await keep({
-          ...session,
-          refreshToken: tokens.refreshToken ?? session.refreshToken,
-          ...(blocked ? { idToken: tokens.idToken, idTokenExpiresAt: tokens.idTokenExpiresAt } : {}),
-        });
-      }
+      if (error instanceof Failure && error.kind === 'quotaBlocked') await keep({ ...current, idToken: tokens.idToken, idTokenExpiresAt: tokens.idTokenExpiresAt });
       throw error;
     }
   }
