@@ -28,6 +28,9 @@ function detail(service: Service, error: unknown): Detail {
   };
 }
 
+/** OAuth errors of the refresh grant that mean the saved sign-in can never renew again. */
+const DEAD_GRANT = new Set(['invalid_grant', 'invalid_client', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'access_denied']);
+
 const idp = (ctx: ErrorContext) => `your identity provider at ${ctx.issuer}`;
 const described = (d: Detail) => (d.description ? `: ${d.description}` : '');
 
@@ -75,7 +78,13 @@ const TABLE: Readonly<Record<string, Entry>> = {
       [SIGN_IN, SHOW_LOG],
       { cause },
     ),
-  'idp refresh OAUTH_RESPONSE_BODY_ERROR': (_, d, cause) => refreshRejected(`your identity provider answered ${d.oauthError ?? 'with an error'}`, cause),
+  // Only an answer that means the grant itself is dead ends the session; anything else (HTTP 429
+  // or 5xx, temporarily_unavailable, server_error) is passing, and the refresh token is kept for
+  // the next try.
+  'idp refresh OAUTH_RESPONSE_BODY_ERROR': (_, d, cause) =>
+    d.oauthError && DEAD_GRANT.has(d.oauthError)
+      ? refreshRejected(`your identity provider answered ${d.oauthError}`, cause)
+      : new Failure('idpError', `Your identity provider could not renew your session just now (${d.oauthError ?? `HTTP ${d.status ?? '?'}`}). Your session stays; it tries again by itself.`, [SHOW_LOG], { cause }),
   'idp OAUTH_JWT_TIMESTAMP_CHECK_FAILED': (_, __, cause) =>
     new Failure('idTokenExpired', "Your identity provider returned an ID token that is already expired or not yet valid. Check that this computer's clock is set correctly, then sign in again.", [SIGN_IN], { cause }),
   'idp OAUTH_JWT_CLAIM_COMPARISON_FAILED': (_, __, cause) => {
