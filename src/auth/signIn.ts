@@ -51,7 +51,15 @@ export class SignIn implements vscode.Disposable {
   /** How many windows joined the latest sign-in this window led, once it has finished. */
   private lastFollowers = 0;
 
-  constructor(private readonly options: SignInOptions) {}
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly options: SignInOptions) {
+    // Signed out in another window: a window that held the refresh token lets the identity
+    // provider forget it too (the window that signed out may not have held it).
+    this.subscription = options.store.onDidChange((change) => {
+      if (change.origin === 'elsewhere' && change.ended) void options.flows.of(change.ended)?.signOut(change.ended);
+    });
+  }
 
   /** Whether the sign-in under way runs in this window or waits for another window's. */
   get role(): 'leading' | 'following' | undefined {
@@ -226,6 +234,7 @@ export class SignIn implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.subscription.dispose();
     this.cancel();
     this.leader?.close();
   }

@@ -24,6 +24,8 @@ export interface SessionChange {
   readonly origin: 'here' | 'elsewhere';
   /** When the change was made (its window's clock). */
   readonly at: number;
+  /** Another window signed out of a session whose secrets this window held: what it can still revoke. */
+  readonly ended?: Session;
 }
 
 export class SessionStore implements vscode.Disposable {
@@ -152,7 +154,10 @@ export class SessionStore implements vscode.Disposable {
     return this.serial(async () => {
       if (at <= this.changedAt) return false;
       if (!shared) {
-        this.set(undefined, at, 'elsewhere', 'another window', true);
+        // This window's copy goes too: the web editor's SecretStorage is one per window.
+        const ended = this.holdsSecrets ? this.current : undefined;
+        if (ended) await this.secrets.delete(SESSION_KEY);
+        this.set(undefined, at, 'elsewhere', 'another window', true, ended);
         return true;
       }
       const stored = await this.readStored();
@@ -171,7 +176,7 @@ export class SessionStore implements vscode.Disposable {
     }
   }
 
-  private set(next: Session | undefined, at: number, origin: SessionChange['origin'], why: string, secretsHere: boolean): void {
+  private set(next: Session | undefined, at: number, origin: SessionChange['origin'], why: string, secretsHere: boolean, ended?: Session): void {
     const before = this.current;
     if (before && !next) this.ends++;
     if (next) this.log.redact(...secretsOf(next));
@@ -179,7 +184,7 @@ export class SessionStore implements vscode.Disposable {
     this.secretsHere = secretsHere;
     this.changedAt = at;
     this.log.debug(`Session ${next ? `for ${displayName(next.identity)} until ${next.credentials.expiration}` : 'none'} (${why}).`);
-    this.changed.fire({ session: next, origin, at });
+    this.changed.fire({ session: next, origin, at, ...(ended ? { ended } : {}) });
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {

@@ -21,6 +21,10 @@ export interface TestApi {
   readonly notifications: readonly ShownMessage[];
   storedSecretKeys(): Promise<string[]>;
   hasStoredSession(): Promise<boolean>;
+  /** Whether the session in SecretStorage holds this refresh token (a yes or no: the token stays inside). */
+  storedRefreshTokenIs(token: string): Promise<boolean>;
+  /** Whether this window holds the session's secrets, or knows it only as another window shared it. */
+  holdsSessionSecrets(): boolean;
   globalState(): (readonly [string, unknown])[];
   workspaceState(): (readonly [string, unknown])[];
   terminalEnvironment(): Record<string, string>;
@@ -57,6 +61,11 @@ function testApi(running: Running, context: vscode.ExtensionContext, notificatio
     notifications,
     storedSecretKeys: async () => context.secrets.keys(),
     hasStoredSession: async () => (await context.secrets.get(SESSION_KEY)) !== undefined,
+    storedRefreshTokenIs: async (token) => {
+      const raw = await context.secrets.get(SESSION_KEY);
+      return raw !== undefined && (JSON.parse(raw) as { refreshToken?: string }).refreshToken === token;
+    },
+    holdsSessionSecrets: () => s.store.holdsSecrets,
     globalState: () => context.globalState.keys().map((key) => [key, context.globalState.get(key)] as const),
     workspaceState: () => context.workspaceState.keys().map((key) => [key, context.workspaceState.get(key)] as const),
     terminalEnvironment: () => {

@@ -77,6 +77,8 @@ export interface IdpFaults {
   discoveryStatus?: number;
   /** Answer the next refresh_token grant as an expired refresh token (invalid_grant). */
   refreshExpired?: boolean;
+  /** Answer the next token request with this HTTP status and this OAuth error (a busy IdP: 503 temporarily_unavailable). */
+  tokenError?: { readonly status: number; readonly error: string };
   /** Never answer the next discovery or token request: it stays open until the client gives up. */
   hang?: 'discovery' | 'token';
   /** The IdP's clock is this far ahead (negative: behind): ID tokens carry its times. Until reset. */
@@ -333,6 +335,12 @@ export async function startIdp(options: { port?: number } = {}): Promise<Idp> {
           res.writeHead(400, { 'content-type': 'application/json', 'cache-control': 'no-store' });
           const error = grant === 'refresh_token' ? 'invalid_grant' : 'invalid_request';
           return res.end(JSON.stringify({ error, error_description: 'grant request is invalid' }));
+        }
+        if (url.pathname === '/token' && req.method === 'POST' && faults.tokenError) {
+          const { status, error } = faults.tokenError;
+          faults = { ...faults, tokenError: undefined };
+          res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+          return res.end(JSON.stringify({ error, error_description: 'try again later' }));
         }
         if (url.pathname === '/token' && req.method === 'POST') {
           if (faults.tokenStatus) {

@@ -123,4 +123,17 @@ describe('security: renewal', () => {
     await until('b to see that the keys ran out', () => b.core.state.kind === 'needsSignIn');
     assert.ok(stored(a), "a's SecretStorage still holds the session: b did not clear it");
   });
+
+  it('signed out in a window without the secrets: the refresh token is revoked by the window that held it, and no SecretStorage keeps the session', async () => {
+    const a = await world.window();
+    const b = await world.window();
+    const first = (await a.signIn.signIn())!;
+    await until('b to take the session', () => b.core.state.kind === 'signedIn');
+    assert.equal(b.store.holdsSecrets, false);
+    await b.signIn.signOut();
+    await until('a to be signed out', () => a.core.state.kind === 'signedOut');
+    await until('the identity provider to forget the refresh token', () => m.idp.revoked.includes(first.refreshToken!));
+    assert.equal(stored(a), undefined, "a's SecretStorage no longer holds the session");
+    assert.equal(stored(b), undefined);
+  });
 });
