@@ -29,13 +29,13 @@ describe('Security: renewal', () => {
     assert.equal(testApi.state().kind, 'signedIn');
   });
 
-  it('keeps the session when the identity provider answers the refresh with 503 temporarily_unavailable, and renews at the next try', async function () {
+  it('keeps the session when the identity provider answers the refresh with 429 temporarily_unavailable, and renews at the next try', async function () {
     this.timeout(120_000);
     await signInAs('alice');
     const before = testApi.state();
     assert.equal(before.kind, 'signedIn');
     const from = testApi.notifications.length;
-    await idp.faults({ tokenError: { status: 503, error: 'temporarily_unavailable' } });
+    await idp.faults({ tokenError: { status: 429, error: 'temporarily_unavailable' } });
     await vscode.commands.executeCommand('claudeBedrock.refreshCredentials');
     assert.equal(testApi.state().kind, 'signedIn', 'a busy identity provider does not end the session');
     assert.equal(await testApi.hasStoredSession(), true);

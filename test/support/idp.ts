@@ -77,7 +77,7 @@ export interface IdpFaults {
   discoveryStatus?: number;
   /** Answer the next refresh_token grant as an expired refresh token (invalid_grant). */
   refreshExpired?: boolean;
-  /** Answer the next token request with this HTTP status and this OAuth error (a busy IdP: 503 temporarily_unavailable). */
+  /** Answer the next token request with this HTTP status and this OAuth error (a busy IdP: 429 temporarily_unavailable). */
   tokenError?: { readonly status: number; readonly error: string };
   /** Never answer the next discovery or token request: it stays open until the client gives up. */
   hang?: 'discovery' | 'token';
