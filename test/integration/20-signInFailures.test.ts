@@ -84,6 +84,21 @@ describe('Sign-in failures', () => {
     assert.deepEqual(shown.buttons, ['Diagnose', 'Sign In']);
   });
 
+  it('with a client ID the identity provider does not know, times out naming claudeBedrock.clientId, and Diagnose says the identity provider does not know it', async function () {
+    this.timeout(120_000);
+    await changeSetting('clientId', 'no-such-client');
+    await changeSetting('signInTimeout', 2);
+    await idp.login('alice');
+    const shown = await failedSignIn();
+    assert.match(shown.message, /^Sign-in timed out: .*such as invalid_client.*check claudeBedrock\.clientId/);
+    assert.deepEqual(shown.buttons, ['Diagnose', 'Sign In']);
+    const rows = (await vscode.commands.executeCommand('claudeBedrock.diagnose')) as { id: string; status: string; found: string; fix?: string }[];
+    const client = rows.find((r) => r.id === 'idp.client');
+    assert.equal(client?.status, 'fail', client?.found);
+    assert.match(client?.found ?? '', /asked to start a sign-in for claudeBedrock\.clientId no-such-client .* it does not know the client ID \(invalid_client\)/);
+    assert.match(client?.fix ?? '', /^Set claudeBedrock\.clientId to the client ID/);
+  });
+
   it('stops when the user cancels the progress notification', async function () {
     if (!harness.hasBrowserBridge()) this.skip();
     const from = testApi.notifications.length;
