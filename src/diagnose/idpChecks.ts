@@ -1,8 +1,8 @@
 // Diagnose's identity provider rows: its discovery document reachable and its issuer exactly the
 // configured one, the client ID and redirect URI it takes (idpClient.ts), PKCE S256 and the
 // refresh grant offered, its clock against this computer's, the redirect port free, and the last
-// session's lifetimes. With IAM Identity Center: its OIDC and portal endpoints reachable, and
-// the clock by the OIDC endpoint's Date header.
+// session's lifetimes (or, signed out, how the last sign-in failed). With IAM Identity Center:
+// its OIDC and portal endpoints reachable, and the clock by the OIDC endpoint's Date header.
 import { createServer } from 'node:net';
 import { ssoOidcEndpointFor, ssoPortalEndpointFor } from '../aws/endpoints';
 import { CALLBACK_PATH } from '../browser/loopback';
@@ -186,8 +186,8 @@ export function idpChecks(ctx: DiagnoseContext): Check[] {
       why: 'Short-lived keys renew by themselves; a renewal that fails means a new sign-in.',
       run: async () => {
         const session = ctx.sessions.usableSession;
-        if (!session) return skipped('Not signed in.');
         const now = ctx.clock.now();
+        if (!session) return lastFailure(ctx.lastSignInFailure(), now);
         const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;
         const keys = Date.parse(session.credentials.expiration) - session.refreshedAt;
         const parts = [`AWS keys last ${minutes(keys)} (these until ${session.credentials.expiration}, ${minutes(Date.parse(session.credentials.expiration) - now)} from now)`];
@@ -201,3 +201,14 @@ export function idpChecks(ctx: DiagnoseContext): Check[] {
   ];
 }
 
+/** Signed out: how the last sign-in failed, and its fix, rather than only "sign in" (which fails the same way). */
+function lastFailure(last: ReturnType<DiagnoseContext['lastSignInFailure']>, now: number): Finding {
+  if (!last) return skipped('Not signed in.');
+  const minutes = Math.round((now - last.at) / 60_000);
+  const when = minutes < 1 ? 'less than a minute ago' : `${minutes} min ago`;
+  return fail(
+    `Not signed in. The last sign-in (${when}) failed: ${last.message}`,
+    last.transient ? 'Sign in again: this failure may have passed.' : 'Do what it says first: until then, signing in again fails the same way.',
+    last.actions,
+  );
+}

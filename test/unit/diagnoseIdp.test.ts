@@ -1,9 +1,14 @@
-// Diagnose's identity provider row that answers the two most common set-up mistakes: what an
-// authorization endpoint's answer says of the client ID and the redirect URI (as the common
-// identity providers word it).
+// Diagnose's identity provider rows that answer the two most common set-up mistakes and a
+// sign-in that failed: what an authorization endpoint's answer says of the client ID and the
+// redirect URI (as the common identity providers word it), and the last sign-in's failure
+// shown when signed out, with its fix.
 import * as assert from 'node:assert/strict';
+import type { LastSignInFailure } from '../../src/auth/signIn';
+import type { DiagnoseContext } from '../../src/diagnose/context';
+import { idpChecks } from '../../src/diagnose/idpChecks';
 import { probeUrl, readAnswer, type ClientProbe } from '../../src/diagnose/idpClient';
 import { openSetting } from '../../src/errors/failure';
+import { FakeClock } from './fakes/clock';
 
 const probe: ClientProbe = {
   authorizationEndpoint: 'https://idp.example.com/oauth2/v1/authorize',
@@ -84,5 +89,36 @@ describe("Diagnose's client ID and redirect URI row", () => {
     assert.equal(finding.status, 'fail');
     assert.match(finding.found, /answers HTTP 500/);
     assert.match(finding.fix ?? '', /claudeBedrock\.clientId.*http:\/\/127\.0\.0\.1:8400\/callback/);
+  });
+});
+
+describe("Diagnose's session row, signed out", () => {
+  function sessionRow(last: LastSignInFailure | undefined, clock: FakeClock) {
+    const ctx = {
+      config: { activeSignIn: () => ({ federation: 'direct', checked: { ok: false, problems: [] } }) },
+      sessions: { usableSession: undefined },
+      clock,
+      lastSignInFailure: () => last,
+    } as unknown as DiagnoseContext;
+    const check = idpChecks(ctx).find((c) => c.id === 'idp.session');
+    assert.ok(check);
+    return check.run(new AbortController().signal);
+  }
+
+  it('shows how the last sign-in failed and its fix, rather than only "sign in"', async () => {
+    const clock = new FakeClock();
+    const message = 'AWS did not let you assume the role arn:aws:iam::123456789012:role/Untrusted: its trust policy does not allow your identity.';
+    const actions = [openSetting('roleArn'), { kind: 'showLog' as const }];
+    const at = clock.now();
+    await clock.advance(3 * 60_000);
+    const row = await sessionRow({ kind: 'stsAccessDenied', message, actions, transient: false, at }, clock);
+    assert.equal(row.status, 'fail');
+    assert.equal(row.found, `Not signed in. The last sign-in (3 min ago) failed: ${message}`);
+    assert.equal(row.fix, 'Do what it says first: until then, signing in again fails the same way.');
+    assert.deepEqual(row.actions, actions);
+    const passing = await sessionRow({ kind: 'stsUnreachable', message: 'Could not reach AWS STS.', actions: [], transient: true, at: clock.now() }, clock);
+    assert.equal(passing.found, 'Not signed in. The last sign-in (less than a minute ago) failed: Could not reach AWS STS.');
+    assert.equal(passing.fix, 'Sign in again: this failure may have passed.');
+    assert.deepEqual(await sessionRow(undefined, clock), { status: 'skipped', found: 'Not signed in.' });
   });
 });
