@@ -40,9 +40,17 @@ export interface CallbackServerOptions {
   readonly earlier?: EarlierStates;
   /** A client idle this long (before its request is whole, or between requests) is dropped. */
   readonly idleMs?: number;
+  /** Connections held at once, at most; more are closed as they come. */
+  readonly maxConnections?: number;
 }
 
 const IDLE_MS = 10_000;
+/**
+ * A browser opens a handful of connections to one port, so this never holds up a sign-in; a
+ * program flooding the port with idle connections costs it these, not the extension host's
+ * file descriptors (every extension of the window shares them).
+ */
+const MAX_CONNECTIONS = 256;
 
 const SECURITY_HEADERS = {
   'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'",
@@ -110,6 +118,7 @@ export class CallbackServer {
     server.requestTimeout = idleMs + 5_000;
     server.keepAliveTimeout = 0;
     server.maxHeadersCount = 100;
+    server.maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
     // Stalled clients (even before a complete request line) are dropped after `idleMs` idle: a
     // page holding connections open costs it the connections, never the sign-in.
     server.setTimeout(idleMs, (socket) => socket.destroy());
