@@ -3,7 +3,7 @@
 // moment (windows/sharedSignIn.ts): this window leads it, or follows the one that does. A second
 // Sign In in this window joins the one under way. Failures are shown and resolve undefined.
 import type * as vscode from 'vscode';
-import { SIGN_IN, settingsFailure, unexpected, type Notify } from '../errors/failure';
+import { SIGN_IN, settingsFailure, unexpected, type Failure, type Notify } from '../errors/failure';
 import { cancelled } from '../errors/signIn';
 import type { Log } from '../log';
 import type { Clock } from '../util/clock';
@@ -42,6 +42,16 @@ export interface SignInOptions {
   readonly clock: Clock;
 }
 
+/** How the last sign-in this window led failed: its sentence and kind, for Diagnose (nothing secret). */
+export interface LastSignInFailure {
+  readonly kind: Failure['kind'];
+  readonly message: string;
+  readonly actions: Failure['actions'];
+  /** It may work on its own next time (a network failure), rather than fail the same way. */
+  readonly transient: boolean;
+  readonly at: number;
+}
+
 export class SignIn implements vscode.Disposable {
   private running: Promise<Session | undefined> | undefined;
   private cancelSource: AbortController | undefined;
@@ -50,6 +60,7 @@ export class SignIn implements vscode.Disposable {
   private currentRole: 'leading' | 'following' | undefined;
   /** How many windows joined the latest sign-in this window led, once it has finished. */
   private lastFollowers = 0;
+  private failed: LastSignInFailure | undefined;
 
   private readonly subscription: vscode.Disposable;
 
@@ -59,6 +70,11 @@ export class SignIn implements vscode.Disposable {
     this.subscription = options.store.onDidChange((change) => {
       if (change.origin === 'elsewhere' && change.ended) void options.flows.of(change.ended)?.signOut(change.ended);
     });
+  }
+
+  /** The last sign-in this window led, when it failed (not cancelled); cleared by one that succeeds. */
+  get lastFailure(): LastSignInFailure | undefined {
+    return this.failed;
   }
 
   /** Whether the sign-in under way runs in this window or waits for another window's. */
@@ -145,7 +161,7 @@ export class SignIn implements vscode.Disposable {
   }
 
   private async lead(flow: Flow, claim: Leader, signal: AbortSignal): Promise<Session | undefined> {
-    const { store, core, notify, log } = this.options;
+    const { store, core, notify, log, clock } = this.options;
     this.currentRole = 'leading';
     this.leader = claim;
     let outcome: Outcome = { kind: 'ended', reason: 'The sign-in stopped.' };
@@ -172,11 +188,13 @@ export class SignIn implements vscode.Disposable {
       if (!(await store.save(session))) throw cancelled();
       const saved = store.session ?? session;
       outcome = { kind: 'signedIn', session: shareable(saved) };
+      this.failed = undefined;
       log.info(`Signed in as ${displayName(saved.identity)}.`);
       return saved;
     } catch (error) {
       const failure = unexpected(error);
       outcome = { kind: 'ended', reason: failure.message };
+      if (!failure.quiet) this.failed = { kind: failure.kind, message: failure.message, actions: failure.actions, transient: failure.transient, at: clock.now() };
       if (failure.kind === 'unexpected') log.error('Sign-in failed', error);
       else log.warn(`Sign-in failed (${failure.kind}): ${failure.message}`);
       notify.failure(failure);

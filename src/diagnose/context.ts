@@ -1,6 +1,7 @@
 // What Diagnose's checks read: the extension's parts and the editor's facts, passed in by the
 // one place that builds the checks (main.ts), so the checks hold no vscode of their own.
 import type { SessionSource } from '../auth/core';
+import type { LastSignInFailure } from '../auth/signIn';
 import type * as AwsModule from '../aws/index';
 import type { Config } from '../config/config';
 import type { ModelService } from '../models/modelService';
@@ -29,6 +30,8 @@ export interface DiagnoseContext {
   readonly sessions: SessionSource;
   /** True while this extension's sign-in listens on the redirect port. */
   readonly signingIn: () => boolean;
+  /** How the last sign-in this window led failed, since none succeeded (its sentence and kind). */
+  readonly lastSignInFailure: () => LastSignInFailure | undefined;
   readonly aws: () => typeof AwsModule;
   readonly models: Pick<ModelService, 'check'>;
   readonly usage: Pick<UsageService, 'refresh' | 'state'>;

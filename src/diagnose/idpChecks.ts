@@ -1,12 +1,15 @@
 // Diagnose's identity provider rows: its discovery document reachable and its issuer exactly the
-// configured one, PKCE S256 and the refresh grant offered, its clock against this computer's,
-// the redirect port free, and the last session's lifetimes. With IAM Identity Center: its OIDC
-// and portal endpoints reachable, and the clock by the OIDC endpoint's Date header.
+// configured one, the client ID and redirect URI it takes (idpClient.ts), PKCE S256 and the
+// refresh grant offered, its clock against this computer's, the redirect port free, and the last
+// session's lifetimes (or, signed out, how the last sign-in failed). With IAM Identity Center:
+// its OIDC and portal endpoints reachable, and the clock by the OIDC endpoint's Date header.
 import { createServer } from 'node:net';
 import { ssoOidcEndpointFor, ssoPortalEndpointFor } from '../aws/endpoints';
+import { CALLBACK_PATH } from '../browser/loopback';
 import { openSetting, SIGN_IN } from '../errors/failure';
 import { fail, pass, skipped, warning, type Check, type Finding } from './check';
 import type { DiagnoseContext } from './context';
+import { checkClient } from './idpClient';
 
 /** An HTTP answer, and when it was given by the server's clock and by this computer's. */
 interface Answer {
@@ -43,7 +46,7 @@ function unreachable(what: string, error: unknown): string {
 
 /** Whom the sign-in asks first: the identity provider's discovery document, or IAM Identity Center's sign-in service (any answer: AWS answers a bare GET with an error of its own). */
 type Target =
-  | { readonly kind: 'idp'; readonly issuer: string; readonly url: string }
+  | { readonly kind: 'idp'; readonly issuer: string; readonly url: string; readonly clientId: string; readonly scopes: string; readonly redirectUri: string }
   | { readonly kind: 'sso'; readonly region: string; readonly startUrl: string; readonly oidc: string; readonly portal: string };
 
 function targetOf(active: ReturnType<DiagnoseContext['config']['activeSignIn']>): Target | undefined {
@@ -52,8 +55,8 @@ function targetOf(active: ReturnType<DiagnoseContext['config']['activeSignIn']>)
     const ic = active.checked.value;
     return { kind: 'sso', region: ic.ssoRegion, startUrl: ic.startUrl, oidc: ssoOidcEndpointFor(ic.ssoRegion, ic.oidcEndpoint), portal: ssoPortalEndpointFor(ic.ssoRegion, ic.portalEndpoint) };
   }
-  const { issuer } = active.checked.value;
-  return { kind: 'idp', issuer, url: `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration` };
+  const { issuer, clientId, scopes, redirectPort } = active.checked.value;
+  return { kind: 'idp', issuer, url: `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, clientId, scopes, redirectUri: `http://127.0.0.1:${redirectPort}${CALLBACK_PATH}` };
 }
 
 const SKEW_WARN_MS = 60_000;
@@ -66,7 +69,7 @@ export function idpChecks(ctx: DiagnoseContext): Check[] {
   let first: Promise<Answer> | undefined;
   /** Runs `idp` (or `sso`) on the first answer, asked once for all the rows; no `sso`: the row is skipped there. */
   const withAnswer =
-    (idp: (a: Answer, issuer: string) => Finding, sso?: (a: Answer, t: Extract<Target, { kind: 'sso' }>, signal: AbortSignal) => Finding | Promise<Finding>) =>
+    (idp: (a: Answer, t: Extract<Target, { kind: 'idp' }>, signal: AbortSignal) => Finding | Promise<Finding>, sso?: (a: Answer, t: Extract<Target, { kind: 'sso' }>, signal: AbortSignal) => Finding | Promise<Finding>) =>
     async (signal: AbortSignal): Promise<Finding> => {
       if (!target) return skipped('The sign-in settings are not valid (see Settings).');
       if (target.kind === 'sso' && !sso) return skipped('Signing in through IAM Identity Center, which always offers PKCE S256 and refresh tokens: nothing to check.');
@@ -81,7 +84,7 @@ export function idpChecks(ctx: DiagnoseContext): Check[] {
           [openSetting('issuer')],
         );
       }
-      return target.kind === 'sso' ? sso!(answer, target, signal) : idp(answer, target.issuer);
+      return target.kind === 'sso' ? sso!(answer, target, signal) : idp(answer, target, signal);
     };
   /** IAM Identity Center's portal (accounts, roles, keys), asked once its sign-in service answered. */
   const portalAnswers = async (a: Answer, t: Extract<Target, { kind: 'sso' }>, signal: AbortSignal): Promise<Finding> => {
@@ -106,7 +109,7 @@ export function idpChecks(ctx: DiagnoseContext): Check[] {
       area: 'Identity provider',
       title: target?.kind === 'sso' ? "IAM Identity Center's sign-in service and portal" : 'Discovery document and issuer',
       why: 'Sign-in starts from the identity provider\'s discovery document, and refuses an issuer that differs by even a trailing slash.',
-      run: withAnswer((d, issuer) => {
+      run: withAnswer((d, { issuer }) => {
         if (d.status !== 200 || !d.document) return fail(`${d.url} answered HTTP ${d.status}${d.document ? '' : ' without a JSON document'}.`, 'Check claudeBedrock.issuer against the issuer your identity provider publishes.', [openSetting('issuer')]);
         const published = String(d.document.issuer ?? '');
         if (published !== issuer) {
@@ -115,6 +118,23 @@ export function idpChecks(ctx: DiagnoseContext): Check[] {
         }
         return pass(`${d.url} answers, and publishes the issuer ${published}, exactly as configured.`);
       }, portalAnswers),
+    },
+    {
+      id: 'idp.client',
+      area: 'Identity provider',
+      title: 'The client ID and redirect URI',
+      why: 'An identity provider that does not know claudeBedrock.clientId, or does not allow the redirect URI for it, shows its own error page and never sends the browser back: the sign-in only times out.',
+      run: withAnswer(
+        (d, t, signal) => {
+          if (!d.document) return skipped('No discovery document (see above).');
+          const endpoint = d.document.authorization_endpoint;
+          if (typeof endpoint !== 'string' || !/^https?:\/\//.test(endpoint)) {
+            return fail('The discovery document names no authorization endpoint.', 'Check claudeBedrock.issuer against the issuer your identity provider publishes.', [openSetting('issuer')]);
+          }
+          return checkClient({ authorizationEndpoint: endpoint, clientId: t.clientId, redirectUri: t.redirectUri, scopes: t.scopes }, signal);
+        },
+        () => skipped('Signing in through IAM Identity Center, where this extension registers a client of its own, with the redirect URI it listens on: nothing to check.'),
+      ),
     },
     {
       id: 'idp.capabilities',
@@ -166,8 +186,8 @@ export function idpChecks(ctx: DiagnoseContext): Check[] {
       why: 'Short-lived keys renew by themselves; a renewal that fails means a new sign-in.',
       run: async () => {
         const session = ctx.sessions.usableSession;
-        if (!session) return skipped('Not signed in.');
         const now = ctx.clock.now();
+        if (!session) return lastFailure(ctx.lastSignInFailure(), now);
         const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;
         const keys = Date.parse(session.credentials.expiration) - session.refreshedAt;
         const parts = [`AWS keys last ${minutes(keys)} (these until ${session.credentials.expiration}, ${minutes(Date.parse(session.credentials.expiration) - now)} from now)`];
@@ -179,4 +199,16 @@ export function idpChecks(ctx: DiagnoseContext): Check[] {
       },
     },
   ];
+}
+
+/** Signed out: how the last sign-in failed, and its fix, rather than only "sign in" (which fails the same way). */
+function lastFailure(last: ReturnType<DiagnoseContext['lastSignInFailure']>, now: number): Finding {
+  if (!last) return skipped('Not signed in.');
+  const minutes = Math.round((now - last.at) / 60_000);
+  const when = minutes < 1 ? 'less than a minute ago' : `${minutes} min ago`;
+  return fail(
+    `Not signed in. The last sign-in (${when}) failed: ${last.message}`,
+    last.transient ? 'Sign in again: this failure may have passed.' : 'Do what it says first: until then, signing in again fails the same way.',
+    last.actions,
+  );
 }

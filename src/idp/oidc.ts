@@ -22,6 +22,10 @@ export interface AuthorizationRequest {
   readonly state: string;
   readonly nonce: string;
   readonly codeVerifier: string;
+  /** The identity provider's issuer: an answer naming another (RFC 9207 `iss`) is not this sign-in's. */
+  readonly issuer: string;
+  /** It names itself in every answer (authorization_response_iss_parameter_supported). */
+  readonly issuerInAnswers: boolean;
 }
 
 export interface IdTokens {
@@ -85,7 +89,8 @@ export async function discover(options: DiscoverOptions): Promise<OidcClient> {
         state,
         nonce,
       });
-      return { url: url.href, redirectUri, state, nonce, codeVerifier };
+      const metadata = config.serverMetadata();
+      return { url: url.href, redirectUri, state, nonce, codeVerifier, issuer: metadata.issuer, issuerInAnswers: metadata.authorization_response_iss_parameter_supported === true };
     },
 
     async exchange(callbackUrl, request) {

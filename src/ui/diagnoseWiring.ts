@@ -85,6 +85,7 @@ export function createDiagnose(parts: DiagnoseParts): DiagnoseView {
     remoteName: vscode.env.remoteName,
     sessions: parts.sessions,
     signingIn: () => parts.signIn.role === 'leading',
+    lastSignInFailure: () => parts.signIn.lastFailure,
     aws: parts.aws,
     models: parts.models,
     usage: parts.usage,

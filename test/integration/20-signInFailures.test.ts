@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
 import { UNREGISTERED_CLIENT_ID } from '../support/idp';
+import { browse } from '../support/robotBrowser';
 import { SHORT_ROLE_ARN, UNTRUSTED_ROLE_ARN } from '../support/world';
 import { assertNothingStored, aws, changeSetting, harness, idp, ui, useExtension, waitFor } from './helpers';
 
@@ -74,12 +75,28 @@ describe('Sign-in failures', () => {
     assert.deepEqual(shown.buttons, ['Sign In']);
   });
 
-  it('times out when the browser never comes back', async () => {
+  it('times out when the browser never comes back, naming the client ID and the redirect URI, with Diagnose', async () => {
     await changeSetting('signInTimeout', 2);
     await idp.wait();
     const shown = await failedSignIn();
     assert.match(shown.message, /^Sign-in timed out: the browser did not come back within 2 seconds\./);
-    assert.deepEqual(shown.buttons, ['Sign In']);
+    assert.match(shown.message, new RegExp(`check claudeBedrock\\.clientId and that the redirect URI http://127\\.0\\.0\\.1:${harness.redirectPort()}/callback is allowed for it: Diagnose checks both\\.`));
+    assert.deepEqual(shown.buttons, ['Diagnose', 'Sign In']);
+  });
+
+  it('with a client ID the identity provider does not know, times out naming claudeBedrock.clientId, and Diagnose says the identity provider does not know it', async function () {
+    this.timeout(120_000);
+    await changeSetting('clientId', 'no-such-client');
+    await changeSetting('signInTimeout', 2);
+    await idp.login('alice');
+    const shown = await failedSignIn();
+    assert.match(shown.message, /^Sign-in timed out: .*such as invalid_client.*check claudeBedrock\.clientId/);
+    assert.deepEqual(shown.buttons, ['Diagnose', 'Sign In']);
+    const rows = (await vscode.commands.executeCommand('claudeBedrock.diagnose')) as { id: string; status: string; found: string; fix?: string }[];
+    const client = rows.find((r) => r.id === 'idp.client');
+    assert.equal(client?.status, 'fail', client?.found);
+    assert.match(client?.found ?? '', /asked to start a sign-in for claudeBedrock\.clientId no-such-client .* it does not know the client ID \(invalid_client\)/);
+    assert.match(client?.fix ?? '', /^Set claudeBedrock\.clientId to the client ID/);
   });
 
   it('stops when the user cancels the progress notification', async function () {
@@ -107,11 +124,25 @@ describe('Sign-in failures', () => {
     await assertNothingStored(testApi);
   });
 
-  it('rejects a callback whose state does not match', async () => {
+  it("refuses an answer whose state the identity provider changed, keeps waiting, and at the time-out says so without blaming an old tab", async function () {
+    this.timeout(60_000);
+    await changeSetting('signInTimeout', 5);
+    // The browser VS Code opens stays at the login form; the one the test drives comes back with a changed state.
+    await idp.wait();
+    const from = testApi.notifications.length;
+    const running = vscode.commands.executeCommand('claudeBedrock.signIn') as Thenable<{ signedIn: boolean }>;
+    const authorization = await waitFor('the authorization request', async () => (await idp.authorizations()).at(-1));
     await idp.faults({ tamperState: true });
     await idp.login('alice');
-    const shown = await failedSignIn();
-    assert.match(shown.message, /state mismatch/);
+    assert.match(await browse(`${harness.idpOrigin()}/auth?${new URLSearchParams(authorization)}`), /^400 http:\/\/127\.0\.0\.1:\d+\/callback\?.*state=tampered-state-value/);
+    assert.equal(testApi.state().kind, 'signingIn', 'the refused answer ended nothing');
+    assert.equal((await running).signedIn, false);
+    const shown = testApi.notifications.slice(from);
+    assert.equal(shown.length, 1, JSON.stringify(shown));
+    assert.match(shown[0].message, /^Sign-in timed out: the browser did not come back with this sign-in's answer within 5 seconds\. VS Code refused one answer at its sign-in port that did not belong to this sign-in/);
+    assert.doesNotMatch(shown[0].message, /old|earlier/);
+    assert.deepEqual(shown[0].buttons, ['Sign In', 'Show Log', 'Diagnose']);
+    await assertNothingStored(testApi);
   });
 
   for (const [claim, pattern] of [

@@ -85,6 +85,27 @@ describe('IAM Identity Center', () => {
     assert.equal(session(testApi).sso?.accountId, '123456789012');
   });
 
+  it('answers the browser before asking for the account and role, so a user who takes their time sees no error page', async function () {
+    if (!harness.hasBrowserBridge()) this.skip();
+    this.timeout(120_000);
+    // The browser VS Code opens waits at the portal's login page; the test signs in the way it would, and reads the page it ends on.
+    const running = vscode.commands.executeCommand('claudeBedrock.signIn') as Thenable<{ signedIn: boolean }>;
+    const authorize = await waitFor('the browser at the access portal', async () => (await ui.popups()).find((url) => url.includes('/authorize?')));
+    await aws.ssoLogin('alice@example.com');
+    const back = (await fetch(authorize, { redirect: 'manual' })).headers.get('location');
+    assert.match(back ?? '', /^http:\/\/127\.0\.0\.1:\d+\/callback\?code=/);
+    // Nothing is chosen yet: the page must not wait for it (it used to, and the browser gave up).
+    const page = await fetch(back!);
+    assert.equal(page.status, 200);
+    const text = await page.text();
+    assert.match(text, /<h1>Signed in<\/h1>/);
+    assert.match(text, /Choose your AWS account and role in VS Code to finish; you can close this tab\./);
+    assert.equal(testApi.state().kind, 'signingIn');
+    await ui.quickPick('Claude Code (123456789012)');
+    assert.equal((await running).signedIn, true);
+    assert.equal(session(testApi).sso?.accountId, '123456789012');
+  });
+
   it('says what is wrong: no account for the user, a start URL Identity Center refuses', async () => {
     let from = testApi.notifications.length;
     assert.equal((await signInAt('nobody@example.com')).signedIn, false);

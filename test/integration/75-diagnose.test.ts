@@ -7,6 +7,8 @@ import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { OTHER_REDIRECT_CLIENT_ID } from '../support/idp';
+import { UNTRUSTED_ROLE_ARN } from '../support/world';
 import { aws, changeSetting, harness, idp, signInAs, useExtension, waitFor } from './helpers';
 
 interface DiagnosedRow {
@@ -211,5 +213,35 @@ describe('Diagnose, more failing states', () => {
       await changeSetting('claudeCodeIntegration', 'never');
       await vscode.commands.executeCommand('claudeBedrock.disconnectClaudeCode');
     }
+  });
+});
+
+describe('Diagnose, the sign-in set-up mistakes and the last failure', () => {
+  useExtension();
+
+  it("says when the identity provider does not know the client ID, or does not allow the redirect URI for it, naming what to fix", async function () {
+    this.timeout(120_000);
+    await changeSetting('clientId', 'no-such-client');
+    let rows = await diagnose();
+    assert.equal(row(rows, 'idp.client').status, 'fail');
+    assert.match(row(rows, 'idp.client').found, /claudeBedrock\.clientId no-such-client .* answers with its error page: it does not know the client ID \(invalid_client\)/);
+    assert.match(row(rows, 'idp.client').fix ?? '', /^Set claudeBedrock\.clientId/);
+    await changeSetting('clientId', OTHER_REDIRECT_CLIENT_ID);
+    rows = await diagnose();
+    const port = harness.redirectPort();
+    assert.equal(row(rows, 'idp.client').status, 'fail');
+    assert.match(row(rows, 'idp.client').found, /it does not allow that redirect URI for the client \(invalid_redirect_uri\)/);
+    assert.equal(row(rows, 'idp.client').fix, `Ask your platform team to allow the redirect URI http://127.0.0.1:${port}/callback for the client ${OTHER_REDIRECT_CLIENT_ID} exactly, or set claudeBedrock.redirectPort to the port they registered.`);
+  });
+
+  it("shows how the last sign-in failed when AWS refused it, and its fix, rather than only 'Sign in'", async function () {
+    this.timeout(120_000);
+    await changeSetting('roleArn', UNTRUSTED_ROLE_ARN);
+    assert.equal((await signInAs('alice')).signedIn, false);
+    const rows = await diagnose();
+    const session = row(rows, 'idp.session');
+    assert.equal(session.status, 'fail');
+    assert.match(session.found, new RegExp(`^Not signed in\\. The last sign-in \\(less than a minute ago\\) failed: AWS did not let you assume the role ${UNTRUSTED_ROLE_ARN}: its trust policy does not allow your identity`));
+    assert.equal(session.fix, 'Do what it says first: until then, signing in again fails the same way.');
   });
 });

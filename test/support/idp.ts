@@ -16,6 +16,8 @@ import { SignJWT, decodeJwt, exportJWK, generateKeyPair, type JWK } from 'jose';
 export const CLIENT_ID = 'claude-code-bedrock';
 /** A client the IdP knows but IAM does not (its tokens' audience is not registered in AWS). */
 export const UNREGISTERED_CLIENT_ID = 'unregistered-app';
+/** A client registered with another redirect path than the extension's: the IdP refuses its sign-ins (invalid_redirect_uri). */
+export const OTHER_REDIRECT_CLIENT_ID = 'other-redirect-app';
 
 // oidc-provider reminds on the console that this is a development setup (in-memory adapter,
 // built-in login pages): true of a test IdP, and noise in the test report.
@@ -130,11 +132,11 @@ export async function startIdp(options: { port?: number } = {}): Promise<Idp> {
   const issuer = `${origin}${ISSUER_PATH}`;
 
   const configuration: Configuration = {
-    clients: [CLIENT_ID, UNREGISTERED_CLIENT_ID].map((client_id) => ({
+    clients: [CLIENT_ID, UNREGISTERED_CLIENT_ID, OTHER_REDIRECT_CLIENT_ID].map((client_id) => ({
       client_id,
       token_endpoint_auth_method: 'none',
       application_type: 'native',
-      redirect_uris: ['http://127.0.0.1/callback'],
+      redirect_uris: [client_id === OTHER_REDIRECT_CLIENT_ID ? 'http://127.0.0.1/oauth/other-callback' : 'http://127.0.0.1/callback'],
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
     })),

@@ -187,6 +187,7 @@ describe('fuzzing the sign-in callback server', function () {
       return c;
     });
     // The first good callback is the one the sign-in waits for; it answers when the flow decides.
+    server.expect({ state: marker });
     void server.next().then((pending) => pending.respond({ ok: false, title: 'Sign-in failed', message: 'state mismatch' }));
     const statuses = new Map<string, number>();
     let echoes = 0;

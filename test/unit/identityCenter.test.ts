@@ -52,6 +52,10 @@ describe('the IAM Identity Center flow', () => {
   /** Whether the browser goes where it is sent (false: it never comes back). */
   let follows: boolean;
   let presented: string[];
+  /** The browser, when a test follows it itself. */
+  let opener: ((url: string) => void) | undefined;
+  /** What the user does before choosing, when a test says. */
+  let beforeChoosing: (() => Promise<void>) | undefined;
 
   before(async () => {
     aws = await startEmulator({ providers: [], roles: [], sso: [{ startUrl: SSO_START_URL, region: REGION, users: SSO_USERS }] });
@@ -69,6 +73,8 @@ describe('the IAM Identity Center flow', () => {
     reach = async (uri) => uri;
     follows = true;
     presented = [];
+    opener = undefined;
+    beforeChoosing = undefined;
   });
 
   function flow(clock: Clock = systemClock): IdentityCenterFlow {
@@ -81,9 +87,10 @@ describe('the IAM Identity Center flow', () => {
       remembered: { get: (u) => remembered.get(u), set: async (u, c) => void remembered.set(u, c), clear: async () => remembered.clear() },
       choose: async (choices) => {
         offered.push(choices);
+        await beforeChoosing?.();
         return pick;
       },
-      browser: { open: async (url) => (follows && void browse(url), true), reachable: (uri) => reach(uri), cannotOpen: () => undefined },
+      browser: { open: async (url) => (follows && void (opener ?? browse)(url), true), reachable: (uri) => reach(uri), cannotOpen: () => undefined },
       // The user copies the code and opens the portal's page, where the queued login allows (or declines) it.
       deviceCode: {
         present: async (code, url) => {
@@ -124,6 +131,29 @@ describe('the IAM Identity Center flow', () => {
     f.forget();
     await signIn('alice@example.com', f);
     assert.equal(offered.length, 2);
+  });
+
+  it('answers the browser before asking for the account and role, so a user who takes their time meets no error page', async () => {
+    let page: Promise<{ status: number; body: string }> | undefined;
+    opener = (url) => {
+      page = (async () => {
+        // The portal signs the user in and sends the browser back to the loopback port.
+        const back = (await fetch(url, { redirect: 'manual' })).headers.get('location');
+        const res = await fetch(back ?? '');
+        return { status: res.status, body: await res.text() };
+      })();
+    };
+    let shown: { status: number; body: string } | undefined;
+    beforeChoosing = async () => {
+      shown = await Promise.race([page, new Promise<undefined>((resolve) => setTimeout(resolve, 2_000))]);
+    };
+    const session = await signIn('alice@example.com');
+    assert.equal(offered.length, 1, 'the user was asked');
+    assert.deepEqual(shown, {
+      status: 200,
+      body: 'Signed in: You are signed in to IAM Identity Center. Choose your AWS account and role in VS Code to finish; you can close this tab.',
+    });
+    assert.equal(session.identity.email, 'alice@example.com');
   });
 
   it('takes a lone account and role without asking, and the settings\' choice as given', async () => {

@@ -156,7 +156,11 @@ export class IdentityCenterFlow extends SettingsFlow<IdentityCenterSettings> {
         }
         const tokens = await this.call(settings, undefined, () => this.options.sso().createToken(oidc, registration!, { grantType: 'authorization_code', code, codeVerifier: verifier }, clock.now()));
         run.progress('Getting AWS credentials…');
-        const choice = await this.choice(settings, tokens.accessToken);
+        // The user may take their time over the choice: the browser's page is answered before
+        // it is asked, not left waiting (a held page that waits too long shows an error).
+        const choice = await this.choice(settings, tokens.accessToken, () =>
+          respond({ ok: true, title: 'Signed in', message: 'You are signed in to IAM Identity Center. Choose your AWS account and role in VS Code to finish; you can close this tab.' }),
+        );
         const session = await this.mint(settings, tokens, choice, undefined, run.admit);
         respond({ ok: true, title: 'Signed in', message: `You are signed in to Claude Code on Amazon Bedrock as ${session.identity.name}. You can close this tab and return to VS Code.` });
         return session;
@@ -216,8 +220,8 @@ export class IdentityCenterFlow extends SettingsFlow<IdentityCenterSettings> {
     return registration;
   }
 
-  /** The account and role: the settings', else the user's earlier choice, else a choice now. */
-  private async choice(settings: IdentityCenterSettings, accessToken: string): Promise<RoleChoice> {
+  /** The account and role: the settings', else the user's earlier choice, else a choice now (`beforeAsking` first). */
+  private async choice(settings: IdentityCenterSettings, accessToken: string, beforeAsking?: () => void): Promise<RoleChoice> {
     if (settings.accountId && settings.roleName) return { accountId: settings.accountId, roleName: settings.roleName };
     const remembered = this.options.remembered.get(settings.startUrl);
     const fits = (c: RoleChoice) => (!settings.accountId || c.accountId === settings.accountId) && (!settings.roleName || c.roleName === settings.roleName);
@@ -232,6 +236,7 @@ export class IdentityCenterFlow extends SettingsFlow<IdentityCenterSettings> {
       throw new Failure('ssoNoAccess', `IAM Identity Center gives you no AWS account and permission set${which}. Ask your platform team to assign you one for Claude Code, then sign in again.`, [{ kind: 'signIn' }]);
     }
     const only = choices.length === 1 && choices[0].roles.length === 1 ? { accountId: choices[0].accountId, roleName: choices[0].roles[0] } : undefined;
+    if (!only) beforeAsking?.();
     const picked = only ?? (await this.options.choose(choices));
     if (!picked) throw cancelled();
     await this.options.remembered.set(settings.startUrl, picked);

@@ -62,7 +62,7 @@ export class FakeIdp {
         idp.authorizations++;
         const state = `state-${idp.authorizations}`;
         const url = `https://idp.example.com/authorize?state=${state}&redirect_uri=${encodeURIComponent(redirectUri)}&login=${idp.next}`;
-        return { url, redirectUri, state, nonce: `nonce-${idp.authorizations}`, codeVerifier: `verifier-${idp.authorizations}` };
+        return { url, redirectUri, state, nonce: `nonce-${idp.authorizations}`, codeVerifier: `verifier-${idp.authorizations}`, issuer: client.issuer, issuerInAnswers: false };
       },
       async exchange(callbackUrl) {
         idp.exchanges++;
