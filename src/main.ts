@@ -253,7 +253,7 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
     { dispose: () => void channel.dispose() },
   );
 
-  const diagnose = createDiagnose({ extensionPath: context.extensionPath, extensionVersion: String((context.extension.packageJSON as { version?: string }).version), config, sessions, signIn, aws: loadAws, models, usage, quota, claudeCode, terminals, log, clock });
+  const diagnose = createDiagnose({ extensionPath: context.extensionPath, extensionVersion: String((context.extension.packageJSON as { version?: string }).version), config, sessions, store, signIn, aws: loadAws, models, usage, quota, claudeCode, terminals, log, clock });
   context.subscriptions.push(diagnose);
   const services: Services = {
     log,

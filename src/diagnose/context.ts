@@ -30,6 +30,8 @@ export interface DiagnoseContext {
   readonly sessions: SessionSource;
   /** True while this extension's sign-in listens on the redirect port. */
   readonly signingIn: () => boolean;
+  /** False when this window knows the session only as another window shared it (that window holds its refresh token). */
+  readonly holdsSessionSecrets: () => boolean;
   /** How the last sign-in this window led failed, since none succeeded (its sentence and kind). */
   readonly lastSignInFailure: () => LastSignInFailure | undefined;
   readonly aws: () => typeof AwsModule;

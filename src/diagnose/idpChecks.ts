@@ -193,9 +193,16 @@ export function idpChecks(ctx: DiagnoseContext): Check[] {
         const parts = [`AWS keys last ${minutes(keys)} (these until ${session.credentials.expiration}, ${minutes(Date.parse(session.credentials.expiration) - now)} from now)`];
         if (session.idTokenExpiresAt) parts.push(`the ID token ${minutes(session.idTokenExpiresAt - session.refreshedAt)}`);
         if (session.sso) parts.push(`the Identity Center access token ${minutes(session.sso.accessTokenExpiresAt - session.refreshedAt)} (account ${session.sso.accountId}, ${session.sso.roleName})`);
-        parts.push(session.refreshToken ? 'a refresh token renews them without the browser' : 'no refresh token: the next renewal needs the browser');
+        const renewable = session.refreshToken !== undefined || !ctx.holdsSessionSecrets();
+        parts.push(
+          !ctx.holdsSessionSecrets()
+            ? 'another VS Code window holds the refresh token and renews them for this one'
+            : session.refreshToken
+              ? 'a refresh token renews them without the browser'
+              : 'no refresh token: the next renewal needs the browser',
+        );
         if (session.renewalFailed) return fail(`${parts.join('; ')}. The last renewal failed: ${session.renewalFailed}`, 'Sign in again.', [SIGN_IN]);
-        return session.refreshToken ? pass(`${parts.join('; ')}.`) : warning(`${parts.join('; ')}.`, 'Ask your platform team to allow refresh tokens (offline_access in claudeBedrock.scopes).');
+        return renewable ? pass(`${parts.join('; ')}.`) : warning(`${parts.join('; ')}.`, 'Ask your platform team to allow refresh tokens (offline_access in claudeBedrock.scopes).');
       },
     },
   ];

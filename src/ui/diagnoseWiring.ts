@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SessionCore } from '../auth/core';
 import type { SignIn } from '../auth/signIn';
+import type { SessionStore } from '../auth/store';
 import type * as AwsModule from '../aws/index';
 import { PANEL_EXTENSION } from '../claudeCode/connection';
 import type { ClaudeCodeConnection } from '../claudeCode/connection';
@@ -31,6 +32,7 @@ export interface DiagnoseParts {
   readonly extensionVersion: string;
   readonly config: Config;
   readonly sessions: SessionCore;
+  readonly store: Pick<SessionStore, 'holdsSecrets'>;
   readonly signIn: SignIn;
   readonly aws: () => typeof AwsModule;
   readonly models: ModelService;
@@ -86,6 +88,7 @@ export function createDiagnose(parts: DiagnoseParts): DiagnoseView {
     sessions: parts.sessions,
     signingIn: () => parts.signIn.role === 'leading',
     lastSignInFailure: () => parts.signIn.lastFailure,
+    holdsSessionSecrets: () => parts.store.holdsSecrets,
     aws: parts.aws,
     models: parts.models,
     usage: parts.usage,
