@@ -5,14 +5,17 @@
 import * as vscode from 'vscode';
 import type { Config } from '../config/config';
 import { settingsFailure } from '../errors/failure';
+import { connectBlocked, connectRaced, danglingLink, disconnectBlocked, followBlocked } from '../errors/settingsFile';
 import type { Log } from '../log';
 import { bedrockVariables } from '../terminal/variables';
 import type { WindowChannel } from '../windows/bus';
-import { cannotWrite, readText, writeText } from './files';
-import type { JsonPath } from './jsonEdit';
+import { cannotWrite, isFile, linkOf, readSettings, readText, writeSettings, type SettingsText } from './files';
+import { parseSettings, sameJson } from './jsonEdit';
 import type { Launcher } from './launcher';
+import type { LoosePart } from './looseJson';
+import { openFile, type ConnectPlan, type Outcome } from './outcome';
 import { credentialProcessProfiles } from './places';
-import { applyPlan, isConnected, planSettings, undoSettings, type Desired, type Plan, type UndoRecord } from './plan';
+import { applyPlan, isConnected, planSettings, undoRecord, undoSettings, type Desired, type Plan, type UndoRecord } from './plan';
 
 const RECORD_KEY = 'claudeBedrock.claudeCodeConnection';
 const TOPIC = 'claudeCode.connection';
@@ -49,13 +52,7 @@ interface Announced {
   readonly stored?: Stored;
 }
 
-export interface ConnectPlan {
-  readonly plan: Plan;
-  /** The panel's settings Connect changes. */
-  readonly panel: readonly { readonly key: string; readonly before: unknown; readonly after: unknown }[];
-}
-
-export type Outcome = { readonly ok: true; readonly file: string; readonly kept: readonly JsonPath[] } | { readonly ok: false; readonly message: string; readonly file: string };
+export type { ConnectPlan, Outcome } from './outcome';
 
 export interface ConnectionOptions {
   readonly secrets: vscode.SecretStorage;
@@ -91,45 +88,47 @@ export class ClaudeCodeConnection implements vscode.Disposable {
   /** Reads Claude Code's settings again: are they connected? */
   async refresh(): Promise<boolean> {
     const launcher = await this.options.launcher();
-    const text = await readText(this.options.files.settings).catch(() => undefined);
-    this.setConnected(isConnected(text, launcher.command('export')));
+    const read = await this.read();
+    let connected = read.ok && isConnected(read.text, launcher.command('export'));
+    // A file that cannot be read or parsed hides whether it is connected: while there is
+    // something to put back, Disconnect stays on offer (it says what to fix first).
+    if (!connected && (!read.ok || (read.text !== undefined && !parseSettings(read.text).ok))) connected = (await this.stored()) !== undefined;
+    this.setConnected(connected);
     return this.isConnectedNow;
   }
 
   /** What Connect would change now, file by file. */
   async plan(): Promise<ConnectPlan> {
-    const { files, panel } = this.options;
-    const [text, stored, awsConfig] = await Promise.all([readText(files.settings), this.stored(), readText(files.awsConfig).catch(() => undefined)]);
-    const plan = planSettings({ file: files.settings, text, desired: await this.desired(), record: stored?.settings, guidanceProfiles: credentialProcessProfiles(awsConfig ?? '') });
-    const panelChanges = panel.installed() && panel.get(LOGIN_PROMPT) !== true ? [{ key: LOGIN_PROMPT, before: panel.get(LOGIN_PROMPT), after: true }] : [];
-    return { plan, panel: panelChanges };
+    return (await this.planNow()).connect;
   }
 
-  /** Connects, with the fixes chosen for the plan's conflicts. */
-  async connect(fixes: readonly string[]): Promise<Outcome> {
+  /** Connects, with the fixes chosen for the plan's conflicts; `readable`: the parts the user agreed to have taken out. */
+  async connect(fixes: readonly string[], consented: { readonly readable?: readonly LoosePart[] } = {}): Promise<Outcome> {
     return this.locked(async () => {
       const { files, panel, log } = this.options;
-      const { plan, panel: panelChanges } = await this.plan();
+      const now = await this.planNow();
+      const { plan, panel: panelChanges } = now.connect;
       const blocked = plan.problem ?? (await cannotWrite(files.settings));
-      if (blocked) return { ok: false, file: files.settings, message: `Claude Code's settings file ${files.settings} was left alone: ${blocked}. Fix the file (or move it away), then connect again.` };
-      const before = await this.stored();
-      const text = await readText(files.settings);
-      const next = applyPlan(text, plan, fixes, before?.settings);
+      if (blocked) return this.failed(connectBlocked(files.settings, blocked));
+      const makeReadable = plan.unreadable !== undefined && consented.readable !== undefined;
+      if (makeReadable && !sameJson(consented.readable, plan.unreadable?.parts)) return this.failed(connectRaced(files.settings));
+      const before = now.stored;
+      const next = applyPlan(now.text, plan, fixes, before?.settings, { makeReadable });
       const panelKeys = [...(before?.panel ?? [])];
       for (const change of panelChanges) {
-        await panel.set(change.key, change.after);
         if (!panelKeys.some((k) => k.key === change.key)) panelKeys.push({ key: change.key, ...(change.before === undefined ? {} : { before: { value: change.before } }), wrote: change.after });
       }
       const stored = { settings: next.record, panel: panelKeys };
-      await this.store(stored);
-      await writeText(files.settings, next.text);
-      log.info(`Connected Claude Code: ${plan.changes.length} settings in ${files.settings}${panelChanges.length ? `, and ${LOGIN_PROMPT}` : ''}.`);
+      const problem = await this.commit(now.bom + next.text, stored, before);
+      if (problem) return this.failed(connectBlocked(files.settings, problem));
+      for (const change of panelChanges) await panel.set(change.key, change.after);
+      log.info(`Connected Claude Code: ${plan.changes.length} settings in ${files.settings}${makeReadable ? `, ${plan.unreadable?.parts.length} comments and trailing commas taken out` : ''}${panelChanges.length ? `, and ${LOGIN_PROMPT}` : ''}.`);
       this.announce(stored);
-      return { ok: true, file: files.settings, kept: [] };
+      return { ok: true, file: files.settings, kept: [], ...(plan.unreadable && !makeReadable ? { unreadable: plan.unreadable.why } : {}) };
     });
   }
 
-  /** Puts Claude Code's settings back as Connect found them. */
+  /** Takes out what Connect and its follow-ups wrote, key by key, and puts back what they replaced. */
   async disconnect(): Promise<Outcome> {
     return this.locked(async () => {
       const { files, panel, log } = this.options;
@@ -138,33 +137,82 @@ export class ClaudeCodeConnection implements vscode.Disposable {
         this.announce(undefined);
         return { ok: true, file: files.settings, kept: [] };
       }
-      const undone = undoSettings(await readText(files.settings), stored.settings);
-      if (undone.text !== undefined) await writeText(files.settings, undone.text);
+      // Anything that stops it leaves the file and the record as they are: Disconnect again once fixed.
+      const read = await this.read();
+      if (!read.ok) return this.failed(disconnectBlocked(files.settings, read.problem));
+      const undone = undoSettings(read.text, stored.settings);
+      if (!undone.ok) return this.failed(disconnectBlocked(files.settings, undone.problem));
+      const problem = undone.text === undefined ? undefined : await this.commit(undone.text === null ? null : read.bom + undone.text);
+      if (problem) return this.failed(disconnectBlocked(files.settings, problem));
       for (const key of stored.panel) {
         if (panel.installed() && panel.get(key.key) === key.wrote) await panel.set(key.key, key.before?.value);
       }
       await this.options.secrets.delete(RECORD_KEY);
-      log.info(`Disconnected Claude Code: ${files.settings} put back${undone.kept.length ? `, except ${undone.kept.map((p) => p.join('.')).join(', ')}, changed since` : ''}.`);
+      log.info(`Disconnected Claude Code: its entries in ${files.settings} taken out${undone.kept.length ? `, except ${undone.kept.map((p) => p.join('.')).join(', ')}, changed since` : ''}${undone.readable ? `; the comments taken out at Connect ${undone.readable === 'putBack' ? 'put back' : 'left out'}` : ''}.`);
       this.announce(undefined);
-      return { ok: true, file: files.settings, kept: undone.kept };
+      return { ok: true, file: files.settings, kept: undone.kept, ...(undone.readable ? { readable: undone.readable } : {}) };
     });
   }
 
   /** The settings changed (model, region, endpoints): Claude Code's follow, while connected. */
-  async follow(): Promise<void> {
-    if (!(await this.refresh())) return;
-    await this.locked(async () => {
-      const { plan } = await this.plan();
-      if (plan.problem || plan.changes.length === 0) return;
-      const before = await this.stored();
-      const text = await readText(this.options.files.settings);
-      const next = applyPlan(text, plan, [], before?.settings);
-      const stored = { settings: next.record, panel: before?.panel ?? [] };
-      await this.store(stored);
-      await writeText(this.options.files.settings, next.text);
-      this.options.log.info(`Claude Code's settings follow the change: ${plan.changes.map((c) => c.path.join('.')).join(', ')}.`);
+  async follow(): Promise<Outcome | undefined> {
+    if (!(await this.refresh())) return undefined;
+    return this.locked(async () => {
+      const { files, log } = this.options;
+      const now = await this.planNow();
+      const { plan } = now.connect;
+      if (plan.problem) return this.failed(followBlocked(files.settings, plan.problem));
+      if (plan.changes.length === 0) return undefined;
+      const next = applyPlan(now.text, plan, [], now.stored?.settings);
+      const stored = { settings: next.record, panel: now.stored?.panel ?? [] };
+      const problem = await this.commit(now.bom + next.text, stored, now.stored);
+      if (problem) return this.failed(followBlocked(files.settings, problem));
+      log.info(`Claude Code's settings follow the change: ${plan.changes.map((c) => c.path.join('.')).join(', ')}.`);
       this.announce(stored);
+      return { ok: true, file: files.settings, kept: [] };
     });
+  }
+
+  /** The plan, with the text it was made from and the record it continues. */
+  private async planNow(): Promise<{ connect: ConnectPlan; text: string | undefined; bom: string; stored: Stored | undefined }> {
+    const { files, panel } = this.options;
+    const [link, read, stored, awsConfig] = await Promise.all([linkOf(files.settings), this.read(), this.stored(), readText(files.awsConfig).catch(() => undefined)]);
+    const desired = await this.desired();
+    const none = { file: files.settings, changes: [], conflicts: [], replacesGuidance: false };
+    const plan: Plan =
+      link && !link.exists
+        ? { ...none, problem: danglingLink(link.target) }
+        : !read.ok
+          ? { ...none, problem: read.problem }
+          : planSettings({ file: files.settings, text: read.text, desired, record: stored?.settings, guidanceProfiles: credentialProcessProfiles(awsConfig ?? '') });
+    const panelChanges = panel.installed() && panel.get(LOGIN_PROMPT) !== true ? [{ key: LOGIN_PROMPT, before: panel.get(LOGIN_PROMPT), after: true }] : [];
+    return { connect: { plan, panel: panelChanges, ...(link ? { link } : {}) }, text: read.ok ? read.text : undefined, bom: read.ok ? read.bom : '', stored };
+  }
+
+  private async read(): Promise<SettingsText> {
+    const read = await readSettings(this.options.files.settings);
+    if (!read.ok) this.options.log.error(`Reading ${this.options.files.settings} failed`, read.error);
+    return read;
+  }
+
+  /**
+   * Writes the file (null: removes it), with `stored` kept first, so that the record is there
+   * whenever the file holds what it undoes; a write that fails puts the record back as it was.
+   * Returns why it failed, in words.
+   */
+  private async commit(text: string | null, stored?: Stored, previous?: Stored): Promise<string | undefined> {
+    const { files, secrets, log } = this.options;
+    if (stored) await this.store(stored);
+    const failed = await writeSettings(files.settings, text);
+    if (!failed) return undefined;
+    log.error(`Writing ${files.settings} failed`, failed.error);
+    if (stored) await (previous ? this.store(previous) : secrets.delete(RECORD_KEY));
+    return failed.problem;
+  }
+
+  private async failed(message: string): Promise<Outcome> {
+    const file = this.options.files.settings;
+    return { ok: false, file, message, actions: (await isFile(file)) ? [openFile(file)] : [] };
   }
 
   private async desired(): Promise<Desired> {
@@ -184,7 +232,9 @@ export class ClaudeCodeConnection implements vscode.Disposable {
   private async stored(): Promise<Stored | undefined> {
     const raw = await this.options.secrets.get(RECORD_KEY);
     try {
-      return raw ? (JSON.parse(raw) as Stored) : undefined;
+      const parsed = raw ? (JSON.parse(raw) as { settings?: unknown; panel?: PanelKey[] }) : undefined;
+      const settings = undoRecord(parsed?.settings);
+      return settings ? { settings, panel: Array.isArray(parsed?.panel) ? parsed.panel : [] } : undefined;
     } catch {
       return undefined;
     }

@@ -7,14 +7,29 @@ import type * as vscode from 'vscode';
 import type { SessionSource } from '../auth/core';
 import type { Config } from '../config/config';
 import { Failure, type Action, type Notify } from '../errors/failure';
+import { connectBlocked, stillUnreadable } from '../errors/settingsFile';
 import type { Log } from '../log';
-import type { ClaudeCodeConnection, ConnectPlan, Outcome } from './connection';
+import type { ClaudeCodeConnection } from './connection';
+import { openFile, type ConnectPlan, type Outcome } from './outcome';
 
 const OFFERED = 'claudeBedrock.claudeCodeOffered';
 const TERMINAL_HINTED = 'claudeBedrock.claudeCodeTerminalHint';
 const CONNECT: Action = { kind: 'run', label: 'Connect Claude Code…', command: 'claudeBedrock.connectClaudeCode' };
 const DISCONNECT: Action = { kind: 'run', label: 'Disconnect', command: 'claudeBedrock.disconnectClaudeCode' };
 const DONE = 'Claude Code now runs on Amazon Bedrock with your sign-in everywhere on this machine: its VS Code panel, and `claude` in any terminal.';
+
+/** What Disconnect did, in words: what is gone, what is back, what stayed. */
+function disconnected(outcome: Extract<Outcome, { ok: true }>): string {
+  const names = outcome.kept.map((p) => p.join('.'));
+  const kept = names.length ? ` You changed ${names.join(', ')} since: ${names.length === 1 ? 'it stays' : 'they stay'} as you left ${names.length === 1 ? 'it' : 'them'}.` : '';
+  const readable =
+    outcome.readable === 'putBack'
+      ? ' The comments and commas Connect took out are back too, so Claude Code cannot read the file again until they are removed.'
+      : outcome.readable === 'leftOut'
+        ? ' The comments and commas Connect took out stay out: settings in the file changed since, and with them back Claude Code would ignore those too.'
+        : '';
+  return `Claude Code no longer uses this sign-in: what Connect wrote into ${outcome.file} is taken out and the values it replaced are back; everything else in the file stays as it is.${kept}${readable}`;
+}
 
 /** Shows what Connect changes and asks: Connect (with the conflicts to fix), or not. */
 export interface ConsentUi {
@@ -69,7 +84,8 @@ export class ClaudeCodeIntegration implements vscode.Disposable {
     if (!plan) return undefined;
     const answer = await this.options.consent.ask(plan);
     if (!answer.connect) return undefined;
-    return this.report(await connection.connect(answer.fixes));
+    // The view showed what makes the file readable as part of Connect: the click agrees to it.
+    return this.report(await connection.connect(answer.fixes, { readable: plan.plan.unreadable?.parts }));
   }
 
   async disconnect(): Promise<Outcome | undefined> {
@@ -81,10 +97,8 @@ export class ClaudeCodeIntegration implements vscode.Disposable {
       return undefined;
     }
     const outcome = await connection.disconnect();
-    if (outcome.ok) {
-      const kept = outcome.kept.length ? ` You changed ${outcome.kept.map((p) => p.join('.')).join(', ')} since; those stay as you left them.` : '';
-      notify.show('info', `Claude Code's settings are back as they were.${kept} Claude Code no longer uses this sign-in.`);
-    }
+    if (outcome.ok) notify.show('info', disconnected(outcome));
+    else notify.show('error', outcome.message, outcome.actions);
     return outcome;
   }
 
@@ -95,11 +109,13 @@ export class ClaudeCodeIntegration implements vscode.Disposable {
     if (mode === 'never') {
       if (!connected) return;
       const outcome = await connection.disconnect();
-      if (outcome.ok) notify.show('info', "Claude Code's settings were put back as they were: connecting Claude Code to this sign-in is turned off (claudeBedrock.claudeCodeIntegration).");
+      if (outcome.ok) notify.show('info', `Connecting Claude Code to this sign-in is turned off (claudeBedrock.claudeCodeIntegration). ${disconnected(outcome)}`);
+      else notify.show('error', outcome.message, outcome.actions);
       return;
     }
     if (connected) {
-      if (settingsChanged) await connection.follow();
+      const followed = settingsChanged ? await connection.follow() : undefined;
+      if (followed && !followed.ok) notify.show('warning', followed.message, followed.actions);
       return;
     }
     // A platform team's "always" connects signed in or not: a `claude` started signed out then
@@ -131,7 +147,7 @@ export class ClaudeCodeIntegration implements vscode.Disposable {
     try {
       const plan = await this.options.connection.plan();
       if (plan.plan.problem) {
-        this.options.notify.show('error', `Claude Code's settings file ${plan.plan.file} was left alone: ${plan.plan.problem}. Fix the file (or move it away), then connect again.`);
+        this.options.notify.show('error', connectBlocked(plan.plan.file, plan.plan.problem), plan.link?.exists === false ? [] : [openFile(plan.plan.file)]);
         return undefined;
       }
       return plan;
@@ -144,8 +160,10 @@ export class ClaudeCodeIntegration implements vscode.Disposable {
   }
 
   private report(outcome: Outcome): Outcome {
-    if (outcome.ok) this.options.notify.show('info', DONE, this.mode === 'always' ? [] : [DISCONNECT]);
-    else this.options.notify.show('error', outcome.message);
+    const { notify } = this.options;
+    if (!outcome.ok) notify.show('error', outcome.message, outcome.actions);
+    else if (outcome.unreadable) notify.show('warning', stillUnreadable(outcome.file, outcome.unreadable), [CONNECT, openFile(outcome.file)]);
+    else notify.show('info', DONE, this.mode === 'always' ? [] : [DISCONNECT]);
     return outcome;
   }
 

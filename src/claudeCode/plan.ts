@@ -1,14 +1,17 @@
 // What connecting Claude Code changes in its user settings, what already there would win over
-// this sign-in (conflicts), and how Disconnect puts the file back. Pure: text in, text out.
+// this sign-in (conflicts), and how Disconnect takes it out again. Pure: text in, text out.
 //
 // The extension owns a few keys of Claude Code's settings: the Bedrock variables in `env`
 // (BEDROCK_VARIABLE_NAMES), and the helpers `awsCredentialExport`, `awsAuthRefresh` and
-// `otelHeadersHelper`. It changes those only, records what they held before, and on Disconnect
-// writes back the file it found, byte for byte, unless the file was edited since; then it puts
-// back only the keys still holding what it wrote.
-import { createHash } from 'node:crypto';
+// `otelHeadersHelper`, plus the conflicts the user ticked for removal. The undo is key by key,
+// never a copy of the file: the user and Claude Code itself keep writing to the file while it is
+// connected (permissions, hooks, plugins; Claude Code rewrites the whole file when it does), and
+// all of that stays. For each key the record keeps what the extension last wrote there and the
+// value that write replaced. Disconnect puts the replaced value back where the key still holds
+// what was written; a key that holds something else was changed since, and stays as it is.
 import { BEDROCK_VARIABLE_NAMES } from '../terminal/variables';
-import { parseSettings, setValues, valueAt, type JsonPath } from './jsonEdit';
+import { canSet, hasComment, isPlainObject, parseSettings, propertyBefore, sameJson, setValues, splitBom, valueAt, type JsonPath } from './jsonEdit';
+import { makeReadable, putBack, settingsFingerprint, strictProblem, type LoosePart } from './looseJson';
 
 export const HELPER_KEYS = ['awsCredentialExport', 'awsAuthRefresh', 'otelHeadersHelper'] as const;
 export type HelperKey = (typeof HELPER_KEYS)[number];
@@ -19,24 +22,30 @@ export interface Desired {
   readonly helpers: Readonly<Record<HelperKey, string | undefined>>;
 }
 
-/** A key the extension changed: what it held before (absent: no `before`) and what was written. */
+/**
+ * A key the extension changed: what its last write replaced (absent: no `before`; `after`: the
+ * property it followed, where it was removed, so it comes back in its place) and what it wrote.
+ */
 export interface OwnedKey {
   readonly path: JsonPath;
-  readonly before?: { readonly value: unknown };
+  readonly before?: { readonly value: unknown; readonly after?: string | null };
   readonly wrote: unknown;
 }
 
-/** How to undo a Connect. Kept in SecretStorage (the file's text may hold the user's own secrets). */
+/**
+ * How to undo a Connect, key by key. Kept in SecretStorage (a replaced value or a comment may be
+ * private). Version 1 also held the file's whole text, which is no longer used (undoRecord).
+ */
 export interface UndoRecord {
-  readonly version: 1;
+  readonly version: 2;
   readonly file: string;
-  /** The file as Connect found it; null: there was none. */
-  readonly originalText: string | null;
-  /** sha256 of the text the extension last wrote: the file is unchanged since while it matches. */
-  readonly writtenHash: string;
   readonly keys: readonly OwnedKey[];
   /** `env` did not exist before Connect. */
   readonly createdEnv: boolean;
+  /** How the file was before Connect when it held no settings: none at all, or an empty file. */
+  readonly startedEmpty?: 'noFile' | 'blank';
+  /** What Connect took out so Claude Code can read the file, and a fingerprint of its settings then. */
+  readonly madeReadable?: { readonly parts: readonly LoosePart[]; readonly settings: string };
 }
 
 export interface Change {
@@ -61,14 +70,12 @@ export interface Plan {
   readonly conflicts: readonly Conflict[];
   /** The file holds the AWS guidance's credential helpers, which Connect replaces. */
   readonly replacesGuidance: boolean;
+  /** Claude Code cannot read the file as it is: why, and what Connect takes out (with consent). */
+  readonly unreadable?: { readonly why: string; readonly parts: readonly LoosePart[] };
 }
 
 /** AWS keys of their own in Claude Code's settings: they would win over the sign-in. */
 export const AWS_KEY_NAMES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
-
-export function hashText(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
 /** Every path the extension may own, with the value it wants there (undefined: none). */
 export function wanted(desired: Desired): { path: JsonPath; value: string | undefined }[] {
@@ -83,15 +90,26 @@ export function isGuidanceCommand(value: unknown): boolean {
   return typeof value === 'string' && /credential-process|ccwb/.test(value);
 }
 
+/** A stored record of either version, as this version undoes it (undefined: not a record). */
+export function undoRecord(stored: unknown): UndoRecord | undefined {
+  const r = stored as (Partial<UndoRecord> & { version?: number; originalText?: string | null }) | undefined;
+  if (!r || typeof r.file !== 'string' || !Array.isArray(r.keys)) return undefined;
+  if (r.version === 2) return r as UndoRecord;
+  // Version 1 kept the file as Connect found it: only whether there was one still matters.
+  const startedEmpty = r.originalText === null ? 'noFile' : r.originalText?.trim() === '' ? 'blank' : undefined;
+  return { version: 2, file: r.file, keys: r.keys, createdEnv: r.createdEnv === true, ...(startedEmpty ? { startedEmpty } : {}) };
+}
+
 /**
  * What connecting (or following a change of the settings, with `record`) changes in a file
  * holding `text` (undefined: no file yet).
  */
 export function planSettings(input: { file: string; text: string | undefined; desired: Desired; record?: UndoRecord; guidanceProfiles?: readonly string[] }): Plan {
-  const text = input.text ?? '';
+  const { text } = splitBom(input.text ?? '');
   const parsed = parseSettings(text);
   const base = { file: input.file, changes: [], conflicts: [], replacesGuidance: false };
   if (!parsed.ok) return { ...base, problem: parsed.problem };
+  if (parsed.value.env !== undefined && !isPlainObject(parsed.value.env)) return { ...base, problem: 'its "env" is not an object of variables, as Claude Code expects' };
   const ours = new Set((input.record?.keys ?? []).map((k) => k.path.join('.')));
   const changes: Change[] = [];
   for (const { path, value } of wanted(input.desired)) {
@@ -119,54 +137,106 @@ export function planSettings(input: { file: string; text: string | undefined; de
     });
   }
   const replacesGuidance = HELPER_KEYS.some((key) => isGuidanceCommand(parsed.value[key]));
-  return { ...base, changes, conflicts, replacesGuidance };
+  const why = strictProblem(text);
+  const readable = why ? makeReadable(text) : undefined;
+  if (why && !readable) return { ...base, problem: `Claude Code cannot read it: ${why}` };
+  return { ...base, changes, conflicts, replacesGuidance, ...(why && readable ? { unreadable: { why, parts: readable.parts } } : {}) };
 }
 
-/** The file after a plan, with the fixes chosen for its conflicts, and what to remember to undo it. */
-export function applyPlan(text: string | undefined, plan: Plan, fixes: readonly string[], record: UndoRecord | undefined): { text: string; record: UndoRecord } {
-  const current = text ?? '';
+/** What a write to `path` in `text` replaces: the value, and (when the write removes it) where it stood. */
+function replaced(text: string, path: JsonPath, removing: boolean): Pick<OwnedKey, 'before'> {
+  const value = valueAt(text, path);
+  if (value === undefined) return {};
+  const after = removing ? propertyBefore(text, path) : undefined;
+  return { before: after === undefined ? { value } : { value, after } };
+}
+
+/**
+ * The file after a plan, with the fixes chosen for its conflicts (and, with `makeReadable`, the
+ * parts Claude Code cannot read taken out), and what to remember to undo it. A key written
+ * again keeps the value its first write replaced, unless someone else changed it in between:
+ * then that value is the one replaced, and the one Disconnect puts back.
+ */
+export function applyPlan(text: string | undefined, plan: Plan, fixes: readonly string[], record: UndoRecord | undefined, options: { makeReadable?: boolean } = {}): { text: string; record: UndoRecord } {
+  const { text: found, bom } = splitBom(text ?? '');
+  const readable = options.makeReadable && plan.unreadable ? makeReadable(found) : undefined;
+  const current = readable ? readable.text : found;
   const removed = plan.conflicts.filter((c) => fixes.includes(c.id)).flatMap((c) => c.paths);
   const edits = [...plan.changes.map((c) => ({ path: c.path, value: c.after })), ...removed.map((path) => ({ path, value: undefined }))];
   const next = setValues(current, edits);
   const keys = [...(record?.keys ?? [])];
   for (const { path, value } of edits) {
     const at = keys.findIndex((k) => k.path.join('.') === path.join('.'));
-    const before = valueAt(current, path);
-    if (at >= 0) keys[at] = { ...keys[at], wrote: value };
-    else keys.push({ path, ...(before === undefined ? {} : { before: { value: before } }), wrote: value });
+    const mine = at >= 0 && sameJson(valueAt(current, path), keys[at].wrote);
+    const before = mine ? { ...(keys[at].before ? { before: keys[at].before } : {}) } : replaced(current, path, value === undefined);
+    if (at < 0) keys.push({ path, ...before, wrote: value });
+    else keys[at] = { path, ...before, wrote: value };
   }
+  const startedEmpty = record ? record.startedEmpty : text === undefined ? 'noFile' : found.trim() === '' ? 'blank' : undefined;
+  // The settings as Disconnect would leave them now: what putting the parts back later compares with.
+  const settled = readable && record ? undoSettings(found, record) : undefined;
+  const fingerprint = () => settingsFingerprint(settled?.ok && settled.text !== undefined ? (settled.text ?? '{}') : found);
+  const madeReadable = readable ? { parts: [...(record?.madeReadable?.parts ?? []), ...readable.parts], settings: fingerprint() } : record?.madeReadable;
   return {
-    text: next,
+    text: bom + next,
     record: {
-      version: 1,
+      version: 2,
       file: plan.file,
-      originalText: record ? record.originalText : (text ?? null),
-      writtenHash: hashText(next),
       keys,
-      createdEnv: record ? record.createdEnv : valueAt(current, ['env']) === undefined,
+      // Also when the user took out `env` since: this write makes it again.
+      createdEnv: (record?.createdEnv ?? false) || valueAt(found, ['env']) === undefined,
+      ...(startedEmpty ? { startedEmpty } : {}),
+      ...(madeReadable ? { madeReadable } : {}),
     },
   };
 }
 
+export type Undone =
+  | {
+      readonly ok: true;
+      /** The file's new text; null: remove it (Connect made it, and nothing else is left); undefined: leave it. */
+      readonly text: string | null | undefined;
+      /** Keys changed since the extension wrote them: left as they are. */
+      readonly kept: JsonPath[];
+      /** What Connect took out to make the file readable: put back, or left out (the settings changed since). */
+      readonly readable?: 'putBack' | 'leftOut';
+    }
+  | { readonly ok: false; readonly problem: string };
+
 /**
- * The file as it should be after Disconnect: the text Connect found when nothing was edited
- * since (null: remove the file, there was none), else the current text with each key that still
- * holds what was written put back. `kept`: keys the user changed since, left as they are.
+ * The file after Disconnect: each key that still holds what the extension wrote gets back the
+ * value that write replaced (or goes, where there was none); everything else stays.
+ *
+ * What Connect took out so Claude Code could read the file (comments, trailing commas) goes back
+ * beside the settings it was written next to, but only when the file's settings are then the
+ * very ones Connect found: when the user or Claude Code changed a setting since, putting a
+ * comment back would make Claude Code ignore that change (and every other setting in the file),
+ * so they stay out, and Disconnect says so.
  */
-export function undoSettings(text: string | undefined, record: UndoRecord): { text: string | null | undefined; kept: JsonPath[] } {
-  if (text === undefined) return { text: undefined, kept: [] };
-  if (hashText(text) === record.writtenHash) return { text: record.originalText, kept: [] };
-  if (!parseSettings(text).ok) return { text: undefined, kept: record.keys.map((k) => k.path) };
+export function undoSettings(raw: string | undefined, record: UndoRecord): Undone {
+  if (raw === undefined) return { ok: true, text: undefined, kept: [] };
+  const { text, bom } = splitBom(raw);
+  const parsed = parseSettings(text);
+  if (!parsed.ok) return { ok: false, problem: parsed.problem };
   const kept: JsonPath[] = [];
-  const edits: { path: JsonPath; value: unknown }[] = [];
+  const edits: { path: JsonPath; value: unknown; after?: string | null }[] = [];
   for (const key of record.keys) {
-    if (JSON.stringify(valueAt(text, key.path)) !== JSON.stringify(key.wrote)) kept.push(key.path);
-    else edits.push({ path: key.path, value: key.before?.value });
+    if (sameJson(valueAt(text, key.path), key.wrote) && canSet(text, key.path)) edits.push({ path: key.path, value: key.before?.value, after: key.before?.after });
+    else kept.push(key.path);
   }
   let next = setValues(text, edits);
   const env = valueAt(next, ['env']);
-  if (record.createdEnv && env && typeof env === 'object' && Object.keys(env).length === 0) next = setValues(next, [{ path: ['env'], value: undefined }]);
-  return { text: next, kept };
+  if (record.createdEnv && isPlainObject(env) && Object.keys(env).length === 0 && !hasComment(next, ['env'])) next = setValues(next, [{ path: ['env'], value: undefined }]);
+  let readable: 'putBack' | 'leftOut' | undefined;
+  if (record.madeReadable) {
+    const back = settingsFingerprint(next) === record.madeReadable.settings ? putBack(next, record.madeReadable.parts) : undefined;
+    readable = back === undefined ? 'leftOut' : 'putBack';
+    next = back ?? next;
+  }
+  // A file Connect made goes only when nothing but what it wrote was in it: no setting, no comment.
+  const extra = readable ? { readable } : {};
+  if (record.startedEmpty && /^\s*\{\s*\}\s*$/.test(next)) return { ok: true, text: record.startedEmpty === 'noFile' ? null : '', kept, ...extra };
+  return { ok: true, text: next === text ? undefined : bom + next, kept, ...extra };
 }
 
 /** True when Claude Code's settings in `text` take the keys from this extension's helper. */

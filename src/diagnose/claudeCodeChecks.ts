@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseSettings } from '../claudeCode/jsonEdit';
+import { strictProblem } from '../claudeCode/looseJson';
 import { AWS_KEY_NAMES } from '../claudeCode/plan';
 import { LOGIN_PROMPT } from '../claudeCode/connection';
 import { SIGN_IN } from '../errors/failure';
@@ -29,6 +30,16 @@ function panelVariables(value: unknown): string[] {
   return entries
     .filter((e) => FIGHTING.includes(e.name) || (e.name === 'CLAUDE_CODE_USE_BEDROCK' && String(e.value) !== '1'))
     .map((e) => (e.name === 'CLAUDE_CODE_USE_BEDROCK' ? 'CLAUDE_CODE_USE_BEDROCK (not 1)' : e.name));
+}
+
+const READABLE_FIX = 'Connect Claude Code: it shows each comment and trailing comma, and takes them out when you agree. Or remove them yourself.';
+
+/** Why Claude Code cannot read the settings file (comments, trailing commas, not JSON), or undefined. */
+async function unreadableBy(file: string): Promise<string | undefined> {
+  const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const parsed = parseSettings(text);
+  return parsed.ok ? strictProblem(text) : parsed.problem;
 }
 
 export function compareVersions(a: string, b: string): number {
@@ -81,7 +92,11 @@ export function claudeCodeChecks(ctx: DiagnoseContext): Check[] {
         if (connected && installed && ctx.claudeCode.panelSetting(LOGIN_PROMPT) !== true) {
           return warning(`Connected, but ${LOGIN_PROMPT} is not on: the panel asks for an Anthropic login before it uses Bedrock.`, 'Connect Claude Code again: it turns the setting on.', [CONNECT]);
         }
-        if (connected) return pass(`Connected: Claude Code's settings (${ctx.claudeCode.settingsFile}) use this sign-in${installed ? ', for its panel too' : ''}.`);
+        if (connected) {
+          const unreadable = await unreadableBy(ctx.claudeCode.settingsFile);
+          if (unreadable) return fail(`Connected, but Claude Code cannot read ${ctx.claudeCode.settingsFile} (${unreadable}): neither its panel nor claude uses this sign-in.`, READABLE_FIX, [CONNECT]);
+          return pass(`Connected: Claude Code's settings (${ctx.claudeCode.settingsFile}) use this sign-in${installed ? ', for its panel too' : ''}.`);
+        }
         if (installed) return warning("Claude Code's panel is installed but not connected: it does not use this sign-in.", 'Connect Claude Code.', [CONNECT]);
         return pass("Claude Code's panel is not installed; integrated terminals use the sign-in without it.");
       },
@@ -96,7 +111,9 @@ export function claudeCodeChecks(ctx: DiagnoseContext): Check[] {
         const text = await fs.readFile(file, 'utf8').catch(() => undefined);
         if (text === undefined) return pass(`${file} does not exist: nothing overrides the sign-in.`);
         const parsed = parseSettings(text);
-        if (!parsed.ok) return fail(`${file} cannot be read: ${parsed.problem}`, 'Correct the file (Claude Code ignores it while it is broken).');
+        if (!parsed.ok) return fail(`${file} cannot be read: ${parsed.problem}.`, 'Correct the file: Claude Code ignores every setting in it while it is broken.');
+        const loose = strictProblem(text);
+        if (loose) return fail(`Claude Code cannot read ${file}: ${loose}. It reads its settings as plain JSON, and ignores every setting in the file while it has comments or trailing commas.`, READABLE_FIX, [CONNECT]);
         const env = (parsed.value.env ?? {}) as Record<string, unknown>;
         const found = FIGHTING.filter((n) => env[n] !== undefined);
         if (env.CLAUDE_CODE_USE_BEDROCK !== undefined && String(env.CLAUDE_CODE_USE_BEDROCK) !== '1') found.push('CLAUDE_CODE_USE_BEDROCK (not 1)');

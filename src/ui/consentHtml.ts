@@ -3,6 +3,7 @@
 // extension host; its only script is media/consent.js, allowed by nonce.
 import type { ConnectPlan } from '../claudeCode/connection';
 import type { JsonPath } from '../claudeCode/jsonEdit';
+import type { LoosePart } from '../claudeCode/looseJson';
 import { isGuidanceCommand, type Change } from '../claudeCode/plan';
 import { escapeHtml } from '../util/html';
 import { scriptedPage, type WebviewFiles } from './webviewPage';
@@ -45,6 +46,19 @@ function changeWords(change: Change): string {
   return `${what} It was ${shown(change.before)}; Disconnect puts that back.`;
 }
 
+/** Where a comment or comma sits, and what it is (a comment's own words, as text). */
+function partWords(part: LoosePart): string {
+  if (part.kind === 'comma') return `Line ${part.line}: the comma after the last entry.`;
+  return `Line ${part.line}: the comment ${code(part.text)}`;
+}
+
+function readableSection(unreadable: NonNullable<ConnectPlan['plan']['unreadable']>): string {
+  return `<h2>Claude Code cannot read this file</h2>
+<p id="unreadable">Claude Code reads its settings as plain JSON, and ignores every setting in a file with a comment or a comma after the last entry, your own included: ${escapeHtml(unreadable.why)}. So Connect also takes these out:</p>
+<ul id="readable">${unreadable.parts.map((p) => `<li>${partWords(p)}</li>`).join('')}</ul>
+<p class="keep">Disconnect puts them back where they were if the settings in the file are then the ones you have now. If you or Claude Code change a setting in the file meanwhile, they stay out: with them back, Claude Code would ignore that setting too.</p>`;
+}
+
 export function renderConsent(connect: ConnectPlan, page: ConsentPage): string {
   const { plan } = connect;
   const csp = `default-src 'none'; style-src ${page.cspSource}; script-src 'nonce-${page.nonce}';`;
@@ -61,12 +75,14 @@ export function renderConsent(connect: ConnectPlan, page: ConsentPage): string {
   const body = `<h1>Connect Claude Code to your sign-in</h1>
 <p>Claude Code everywhere on this machine (its VS Code panel, and <code>claude</code> in any terminal, inside or outside VS Code) will run on Amazon Bedrock with the session you signed in with here. Nothing secret is written to any file: the keys stay in VS Code and reach Claude Code through the helper, when it asks.</p>
 <h2>${escapeHtml(page.fileLabel)} <span class="what">Claude Code's user settings</span></h2>
+${connect.link ? `<p class="note" id="link">${escapeHtml(page.fileLabel)} is a link to ${code(connect.link.target)}: the changes are written there, and the link stays.</p>` : ''}
 ${changes ? `<ul id="changes">${changes}</ul>` : '<p id="changes">Nothing to change: the file already holds all of it.</p>'}
 ${plan.replacesGuidance ? '<p class="note">This file was set up by the AWS guidance\'s installer; its entries are replaced and put back on Disconnect.</p>' : ''}
-<p class="keep">Everything else in the file stays as it is, comments and formatting included.</p>
+<p class="keep">Everything else in the file stays as it is, order and formatting included.</p>
+${plan.unreadable ? readableSection(plan.unreadable) : ''}
 ${conflicts ? `<h2>Would win over your sign-in</h2><ul id="conflicts">${conflicts}</ul>` : ''}
 ${panel ? `<h2>VS Code user settings <span class="what">Claude Code's panel</span></h2><ul id="panel">${panel}</ul>` : ''}
-<p><strong>Disconnect Claude Code</strong> puts all of this back as it was. Signing out does not change these files: Claude Code then just gets no keys.</p>
+<p><strong>Disconnect Claude Code</strong> takes out what Connect wrote and puts back each value it replaced; whatever you or Claude Code write in the file meanwhile stays. Signing out does not change these files: Claude Code then just gets no keys.</p>
 <div class="buttons"><button id="connect">Connect</button> <button id="cancel" class="secondary">Cancel</button></div>`;
   return scriptedPage(page, { title: 'Connect Claude Code', csp, body });
 }

@@ -10,15 +10,17 @@ import { aws, changeSetting, claudeAsThePanel, harness, idp, runProcess, signInA
 
 const REPLY = 'Hello from Bedrock, through the helper.';
 
-/** Claude Code's settings as a developer keeps them: their own keys, comments, their formatting. */
-const USERS_OWN = `// Claude Code, my way
-{
-    "model": "opus",   // what I like
+/**
+ * Claude Code's settings as a developer keeps them: their own keys, their formatting. (Plain JSON:
+ * Claude Code ignores a file with comments; 85-security-settings covers those.)
+ */
+const USERS_OWN = `{
+    "model": "opus",
     "permissions": { "allow": ["Bash(npm test:*)"] },
     "env": {
         "MY_TOOL_TOKEN": "my-own-value",
         "ANTHROPIC_MODEL": "eu.anthropic.claude-opus-4-1-20250805-v1:0"
-    },
+    }
 }
 `;
 
@@ -111,7 +113,7 @@ describe("Claude Code's panel, and claude anywhere", () => {
     assert.equal(testApi.claudeCodeConnected(), true);
 
     const text = (await readSettingsFile())!;
-    assert.ok(text.startsWith('// Claude Code, my way\n{\n    "model": "opus",   // what I like\n    "permissions": { "allow": ["Bash(npm test:*)"] },\n'), text);
+    assert.ok(text.startsWith('{\n    "model": "opus",\n    "permissions": { "allow": ["Bash(npm test:*)"] },\n'), text);
     assert.match(text, /"MY_TOOL_TOKEN": "my-own-value"/);
     assert.match(text, /"CLAUDE_CODE_USE_BEDROCK": "1"/);
     assert.match(text, /"ANTHROPIC_BEDROCK_BASE_URL": "http:\/\/127\.0\.0\.1:\d+"/);

@@ -126,7 +126,7 @@ describe('connecting Claude Code: ask, always, never', () => {
     await integration.reconcile();
     assert.equal(connection.connected, false);
     assert.equal(file(), USERS_OWN, 'the entries taken out, byte for byte');
-    assert.match(win.notify.shown.at(-1)!.message, /put back as they were: connecting Claude Code to this sign-in is turned off/);
+    assert.match(win.notify.shown.at(-1)!.message, /^Connecting Claude Code to this sign-in is turned off .* what Connect wrote into .* is taken out and the values it replaced are back/);
   });
 
   it('never: Connect says it is turned off and writes nothing', async () => {

@@ -2,8 +2,16 @@
 // back byte for byte, and what would win over the sign-in is found.
 import * as assert from 'node:assert/strict';
 import { parseSettings, valueAt } from '../../src/claudeCode/jsonEdit';
+import { makeReadable, putBack, strictProblem } from '../../src/claudeCode/looseJson';
+import { fileProblem } from '../../src/errors/settingsFile';
 import { credentialProcessProfiles } from '../../src/claudeCode/places';
-import { applyPlan, isConnected, planSettings, undoSettings, type Desired } from '../../src/claudeCode/plan';
+import { applyPlan, isConnected, planSettings, undoSettings as undoOrProblem, type Desired, type UndoRecord } from '../../src/claudeCode/plan';
+
+function undoSettings(text: string | undefined, record: UndoRecord) {
+  const undone = undoOrProblem(text, record);
+  assert.ok(undone.ok, 'not undone');
+  return { ...undone, text: undone.text === undefined ? text : undone.text };
+}
 
 const EXPORT = "'/home/u/.config/Code/User/globalStorage/x/claude-code-helper' export";
 const desired = (over: Partial<Desired['env']> = {}, helpers: Partial<Desired['helpers']> = {}): Desired => ({
@@ -81,7 +89,7 @@ describe("Claude Code's settings file", () => {
   it('creates the file when there is none, and removes it again', () => {
     const { text, record } = connect(undefined);
     assert.ok(parseSettings(text).ok);
-    assert.equal(record.originalText, null);
+    assert.equal(record.startedEmpty, 'noFile');
     assert.equal(undoSettings(text, record).text, null);
   });
 
@@ -95,7 +103,8 @@ describe("Claude Code's settings file", () => {
 
   it('leaves a file that is not JSON alone, and says why', () => {
     const plan = planSettings({ file: '/f', text: '{ "model": "opus", oops }', desired: desired() });
-    assert.match(plan.problem ?? '', /^it is not valid JSON \(\w+ on line 1\)$/);
+    assert.equal(plan.problem, 'it is not valid JSON: there is something that is not JSON on line 1, column 20');
+    assert.equal(planSettings({ file: '/f', text: '{\n  "model": "opus"\n  "env": {}\n}', desired: desired() }).problem, 'it is not valid JSON: a comma is missing at the end of line 2');
     assert.deepEqual(plan.changes, []);
     assert.match(planSettings({ file: '/f', text: '["a list"]', desired: desired() }).problem ?? '', /not hold a JSON object/);
   });
@@ -125,4 +134,46 @@ describe("Claude Code's settings file", () => {
     const unfixed = applyPlan(guidance, plan, [], undefined);
     assert.equal(valueAt(unfixed.text, ['env', 'AWS_PROFILE']), 'ClaudeCode', 'a conflict is removed only when chosen');
   });
+
+  it('reads past a byte order mark, as Claude Code does, and keeps it', () => {
+    const bom = '\ufeff{\n  "model": "opus"\n}\n';
+    const plan = planSettings({ file: '/f', text: bom, desired: desired() });
+    assert.equal(plan.problem, undefined);
+    assert.equal(plan.unreadable, undefined);
+    const { text, record } = applyPlan(bom, plan, [], undefined);
+    assert.ok(text.startsWith('\ufeff{'));
+    assert.equal(undoSettings(text, record).text, bom);
+    assert.equal(strictProblem(bom), undefined);
+  });
+
+  it('says why a file cannot be read or written in words, never as a code alone', () => {
+    assert.equal(fileProblem(Object.assign(new Error('x'), { code: 'EACCES' }), 'written'), 'you do not have permission to change it');
+    assert.equal(fileProblem(Object.assign(new Error('x'), { code: 'EACCES' }), 'read'), 'you do not have permission to read it');
+    assert.equal(fileProblem(Object.assign(new Error('x'), { code: 'EROFS' }), 'written'), 'it is on a read-only disk');
+    assert.equal(fileProblem(Object.assign(new Error('x'), { code: 'EWHATEVER' }), 'written'), 'it could not be written (EWHATEVER)');
+    assert.equal(planSettings({ file: '/f', text: '{\n  "a": "x\n}', desired: desired() }).problem, 'it is not valid JSON: a text value is not closed with a double quote on line 2, column 8');
+    assert.equal(planSettings({ file: '/f', text: '{ "env": "x" }', desired: desired() }).problem, 'its "env" is not an object of variables, as Claude Code expects');
+  });
+
+  it('finds every comment and trailing comma Claude Code refuses, takes them out, and puts each back beside its setting', () => {
+    const loose = '// mine\n{\n    "model": "opus",   // what I like\n    /* block\n       comment */\n    "env": {\n        "A": "1", // a\n        // last\n    },\n    "list": [ // open\n        1,\n        2,\n    ],\n}\n// end\n';
+    assert.equal(strictProblem(loose), 'line 1 has a comment (and 9 more such places)');
+    const readable = makeReadable(loose)!;
+    assert.deepEqual(JSON.parse(readable.text), { model: 'opus', env: { A: '1' }, list: [1, 2] });
+    assert.equal(putBack(readable.text, readable.parts), loose, 'nothing changed since: exactly as it was');
+    // Claude Code rewrote it (its order, 2 spaces): each part goes back beside the same setting.
+    const rewritten = `${JSON.stringify({ env: { A: '1' }, list: [1, 2], model: 'opus' }, null, 2)}\n`;
+    const back = putBack(rewritten, readable.parts)!;
+    assert.match(back, /"model": "opus",? +\/\/ what I like\n/);
+    assert.match(back, /\/\* block\n {7}comment \*\/\n {2}"env"/);
+    assert.match(back, /"A": "1", \/\/ a\n {4}\/\/ last\n {2}\},/);
+    assert.ok(back.startsWith('// mine\n{') && back.endsWith('}\n// end\n'));
+    assert.deepEqual(JSON.parse(readable.text), JSON.parse(JSON.stringify(parseValue(back))));
+  });
 });
+
+function parseValue(text: string): unknown {
+  const parsed = parseSettings(text);
+  assert.ok(parsed.ok);
+  return parsed.value;
+}

@@ -58,6 +58,23 @@ export class MarkdownString {
   constructor(public value = '') {}
 }
 
+/** A file's URI, as much of it as the code under test reads. */
+export class Uri {
+  private constructor(
+    readonly scheme: string,
+    readonly fsPath: string,
+  ) {}
+  static file(fsPath: string): Uri {
+    return new Uri('file', fsPath);
+  }
+  get path(): string {
+    return this.fsPath;
+  }
+  toString(): string {
+    return `${this.scheme}://${this.fsPath}`;
+  }
+}
+
 export class ThemeColor {
   constructor(readonly id: string) {}
 }
