@@ -118,3 +118,4 @@ export const env = absent('env');
 export const commands = absent('commands');
 export const authentication = absent('authentication');
 export const extensions = absent('extensions');
+export const Uri = absent('Uri');
