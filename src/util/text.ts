@@ -7,11 +7,12 @@
 const ZERO_WIDTH_SPACE = '\u200b';
 
 /**
- * For notifications, progress messages and dialogs. VS Code turns `[label](command:…)` (and
- * `https:`, `file:`) in a notification into a link, and a click on it runs the command. A
- * zero-width space between `]` and `(` keeps every character in sight and forms no link; the
- * same between `$` and `(` keeps `$(name)` from ever becoming an icon. The extension's own
- * notification sentences hold no links, so the whole message goes through this. Idempotent.
+ * For notifications, progress messages, dialogs and menu labels. VS Code turns
+ * `[label](command:…)` (and `https:`, `file:`) in a notification into a link, and a click on it
+ * runs the command; a menu drops `$(name)` as an icon. A zero-width space between `]` and `(`
+ * keeps every character in sight and forms no link; the same between `$` and `(` keeps `$(name)`
+ * from ever being an icon. The extension's own notification sentences hold no links, so the
+ * whole message goes through this. Idempotent.
  */
 export function inert(text: string): string {
   return text.replace(/([\]$])(?=\()/g, `$1${ZERO_WIDTH_SPACE}`);
@@ -28,18 +29,20 @@ export function escapeIcons(text: string): string {
 }
 
 /**
- * For Markdown VS Code renders (hovers, the terminal's description): every ASCII punctuation
- * mark escaped, so nothing is emphasis, a link, an autolinked address or email, HTML, a list
- * or a `$(icon)`; the text reads as it came.
+ * For Markdown VS Code renders in a hover: every ASCII punctuation mark escaped, so nothing is
+ * emphasis, a link, an autolinked address or email, HTML or a list; the text reads as it came.
+ * Where the Markdown also draws $(icons), they are drawn after the escapes are read: escape
+ * them first (escapeIcons), then this.
  */
 export function markdownLiteral(text: string): string {
   return text.replace(/[!-/:-@[-`{-~]/g, '\\$&');
 }
 
 /**
- * For Markdown a person reads as text too (the Diagnose report in a ticket): only what could
- * form a link, HTML, code, emphasis or a table cell is escaped, so the raw text stays readable.
- * A bare web address may still be shown as one by the ticket system: it shows where it goes.
+ * For Markdown whose raw text people read too (the Diagnose report in a ticket, the terminal's
+ * description), where no $(icons) are drawn: only what could form a link, HTML, code, emphasis
+ * or a table cell is escaped, so the raw text stays readable. A bare web address may still be
+ * shown as a link by a ticket system: it shows where it goes.
  */
 export function markdownInert(text: string): string {
   return text.replace(/[\\`*_~[\]<>|&]/g, '\\$&');

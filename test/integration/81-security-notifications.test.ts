@@ -120,6 +120,7 @@ describe('Security: outside text in notifications, the status bar and the Accoun
     const entry = (await ui.accountsInspect()).find((e) => e.text.includes('Mallory'));
     assert.ok(entry, 'the Accounts menu lists the account');
     assert.deepEqual([entry.icons, entry.links], [0, 0]);
-    assert.ok(entry.text.includes('$(loading~spin) [Sign in again](command:workbench.action.terminal.sendSequence'), entry.text);
+    // The menu drops what reads as an icon: every character of the name must still be there.
+    assert.ok(visible(entry.text).includes(name), entry.text);
   });
 });
