@@ -50,8 +50,9 @@ export class Notifier implements Notify, vscode.Disposable {
     const actions = given.flatMap((a): Action[] => (a.kind === 'showLog' ? [a, DIAGNOSE] : [a]));
     const buttons = actions.map((a) => ('label' in a && a.label ? a.label : a.kind === 'run' ? a.command : LABELS[a.kind]));
     this.shown.fire({ severity, message, buttons });
-    const shown = severity === 'error' ? this.window.showErrorMessage(message, ...buttons) : severity === 'warning' ? this.window.showWarningMessage(message, ...buttons) : this.window.showInformationMessage(message, ...buttons);
-    void Promise.resolve(shown).then(
+    const { window } = this;
+    const choice = severity === 'error' ? window.showErrorMessage(message, ...buttons) : severity === 'warning' ? window.showWarningMessage(message, ...buttons) : window.showInformationMessage(message, ...buttons);
+    void Promise.resolve(choice).then(
       (choice) => {
         const action = actions[buttons.indexOf(choice ?? '')];
         if (action) void this.run(action);

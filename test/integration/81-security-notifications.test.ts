@@ -70,7 +70,7 @@ describe('Security: outside text in notifications, the status bar and the Accoun
     const item = await ui.inspect(STATUS_ITEM, { hasText: 'Blocked:' });
     assert.deepEqual(item.icons, ['codicon-circle-slash'], 'only its own icon');
     assert.ok(item.text.includes('Blocked: $(loading~spin) [Open](command:workbench.action.reloadWindow)'), item.text);
-    showsAsText(await ui.inspect(STATUS_ITEM, { hasText: 'Blocked:', hover: true }), "the usage item's hover");
+    showsAsText(await ui.inspect(STATUS_ITEM, { hasText: 'Blocked:', hover: 'Claude Code usage' }), "the usage item's hover");
 
     await expectNotification(testApi, from, /^Claude Code is blocked/);
     showsAsText(await notification('Claude Code is blocked'), 'the notification');
@@ -87,7 +87,7 @@ describe('Security: outside text in notifications, the status bar and the Accoun
     assert.ok(visible(shown.text).includes(model), shown.text);
 
     await waitFor('the model problem on the account item', () => testApi.statusBar()?.warning);
-    const hover = await ui.inspect(STATUS_ITEM, { hasText: 'alice@example.com', hover: true });
+    const hover = await ui.inspect(STATUS_ITEM, { hasText: 'alice@example.com', hover: 'Claude Code on Amazon Bedrock' });
     assert.deepEqual(
       hover.links.map((l) => l.text),
       ['Model Report', 'Diagnose'],
@@ -108,7 +108,7 @@ describe('Security: outside text in notifications, the status bar and the Accoun
     assert.deepEqual(item.icons, ['codicon-account'], 'only its own icon');
     assert.ok(item.text.includes(name), item.text);
 
-    const hover = await ui.inspect(STATUS_ITEM, { hasText: 'Mallory', hover: true });
+    const hover = await ui.inspect(STATUS_ITEM, { hasText: 'Mallory', hover: 'Claude Code on Amazon Bedrock' });
     assert.deepEqual(
       hover.links.map((l) => l.text),
       ['Usage', 'Diagnose'],

@@ -159,8 +159,8 @@ export const ui = {
   quickPick: (text: string) => call(harness.bridge(), 'POST', '/ui/quick-pick', { text }),
   /** The entries of the Accounts menu. */
   accounts: () => call<string[]>(harness.bridge(), 'GET', '/ui/accounts'),
-  /** What an element of the workbench shows: text, links (where each goes), icons; with `hover`, of the hover it opens. */
-  inspect: (selector: string, options: { hasText?: string; hover?: boolean } = {}) => call<Inspected>(harness.bridge(), 'POST', '/ui/inspect', { selector, ...options }),
+  /** What an element of the workbench shows: text, links (where each goes), icons; with `hover` (text it holds), of the hover it opens. */
+  inspect: (selector: string, options: { hasText?: string; hover?: string } = {}) => call<Inspected>(harness.bridge(), 'POST', '/ui/inspect', { selector, ...options }),
   /** The Accounts menu's entries, with the icons and links drawn in each. */
   accountsInspect: () => call<{ text: string; icons: number; links: number }[]>(harness.bridge(), 'GET', '/ui/accounts-inspect'),
   /** Opens the Accounts menu and chooses the account's Sign Out. */

@@ -181,12 +181,13 @@ export async function startBridge(
           }
           case 'POST /ui/inspect': {
             // What an element shows as a user meets it: its text, the links in it (where each
-            // goes) and the icons drawn in it; with `hover`, the same of the hover it opens.
+            // goes) and the icons drawn in it; with `hover` (text the hover holds, for other
+            // hovers the workbench may show meanwhile), the same of the hover it opens.
             let element = p.locator(json.selector, json.hasText ? { hasText: json.hasText } : {}).first();
             await element.waitFor({ state: 'visible', timeout: 15_000 });
             if (json.hover) {
               await element.hover();
-              element = p.locator('.workbench-hover, .monaco-hover:not(.hidden)').filter({ visible: true }).first();
+              element = p.locator('.workbench-hover, .monaco-hover:not(.hidden)', { hasText: json.hover }).filter({ visible: true }).first();
               await element.waitFor({ state: 'visible', timeout: 15_000 });
             }
             const seen = await element.evaluate((el) => ({
