@@ -13,6 +13,7 @@
 // reaches the asker as every change does, before the answer).
 import type * as vscode from 'vscode';
 import { Failure, SIGN_IN, unexpected, type Notify } from '../errors/failure';
+import { renewalFailure } from '../errors/renewal';
 import { refreshRejected, sessionExpired } from '../errors/signIn';
 import type { Log } from '../log';
 import { Backoff } from '../util/backoff';
@@ -196,7 +197,7 @@ export class Renewal implements vscode.Disposable {
         if (!(await store.save(renewed, epoch))) throw new Failure('cancelled', 'The renewal was dropped: you signed out.');
         return store.session ?? renewed;
       } catch (error) {
-        const failure = unexpected(error);
+        const failure = renewalFailure(error, expiresAt(session), clock.now());
         // Blocked by the quota service: the session stays, and renews once the service allows.
         if (!failure.transient && !failure.quiet && failure.kind !== 'quotaBlocked' && store.session) {
           log.warn(`Renewing the session failed for good (${failure.kind}): ${failure.message}`);

@@ -16,7 +16,7 @@ const OFFERED = 'claudeBedrock.claudeCodeOffered';
 const TERMINAL_HINTED = 'claudeBedrock.claudeCodeTerminalHint';
 const CONNECT: Action = { kind: 'run', label: 'Connect Claude Code…', command: 'claudeBedrock.connectClaudeCode' };
 const DISCONNECT: Action = { kind: 'run', label: 'Disconnect', command: 'claudeBedrock.disconnectClaudeCode' };
-const DONE = 'Claude Code now runs on Amazon Bedrock with your sign-in everywhere on this machine: its VS Code panel, and `claude` in any terminal.';
+const DONE = 'Claude Code now runs on Amazon Bedrock with your sign-in everywhere on this machine: its VS Code panel, and "claude" in any terminal.';
 
 /** What Disconnect did, in words: what is gone, what is back, what stayed. */
 function disconnected(outcome: Extract<Outcome, { ok: true }>): string {
@@ -128,7 +128,7 @@ export class ClaudeCodeIntegration implements vscode.Disposable {
     }
     if (sessions.state.kind !== 'signedIn' || memento.get(OFFERED)) return;
     await memento.update(OFFERED, true);
-    notify.show('info', 'Use this sign-in for Claude Code everywhere on this machine, its VS Code panel and `claude` in any terminal? You see what changes before anything is written.', [CONNECT]);
+    notify.show('info', 'Use this sign-in for Claude Code everywhere on this machine, its VS Code panel and "claude" in any terminal? You see what changes before anything is written.', [CONNECT]);
   }
 
   /** Once, when a terminal opens before Claude Code is connected: why the user's AWS profiles are hidden there. */

@@ -2,6 +2,12 @@
 // Markdown. Whatever could be secret is taken out twice over: the values the extension knows are
 // secret (tokens, keys, the endpoint token), and anything shaped like a token or a key. The
 // user's email stays: the helpdesk needs to know who. Pure.
+//
+// What the rows found is often another party's words (an identity provider's error, a file
+// name, a setting value): in the ticket it stays text, not a link, an image or markup. Each
+// value is redacted before it is escaped (escaping would hide a secret's shape), and the log sits
+// in a fence no line of it can close.
+import { codeFence, markdownInert } from '../util/text';
 import { AREAS, overall, type Row, type Status } from './check';
 
 export interface Versions {
@@ -31,20 +37,18 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
 export function reportMarkdown(input: { readonly rows: readonly Row[]; readonly versions: Versions; readonly at: number; readonly user: string | undefined; readonly logLines: readonly string[]; readonly secrets: readonly string[] }): string {
   const { rows, versions } = input;
+  const text = (value: string) => markdownInert(redact(value, input.secrets));
+  const cell = (value: string) => text(value).replace(/\r?\n/g, ' ');
   const counts = (s: Status) => rows.filter((r) => r.status === s).length;
   const lines = [
     '# Claude Code on Amazon Bedrock: Diagnose report',
     '',
     `- Result: **${MARK[overall(rows)]}** (${counts('pass')} passed, ${counts('warning')} warnings, ${counts('fail')} failed, ${counts('skipped')} skipped)`,
     `- When: ${new Date(input.at).toISOString()}`,
-    `- User: ${input.user ?? 'not signed in'}`,
-    `- VS Code ${versions.vscode}, extension ${versions.extension}, Claude Code CLI ${versions.claude ?? 'not found'}, ${versions.os}${versions.remote ? `, remote: ${versions.remote}` : ''}`,
+    `- User: ${input.user ? text(input.user) : 'not signed in'}`,
+    `- VS Code ${text(versions.vscode)}, extension ${text(versions.extension)}, Claude Code CLI ${versions.claude ? text(versions.claude) : 'not found'}, ${text(versions.os)}${versions.remote ? `, remote: ${text(versions.remote)}` : ''}`,
     '',
   ];
   for (const area of AREAS) {
@@ -54,6 +58,8 @@ export function reportMarkdown(input: { readonly rows: readonly Row[]; readonly 
     for (const r of mine) lines.push(`| ${cell(r.title)} | ${MARK[r.status]} | ${cell(r.found)} | ${cell(r.fix ?? '')} |`);
     lines.push('');
   }
-  lines.push(`## Log (last ${input.logLines.length} lines)`, '', '```', ...input.logLines, '```', '');
+  const log = input.logLines.map((l) => redact(l, input.secrets));
+  const fence = codeFence(log);
+  lines.push(`## Log (last ${log.length} lines)`, '', fence, ...log, fence, '');
   return redact(lines.join('\n'), input.secrets);
 }

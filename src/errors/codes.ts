@@ -28,6 +28,17 @@ export function causeProperty(error: unknown, key: string): string | undefined {
   return undefined;
 }
 
+/** An HTTP status somewhere along an error's cause chain (openid-client keeps the response as the cause). */
+export function causeStatus(error: unknown): number | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    const status = (current as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 100 && status < 600) return status;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 /** The network error code (ECONNREFUSED, ...) somewhere in an error's cause chain, if any. */
 export function networkCode(error: unknown): string | undefined {
   let current: unknown = error;

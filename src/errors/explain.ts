@@ -4,8 +4,8 @@
 // Codes come from the errors' own fields (code, error, name, Code), never from their messages;
 // the one exception is written next to its entry. Pure: unit-tested without VS Code.
 import { Failure, SHOW_LOG, SIGN_IN, openSetting } from './failure';
-import { awsErrorCode, causeProperty, unreachable } from './codes';
-import { refusedBy, unreachableAt, within, type Detail, type Entry, type ErrorContext, type OidcStep } from './entry';
+import { awsErrorCode, causeProperty, causeStatus, unreachable } from './codes';
+import { capitalized, passing, refusedBy, unreachableAt, unreadableAt, within, type Detail, type Entry, type ErrorContext, type OidcStep } from './entry';
 import { FEDERATION_ENTRIES } from './federationErrors';
 import { refreshRejected } from './signIn';
 
@@ -23,7 +23,7 @@ function detail(service: Service, error: unknown): Detail {
     name: text(e.name) ?? 'Error',
     oauthError: text(e.error),
     description: text(e.error_description)?.trim().replace(/\.$/, '') ?? '',
-    status: e.$metadata?.httpStatusCode ?? (typeof e.status === 'number' ? e.status : undefined),
+    status: e.$metadata?.httpStatusCode ?? causeStatus(error),
     reach: unreachable(error),
   };
 }
@@ -33,6 +33,9 @@ const DEAD_GRANT = new Set(['invalid_grant', 'invalid_client', 'unauthorized_cli
 
 const idp = (ctx: ErrorContext) => `your identity provider at ${ctx.issuer}`;
 const described = (d: Detail) => (d.description ? `: ${d.description}` : '');
+
+/** An answer of the refresh grant that means "never" (the grant is dead), not "not now" (a 429 or 5xx never does). */
+const deadGrant = (d: Detail) => d.oauthError !== undefined && DEAD_GRANT.has(d.oauthError) && d.status !== 429 && !(d.status !== undefined && d.status >= 500);
 
 const idTokenClaims: Record<string, string> = {
   iss: 'it was issued by a different issuer than claudeBedrock.issuer',
@@ -71,20 +74,19 @@ const TABLE: Readonly<Record<string, Entry>> = {
       { cause },
     ),
   'idp refresh OAUTH_RESPONSE_BODY_ERROR invalid_grant': (_, __, cause) => refreshRejected('your identity provider no longer accepts the saved sign-in', cause),
-  'idp OAUTH_RESPONSE_BODY_ERROR invalid_grant': (ctx, d, cause) =>
-    new Failure(
-      'codeRejected',
-      `Your identity provider rejected the sign-in code (invalid_grant${described(d)}). Sign in again; if it keeps failing, your platform team must register the redirect URI http://127.0.0.1:${ctx.redirectPort}/callback for client ${ctx.clientId}.`,
-      [SIGN_IN, SHOW_LOG],
-      { cause },
-    ),
-  // Only an answer that means the grant itself is dead ends the session; anything else (HTTP 429
-  // or 5xx, temporarily_unavailable, server_error) is passing, and the refresh token is kept for
-  // the next try.
-  'idp refresh OAUTH_RESPONSE_BODY_ERROR': (_, d, cause) =>
-    d.oauthError && DEAD_GRANT.has(d.oauthError)
+  // At the code exchange the redirect URI is the one the authorization request used (it is fixed),
+  // and an unregistered one never gets this far: invalid_grant means the code is spent or expired.
+  'idp OAUTH_RESPONSE_BODY_ERROR invalid_grant': (_, d, cause) =>
+    new Failure('codeRejected', `Your identity provider did not accept the sign-in code: it was already used, or it expired before it reached VS Code (invalid_grant${described(d)}). Sign in again.`, [SIGN_IN], {
+      cause,
+    }),
+  // Only an answer that says the grant is dead ends the session; anything else ("not now":
+  // temporarily unavailable, a server error, throttled, or a code nobody foresaw) leaves the
+  // refresh token for the next try.
+  'idp refresh OAUTH_RESPONSE_BODY_ERROR': (ctx, d, cause) =>
+    deadGrant(d)
       ? refreshRejected(`your identity provider answered ${d.oauthError}`, cause)
-      : new Failure('idpError', `Your identity provider could not renew your session just now (${d.oauthError ?? `HTTP ${d.status ?? '?'}`}). Your session stays; it tries again by itself.`, [SHOW_LOG], { cause }),
+      : passing('idpError', `${capitalized(idp(ctx))} cannot renew sign-ins just now (${d.oauthError ?? `HTTP ${d.status}`}). Sign in again in a few minutes.`, `${idp(ctx)} cannot renew sign-ins just now (${d.oauthError ?? `HTTP ${d.status}`})`, [SIGN_IN, SHOW_LOG], { cause }),
   'idp OAUTH_JWT_TIMESTAMP_CHECK_FAILED': (_, __, cause) =>
     new Failure('idTokenExpired', "Your identity provider returned an ID token that is already expired or not yet valid. Check that this computer's clock is set correctly, then sign in again.", [SIGN_IN], { cause }),
   'idp OAUTH_JWT_CLAIM_COMPARISON_FAILED': (_, __, cause) => {
@@ -99,11 +101,16 @@ const TABLE: Readonly<Record<string, Entry>> = {
   },
   'idp discovery OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED': (ctx, _, cause) =>
     new Failure('issuerMismatch', `The identity provider at ${ctx.issuer} describes itself with a different issuer URL. Check claudeBedrock.issuer, including whether it ends with a slash.`, [openSetting('issuer'), SHOW_LOG], { cause }),
-  'idp unreachable': (ctx, d, cause) =>
-    new Failure('idpUnreachable', `Could not reach ${idp(ctx)}${within(d, ctx.requestTimeout)}. Check your network or VPN connection, then sign in again.`, [SIGN_IN, SHOW_LOG], { cause }),
+  'idp unreachable': (ctx, d, cause) => {
+    const what = `could not reach ${idp(ctx)}${within(d, ctx.requestTimeout)}`;
+    return passing('idpUnreachable', `${capitalized(what)}. Check your network or VPN connection, then sign in again.`, what, [SIGN_IN, SHOW_LOG], { cause });
+  },
+  // The library's own codes (OAUTH_RESPONSE_IS_NOT_CONFORM, …) say nothing to a user: the
+  // sentence names the IdP's error or the HTTP status; the code goes to the log and the report.
   'idp *': (ctx, d, cause) => {
-    const what = idp(ctx);
-    return new Failure('idpError', `${what.charAt(0).toUpperCase()}${what.slice(1)} gave an unexpected answer (${d.oauthError ?? d.code ?? d.name}). Try again in a moment; if it keeps happening, tell your platform team.`, [SIGN_IN, SHOW_LOG], { cause });
+    const said = d.oauthError ?? (d.status ? `HTTP ${d.status}` : undefined);
+    const what = `${idp(ctx)} gave an unexpected answer${said ? ` (${said})` : ''}`;
+    return passing('idpError', `${capitalized(what)}. Try again in a moment; if it keeps happening, tell your platform team.`, what, [SIGN_IN, SHOW_LOG], { cause, code: d.code ?? d.name });
   },
 
   'sts InvalidIdentityToken': (ctx, d, cause) =>
@@ -118,8 +125,14 @@ const TABLE: Readonly<Record<string, Entry>> = {
     ),
   'sts ExpiredToken': (_, __, cause) =>
     new Failure('stsExpiredToken', "AWS rejected your sign-in token as expired. Check that this computer's clock is set correctly, then sign in again.", [SIGN_IN], { cause }),
-  'sts IDPCommunicationError': (_, __, cause) =>
-    new Failure('stsIdpCommunication', 'AWS could not reach your identity provider to verify your sign-in (IDPCommunicationError), even after several tries. Sign in again in a few minutes.', [SIGN_IN, SHOW_LOG], { cause }),
+  'sts IDPCommunicationError': (_, d, cause) =>
+    passing(
+      'stsIdpCommunication',
+      'AWS could not reach your identity provider to verify your sign-in (IDPCommunicationError), even after several tries. Sign in again in a few minutes.',
+      `AWS STS could not reach your identity provider to verify the sign-in (${d.code})`,
+      [SIGN_IN, SHOW_LOG],
+      { cause },
+    ),
   'sts RegionDisabled': (ctx, _, cause) =>
     new Failure(
       'stsRegionDisabled',
@@ -138,6 +151,7 @@ const TABLE: Readonly<Record<string, Entry>> = {
         )
       : undefined,
   'sts unreachable': unreachableAt('stsUnreachable', 'AWS STS', (ctx) => ctx.stsEndpoint, (ctx) => ctx.stsDeadline),
+  'sts unreadable': unreadableAt('stsError', 'AWS STS', (ctx) => ctx.stsEndpoint),
   'sts *': refusedBy('stsError', 'AWS STS', { code: false }),
 
   ...FEDERATION_ENTRIES,
@@ -188,9 +202,10 @@ function keys(service: Service, ctx: ErrorContext, d: Detail): string[] {
     ...(d.code ? [step && `${step} ${d.code}`, `${service} ${d.code}`] : []),
     `${service} ${d.name}`,
   ];
-  // An AWS answer without an HTTP status never arrived.
+  // An AWS answer without an HTTP status never arrived; one with a 2xx status and an error could not be read.
   const cameBack = d.reach === undefined && ((service !== 'sts' && service !== 'cognito' && service !== 'sso') || d.status !== undefined);
-  return [...specific, ...(cameBack ? [] : [`${service} unreachable`]), step && `${step} *`, `${service} *`].filter((k): k is string => Boolean(k));
+  const unreadable = d.status !== undefined && d.status >= 200 && d.status < 300 ? [`${service} unreadable`] : [];
+  return [...specific, ...(cameBack ? [] : [`${service} unreachable`]), ...unreadable, step && `${step} *`, `${service} *`].filter((k): k is string => Boolean(k));
 }
 
 /** What `error`, from `service`, means to the user. */

@@ -87,15 +87,22 @@ export class Failure extends Error {
     readonly kind: FailureKind,
     message: string,
     readonly actions: readonly Action[] = [],
-    options?: { cause?: unknown; code?: string },
+    options?: { cause?: unknown; code?: string; what?: string },
   ) {
     super(message, options);
     this.name = 'Failure';
     this.code = options?.code;
+    this.what = options?.what;
   }
 
   /** The service's own error code, when there was one (shown in reports, never parsed). */
   readonly code: string | undefined;
+
+  /**
+   * What happened, in a few words and without advice ("AWS STS is throttling requests
+   * (Throttling)"), for a failure worth trying again: a renewal says it in a sentence of its own.
+   */
+  readonly what: string | undefined;
 
   /** Cancelling is the user's own choice: it is reported quietly, not as an error. */
   get quiet(): boolean {

@@ -1,6 +1,6 @@
 // The error table's entries for the flows beyond direct federation: a Cognito identity pool
 // and IAM Identity Center. Part of the one table (explain.ts). Pure.
-import { refusedBy, unreachableAt, type Entry } from './entry';
+import { passing, refusedBy, unreachableAt, unreadableAt, type Entry } from './entry';
 import { Failure, SHOW_LOG, SIGN_IN, openSetting } from './failure';
 import { duration, refreshRejected } from './signIn';
 
@@ -24,7 +24,7 @@ const ssoForbidden: Entry = (ctx, d, cause) =>
     { cause, code: d.name },
   );
 const ssoThrottled: Entry = (_, d, cause) =>
-  new Failure('throttled', 'IAM Identity Center is throttling sign-ins (too many at once). Sign in again in a minute.', [SIGN_IN], { cause, code: d.name });
+  passing('throttled', 'IAM Identity Center is throttling sign-ins (too many at once). Sign in again in a minute.', `IAM Identity Center is throttling requests (${d.name})`, [SIGN_IN], { cause, code: d.name });
 
 export const FEDERATION_ENTRIES: Readonly<Record<string, Entry>> = {
   'cognito NotAuthorized': (ctx, d, cause) =>
@@ -47,10 +47,10 @@ export const FEDERATION_ENTRIES: Readonly<Record<string, Entry>> = {
       code: d.name,
     }),
   'cognito TooManyRequests': (_, d, cause) =>
-    new Failure('throttled', 'Cognito is throttling sign-ins (too many at once), even after several tries. Sign in again in a minute.', [SIGN_IN], { cause, code: d.name }),
+    passing('throttled', 'Cognito is throttling sign-ins (too many at once), even after several tries. Sign in again in a minute.', `Cognito Identity is throttling requests (${d.name})`, [SIGN_IN], { cause, code: d.name }),
   'cognito unreachable': unreachableAt('unreachable', 'Cognito Identity', (ctx) => ctx.endpoint, (ctx) => ctx.stsDeadline),
-  'cognito SyntaxError': (ctx, _, cause) =>
-    new Failure('poolError', `Cognito Identity at ${ctx.endpoint} gave an answer this extension cannot read. Try again in a moment; if it keeps happening, show the log to your platform team.`, [SIGN_IN, SHOW_LOG], { cause }),
+  'cognito SyntaxError': unreadableAt('poolError', 'Cognito Identity', (ctx) => ctx.endpoint),
+  'cognito unreadable': unreadableAt('poolError', 'Cognito Identity', (ctx) => ctx.endpoint),
   'cognito *': refusedBy('poolError', 'Cognito Identity'),
 
   'sso InvalidRequest': (ctx, d, cause) =>
@@ -66,14 +66,18 @@ export const FEDERATION_ENTRIES: Readonly<Record<string, Entry>> = {
     new Failure('codeRejected', `IAM Identity Center did not accept this sign-in (${d.name}): it may have taken too long, or been finished twice. Sign in again.`, [SIGN_IN], { cause, code: d.name }),
   'sso ExpiredToken': (_, d, cause) => new Failure('timeout', `The sign-in at IAM Identity Center expired before it was finished (${d.name}). Sign in again.`, [SIGN_IN], { cause, code: d.name }),
   'sso Unauthorized': (_, d, cause) =>
-    new Failure('ssoError', `IAM Identity Center did not accept the new sign-in (${d.name}). Sign in again; if it keeps happening, show the log to your platform team.`, [SIGN_IN, SHOW_LOG], {
-      cause,
-      code: d.name,
-    }),
+    passing(
+      'ssoError',
+      `IAM Identity Center did not accept the new sign-in (${d.name}). Sign in again; if it keeps happening, show the log to your platform team.`,
+      `IAM Identity Center did not accept the sign-in (${d.name})`,
+      [SIGN_IN, SHOW_LOG],
+      { cause, code: d.name },
+    ),
   'sso Forbidden': ssoForbidden,
   'sso AccessDenied': ssoForbidden,
   'sso TooManyRequests': ssoThrottled,
   'sso SlowDown': ssoThrottled,
   'sso unreachable': unreachableAt('unreachable', 'IAM Identity Center', (ctx) => ctx.endpoint, (ctx) => ctx.requestTimeout),
+  'sso unreadable': unreadableAt('ssoError', 'IAM Identity Center', (ctx) => ctx.endpoint),
   'sso *': refusedBy('ssoError', 'IAM Identity Center'),
 };

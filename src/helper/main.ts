@@ -7,8 +7,13 @@
 //
 // Run with VS Code's own runtime, through the launcher the extension writes at activation
 // (src/claudeCode/launcher.ts): nothing else needs installing.
+//
+// Every sentence it prints may carry words from outside (a quota service's message, an identity
+// provider's error, a user's name) and ends up in a terminal: each line is printed as plain text,
+// without escape sequences or control characters (say), so no message can drive the terminal.
 import { AskError, askWindows } from '../windows/client';
 import { CALLS, type CredentialsAnswer, type OtelHeadersAnswer, type SignInAnswer, type StatusAnswer } from '../claudeCode/protocol';
+import { terminalText } from '../util/text';
 
 const NAME = 'Claude Code on Amazon Bedrock';
 const NOT_RUNNING = `${NAME}: VS Code is not running, so there are no AWS credentials for Claude Code. Open VS Code and sign in there (Claude Bedrock: Sign In), then start Claude Code again.`;
@@ -33,6 +38,11 @@ async function ask(storage: string, name: string, timeoutMs: number, payload: un
   }
 }
 
+/** One line of text for Claude Code (stdout) or its Sign-in box (stderr, shown marked ✘). */
+function say(stream: NodeJS.WriteStream, line: string): void {
+  stream.write(`${terminalText(line)}\n`);
+}
+
 function sentence(error: unknown): string {
   if (error instanceof AskError && (error.code === 'notRunning' || error.code === 'noServer')) return NOT_RUNNING;
   if (error instanceof AskError && error.code === 'timeout') return `${NAME}: VS Code did not answer in time. Make sure VS Code is responding, then start Claude Code again.`;
@@ -44,7 +54,7 @@ async function run(storage: string, command: string): Promise<number> {
     case 'export': {
       const answer = (await ask(storage, CALLS.credentials, 30_000)) as CredentialsAnswer;
       if ('none' in answer) {
-        process.stderr.write(`${NAME}: ${answer.none}\n`);
+        say(process.stderr, `${NAME}: ${answer.none}`);
         return 1;
       }
       process.stdout.write(`${JSON.stringify({ Credentials: answer.keys })}\n`);
@@ -55,11 +65,11 @@ async function run(storage: string, command: string): Promise<number> {
       const status = (await ask(storage, CALLS.status, 10_000)) as StatusAnswer;
       if (status.ready) return 0;
       if (status.blocked) {
-        process.stderr.write(`${NAME}: ${status.why}\n`);
+        say(process.stderr, `${NAME}: ${status.why}`);
         return 1;
       }
       // Claude Code shows awsAuthRefresh's stdout in its Sign-in box, and its stderr there marked ✘.
-      process.stdout.write(`${NAME}: ${status.why} Signing in through VS Code; finish in your browser if it opens…\n`);
+      say(process.stdout, `${NAME}: ${status.why} Signing in through VS Code; finish in your browser if it opens…`);
       const result = await ask(storage, CALLS.signIn, SIGN_IN_WAIT_MS).then(
         (answer) => answer as SignInAnswer,
         (error: unknown) => {
@@ -67,8 +77,8 @@ async function run(storage: string, command: string): Promise<number> {
           throw error;
         },
       );
-      if (result.ok) process.stdout.write(`${NAME}: signed in as ${result.who}.\n`);
-      else process.stderr.write(`${result.why.startsWith(NAME) ? '' : `${NAME}: `}${result.why}\n`);
+      if (result.ok) say(process.stdout, `${NAME}: signed in as ${result.who}.`);
+      else say(process.stderr, `${result.why.startsWith(NAME) ? '' : `${NAME}: `}${result.why}`);
       return result.ok ? 0 : 1;
     }
     case 'otel-headers': {
@@ -77,7 +87,7 @@ async function run(storage: string, command: string): Promise<number> {
       return 0;
     }
     default:
-      process.stderr.write(`${NAME}: unknown command "${command}". Use export, refresh or otel-headers.\n`);
+      say(process.stderr, `${NAME}: unknown command "${command}". Use export, refresh or otel-headers.`);
       return 2;
   }
 }
@@ -88,7 +98,7 @@ async function main(): Promise<void> {
   const storage = at >= 0 ? args[at + 1] : undefined;
   const command = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--storage') ?? '';
   if (!storage) {
-    process.stderr.write(`${NAME}: the helper was started without --storage; connect Claude Code again from VS Code (Claude Bedrock: Connect Claude Code).\n`);
+    say(process.stderr, `${NAME}: the helper was started without --storage; connect Claude Code again from VS Code (Claude Bedrock: Connect Claude Code).`);
     process.exitCode = 2;
     return;
   }
@@ -97,7 +107,7 @@ async function main(): Promise<void> {
   } catch (error) {
     // On stderr: Claude Code shows awsAuthRefresh's there (✘ in its Sign-in box) and keeps
     // awsCredentialExport's stdout for the keys alone.
-    process.stderr.write(`${sentence(error)}\n`);
+    say(process.stderr, sentence(error));
     process.exitCode = 1;
   }
 }

@@ -1,8 +1,11 @@
 // "Choose Models": two quick picks over the ACTIVE Claude inference profiles in the region (the
-// primary model, then the fast one), written to the settings that feed the terminals.
+// primary model, then the fast one), written to the settings that feed the terminals. A
+// profile's name, ID and regions come from Bedrock: a quick pick renders $(icons) in them, so
+// they are escaped.
 import * as vscode from 'vscode';
 import type { ProfileInfo } from '../aws/bedrock';
 import type { Config } from '../config/config';
+import { escapeIcons } from '../util/text';
 import type { ModelRole } from './check';
 import { orderProfiles, settingValue } from './profiles';
 
@@ -10,14 +13,15 @@ interface ProfileItem extends vscode.QuickPickItem {
   readonly value: string;
 }
 
-function items(profiles: readonly ProfileInfo[], region: string, role: ModelRole, current: string): ProfileItem[] {
+/** One item per profile, the best fits first; what the current setting holds is ticked. */
+export function profileItems(profiles: readonly ProfileInfo[], region: string, role: ModelRole, current: string): ProfileItem[] {
   return orderProfiles(profiles, region, role).map((p) => {
     const value = settingValue(p);
     const regions = [...new Set(p.modelArns.map((arn) => arn.split(':')[3]).filter(Boolean))];
     return {
-      label: `${value === current ? '$(check) ' : ''}${p.name}`,
-      description: value,
-      detail: `${p.type === 'APPLICATION' ? 'Application inference profile' : 'Cross-region inference profile'}${regions.length ? `, served from ${regions.join(', ')}` : ''}`,
+      label: `${value === current ? '$(check) ' : ''}${escapeIcons(p.name)}`,
+      description: escapeIcons(value),
+      detail: `${p.type === 'APPLICATION' ? 'Application inference profile' : 'Cross-region inference profile'}${regions.length ? `, served from ${escapeIcons(regions.join(', '))}` : ''}`,
       value,
     };
   });
@@ -30,7 +34,7 @@ export async function pickModels(profiles: readonly ProfileInfo[], region: strin
   ];
   const chosen: Partial<Record<ModelRole, string>> = {};
   for (const [role, title] of steps) {
-    const pick = await vscode.window.showQuickPick(items(profiles, region, role, current[role]), {
+    const pick = await vscode.window.showQuickPick(profileItems(profiles, region, role, current[role]), {
       title,
       placeHolder: `Claude inference profiles in ${region}`,
       matchOnDescription: true,

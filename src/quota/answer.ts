@@ -38,6 +38,11 @@ function num(value: unknown): number {
   return value;
 }
 
+/** `text` as one line of at most `max` characters: control characters and runs of space made one space. */
+export function oneLine(text: string, max: number): string {
+  return text.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ').trim().slice(0, max);
+}
+
 export function parseQuotaAnswer(json: unknown): QuotaAnswer {
   const o = json as Record<string, unknown> | null;
   if (!o || typeof o !== 'object' || typeof o.allowed !== 'boolean' || typeof o.reason !== 'string') {
@@ -45,8 +50,9 @@ export function parseQuotaAnswer(json: unknown): QuotaAnswer {
   }
   const u = o.usage as Record<string, unknown> | null | undefined;
   const p = o.policy as Record<string, unknown> | null | undefined;
-  // The service's own words reach the user: one line, of a sensible length.
-  const message = typeof o.message === 'string' && o.message.trim() ? o.message.replace(/\s+/g, ' ').trim().slice(0, 300) : undefined;
+  // The service's own words reach the user: one line of text (no control characters, which a
+  // terminal would obey), of a sensible length.
+  const message = typeof o.message === 'string' ? oneLine(o.message, 300) : undefined;
   return {
     allowed: o.allowed,
     reason: o.reason,

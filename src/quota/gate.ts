@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import type { QuotaGateSettings as QuotaSettings } from '../config/groups';
 import type { Checked } from '../config/setting';
 import { explain } from '../errors/explain';
-import { Failure, type Action, type Notify } from '../errors/failure';
+import { Failure, SIGN_IN, type Action, type Notify } from '../errors/failure';
 import type { Log } from '../log';
 import type { Clock, Timer } from '../util/clock';
 import type { Disposable, WindowChannel } from '../windows/bus';
@@ -111,7 +111,9 @@ export class QuotaGate implements vscode.Disposable {
     if (!checked.ok || !checked.value.url) return;
     const verdict = await this.ask(checked.value, proof);
     this.record(proof.subject, verdict, !proof.interactive);
-    if (verdict.kind === 'blocked') throw new Failure('quotaBlocked', verdict.sentence, [SHOW_USAGE]);
+    // Blocked at a sign-in, no session is kept: there is no usage to show, and Sign In is what
+    // works once the block is lifted. Blocked at a renewal, the session waits for the allow.
+    if (verdict.kind === 'blocked') throw proof.interactive ? new Failure('quotaBlocked', verdict.signInSentence, [SIGN_IN]) : new Failure('quotaBlocked', verdict.sentence, [SHOW_USAGE]);
   }
 
   /**

@@ -1,7 +1,7 @@
 // What the quota service's answer (or its failure) means for the keys: handed out, or not, and
 // why, in the words every place that refuses shows (notification, status bar, the terminals'
 // endpoint, Claude Code's helper). Pure.
-import type { QuotaAnswer } from './answer';
+import { oneLine, type QuotaAnswer } from './answer';
 
 /** What happens when the quota service cannot be asked: keys flow (open) or not (closed). */
 export type FailMode = 'open' | 'closed';
@@ -14,8 +14,13 @@ export type Verdict =
       readonly kind: 'blocked';
       /** A few words for the status bar: "monthly token quota used up". */
       readonly why: string;
-      /** What happened and what comes next, as a sentence. */
+      /** What happened and what comes next, as a sentence: keys flow again by themselves once allowed. */
       readonly sentence: string;
+      /**
+       * The same at a sign-in, which the block stops before any session is kept: nothing is
+       * checked again on the user's behalf, so they sign in again once allowed.
+       */
+      readonly signInSentence: string;
       /** Epoch milliseconds of the reset the reason implies, when it implies one. */
       readonly resetsAt: number | undefined;
       readonly answer: QuotaAnswer | undefined;
@@ -40,9 +45,9 @@ const SHORT: Record<string, string> = {
   missing_identity: 'quota service cannot tell who you are',
 };
 
-/** The quota service's reason, as the second half of a sentence. */
+/** The quota service's reason, as the second half of a sentence (one it does not know, as it came, on one line). */
 export function blockedReasonText(reason: string): string {
-  return REASONS[reason] ?? reason.replace(/_/g, ' ');
+  return REASONS[reason] ?? oneLine(reason.replace(/_/g, ' '), 100);
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -76,17 +81,21 @@ function sentenceEnd(text: string): string {
 export function verdictOf(answer: QuotaAnswer, now: number): Verdict {
   if (answer.allowed) return { kind: 'allowed', answer, at: now };
   const resetsAt = resetOf(answer.reason, now);
+  const unknown = answer.reason === 'missing_identity' ? 'Ask your platform team to check the quota service knows your sign-in.' : undefined;
   const next =
-    answer.reason === 'missing_identity'
-      ? 'Ask your platform team to check the quota service knows your sign-in.'
-      : resetsAt
-        ? `It resets ${resetText(resetsAt, now)}; Claude Code works again then, without a new sign-in.`
-        : 'Claude Code works again as soon as the quota service allows it, without a new sign-in.';
-  const service = answer.message ? ` The quota service says: "${sentenceEnd(answer.message)}"` : '';
+    unknown ??
+    (resetsAt
+      ? `It resets ${resetText(resetsAt, now)}; Claude Code works again then, without a new sign-in.`
+      : 'Claude Code works again as soon as the quota service allows it, without a new sign-in.');
+  const atSignIn =
+    unknown ??
+    `${resetsAt ? `It resets ${resetText(resetsAt, now)}: sign in again then` : 'Sign in again once the quota service allows it'}, or as soon as your platform team lifts the block. No sign-in is kept while you are blocked.`;
+  const said = `Claude Code is blocked: ${blockedReasonText(answer.reason)}.${answer.message ? ` The quota service says: "${sentenceEnd(answer.message)}"` : ''}`;
   return {
     kind: 'blocked',
     why: SHORT[answer.reason] ?? blockedReasonText(answer.reason),
-    sentence: `Claude Code is blocked: ${blockedReasonText(answer.reason)}.${service} ${next}`,
+    sentence: `${said} ${next}`,
+    signInSentence: `${said} ${atSignIn}`,
     resetsAt,
     answer,
     at: now,
@@ -100,6 +109,7 @@ export function failedVerdict(problem: string, mode: FailMode, recheckMinutes: n
     kind: 'blocked',
     why: 'quota service not answering',
     sentence: `Claude Code is blocked: your quota could not be checked. ${sentenceEnd(problem)} Your organisation hands out no credentials without that check; it is checked again within ${recheckMinutes} min, and Claude Code works again once it answers, without a new sign-in.`,
+    signInSentence: `Claude Code is blocked: your quota could not be checked. ${sentenceEnd(problem)} Your organisation hands out no credentials without that check: sign in again once the quota service answers.`,
     resetsAt: undefined,
     answer: undefined,
     at: now,

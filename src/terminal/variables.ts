@@ -10,6 +10,7 @@
 import type { AwsCredentials } from '../aws/credentials';
 import type { TerminalSettings } from '../config/groups';
 import { displayName, type Identity } from '../auth/identity';
+import { markdownInert } from '../util/text';
 
 export type TerminalCredentials =
   | { readonly kind: 'endpoint'; readonly uri: string; readonly token: string }
@@ -124,7 +125,8 @@ export function terminalVariables({ settings, identity, credentials, emptyAwsCon
 
 /** The text VS Code shows on terminals (hover the terminal tab, or its environment details). */
 export function terminalDescription({ settings, identity, credentials, connected }: VariableInput): string {
-  const first = `**Claude Code on Amazon Bedrock**: \`claude\` here runs on Bedrock in ${settings.region} as ${displayName(identity)}, with ${settings.model}.`;
+  // The name (from the ID token) and the model (a setting) are shown as they are: this is Markdown.
+  const first = `**Claude Code on Amazon Bedrock**: \`claude\` here runs on Bedrock in ${markdownInert(settings.region)} as ${markdownInert(displayName(identity))}, with ${markdownInert(settings.model)}.`;
   if (connected) {
     return [
       first,

@@ -5,15 +5,21 @@ import type { AuthState, SessionSource } from '../auth/core';
 import { displayName } from '../auth/identity';
 import type { Session } from '../auth/session';
 import type { SignIn } from '../auth/signIn';
+import { inert } from '../util/text';
 
 export const PROVIDER_ID = 'claudeBedrock';
 export const PROVIDER_LABEL = 'Claude Bedrock';
 
+/**
+ * The account's label is the name the ID token gives. VS Code's Accounts menu shows labels as
+ * text, but drops what reads as an icon, $(name) (and shows an escaped one with its backslash):
+ * made inert, every character of the name stays in sight.
+ */
 function toSession(session: Session): vscode.AuthenticationSession {
   return {
     id: session.identity.subject,
     accessToken: session.idToken ?? '',
-    account: { id: session.identity.subject, label: displayName(session.identity) },
+    account: { id: session.identity.subject, label: inert(displayName(session.identity)) },
     scopes: [],
   };
 }

@@ -3,7 +3,7 @@
 // the day the limit would be crossed, and how fresh the figures are. Pure: rendered in the
 // extension host, styled by media/dashboard.css with the theme's colours; the only script is
 // media/dashboard.js (the Refresh button), allowed by nonce.
-import { escapeHtml } from '../util/html';
+import { escapeHtml } from '../util/text';
 import { scriptedPage, type WebviewFiles } from './webviewPage';
 import { compactTokens, type UsageFigures } from '../usage/figures';
 import type { UsageState } from '../usage/usageService';

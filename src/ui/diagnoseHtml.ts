@@ -2,7 +2,7 @@
 // and the fix, and its buttons as command links (no script on the page). Pure.
 import { AREAS, overall, type Row, type Status } from '../diagnose/check';
 import type { Action } from '../errors/failure';
-import { escapeHtml } from '../util/html';
+import { escapeHtml } from '../util/text';
 
 export const DIAGNOSE_COMMANDS = [
   'claudeBedrock.diagnose',

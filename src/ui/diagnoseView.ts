@@ -8,6 +8,7 @@ import { runChecks, type Check, type Row } from '../diagnose/check';
 import { reportMarkdown } from '../diagnose/report';
 import type { Log } from '../log';
 import type { Clock } from '../util/clock';
+import { inert } from '../util/text';
 import { DIAGNOSE_COMMANDS, renderDiagnose } from './diagnoseHtml';
 
 export interface DiagnoseViewOptions {
@@ -79,13 +80,13 @@ export class DiagnoseView implements vscode.Disposable {
       }
     } catch (error) {
       this.options.log.error('Saving the Diagnose report failed', error);
-      void vscode.window.showErrorMessage(`The report could not be saved to ${where}. Choose another folder, or copy the report instead.`, 'Copy Report', 'Save Report…').then((choice) => {
+      void vscode.window.showErrorMessage(inert(`The report could not be saved to ${where}. Choose another folder, or copy the report instead.`), 'Copy Report', 'Save Report…').then((choice) => {
         if (choice === 'Copy Report') void this.copyReport();
         if (choice === 'Save Report…') void this.saveReport();
       });
       return undefined;
     }
-    void vscode.window.showInformationMessage(`The Diagnose report is saved to ${where}, without tokens or keys.`);
+    void vscode.window.showInformationMessage(inert(`The Diagnose report is saved to ${where}, without tokens or keys.`));
     return where;
   }
 

@@ -1,5 +1,7 @@
 // What the sign-in needs of the editor, made of VS Code's API: a cancellable progress
-// notification, and the way to the user's browser.
+// notification, and the way to the user's browser. Words from outside (a device code's page, an
+// account's name) are shown as text: a progress message renders links as a notification does,
+// and quick pick items render $(icons).
 import * as vscode from 'vscode';
 import type { RoleChoice } from '../auth/flows/identityCenter';
 import type { DeviceCodeUi } from '../auth/flows/ssoDeviceCode';
@@ -8,14 +10,15 @@ import type { AccountChoice } from '../aws/sso';
 import type { BrowserUi } from '../browser/authorize';
 import { PANEL_EXTENSION, type PanelSettings } from '../claudeCode/connection';
 import type { Notify } from '../errors/failure';
+import { escapeIcons, inert } from '../util/text';
 
-export function signInProgress(): SignInUi {
+export function signInProgress(window: Pick<typeof vscode.window, 'withProgress'> = vscode.window): SignInUi {
   return {
     progress: async (title, task) =>
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+      window.withProgress({ location: vscode.ProgressLocation.Notification, title: inert(title), cancellable: true }, (progress, token) => {
         const cancelled = new AbortController();
         const subscription = token.onCancellationRequested(() => cancelled.abort());
-        return task((message) => progress.report({ message }), cancelled.signal).finally(() => subscription.dispose());
+        return task((message) => progress.report({ message: inert(message) }), cancelled.signal).finally(() => subscription.dispose());
       }),
   };
 }
@@ -35,7 +38,7 @@ export function deviceCodeUi(browser: BrowserUi): DeviceCodeUi {
   return {
     present: async (userCode, url) => {
       const answer = await vscode.window.showInformationMessage(
-        `Your IAM Identity Center sign-in code: ${userCode}`,
+        inert(`Your IAM Identity Center sign-in code: ${userCode}`),
         { modal: true, detail: 'Copy the code, then allow the request on the AWS access portal page that opens in your browser (on any computer). VS Code waits for you there.' },
         go,
       );
@@ -56,12 +59,16 @@ export function panelSettings(): PanelSettings {
   };
 }
 
+/** One quick pick item per account and permission set, its names as Identity Center gave them. */
+export function roleItems(choices: readonly AccountChoice[]): (vscode.QuickPickItem & { readonly choice: RoleChoice })[] {
+  return choices.flatMap((a) =>
+    a.roles.map((roleName) => ({ label: escapeIcons(roleName), description: escapeIcons(`${a.accountName} (${a.accountId})`), choice: { accountId: a.accountId, roleName } })),
+  );
+}
+
 /** IAM Identity Center: the user picks the account and permission set Claude Code runs as, once. */
 export async function chooseRole(choices: readonly AccountChoice[]): Promise<RoleChoice | undefined> {
-  const items = choices.flatMap((a) =>
-    a.roles.map((roleName) => ({ label: roleName, description: `${a.accountName} (${a.accountId})`, choice: { accountId: a.accountId, roleName } })),
-  );
-  const picked = await vscode.window.showQuickPick(items, {
+  const picked = await vscode.window.showQuickPick(roleItems(choices), {
     title: 'Claude Bedrock: which AWS account and permission set should Claude Code use?',
     placeHolder: 'Claude Code uses it until you sign out; sign in again to choose another.',
     ignoreFocusOut: true,

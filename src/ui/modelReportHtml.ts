@@ -2,7 +2,7 @@
 // and profile ARN each on one line (shortened when the editor is narrow, with a Copy link), the
 // reason in plain words, and the fix as a link that runs the fixing command. No script at all:
 // links are command URIs that VS Code allows for exactly these commands. Pure.
-import { escapeHtml } from '../util/html';
+import { escapeHtml } from '../util/text';
 import { ROLE_LABELS, type ModelCheck, type ModelFix, type ModelReport, type ModelStatus } from '../models/check';
 
 export const REPORT_COMMANDS = ['claudeBedrock.applyModelFix', 'claudeBedrock.checkModels', 'claudeBedrock.chooseModels', 'claudeBedrock.copyModelValue'] as const;

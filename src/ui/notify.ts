@@ -1,9 +1,15 @@
 // User-facing notifications: a sentence and the buttons for the next step. Never awaited by the
 // caller (a command finishes without waiting for the user to click), never a stack trace: the
 // details of a failure go to the log.
+//
+// Every notification passes here, and here its text is made inert (util/text.ts): VS Code turns
+// Markdown links in a notification into links whose click runs a command, and a sentence may
+// carry words from outside (an identity provider's error, a quota service's message, a file
+// name, a setting value). The extension's own sentences hold no links, so nothing is lost.
 import * as vscode from 'vscode';
 import type { Action, Failure, Notify, Severity } from '../errors/failure';
 import type { Log } from '../log';
+import { inert } from '../util/text';
 
 export interface ShownMessage {
   readonly severity: Severity;
@@ -21,25 +27,32 @@ const LABELS: Record<Exclude<Action['kind'], 'run'>, string> = {
 
 const DIAGNOSE: Action = { kind: 'run', command: 'claudeBedrock.diagnose', label: 'Diagnose' };
 
+/** What the Notifier shows notifications with: VS Code's window (a fake in unit tests). */
+export type NotificationWindow = Pick<typeof vscode.window, 'showErrorMessage' | 'showWarningMessage' | 'showInformationMessage'>;
+
 export class Notifier implements Notify, vscode.Disposable {
   private readonly shown = new vscode.EventEmitter<ShownMessage>();
   /** Fires for every notification as it is shown. */
   readonly onDidShow = this.shown.event;
 
-  constructor(private readonly log: Log) {}
+  constructor(
+    private readonly log: Log,
+    private readonly window: NotificationWindow = vscode.window,
+  ) {}
 
   failure(failure: Failure): void {
     this.show(failure.quiet ? 'info' : 'error', failure.message, failure.actions);
   }
 
-  show(severity: Severity, message: string, given: readonly Action[] = []): void {
+  show(severity: Severity, sentence: string, given: readonly Action[] = []): void {
+    const message = inert(sentence);
     // Beside every Show Log, Diagnose: every check in one place, and a report for the helpdesk.
     const actions = given.flatMap((a): Action[] => (a.kind === 'showLog' ? [a, DIAGNOSE] : [a]));
     const buttons = actions.map((a) => ('label' in a && a.label ? a.label : a.kind === 'run' ? a.command : LABELS[a.kind]));
     this.shown.fire({ severity, message, buttons });
-    const show =
-      severity === 'error' ? vscode.window.showErrorMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-    void show(message, ...buttons).then(
+    const { window } = this;
+    const choice = severity === 'error' ? window.showErrorMessage(message, ...buttons) : severity === 'warning' ? window.showWarningMessage(message, ...buttons) : window.showInformationMessage(message, ...buttons);
+    void Promise.resolve(choice).then(
       (choice) => {
         const action = actions[buttons.indexOf(choice ?? '')];
         if (action) void this.run(action);

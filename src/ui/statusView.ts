@@ -1,8 +1,11 @@
 // What the status bar item says for each sign-in state. Pure, so the wording is unit-tested.
+// Names come from the ID token: the item's text shows them with $(…) escaped (it renders icons),
+// and the tooltip, Markdown whose links run commands, shows every line as literal text.
 import type { AuthState } from '../auth/core';
 import { displayName } from '../auth/identity';
 import { expiresAt } from '../auth/session';
 import { ROLE_LABELS, type ModelCheck } from '../models/check';
+import { escapeIcons, markdownLiteral } from '../util/text';
 import { clockTime } from './format';
 
 export interface StatusLink {
@@ -45,7 +48,7 @@ export function statusView(state: AuthState, modelProblems: readonly ModelCheck[
       const who = session.identity.name && session.identity.email ? `${session.identity.name} (${session.identity.email})` : displayName(session.identity);
       if (modelProblems.length > 0) {
         return {
-          text: `$(warning) ${displayName(session.identity)}`,
+          text: `$(warning) ${escapeIcons(displayName(session.identity))}`,
           tooltip: [
             'Claude Code on Amazon Bedrock',
             `Signed in as ${who}`,
@@ -58,7 +61,7 @@ export function statusView(state: AuthState, modelProblems: readonly ModelCheck[
         };
       }
       return {
-        text: `$(account) ${displayName(session.identity)}`,
+        text: `$(account) ${escapeIcons(displayName(session.identity))}`,
         tooltip: [
           'Claude Code on Amazon Bedrock',
           `Signed in as ${who}`,
@@ -88,10 +91,8 @@ export function statusView(state: AuthState, modelProblems: readonly ModelCheck[
 }
 
 
-/** Markdown that shows `text` as it is: no emphasis, and no email or address turned into a link. */
-function literal(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~@:/$]/g, '\\$&');
-}
+/** A line as it is, in Markdown that renders $(icons) (statusBar.ts): icons are escaped under the Markdown. */
+const literal = (line: string) => markdownLiteral(escapeIcons(line));
 
 /** The tooltip's lines as they are (the first in bold, one per line), then its links. */
 export function tooltipMarkdown(view: StatusView): string {

@@ -1,7 +1,10 @@
 // What the usage status bar item says: compact usage against the limit, the warning level, the
-// figures and their freshness in the tooltip. Pure.
+// figures and their freshness in the tooltip. Pure. The quota service's reason reaches the item's
+// text, which renders $(icons): it is escaped there. The tooltip is plain text (VS Code shows a
+// string tooltip as it is).
 import { compactTokens, statusText, type UsageFigures } from '../usage/figures';
 import type { UsageState } from '../usage/usageService';
+import { escapeIcons } from '../util/text';
 import { clockTime } from './format';
 
 export interface UsageItemView {
@@ -45,7 +48,7 @@ export function usageItemView(signedIn: boolean, state: UsageState): UsageItemVi
       `Quota checked ${clockTime(verdict.at)}.`,
       'Click for the usage dashboard.',
     ];
-    return { visible: true, text: `$(circle-slash) Blocked: ${verdict.why}`, tooltip: tooltip.join('\n'), background: 'error' };
+    return { visible: true, text: `$(circle-slash) Blocked: ${escapeIcons(verdict.why)}`, tooltip: tooltip.join('\n'), background: 'error' };
   }
   if (!f) {
     if (verdict?.kind === 'unchecked') {
@@ -68,7 +71,7 @@ export function usageItemView(signedIn: boolean, state: UsageState): UsageItemVi
   ].filter(Boolean);
   return {
     visible: true,
-    text: `${icon} ${statusText(f)}`,
+    text: `${icon} ${escapeIcons(statusText(f))}`,
     tooltip: tooltip.join('\n'),
     background: f.level === 'blocked' || f.level === 'error' ? 'error' : f.level === 'warning' ? 'warning' : undefined,
   };

@@ -1,6 +1,6 @@
 // The document every scripted webview of the extension is: its Content-Security-Policy, the
 // stylesheet and the one script (allowed by nonce) from media/, around the page's own body. Pure.
-import { escapeHtml } from '../util/html';
+import { escapeHtml } from '../util/text';
 
 /** What the webview panel gives a page: where its files are, and this render's nonce. */
 export interface WebviewFiles {

@@ -36,3 +36,8 @@ export function withDeadline<T>(clock: Clock, work: Promise<T>, ms: number, erro
   });
   return Promise.race([work, deadline]).finally(() => clock.clearTimeout(timer));
 }
+
+/** A time as the user reads it: the local clock, hours and minutes. */
+export function clockTime(epochMs: number): string {
+  return new Date(epochMs).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+}

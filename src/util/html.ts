@@ -1,7 +1,3 @@
-// Text into HTML, for the pages the extension renders (the browser's sign-in page, webviews). Pure.
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
-}
+// Text into HTML, for the pages the extension renders (the browser's sign-in page, webviews).
+// The escaping itself lives with the other kinds of escaping, in text.ts.
+export { escapeHtml } from './text';

@@ -53,8 +53,11 @@ describe('Quota enforced', () => {
     const result = await signInAs('alice');
     assert.equal(result.signedIn, false);
     const shown = await expectNotification(testApi, from, /^Claude Code is blocked/);
-    assert.match(shown.message, /^Claude Code is blocked: your monthly token quota is used up\. The quota service says: "Ask your manager for a higher limit\." It resets (on 1 \w+ \(UTC\)|at midnight UTC, in (\d+ h )?\d+ min); Claude Code works again then, without a new sign-in\.$/);
-    assert.deepEqual(shown.buttons, ['Show Usage']);
+    assert.match(
+      shown.message,
+      /^Claude Code is blocked: your monthly token quota is used up\. The quota service says: "Ask your manager for a higher limit\." It resets (on 1 \w+ \(UTC\)|at midnight UTC, in (\d+ h )?\d+ min): sign in again then, or as soon as your platform team lifts the block\. No sign-in is kept while you are blocked\.$/,
+    );
+    assert.deepEqual(shown.buttons, ['Sign In']);
     const calls = await aws.calls();
     assert.equal(calls.filter((c) => c.action === 'AssumeRoleWithWebIdentity').length, 0, 'no keys minted');
     assert.equal(calls.filter((c) => c.service === 'quota').length, 1);
@@ -152,7 +155,7 @@ describe('Quota enforced', () => {
     const result = await signInAs('alice');
     assert.equal(result.signedIn, false);
     const shown = await expectNotification(testApi, from, /^Claude Code is blocked/);
-    assert.match(shown.message, /^Claude Code is blocked: your quota could not be checked\. The quota service at .* could not be reached \(no answer within 5 s\)\. Your organisation hands out no credentials without that check;/);
+    assert.match(shown.message, /^Claude Code is blocked: your quota could not be checked\. The quota service at .* could not be reached \(no answer within 5 s\)\. Your organisation hands out no credentials without that check: sign in again once the quota service answers\.$/);
     assert.ok(Date.now() - started < 30_000);
     assert.equal((await aws.calls()).filter((c) => c.action === 'AssumeRoleWithWebIdentity').length, 0);
   });

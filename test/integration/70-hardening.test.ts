@@ -167,7 +167,9 @@ describe('Hardening: faults, races and the webview', () => {
       assert.equal(after.kind === 'signedIn' && after.session.credentials.accessKeyId, before.session.credentials.accessKeyId);
       const [shown] = testApi.notifications.slice(from);
       assert.ok(shown, 'the user hears that the renewal failed');
-      assert.ok(shown.buttons.includes('Sign In'), 'with one action to recover');
+      // Still signed in: the sentence says so, and when the keys run out; no Sign In to click.
+      assert.match(shown.message, /^Your AWS keys could not be renewed just now: .+\. You are still signed in: the current AWS keys work until .+, and renewal tries again by itself\.$/);
+      assert.deepEqual(shown.buttons, ['Show Log', 'Diagnose']);
       assert.equal(await testApi.hasStoredSession(), true);
     }
 

@@ -118,6 +118,13 @@ export const aws = {
   clock: (skewSeconds: number) => call(harness.aws(), 'POST', '/__aws/clock', { skewSeconds }),
 };
 
+/** What an element of the workbench shows a user. */
+export interface Inspected {
+  readonly text: string;
+  readonly links: readonly { readonly text: string; readonly href: string }[];
+  readonly icons: readonly string[];
+}
+
 export const ui = {
   /** The notifications in the window's notification center, as a user reads them there. */
   notifications: async () => {
@@ -152,6 +159,10 @@ export const ui = {
   quickPick: (text: string) => call(harness.bridge(), 'POST', '/ui/quick-pick', { text }),
   /** The entries of the Accounts menu. */
   accounts: () => call<string[]>(harness.bridge(), 'GET', '/ui/accounts'),
+  /** What an element of the workbench shows: text, links (where each goes), icons; with `hover` (text it holds), of the hover it opens. */
+  inspect: (selector: string, options: { hasText?: string; hover?: string } = {}) => call<Inspected>(harness.bridge(), 'POST', '/ui/inspect', { selector, ...options }),
+  /** The Accounts menu's entries, with the icons and links drawn in each. */
+  accountsInspect: () => call<{ text: string; icons: number; links: number }[]>(harness.bridge(), 'GET', '/ui/accounts-inspect'),
   /** Opens the Accounts menu and chooses the account's Sign Out. */
   accountsMenuSignOut: (account: string) => call(harness.bridge(), 'POST', '/ui/accounts-sign-out', { account }),
 };

@@ -179,6 +179,37 @@ export async function startBridge(
             await p.locator('.monaco-menu .action-label', { hasText: 'Sign Out' }).first().click();
             return send(200, {});
           }
+          case 'POST /ui/inspect': {
+            // What an element shows as a user meets it: its text, the links in it (where each
+            // goes) and the icons drawn in it; with `hover` (text the hover holds, for other
+            // hovers the workbench may show meanwhile), the same of the hover it opens.
+            let element = p.locator(json.selector, json.hasText ? { hasText: json.hasText } : {}).first();
+            await element.waitFor({ state: 'visible', timeout: 15_000 });
+            if (json.hover) {
+              await element.hover();
+              element = p.locator('.workbench-hover, .monaco-hover:not(.hidden)', { hasText: json.hover }).filter({ visible: true }).first();
+              await element.waitFor({ state: 'visible', timeout: 15_000 });
+            }
+            const seen = await element.evaluate((el) => ({
+              text: (el as HTMLElement).innerText,
+              links: [...el.querySelectorAll('a[href], a[data-href]')].map((a) => ({ text: (a as HTMLElement).innerText, href: a.getAttribute('data-href') || a.getAttribute('href') || '' })),
+              icons: [...el.querySelectorAll('[class*="codicon-"]')].flatMap((i) => [...i.classList].filter((c) => c.startsWith('codicon-') && !c.startsWith('codicon-modifier'))),
+            }));
+            if (json.hover) {
+              await p.mouse.move(0, 0);
+              await p.keyboard.press('Escape');
+            }
+            return send(200, seen);
+          }
+          case 'GET /ui/accounts-inspect': {
+            // The Accounts menu's entries, each with the icons drawn in its label.
+            await p.locator(ACCOUNTS).first().click();
+            const entries = await p.locator('.monaco-menu .action-label').evaluateAll((labels) =>
+              labels.map((l) => ({ text: (l as HTMLElement).innerText, icons: [...l.querySelectorAll('[class*="codicon-"]')].length, links: l.querySelectorAll('a[href]').length })),
+            );
+            await p.keyboard.press('Escape');
+            return send(200, entries);
+          }
           case 'POST /ui/screenshot': {
             const file = path.join(screenshotDir, `${json.name.replace(/[^\w.-]/g, '_')}.png`);
             await p.screenshot({ path: file });

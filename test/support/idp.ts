@@ -58,6 +58,12 @@ export const USERS: Readonly<Record<string, TestUser>> = {
   carol: { sub: 'carol', email: 'carol@example.com', name: 'Carol Manygroups', department: 'Data', groups: MANY_GROUPS },
   demo: { sub: 'demo', email: 'demo@example.com', name: 'Demo Developer', department: 'Engineering', groups: ['developers'] },
   overquota: { sub: 'overquota', email: 'overquota@example.com', name: 'Olive Overquota', department: 'Engineering', groups: ['developers'] },
+  // No email, and a name an attacker chose: a command link, an icon, HTML and backticks.
+  mallory: {
+    sub: 'mallory',
+    name: 'Mallory $(loading~spin) [Sign in again](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22echo%20pwned%5Cn%22%7D) <img src=x onerror=alert(1)> `rm -rf ~`',
+    groups: ['developers'],
+  },
 };
 
 /** What happens at the next authorization request. */

@@ -18,7 +18,7 @@ describe('the quota gate', () => {
   let m: Machine;
   beforeEach(() => (m = world.m));
 
-  it('asks before the sign-in mints keys, and a blocked user gets none: no STS call, nothing stored, the sentence', async () => {
+  it('asks before the sign-in mints keys, and a blocked user gets none: no STS call, nothing stored, the sentence (sign in again once allowed, with Sign In)', async () => {
     const w = await world.window();
     m.quota.blocked.set('alice', { reason: 'monthly_exceeded', message: 'Ask finance for more.' });
     assert.equal(await w.signIn.signIn(), undefined);
@@ -26,8 +26,12 @@ describe('the quota gate', () => {
     assert.equal(w.secrets.values.size, 0);
     assert.equal(w.core.state.kind, 'signedOut');
     assert.equal(w.notify.shown.length, 1, 'one notification: the sign-in says it, the gate does not repeat it');
-    assert.match(w.notify.shown[0].message, /^Claude Code is blocked: your monthly token quota is used up\. The quota service says: "Ask finance for more\." It resets on 1 \w+ \(UTC\)/);
-    assert.deepEqual(w.notify.shown[0].buttons, ['run']);
+    // No session is kept: nothing comes back "without a new sign-in", and there is no usage to show.
+    assert.match(
+      w.notify.shown[0].message,
+      /^Claude Code is blocked: your monthly token quota is used up\. The quota service says: "Ask finance for more\." It resets (on 1 \w+ \(UTC\)|at midnight UTC, in (\d+ h )?\d+ min): sign in again then, or as soon as your platform team lifts the block\. No sign-in is kept while you are blocked\.$/,
+    );
+    assert.deepEqual(w.notify.shown[0].buttons, ['signIn']);
     assert.match(await w.browser.pages[0], /^Sign-in failed: Claude Code is blocked/);
     assert.ok(w.ui.messages.includes('Checking your quota…'));
   });
@@ -98,7 +102,10 @@ describe('the quota gate', () => {
     m.quota.faults.push(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }));
     assert.equal(await w.signIn.signIn(), undefined);
     assert.equal(m.sts.calls, 0);
-    assert.match(w.notify.shown[0].message, /^Claude Code is blocked: your quota could not be checked\. The quota service at https:\/\/quota\.example\.com\/check could not be reached \(ECONNREFUSED\)\. Your organisation hands out no credentials without that check; it is checked again within 30 min/);
+    assert.equal(
+      w.notify.shown[0].message,
+      'Claude Code is blocked: your quota could not be checked. The quota service at https://quota.example.com/check could not be reached (ECONNREFUSED). Your organisation hands out no credentials without that check: sign in again once the quota service answers.',
+    );
   });
 
   it('blocks a user whose ID token has no email: the gate needs only the token', async () => {
