@@ -3,11 +3,12 @@
 // `claude` in any terminal. It asks a VS Code window that holds the sign-in, over the windows'
 // channel (src/windows/), and prints what Claude Code reads. It keeps nothing and writes nothing.
 //
-//   helper.js --storage <extension's global storage> export | refresh | otel-headers
+//   helper.js --storage <extension's global storage> export | refresh | otel-headers | environment-keys
 //
 // Run with VS Code's own runtime, through the launcher the extension writes at activation
 // (src/claudeCode/launcher.ts): nothing else needs installing.
 import { AskError, askWindows } from '../windows/client';
+import { environmentKeys } from './environmentKeys';
 import { CALLS, type CredentialsAnswer, type OtelHeadersAnswer, type SignInAnswer, type StatusAnswer } from '../claudeCode/protocol';
 
 const NAME = 'Claude Code on Amazon Bedrock';
@@ -41,6 +42,15 @@ function sentence(error: unknown): string {
 
 async function run(storage: string, command: string): Promise<number> {
   switch (command) {
+    case 'environment-keys': {
+      const keys = environmentKeys(process.env);
+      if (!keys) {
+        process.stderr.write(`${NAME}: this terminal has no AWS keys in its environment. Open a new terminal in VS Code, signed in.\n`);
+        return 1;
+      }
+      process.stdout.write(`${keys}\n`);
+      return 0;
+    }
     case 'export': {
       const answer = (await ask(storage, CALLS.credentials, 30_000)) as CredentialsAnswer;
       if ('none' in answer) {
@@ -77,7 +87,7 @@ async function run(storage: string, command: string): Promise<number> {
       return 0;
     }
     default:
-      process.stderr.write(`${NAME}: unknown command "${command}". Use export, refresh or otel-headers.\n`);
+      process.stderr.write(`${NAME}: unknown command "${command}". Use export, refresh, otel-headers or environment-keys.\n`);
       return 2;
   }
 }
