@@ -26,7 +26,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { ensureVsCodeServer, NODE24 } from './install';
 import { ROOT } from './paths';
 import { DEMO_USER, startSandbox, type Sandbox } from './sandbox';
-import { freePort, launchBrowser, startVsCodeServer, writeSettings } from './vscode';
+import { freePort, launchBrowser, startVsCodeServer, workbenchUrl, writeSettings } from './vscode';
 import { palette, signInAtIdp } from './workbench';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
@@ -264,7 +264,7 @@ async function emptyExtensionMemory(dir: string, emptyVsix: string, context: Bro
   try {
     const port = await freePort();
     const page = await context.newPage();
-    await page.goto(withInspector(`${server.origin}/?folder=${encodeURIComponent(workspace)}`, port));
+    await page.goto(withInspector(workbenchUrl(server, workspace), port));
     await page.locator('#workbench\\.parts\\.statusbar').getByText('Empty bench').waitFor({ timeout: 60_000 });
     const memory = await memoryOf(port);
     await page.close();
@@ -321,7 +321,9 @@ async function main(): Promise<void> {
     await palette(page, 'Claude Bedrock: Check Model Availability');
     await logLines(sandbox, /Primary model .*: available\./, 2);
     const ours = await memoryOf(inspectorPort);
-    const empty = await emptyExtensionMemory(dir, emptyVsix, context);
+    // A context of its own: the browser keeps one connection-token cookie for 127.0.0.1, and the
+    // empty server's would replace the sandbox's.
+    const empty = await emptyExtensionMemory(dir, emptyVsix, await browser.newContext());
     const heapGrowth = ours.heapUsedBytes - empty.heapUsedBytes;
 
     // Three windows, refreshing every 6 s for 36 s: requests per refresh interval, scaled to the
