@@ -171,6 +171,6 @@ export function terminalDescription({ settings, identity, credentials, connected
   return [
     first,
     how,
-    'AWS_PROFILE names a profile of this extension (claude-bedrock), and AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE point to files that hold only it, so none of your AWS profiles takes over. The AWS CLI and your other AWS tools here act as your Claude Code role; where your shell startup replaces AWS_PROFILE with a profile of yours, the AWS CLI fails with "The config profile (…) could not be found". Run **Claude Bedrock: Connect Claude Code** to give Claude Code the session through its own settings and leave the AWS configuration of your terminals alone.',
+    'AWS_PROFILE names a profile of this extension (claude-bedrock), and AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE point to files that hold nothing else, so none of your AWS profiles takes over. The AWS CLI and your other AWS tools here act as your Claude Code role; where your shell startup replaces AWS_PROFILE with a profile of yours, the AWS CLI fails with "The config profile (…) could not be found". Run **Claude Bedrock: Connect Claude Code** to give Claude Code the session through its own settings and leave the AWS configuration of your terminals alone.',
   ].join('\n\n');
 }

@@ -1,8 +1,7 @@
 // The terminals' credentials endpoint in the real extension host, flooded from another process as
 // any OS user of the machine could: the extension host's file descriptors (shared with every other
-// extension) stay bounded, a terminal still gets its keys, and the flood's sockets go within
-// seconds. The flood comes from a child process, so the descriptors counted here are the
-// extension host's own.
+// extension) stay bounded, a terminal still gets its keys, and the flood's sockets are closed.
+// The flood comes from a child process, so the descriptors counted here are the extension host's.
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -10,20 +9,18 @@ import * as vscode from 'vscode';
 import { signInAs, useExtension, waitFor } from './helpers';
 
 const FLOOD = 2_000;
-/** What the endpoint keeps at most (ENDPOINT_LIMITS), and its idle deadline. */
+/** What the endpoint keeps at most (ENDPOINT_LIMITS). */
 const CAP = 128;
-const IDLE_MS = 2_000;
 
-/** Opens `count` connections, sends nothing; says "connected" when all are made, "closed" when all are gone. */
+/** Opens `count` connections and sends nothing; says "connected" when all are made. */
 const FLOODER = `
 const net = require('node:net');
 const [port, count] = process.argv.slice(1).map(Number);
-let connected = 0, closed = 0;
+let connected = 0;
 for (let i = 0; i < count; i++) {
   const s = net.connect(port, '127.0.0.1');
   s.on('error', () => undefined);
   s.on('connect', () => { if (++connected === count) console.log('connected'); });
-  s.on('close', () => { if (++closed === count) console.log('closed'); });
 }
 process.stdin.on('end', () => process.exit(0));
 process.stdin.resume();
@@ -42,7 +39,7 @@ describe('Security: the credentials endpoint under a flood of idle connections',
     await vscode.commands.executeCommand('claudeBedrock.signOut');
   });
 
-  it("keeps the extension host's descriptors bounded, serves a terminal meanwhile, and drops the flood within seconds", async function () {
+  it("keeps the extension host's descriptors bounded, serves a terminal meanwhile, and closes the flood's connections", async function () {
     this.timeout(120_000);
     await signInAs('alice');
     await testApi.terminalsUpdated();
@@ -68,8 +65,9 @@ describe('Security: the credentials endpoint under a flood of idle connections',
     }
     assert.ok(peak < CAP + 64, `the extension host held ${peak} more descriptors at the peak of ${FLOOD} connections`);
 
-    const started = Date.now();
-    await waitFor("the flood's connections to be closed", () => out.includes('closed'), IDLE_MS * 5);
-    assert.ok(Date.now() - started < IDLE_MS * 5);
+    // The endpoint closes them, idle, 2 s after accepting each: the extension host holds nothing
+    // of the flood then. (The flooder's own count says less: a connection the kernel completed for
+    // it while the listen queue was full, and dropped, stays open on its side until it writes.)
+    await waitFor('the extension host to hold none of the flood', () => descriptors() - before <= 16, 30_000);
   });
 });
