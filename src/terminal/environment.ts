@@ -166,7 +166,12 @@ export class TerminalEnvironment implements vscode.Disposable {
     ] as const) {
       if (this.written.get(file) === text) continue;
       const existing = await fs.readFile(file, 'utf8').catch(() => undefined);
-      if (existing !== text) await fs.writeFile(file, text);
+      if (existing !== text) {
+        // Whole or not at all: an AWS tool in a terminal may be reading it.
+        const temp = `${file}.${process.pid}.tmp`;
+        await fs.writeFile(temp, text);
+        await fs.rename(temp, file);
+      }
       this.written.set(file, text);
     }
     return files;
