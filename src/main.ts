@@ -158,12 +158,13 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
   });
   // Claude Code's own settings (its VS Code panel, `claude` anywhere) on the same sign-in.
   let launcher: Promise<Launcher> | undefined;
+  // Written at every activation: the runtime's path changes when VS Code updates.
+  const helperLauncher = () =>
+    (launcher ??= writeLauncher({ storageDir, runtime: process.execPath, helper: path.join(context.extensionUri.fsPath, 'dist', 'helper.js'), platform: process.platform }));
   const claudeCode = new ClaudeCodeConnection({
     secrets: context.secrets,
     files: { settings: claudeSettingsFile(process.env, os.homedir()), awsConfig: awsConfigFile(process.env, os.homedir()) },
-    // Written at every activation: the runtime's path changes when VS Code updates.
-    launcher: () =>
-      (launcher ??= writeLauncher({ storageDir, runtime: process.execPath, helper: path.join(context.extensionUri.fsPath, 'dist', 'helper.js'), platform: process.platform })),
+    launcher: helperLauncher,
     config,
     panel: panelSettings(),
     channel,
@@ -195,6 +196,7 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
     log,
     notify: notifier,
     storageDir,
+    launcher: helperLauncher,
     claudeCode,
   });
   const renderStatus = () => {

@@ -138,7 +138,7 @@ export class ClaudeCodeIntegration implements vscode.Disposable {
     await memento.update(TERMINAL_HINTED, true);
     notify.show(
       'info',
-      'VS Code terminals hide your own AWS profiles so that none of them wins over your sign-in: there, the AWS CLI acts as your Claude Code role, and fails with "The config profile (…) could not be found" where your shell sets AWS_PROFILE. Connect Claude Code to give it the session through its own settings and keep your profiles in your terminals.',
+      'VS Code terminals hide your own AWS profiles so that none of them wins over your sign-in: there, the AWS CLI acts as your Claude Code role, and fails with "The config profile (…) could not be found" only where your shell startup replaces AWS_PROFILE with a profile of yours. Connect Claude Code to give it the session through its own settings and keep your profiles in your terminals.',
       [CONNECT],
     );
   }

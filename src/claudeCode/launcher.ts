@@ -9,7 +9,7 @@ export interface Launcher {
   /** The script Claude Code's settings name. */
   readonly script: string;
   /** The shell command for one of the helper's commands. */
-  command(sub: 'export' | 'refresh' | 'otel-headers'): string;
+  command(sub: 'export' | 'refresh' | 'otel-headers' | 'environment-keys'): string;
 }
 
 export interface LauncherPlace {
@@ -26,8 +26,15 @@ export function shellWord(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-function windowsWord(text: string): string {
-  return `"${text.replace(/"/g, '""')}"`;
+/**
+ * A word for a line of a .cmd file: in double quotes, where cmd.exe takes `&`, `|`, `<`, `>`,
+ * `^` and spaces as they are, but still expands `%NAME%` (a user name with `%` in it would
+ * change the path), so each `%` is doubled, the batch file's escape for it. `!` is literal
+ * too, because the script turns delayed expansion off before this line. A Windows path holds
+ * no `"`, and no line break.
+ */
+export function cmdWord(text: string): string {
+  return `"${text.replace(/%/g, '%%')}"`;
 }
 
 export function launcherFor(place: LauncherPlace): { launcher: Launcher; text: string } {
@@ -36,9 +43,11 @@ export function launcherFor(place: LauncherPlace): { launcher: Launcher; text: s
   const text = windows
     ? [
         '@echo off',
+        // `!` in a path stays literal even where delayed expansion is on by default (registry).
+        'setlocal DisableDelayedExpansion',
         'rem Claude Code on Amazon Bedrock: runs its credentials helper with VS Code\'s own runtime. Written again each time VS Code starts.',
         'set ELECTRON_RUN_AS_NODE=1',
-        `${windowsWord(place.runtime)} ${windowsWord(place.helper)} --storage ${windowsWord(place.storageDir)} %*`,
+        `${cmdWord(place.runtime)} ${cmdWord(place.helper)} --storage ${cmdWord(place.storageDir)} %*`,
         '',
       ].join('\r\n')
     : [
@@ -48,7 +57,7 @@ export function launcherFor(place: LauncherPlace): { launcher: Launcher; text: s
         `ELECTRON_RUN_AS_NODE=1 exec ${shellWord(place.runtime)} ${shellWord(place.helper)} --storage ${shellWord(place.storageDir)} "$@"`,
         '',
       ].join('\n');
-  const quoted = windows ? windowsWord(script) : shellWord(script);
+  const quoted = windows ? `"${script}"` : shellWord(script);
   return { launcher: { script, command: (sub) => `${quoted} ${sub}` }, text };
 }
 

@@ -3,7 +3,7 @@
 // `claude` in any terminal. It asks a VS Code window that holds the sign-in, over the windows'
 // channel (src/windows/), and prints what Claude Code reads. It keeps nothing and writes nothing.
 //
-//   helper.js --storage <extension's global storage> export | refresh | otel-headers
+//   helper.js --storage <extension's global storage> export | refresh | otel-headers | environment-keys
 //
 // Run with VS Code's own runtime, through the launcher the extension writes at activation
 // (src/claudeCode/launcher.ts): nothing else needs installing.
@@ -12,6 +12,7 @@
 // provider's error, a user's name) and ends up in a terminal: each line is printed as plain text,
 // without escape sequences or control characters (say), so no message can drive the terminal.
 import { AskError, askWindows } from '../windows/client';
+import { environmentKeys } from './environmentKeys';
 import { CALLS, type CredentialsAnswer, type OtelHeadersAnswer, type SignInAnswer, type StatusAnswer } from '../claudeCode/protocol';
 import { terminalText } from '../util/text';
 
@@ -51,6 +52,15 @@ function sentence(error: unknown): string {
 
 async function run(storage: string, command: string): Promise<number> {
   switch (command) {
+    case 'environment-keys': {
+      const keys = environmentKeys(process.env);
+      if (!keys) {
+        say(process.stderr, `${NAME}: this terminal has no AWS keys in its environment. Open a new terminal in VS Code, signed in.`);
+        return 1;
+      }
+      process.stdout.write(`${keys}\n`);
+      return 0;
+    }
     case 'export': {
       const answer = (await ask(storage, CALLS.credentials, 30_000)) as CredentialsAnswer;
       if ('none' in answer) {
@@ -87,7 +97,7 @@ async function run(storage: string, command: string): Promise<number> {
       return 0;
     }
     default:
-      say(process.stderr, `${NAME}: unknown command "${command}". Use export, refresh or otel-headers.`);
+      say(process.stderr, `${NAME}: unknown command "${command}". Use export, refresh, otel-headers or environment-keys.`);
       return 2;
   }
 }

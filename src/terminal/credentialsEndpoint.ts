@@ -5,14 +5,27 @@
 // It always serves the session's current keys, so a renewal reaches terminals (and running
 // Claude Code sessions) without a relaunch, and signing out cuts every process off at once. The
 // token is random, lives in memory only, changes with every session, and is compared in constant
-// time. Only GET /credentials with the right token and a loopback Host header gets keys.
+// time. Only GET /credentials with the right token and a loopback Host header gets keys. Any OS
+// user can connect, though: connections are capped and idle ones closed within seconds, so a
+// flood of them wears out the endpoint, not the extension host's file descriptors.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AwsCredentials } from '../aws/credentials';
 import type { Log } from '../log';
+import { limitConnections, type ConnectionLimit, type ConnectionLimits } from '../util/connectionLimit';
 
 export const CREDENTIALS_PATH = '/credentials';
+
+export type EndpointLimits = Pick<ConnectionLimits, 'max' | 'idleMs'>;
+
+/**
+ * Terminals and the Claude Code sessions in them each ask with one short request (50 at once
+ * are answered in a few milliseconds): 128 open connections leave room for many times that, and
+ * a client that has not sent its request 2 s after connecting (or 2 s after its last answer)
+ * is not one of them.
+ */
+export const ENDPOINT_LIMITS: EndpointLimits = { max: 128, idleMs: 2_000 };
 
 /** The session's current keys; undefined when there is no session. */
 export type CredentialSource = () => Promise<AwsCredentials | undefined>;
@@ -33,18 +46,25 @@ export class CredentialsEndpoint {
   /** The last answer's body, kept while the keys are the same (most requests). */
   private body: { keys: AwsCredentials; text: string } | undefined;
 
+  private readonly connections: ConnectionLimit;
+
   private constructor(
     private readonly source: CredentialSource,
     private readonly log: Log,
     private readonly refusal: () => string | undefined,
+    limits: EndpointLimits,
   ) {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.server = http.createServer();
     this.server.headersTimeout = 5_000;
     this.server.requestTimeout = 10_000;
     this.server.maxHeadersCount = 50;
-    // A client that connects and stalls (before its request line is even complete) is not a
-    // request yet, so the timeouts above do not see it: idle sockets are dropped after 5 s.
-    this.server.setTimeout(5_000, (socket) => socket.destroy());
+    // Any OS user can connect: a flood of idle connections must cost the endpoint, not the
+    // extension host's file descriptors (see connectionLimit.ts).
+    this.connections = limitConnections(this.server, {
+      ...limits,
+      onFull: (open) => log.warn(`The terminal credentials endpoint has ${open} connections open, its most: the longest idle ones are closed for new ones.`),
+    });
+    this.server.on('request', (req, res) => void this.handle(req, res));
     this.server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
       else socket.destroy();
@@ -52,8 +72,13 @@ export class CredentialsEndpoint {
   }
 
   /** `refusal`: why no keys are handed out although signed in (the quota gate), if so. */
-  static async start(source: CredentialSource, log: Log, refusal: () => string | undefined = () => undefined): Promise<CredentialsEndpoint> {
-    const endpoint = new CredentialsEndpoint(source, log, refusal);
+  static async start(
+    source: CredentialSource,
+    log: Log,
+    refusal: () => string | undefined = () => undefined,
+    limits: EndpointLimits = ENDPOINT_LIMITS,
+  ): Promise<CredentialsEndpoint> {
+    const endpoint = new CredentialsEndpoint(source, log, refusal, limits);
     await new Promise<void>((resolve, reject) => {
       endpoint.server.once('error', reject);
       endpoint.server.listen(0, '127.0.0.1', () => {
@@ -68,6 +93,11 @@ export class CredentialsEndpoint {
 
   get uri(): string {
     return `http://127.0.0.1:${this.port}${CREDENTIALS_PATH}`;
+  }
+
+  /** Connections open now (at most ENDPOINT_LIMITS.max). */
+  get openConnections(): number {
+    return this.connections.open;
   }
 
   get authorizationToken(): string {

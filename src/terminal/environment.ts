@@ -9,11 +9,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SessionSource } from '../auth/core';
 import type { Session } from '../auth/session';
+import type { Launcher } from '../claudeCode/launcher';
 import type { Config } from '../config/config';
 import { settingsFailure, type Notify } from '../errors/failure';
 import type { Log } from '../log';
 import { CredentialsEndpoint, type CredentialSource } from './credentialsEndpoint';
-import { terminalDescription, terminalVariables, type TerminalCredentials } from './variables';
+import { TERMINAL_AWS_CREDENTIALS, terminalAwsConfig, terminalDescription, terminalVariables, type TerminalAwsFiles, type TerminalCredentials } from './variables';
 
 /** What the terminals need to know of workspace trust. */
 export type WorkspaceTrust = Pick<typeof vscode.workspace, 'isTrusted' | 'onDidGrantWorkspaceTrust'>;
@@ -30,8 +31,10 @@ export interface TerminalEnvironmentOptions {
   readonly trust: WorkspaceTrust;
   readonly log: Log;
   readonly notify: Notify;
-  /** Folder for the empty AWS config file terminals point at (the extension's global storage). */
+  /** Folder for the AWS files terminals point at (the extension's global storage). */
   readonly storageDir: string;
+  /** The helper's launcher: in environment mode the terminals' profile runs its environment-keys. */
+  readonly launcher: () => Promise<Pick<Launcher, 'command'>>;
   /** Whether Claude Code's own settings carry the session (then terminals leave AWS alone). */
   readonly claudeCode: { readonly connected: boolean; readonly onDidChange: vscode.Event<boolean> };
 }
@@ -42,7 +45,8 @@ export class TerminalEnvironment implements vscode.Disposable {
   private tokenOwner: string | undefined;
   private lastProblem: string | undefined;
   private updating: Promise<void> = Promise.resolve();
-  private emptyConfig: Promise<string> | undefined;
+  /** What the AWS files hold now, as last written. */
+  private readonly written = new Map<string, string>();
   private readonly disposables: vscode.Disposable[];
 
   constructor(private readonly options: TerminalEnvironmentOptions) {
@@ -99,7 +103,9 @@ export class TerminalEnvironment implements vscode.Disposable {
     } else {
       credentials = { kind: 'environment', keys: session.credentials };
     }
-    const input = { settings, identity: session.identity, credentials, emptyAwsConfig: await this.emptyAwsConfig(), connected: this.options.claudeCode.connected };
+    const connected = this.options.claudeCode.connected;
+    const awsFiles = connected ? { config: '', credentials: '' } : await this.writeAwsFiles(settings.region, credentials.kind);
+    const input = { settings, identity: session.identity, credentials, awsFiles, connected };
     const wanted = terminalVariables(input);
     let changed = 0;
     collection.forEach((name) => {
@@ -148,22 +154,27 @@ export class TerminalEnvironment implements vscode.Disposable {
     return this.endpoint;
   }
 
-  /** Written once per activation. */
-  private emptyAwsConfig(): Promise<string> {
-    this.emptyConfig ??= this.writeEmptyAwsConfig().catch((error: unknown) => {
-      this.emptyConfig = undefined;
-      throw error;
-    });
-    return this.emptyConfig;
-  }
-
-  private async writeEmptyAwsConfig(): Promise<string> {
-    const file = path.join(this.options.storageDir, 'aws-config-for-terminals');
-    await fs.mkdir(this.options.storageDir, { recursive: true });
-    const note = '# Claude Code on Amazon Bedrock: left empty on purpose, so that no AWS profile takes over in VS Code terminals.\n';
-    const existing = await fs.readFile(file, 'utf8').catch(() => undefined);
-    if (existing !== note) await fs.writeFile(file, note);
-    return file;
+  /** The terminals' own AWS profile and an empty credentials file, written when they change. */
+  private async writeAwsFiles(region: string, mode: TerminalCredentials['kind']): Promise<TerminalAwsFiles> {
+    const { storageDir } = this.options;
+    const files = { config: path.join(storageDir, 'aws-config-for-terminals'), credentials: path.join(storageDir, 'aws-credentials-for-terminals') };
+    const credentialProcess = mode === 'environment' ? (await this.options.launcher()).command('environment-keys') : undefined;
+    await fs.mkdir(storageDir, { recursive: true });
+    for (const [file, text] of [
+      [files.config, terminalAwsConfig(region, credentialProcess)],
+      [files.credentials, TERMINAL_AWS_CREDENTIALS],
+    ] as const) {
+      if (this.written.get(file) === text) continue;
+      const existing = await fs.readFile(file, 'utf8').catch(() => undefined);
+      if (existing !== text) {
+        // Whole or not at all: an AWS tool in a terminal may be reading it.
+        const temp = `${file}.${process.pid}.tmp`;
+        await fs.writeFile(temp, text);
+        await fs.rename(temp, file);
+      }
+      this.written.set(file, text);
+    }
+    return files;
   }
 
   dispose(): void {

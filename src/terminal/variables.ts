@@ -1,12 +1,16 @@
 // What every integrated terminal gets while the user is signed in. Pure: the closing rules of
 // which variable carries what are unit-tested here, and environment.ts applies them.
 //
-// Which credentials win inside Claude Code (its AWS SDK default chain, measured with the real
-// CLI): with only the container-endpoint variables, a [default] profile in ~/.aws/credentials
-// wins; and an AWS_PROFILE exported by a shell startup file makes the SDK skip environment keys
-// and read that profile. So terminals also get AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE
-// pointing at an empty file: no profile can take over, whatever AWS_PROFILE says, and the SDK
-// (Claude Code's, and the AWS CLI's) goes on to the credentials VS Code serves.
+// Which credentials win (measured with the real Claude Code CLI, the AWS SDK for JavaScript and
+// Debian's AWS CLI): with only the container-endpoint variables, a [default] profile in
+// ~/.aws/credentials wins; an AWS_PROFILE exported by a shell startup file makes the JavaScript
+// SDK skip environment keys and read that profile; and the AWS CLI (botocore) reads an empty
+// AWS_PROFILE as the name of a profile, and fails ("The config profile () could not be found").
+// So terminals get a profile of the extension's own: AWS_PROFILE names it, AWS_CONFIG_FILE points
+// at a file holding only it (its region; in environment mode a credential_process that prints the
+// environment's keys), AWS_SHARED_CREDENTIALS_FILE at an empty file. No profile of the user's can
+// take over, and both SDKs go on from that profile, which has no keys, to the credentials VS Code
+// serves. The files hold no secret.
 import type { AwsCredentials } from '../aws/credentials';
 import type { TerminalSettings } from '../config/groups';
 import { displayName, type Identity } from '../auth/identity';
@@ -16,15 +20,45 @@ export type TerminalCredentials =
   | { readonly kind: 'endpoint'; readonly uri: string; readonly token: string }
   | { readonly kind: 'environment'; readonly keys: AwsCredentials };
 
+/** The name of the terminals' own AWS profile. */
+export const TERMINAL_PROFILE = 'claude-bedrock';
+
+/** The AWS files terminals see (see terminalAwsConfig). */
+export interface TerminalAwsFiles {
+  /** AWS_CONFIG_FILE: the terminals' own profile, and nothing else. */
+  readonly config: string;
+  /** AWS_SHARED_CREDENTIALS_FILE: empty. */
+  readonly credentials: string;
+}
+
 export interface VariableInput {
   readonly settings: TerminalSettings;
   readonly identity: Identity;
   readonly credentials: TerminalCredentials;
-  /** An empty file: AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE point at it. */
-  readonly emptyAwsConfig: string;
+  readonly awsFiles: TerminalAwsFiles;
   /** Claude Code's own settings carry Bedrock and the keys (Connect Claude Code). */
   readonly connected?: boolean;
 }
+
+/**
+ * The AWS config file terminals see: the terminals' own profile, with the region and no keys.
+ * In endpoint mode the SDKs find no keys in it and ask the container endpoint. In environment
+ * mode the AWS CLI takes the environment's keys before any profile, but the AWS SDK for
+ * JavaScript skips them when AWS_PROFILE is set: `credentialProcess` (the helper's
+ * environment-keys, through its launcher) hands it the same keys.
+ */
+export function terminalAwsConfig(region: string, credentialProcess?: string): string {
+  return [
+    '# Claude Code on Amazon Bedrock: the AWS profile of VS Code terminals (AWS_PROFILE=claude-bedrock). Written by the extension; no keys here.',
+    `[profile ${TERMINAL_PROFILE}]`,
+    `region = ${region}`,
+    ...(credentialProcess ? [`credential_process = ${credentialProcess}`] : []),
+    '',
+  ].join('\n');
+}
+
+/** The AWS credentials file terminals see: empty on purpose. */
+export const TERMINAL_AWS_CREDENTIALS = '# Claude Code on Amazon Bedrock: left empty on purpose, so that no AWS profile of yours takes over in VS Code terminals.\n';
 
 /** OTEL_RESOURCE_ATTRIBUTES: key=value pairs, values percent-encoded as the OpenTelemetry spec asks. */
 export function otelResourceAttributes(identity: Identity): string {
@@ -94,15 +128,15 @@ export function bedrockVariables(settings: TerminalSettings): Record<string, str
  * keys): the Claude Code variables only; the shell's AWS configuration and keys are left alone,
  * so the user's own AWS tools keep their profiles.
  */
-export function terminalVariables({ settings, identity, credentials, emptyAwsConfig, connected }: VariableInput): Record<string, string> {
+export function terminalVariables({ settings, identity, credentials, awsFiles, connected }: VariableInput): Record<string, string> {
   const vars = bedrockVariables(settings);
   if (settings.telemetryEndpoint) vars.OTEL_RESOURCE_ATTRIBUTES = otelResourceAttributes(identity);
   if (connected) {
     delete vars.AWS_REGION;
     return vars;
   }
-  vars.AWS_CONFIG_FILE = emptyAwsConfig;
-  vars.AWS_SHARED_CREDENTIALS_FILE = emptyAwsConfig;
+  vars.AWS_CONFIG_FILE = awsFiles.config;
+  vars.AWS_SHARED_CREDENTIALS_FILE = awsFiles.credentials;
   if (credentials.kind === 'endpoint') {
     vars.AWS_CONTAINER_CREDENTIALS_FULL_URI = credentials.uri;
     vars.AWS_CONTAINER_AUTHORIZATION_TOKEN = credentials.token;
@@ -117,9 +151,8 @@ export function terminalVariables({ settings, identity, credentials, emptyAwsCon
     vars.AWS_CONTAINER_CREDENTIALS_FULL_URI = '';
     vars.AWS_CONTAINER_AUTHORIZATION_TOKEN = '';
   }
-  // With AWS_PROFILE set, the SDK skips environment keys; empty, it reads no profile (and the
-  // profile files are empty anyway).
-  vars.AWS_PROFILE = '';
+  // Set, even to a name the shell's own AWS_PROFILE would have had: a profile the files define.
+  vars.AWS_PROFILE = TERMINAL_PROFILE;
   return vars;
 }
 
@@ -140,6 +173,6 @@ export function terminalDescription({ settings, identity, credentials, connected
   return [
     first,
     how,
-    'AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE point to an empty file, so no AWS profile (not even one AWS_PROFILE names) takes over. Your own AWS tools here do not see your profiles: the AWS CLI acts as your Claude Code role, and where your shell sets AWS_PROFILE it fails with "The config profile (…) could not be found". Run **Claude Bedrock: Connect Claude Code** to give Claude Code the session through its own settings and leave the AWS configuration of your terminals alone.',
+    'AWS_PROFILE names a profile of this extension (claude-bedrock), and AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE point to files that hold nothing else, so none of your AWS profiles takes over. The AWS CLI and your other AWS tools here act as your Claude Code role; where your shell startup replaces AWS_PROFILE with a profile of yours, the AWS CLI fails with "The config profile (…) could not be found". Run **Claude Bedrock: Connect Claude Code** to give Claude Code the session through its own settings and leave the AWS configuration of your terminals alone.',
   ].join('\n\n');
 }

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TestApi } from './extensionUnderTest';
-import { aws, changeSetting, runInTerminal as runIn, signInAs, useExtension, waitFor } from './helpers';
+import { aws, changeSetting, harness, runInTerminal as runIn, signInAs, useExtension, waitFor } from './helpers';
 
 const REPLY = 'Hello from Bedrock, signed by your session.';
 
@@ -126,8 +126,10 @@ describe('Claude Code in the terminal', () => {
       assert.match(uri ?? '', /^http:\/\/127\.0\.0\.1:\d+\/credentials$/);
       assert.ok(vars.AWS_CONTAINER_AUTHORIZATION_TOKEN.length >= 40);
       assert.equal(vars.AWS_ACCESS_KEY_ID, '');
-      assert.equal(vars.AWS_PROFILE, '');
-      assert.equal(await fs.readFile(vars.AWS_CONFIG_FILE, 'utf8').then((t) => t.replace(/^#.*\n/gm, '')), '', 'the AWS config terminals see is empty');
+      assert.equal(vars.AWS_PROFILE, 'claude-bedrock');
+      const uncommented = (file: string) => fs.readFile(file, 'utf8').then((t) => t.replace(/^#.*\n/gm, ''));
+      assert.equal(await uncommented(vars.AWS_CONFIG_FILE), '[profile claude-bedrock]\nregion = us-east-1\n', 'the AWS config terminals see holds their profile alone');
+      assert.equal(await uncommented(vars.AWS_SHARED_CREDENTIALS_FILE), '', 'the AWS credentials file terminals see is empty');
       await vscode.commands.executeCommand('claudeBedrock.signOut');
       await testApi.terminalsUpdated();
       assert.deepEqual(testApi.terminalEnvironment(), {});
@@ -188,7 +190,7 @@ describe('Claude Code in the terminal', () => {
       const key = sessionKey(testApi);
       assert.equal(vars.AWS_ACCESS_KEY_ID, key);
       assert.ok(vars.AWS_SECRET_ACCESS_KEY && vars.AWS_SESSION_TOKEN);
-      assert.equal(vars.AWS_PROFILE, '');
+      assert.equal(vars.AWS_PROFILE, 'claude-bedrock');
       assert.equal(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, '');
       // A shell without the developer's .bashrc: the keys in the environment are used.
       const plain = vscode.window.createTerminal({ name: 'env mode', shellPath: '/bin/bash', shellArgs: ['--norc'] });
@@ -198,21 +200,45 @@ describe('Claude Code in the terminal', () => {
       assert.equal(run.code, 0, run.stderr);
       assert.deepEqual([...new Set((await bedrockCallsSince(from)).map((c) => c.accessKeyId))], [key]);
 
-      // The developer's .bashrc exports AWS_PROFILE=work: the SDK then ignores environment keys
-      // (the endpoint mode does not have this weakness). Claude Code fails loudly; it does not
-      // fall back to the [work] profile's keys, because the profile files terminals see are empty.
-      const withRc = vscode.window.createTerminal({ name: 'env mode, AWS_PROFILE exported' });
+      // The developer's .bashrc exports AWS_PROFILE=${AWS_PROFILE:-work}, keeping the terminal's:
+      // the AWS SDK for JavaScript then skips environment keys and reads the terminals' own
+      // profile, whose credential_process hands it the same keys. The [work] profile is never used.
+      const withRc = vscode.window.createTerminal({ name: 'env mode, with the .bashrc' });
       terminals.push(withRc);
       from = (await aws.calls()).length;
-      const refused = await runIn(withRc, 'timeout 90 claude -p "Say hello" --output-format json');
-      assert.notEqual(refused.code, 0);
-      assert.ok((await bedrockCallsSince(from)).every((c) => c.accessKeyId !== 'AKIA_WORK_PROFILE_NOT_REAL'), 'the [work] profile was never used');
+      const answered = await runIn(withRc, 'claude -p "Say hello" --output-format json');
+      assert.equal(answered.code, 0, answered.stderr);
+      assert.deepEqual([...new Set((await bedrockCallsSince(from)).map((c) => c.accessKeyId))], [key]);
 
       await vscode.commands.executeCommand('claudeBedrock.refreshCredentials');
       await testApi.terminalsUpdated();
       vars = testApi.terminalEnvironment();
       assert.equal(vars.AWS_ACCESS_KEY_ID, sessionKey(testApi));
       assert.notEqual(vars.AWS_ACCESS_KEY_ID, key);
+    });
+
+    it("runs the AWS CLI and the AWS SDK as the session's role in a terminal that is not connected, in both credential modes", async function () {
+      this.timeout(240_000);
+      // Debian's AWS CLI (botocore), not a shim of another version on PATH. The terminal is the
+      // developer's: a [default] profile in ~/.aws/credentials, AWS_PROFILE exported by .bashrc.
+      const cli = '/usr/bin/aws';
+      assert.ok(await fs.stat(cli).catch(() => undefined), `${cli} is missing: install the Debian package awscli (.ci/run does)`);
+      await signInAs('alice');
+      for (const mode of ['endpoint', 'environment'] as const) {
+        await changeSetting('terminalCredentials', mode);
+        await testApi.terminalsUpdated();
+        const key = sessionKey(testApi);
+        const shell = terminal(`aws cli, ${mode}`);
+        const from = (await aws.calls()).length;
+        const who = await runIn(shell, `${cli} sts get-caller-identity --endpoint-url ${harness.aws()} --query Arn --output text`);
+        assert.equal(who.code, 0, `${mode}: ${who.stderr}`);
+        assert.match(who.stdout.trim(), /^arn:aws:sts::\d{12}:assumed-role\/ClaudeCodeBedrock\//, mode);
+        const sdk = await runIn(shell, `node ${harness.whoami()} ${harness.aws()}`);
+        assert.equal(sdk.code, 0, `${mode}: ${sdk.stdout}`);
+        assert.equal(sdk.stdout.trim(), who.stdout.trim(), `${mode}: the AWS SDK for JavaScript is the same role`);
+        const signed = (await aws.calls()).slice(from).filter((c) => c.action === 'GetCallerIdentity');
+        assert.deepEqual([...new Set(signed.map((c) => c.accessKeyId))], [key], `${mode}: both signed with the session's keys`);
+      }
     });
 
     it('opens a Claude Code terminal that starts claude with the session', async function () {

@@ -6,6 +6,10 @@
 //   entry bundle        dist/extension.js as packaged
 //   sign-in             machine time from the browser's callback to the terminal variables set
 //   endpoint            credentials endpoint latency, 50 concurrent clients, from a terminal
+//   endpoint flood      21,000 idle connections to the endpoint (or as many as the file descriptor
+//                       limit allows) from a terminal, as another OS user could open them: the
+//                       extension host's descriptors at the peak, the terminal's own requests
+//                       meanwhile, and what the extension host still holds 5 s after it
 //   helper              Claude Code's credentials helper, process start to keys printed, 200
 //                       calls through the launcher the extension wrote, beside the runtime's own
 //                       start (`node -e ''` with the same executable)
@@ -19,14 +23,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ensureVsCodeServer, NODE24 } from './install';
 import { ROOT } from './paths';
 import { DEMO_USER, startSandbox, type Sandbox } from './sandbox';
-import { freePort, launchBrowser, startVsCodeServer, writeSettings } from './vscode';
+import { freePort, launchBrowser, startVsCodeServer, workbenchUrl, writeSettings } from './vscode';
 import { palette, signInAtIdp } from './workbench';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
@@ -170,6 +174,85 @@ async function bareHttpBaseline(dir: string): Promise<{ p50: number; p99: number
   return JSON.parse(readFileSync(out, 'utf8')) as { p50: number; p99: number };
 }
 
+/** The process listening on 127.0.0.1:`port` (Linux: /proc/net/tcp, then every process's descriptors). */
+function listenerPid(port: number): number {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const row = readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .find((f) => f[1] === local && f[3] === '0A');
+  if (!row) throw new Error(`nothing listens on 127.0.0.1:${port}`);
+  const socket = `socket:[${row[9]}]`;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let fds: string[] = [];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        if (readlinkSync(`/proc/${pid}/fd/${fd}`) === socket) return Number(pid);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+  throw new Error(`no process holds ${socket}`);
+}
+
+function descriptorsOf(pid: number): number {
+  return readdirSync(`/proc/${pid}/fd`).length;
+}
+
+function openFileLimit(): number {
+  const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+  return Number(line?.split(/\s+/)[4] ?? 1024);
+}
+
+interface Flood {
+  readonly attempted: number;
+  readonly opened: number;
+  readonly failed: number;
+  readonly floodMs: number;
+  readonly peakHeldByFlooder: number;
+  readonly heldAfterFlood: number;
+  readonly heldAfterDeadline: number;
+  readonly afterMs: number;
+  readonly probes: { sent: number; ok: number; p50: number | null; max: number | null };
+}
+
+/**
+ * The flood, typed into the terminal that has the focus; meanwhile the extension host's open
+ * descriptors are counted every 20 ms. 21,000 connections, as in the report of the attack, or as
+ * many as this machine's limit on open files leaves room for (the flooder holds them too).
+ */
+async function measureFlood(sandbox: Sandbox, page: Page, dir: string) {
+  const listening = readFileSync(logFile(sandbox), 'utf8').split('\n').filter((l) => l.includes('Terminal credentials endpoint listening on')).pop() ?? '';
+  const port = Number(/127\.0\.0\.1:(\d+)\//.exec(listening)?.[1]);
+  const pid = listenerPid(port);
+  const limit = openFileLimit();
+  const count = Math.min(21_000, limit - 1_000);
+  const baseline = descriptorsOf(pid);
+  let peak = baseline;
+  const sampler = setInterval(() => {
+    try {
+      peak = Math.max(peak, descriptorsOf(pid));
+    } catch {
+      // the extension host went away: the flood's result says so
+    }
+  }, 20);
+  const results = path.join(dir, 'flood.json');
+  try {
+    await page.keyboard.type(`node ${path.join(ROOT, 'out', 'test', 'support', 'endpointFlood.mjs')} ${results} ${count}\n`);
+    const flood = JSON.parse(await waitForFile(results, 180_000)) as Flood;
+    const after = descriptorsOf(pid);
+    return { ...flood, fileLimit: limit, extensionHostDescriptors: { baseline, peak, overBaseline: peak - baseline, afterDeadline: after - baseline } };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
 interface Memory {
   readonly heapUsedBytes: number;
   readonly rssBytes: number;
@@ -264,7 +347,7 @@ async function emptyExtensionMemory(dir: string, emptyVsix: string, context: Bro
   try {
     const port = await freePort();
     const page = await context.newPage();
-    await page.goto(withInspector(`${server.origin}/?folder=${encodeURIComponent(workspace)}`, port));
+    await page.goto(withInspector(workbenchUrl(server, workspace), port));
     await page.locator('#workbench\\.parts\\.statusbar').getByText('Empty bench').waitFor({ timeout: 60_000 });
     const memory = await memoryOf(port);
     await page.close();
@@ -304,6 +387,8 @@ async function main(): Promise<void> {
     await page.locator('.xterm').first().waitFor();
     await page.keyboard.type(`node ${path.join(ROOT, 'out', 'test', 'support', 'endpointLoad.mjs')} ${results} 40\n`);
     const endpoint = JSON.parse(await waitForFile(results, 60_000)) as { requests: number; p50: number; p99: number };
+    process.stdout.write('Flooding the credentials endpoint with idle connections…\n');
+    const flood = await measureFlood(sandbox, page, dir);
 
     // Claude Code's credentials helper, the way Claude Code runs it, signed in; beside the runtime's own start.
     process.stdout.write("Measuring Claude Code's credentials helper…\n");
@@ -321,7 +406,9 @@ async function main(): Promise<void> {
     await palette(page, 'Claude Bedrock: Check Model Availability');
     await logLines(sandbox, /Primary model .*: available\./, 2);
     const ours = await memoryOf(inspectorPort);
-    const empty = await emptyExtensionMemory(dir, emptyVsix, context);
+    // A context of its own: the browser keeps one connection-token cookie for 127.0.0.1, and the
+    // empty server's would replace the sandbox's.
+    const empty = await emptyExtensionMemory(dir, emptyVsix, await browser.newContext());
     const heapGrowth = ours.heapUsedBytes - empty.heapUsedBytes;
 
     // Three windows, refreshing every 6 s for 36 s: requests per refresh interval, scaled to the
@@ -368,6 +455,11 @@ async function main(): Promise<void> {
       ['credentials endpoint p99', `${endpoint.p99.toFixed(2)} ms`, endpoint.p99 < 2 ? 'ok (< 2 ms)' : 'OVER BUDGET'],
       ['  baseline: bare Node http server, same load, p50', `${baseline.p50.toFixed(2)} ms`, 'what Node itself costs here'],
       ['  baseline p99', `${baseline.p99.toFixed(2)} ms`, ''],
+      [`endpoint flood: idle connections opened (open-file limit ${flood.fileLimit})`, `${flood.opened} of ${flood.attempted}`, `in ${flood.floodMs} ms`],
+      ['  extension host descriptors at the peak, over its own', String(flood.extensionHostDescriptors.overBaseline), flood.extensionHostDescriptors.overBaseline <= 128 + 64 ? 'ok (bounded: 128 connections kept)' : 'OVER BUDGET'],
+      ['  most connections the flood held at once', String(flood.peakHeldByFlooder), ''],
+      ["  the terminal's own requests meanwhile (every 100 ms)", `${flood.probes.ok} of ${flood.probes.sent}, max ${flood.probes.max?.toFixed(0) ?? '–'} ms`, ''],
+      [`  extension host descriptors ${flood.afterMs / 1000} s after the flood, over its own`, String(flood.extensionHostDescriptors.afterDeadline), flood.extensionHostDescriptors.afterDeadline <= 16 ? 'ok (idle deadline 2 s)' : 'STILL HELD'],
       ['helper: process start to keys printed, p50 (200 calls)', `${helper.p50.toFixed(1)} ms`, ''],
       ['helper p99', `${helper.p99.toFixed(1)} ms`, helper.p99 < 150 ? 'ok (< 150 ms)' : 'OVER BUDGET'],
       ["  baseline: the same runtime's `node -e ''`, p50", `${runtimeStart.p50.toFixed(1)} ms`, 'what starting the runtime costs here'],
@@ -392,6 +484,7 @@ async function main(): Promise<void> {
       entryBundleBytes: entryBytes,
       signInCallbackToTerminalMs: signInMs,
       credentialsEndpoint: endpoint,
+      credentialsEndpointFlood: flood,
       bareNodeHttpBaseline: baseline,
       helperStartToKeysMs: helper,
       runtimeStartMs: runtimeStart,

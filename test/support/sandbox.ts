@@ -12,7 +12,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ensureVsCodeServer } from './install';
 import { CACHE, ROOT } from './paths';
-import { freePort, startVsCodeServer, type VsCodeServer } from './vscode';
+import { freePort, startVsCodeServer, workbenchUrl, type VsCodeServer } from './vscode';
 import { POOL_ID, ROLE_ARN, REGION, SSO_START_URL, startWorld, type World } from './world';
 
 export const DEMO_USER = { login: 'demo', email: 'demo@example.com' };
@@ -168,7 +168,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   return {
     world,
     server,
-    url: `${server.origin}/?folder=${encodeURIComponent(workspace)}`,
+    url: workbenchUrl(server, workspace),
     workspace,
     vsix,
     userDataDir,
@@ -197,6 +197,8 @@ async function main(): Promise<void> {
 Claude Code on Amazon Bedrock: sandbox
 
   VS Code:        ${sandbox.url}
+                  (the address carries the server's connection token, new for each run: without
+                  it the server answers nobody, other users of this machine and other sites included)
   Identity:       ${sandbox.world.idp.issuer}  (sign in as "${DEMO_USER.login}", any password;
                   "${OVER_QUOTA_USER.login}" is over quota, and gets no credentials)
   AWS emulator:   ${sandbox.world.aws.endpoint}  (keys through ${federation})

@@ -2,7 +2,8 @@
 // ../shared/docs/vscode-test-harness.md describes. Used by the integration tests, the UI tests
 // and the sandbox.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -59,6 +60,13 @@ export interface VsCodeServer {
   /** Where the browser goes: the front proxy (see frontProxy.ts) before the server. */
   readonly port: number;
   readonly origin: string;
+  /**
+   * The connection token: nothing is served without it (the `tkn` query parameter, or the
+   * `vscode-tkn` cookie the server sets when a page is opened with it). Random for each start.
+   */
+  readonly connectionToken: string;
+  /** The server itself, behind the front proxy (also on 127.0.0.1, and also asking for the token). */
+  readonly serverPort: number;
   readonly process: ChildProcess;
   stop(): Promise<void>;
 }
@@ -73,10 +81,22 @@ export function writeSettings(userDataDir: string, user: Record<string, unknown>
   }
 }
 
+/**
+ * Starts the server with a connection token of its own: any user of the machine can connect to
+ * 127.0.0.1, and a page of any site can reach it through DNS rebinding (a name of the site that
+ * resolves to 127.0.0.1), and whoever gets a workbench gets a terminal, a shell as the developer.
+ * The token is in a file only this user can read (--connection-token-file), never on a command line
+ * other users can list.
+ */
 export async function startVsCodeServer(options: ServerOptions): Promise<VsCodeServer> {
   const port = await freePort();
   mkdirSync(options.home, { recursive: true });
   writeSettings(options.userDataDir, options.userSettings ?? {}, options.machineSettings ?? {});
+  const connectionToken = randomBytes(32).toString('base64url');
+  const tokenFile = path.join(options.serverDataDir, 'connection-token');
+  mkdirSync(options.serverDataDir, { recursive: true, mode: 0o700 });
+  writeFileSync(tokenFile, connectionToken, { mode: 0o600 });
+  chmodSync(tokenFile, 0o600);
   const child = spawn(
     options.node,
     [
@@ -85,7 +105,8 @@ export async function startVsCodeServer(options: ServerOptions): Promise<VsCodeS
       '127.0.0.1',
       '--port',
       String(port),
-      '--without-connection-token',
+      '--connection-token-file',
+      tokenFile,
       '--enable-smoke-test-driver',
       '--accept-server-license-terms',
       '--disable-telemetry',
@@ -117,10 +138,12 @@ export async function startVsCodeServer(options: ServerOptions): Promise<VsCodeS
     child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`The VS Code server exited (code ${code}) before it listened.`)));
   });
-  const proxy = await startFrontProxy(port, options.port);
+  const proxy = await startFrontProxy(port, connectionToken, options.port);
   return {
     port: proxy.port,
     origin: proxy.origin,
+    connectionToken,
+    serverPort: port,
     process: child,
     async stop() {
       await proxy.close();
@@ -148,18 +171,26 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
+/**
+ * The workbench's address for `folder`, with the connection token (the server answers it with its
+ * cookie and the same address without the token) and the development payload, if any.
+ */
+export function workbenchUrl(server: VsCodeServer, folder: string, payload?: [string, string][]): string {
+  const query = new URLSearchParams({ folder, tkn: server.connectionToken });
+  if (payload) query.set('payload', JSON.stringify(payload));
+  return `${server.origin}/?${query.toString()}`;
+}
+
 /** The workbench URL that runs an extension's tests (the development payload). */
 export function testUrl(server: VsCodeServer, folder: string, extensionPath: string, testsPath: string): string {
   const remote = (p: string) => `vscode-remote://127.0.0.1:${server.port}${p}`;
-  const payload = JSON.stringify([
+  return workbenchUrl(server, folder, [
     ['extensionDevelopmentPath', remote(extensionPath)],
     ['extensionTestsPath', remote(testsPath)],
   ]);
-  return `${server.origin}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(payload)}`;
 }
 
 /** A workbench URL with the extension under development loaded, and no tests. */
 export function devWindowUrl(server: VsCodeServer, folder: string, extensionPath: string): string {
-  const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${extensionPath}`]]);
-  return `${server.origin}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(payload)}`;
+  return workbenchUrl(server, folder, [['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${extensionPath}`]]);
 }

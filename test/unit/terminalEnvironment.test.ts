@@ -1,6 +1,7 @@
 // The integrated terminals' environment, kept in step with the session, the settings and
 // workspace trust; and the loopback endpoint that serves the session's keys to them.
 import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { EventEmitter } from 'vscode';
 import { TerminalEnvironment } from '../../src/terminal/environment';
@@ -38,6 +39,7 @@ describe('the terminal environment', () => {
       log: w.log,
       notify: w.notify,
       storageDir: path.join(m.storageDir, 'terminals'),
+      launcher: async () => ({ command: (sub) => `'/x/claude-code-helper' ${sub}` }),
       claudeCode: {
         get connected() {
           return claudeCode.connected;
@@ -59,7 +61,7 @@ describe('the terminal environment', () => {
     assert.equal(vars.AWS_REGION, 'us-east-1');
     assert.equal(vars.ANTHROPIC_MODEL, 'us.anthropic.claude-sonnet-4-5-20250929-v1:0');
     assert.equal(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, await terminals.endpointUri());
-    assert.equal(vars.AWS_PROFILE, '');
+    assert.equal(vars.AWS_PROFILE, 'claude-bedrock');
     await w.signIn.signOut();
     await terminals.update();
     assert.deepEqual(collection.values(), {});
@@ -118,12 +120,26 @@ describe('the terminal environment', () => {
     await terminals.update();
     assert.notEqual(collection.values().AWS_ACCESS_KEY_ID, first);
     assert.equal(collection.values().AWS_ACCESS_KEY_ID, w.core.session?.credentials.accessKeyId);
+    const profile = await fs.readFile(collection.values().AWS_CONFIG_FILE, 'utf8');
+    assert.match(profile, /^credential_process = '\/x\/claude-code-helper' environment-keys$/m);
+    assert.doesNotMatch(profile, new RegExp(first));
+  });
+
+  it("writes the terminals' AWS profile with the region, follows a change of region, and an empty credentials file", async () => {
+    await w.signIn.signIn();
+    await terminals.update();
+    const vars = collection.values();
+    assert.equal((await fs.readFile(vars.AWS_CONFIG_FILE, 'utf8')).replace(/^#.*\n/gm, ''), '[profile claude-bedrock]\nregion = us-east-1\n');
+    assert.equal((await fs.readFile(vars.AWS_SHARED_CREDENTIALS_FILE, 'utf8')).replace(/^#.*\n/gm, ''), '');
+    m.settings.set('claudeBedrock.region', 'eu-west-1');
+    await terminals.update();
+    assert.match(await fs.readFile(vars.AWS_CONFIG_FILE, 'utf8'), /^region = eu-west-1$/m);
   });
 
   it("leaves the terminals' AWS configuration and keys alone once Claude Code's own settings carry the session", async () => {
     await w.signIn.signIn();
     await terminals.update();
-    assert.equal(collection.values().AWS_PROFILE, '');
+    assert.equal(collection.values().AWS_PROFILE, 'claude-bedrock');
     claudeCode.connected = true;
     claudeCode.changed.fire(true);
     await terminals.update();

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { Identity } from '../../src/auth/identity';
 import { checkTerminalSettings, geographyPrefix, type TerminalSettings } from '../../src/config/groups';
-import { otelResourceAttributes, terminalDescription, terminalVariables, type VariableInput } from '../../src/terminal/variables';
+import { environmentKeys } from '../../src/helper/environmentKeys';
+import { otelResourceAttributes, terminalAwsConfig, terminalDescription, terminalVariables, type VariableInput } from '../../src/terminal/variables';
 
 const identity: Identity = {
   subject: 'alice',
@@ -26,7 +27,7 @@ function input(over: Partial<VariableInput> = {}): VariableInput {
     settings: settings(),
     identity,
     credentials: { kind: 'endpoint', uri: 'http://127.0.0.1:5000/credentials', token: 'endpoint-token' },
-    emptyAwsConfig: '/storage/aws-config-for-terminals',
+    awsFiles: { config: '/storage/aws-config-for-terminals', credentials: '/storage/aws-credentials-for-terminals' },
     ...over,
   };
 }
@@ -40,13 +41,13 @@ describe('terminal variables', () => {
       ANTHROPIC_DEFAULT_HAIKU_MODEL: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
       ANTHROPIC_SMALL_FAST_MODEL: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
       AWS_CONFIG_FILE: '/storage/aws-config-for-terminals',
-      AWS_SHARED_CREDENTIALS_FILE: '/storage/aws-config-for-terminals',
+      AWS_SHARED_CREDENTIALS_FILE: '/storage/aws-credentials-for-terminals',
       AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:5000/credentials',
       AWS_CONTAINER_AUTHORIZATION_TOKEN: 'endpoint-token',
       AWS_ACCESS_KEY_ID: '',
       AWS_SECRET_ACCESS_KEY: '',
       AWS_SESSION_TOKEN: '',
-      AWS_PROFILE: '',
+      AWS_PROFILE: 'claude-bedrock',
     });
   });
 
@@ -55,7 +56,7 @@ describe('terminal variables', () => {
     assert.equal(vars.AWS_ACCESS_KEY_ID, 'ASIAEXAMPLE');
     assert.equal(vars.AWS_SECRET_ACCESS_KEY, 'secret');
     assert.equal(vars.AWS_SESSION_TOKEN, 'token');
-    assert.equal(vars.AWS_PROFILE, '');
+    assert.equal(vars.AWS_PROFILE, 'claude-bedrock');
     assert.equal(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, '');
     assert.equal(vars.AWS_CONTAINER_AUTHORIZATION_TOKEN, '');
   });
@@ -94,8 +95,39 @@ describe('terminal variables', () => {
   it('tells the user what the terminal carries and what it means for the AWS CLI', () => {
     const text = terminalDescription(input());
     assert.match(text, /Bedrock in us-east-1 as alice@example\.com/);
-    assert.match(text, /AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE point to an empty file/);
+    assert.match(text, /AWS_PROFILE names a profile of this extension \(claude-bedrock\)/);
+    assert.match(text, /the AWS CLI fails with "The config profile \(…\) could not be found"/);
     assert.doesNotMatch(text, /endpoint-token/);
+  });
+});
+
+describe("the terminals' own AWS profile", () => {
+  // botocore (the AWS CLI, boto3) reads an empty AWS_PROFILE as a profile named "" and stops.
+  it('names a profile the AWS config file terminals see defines, in both credential modes', () => {
+    for (const credentials of [input().credentials, { kind: 'environment', keys } as const]) {
+      const vars = terminalVariables(input({ credentials }));
+      assert.notEqual(vars.AWS_PROFILE, '');
+      assert.match(terminalAwsConfig('us-east-1'), new RegExp(`^\\[profile ${vars.AWS_PROFILE}\\]$`, 'm'));
+    }
+  });
+
+  it('holds the region and no keys; in environment mode a credential_process that prints the environment\'s keys', () => {
+    const endpoint = terminalAwsConfig('eu-central-1');
+    assert.equal(endpoint.replace(/^#.*\n/gm, ''), '[profile claude-bedrock]\nregion = eu-central-1\n');
+    const environment = terminalAwsConfig('eu-central-1', "'/storage/claude-code-helper' environment-keys");
+    assert.match(environment, /^credential_process = '\/storage\/claude-code-helper' environment-keys$/m);
+    assert.doesNotMatch(`${endpoint}${environment}`, /aws_access_key_id|aws_secret_access_key|aws_session_token/i);
+  });
+
+  it("prints the environment's keys in the credential_process format, and nothing when there are none", () => {
+    assert.deepEqual(JSON.parse(environmentKeys({ AWS_ACCESS_KEY_ID: 'ASIAX', AWS_SECRET_ACCESS_KEY: 's', AWS_SESSION_TOKEN: 't' }) ?? ''), {
+      Version: 1,
+      AccessKeyId: 'ASIAX',
+      SecretAccessKey: 's',
+      SessionToken: 't',
+    });
+    assert.equal(environmentKeys({ AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' }), undefined);
+    assert.equal(environmentKeys({}), undefined);
   });
 });
 

@@ -171,7 +171,7 @@ describe('security: text from outside is text, at every sink', () => {
         settings: checked.value,
         identity: { subject: 'mallory', email: undefined, name: HOSTILE, department: undefined, groups: [] },
         credentials: { kind: 'endpoint', uri: 'http://127.0.0.1:5000/credentials', token: 'endpoint-token' },
-        emptyAwsConfig: '/storage/aws-config',
+        awsFiles: { config: '/storage/aws-config', credentials: '/storage/aws-credentials' },
       });
       const first = text.split('\n\n')[0];
       // Unescaped, only the extension's own emphasis and `claude` remain.
