@@ -156,7 +156,7 @@ export class WindowBus implements WindowChannel {
   /** Hosts the hub; false when another window does (or is about to). */
   private async host(): Promise<boolean> {
     try {
-      const hosting = await hostHub(this.options.storageDir, this.options.reclaimMs ?? 1_000);
+      const hosting = await hostHub(this.options.storageDir, { reclaimMs: this.options.reclaimMs ?? 1_000, helloTimeoutMs: this.options.helloTimeoutMs });
       if (!hosting) return false;
       if (this.disposed) {
         await stopHosting(hosting);

@@ -52,6 +52,8 @@ export interface BusOptions {
   readonly log?: BusLog;
   /** How long a new hub keeps locks for windows that held them at the previous hub. */
   readonly reclaimMs?: number;
+  /** How long a connection to a hub this window hosts may take to say hello (tests shorten it). */
+  readonly helloTimeoutMs?: number;
   /** How long to try to reach or host a hub before working alone for a while. */
   readonly connectMs?: number;
   /** Working alone, try again after this long. */

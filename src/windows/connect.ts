@@ -1,5 +1,5 @@
 // Becoming the hub's host. Pure Node.
-import { Hub } from './hub';
+import { Hub, type HubOptions } from './hub';
 import { claimHub, type HubClaim } from './place';
 
 export interface Hosting {
@@ -8,11 +8,11 @@ export interface Hosting {
 }
 
 /** Hosts the hub for the windows of `storageDir`; undefined when another window does (or is about to). */
-export async function hostHub(storageDir: string, reclaimMs: number): Promise<Hosting | undefined> {
+export async function hostHub(storageDir: string, options: HubOptions): Promise<Hosting | undefined> {
   const claim = await claimHub(storageDir);
   if (!claim) return undefined;
   try {
-    const hub = await Hub.listen(claim.address, claim.key, { reclaimMs });
+    const hub = await Hub.listen(claim.address, claim.key, options);
     await claim.publish();
     return { hub, claim };
   } catch (error) {

@@ -20,6 +20,12 @@ import { helloProof, newNonce, proofHolds, readMessages, welcomeProof, type Mess
 
 /** A window says hello within this long, or is disconnected. */
 const HELLO_TIMEOUT_MS = 5_000;
+/**
+ * At most this many connections may be waiting to say hello; the one waiting longest makes room
+ * for a new one (a window proves itself at once): a flood costs the hub, not the extension host's
+ * descriptors, and windows are still heard.
+ */
+const MAX_UNPROVEN = 64;
 /** How every hello begins (wire.ts writes `t` first). */
 const HELLO_START = '{"t":"hello"';
 /** Nonces of hellos heard, so that none is heard twice (the oldest are forgotten past this many). */
@@ -33,6 +39,8 @@ export interface Retained {
 export interface HubOptions {
   /** After starting, locks are kept this long for windows re-asserting them (a previous hub went away). */
   readonly reclaimMs: number;
+  /** How long a connection may take to say hello (tests shorten it). */
+  readonly helloTimeoutMs?: number;
 }
 
 function text(value: unknown): string | undefined {
@@ -56,7 +64,7 @@ export class Hub {
     private readonly server: net.Server,
     private readonly address: string,
     private readonly key: string,
-    options: HubOptions,
+    private readonly options: HubOptions,
   ) {
     this.locks = new LockTable(options.reclaimMs, (peer) => this.peers.has(peer));
     // Ended by the timer itself, not by comparing clocks: a timer may fire a millisecond before
@@ -101,9 +109,11 @@ export class Hub {
   }
 
   private accept(socket: net.Socket): void {
+    const unproven = [...this.peers].filter((p) => !p.welcomed);
+    if (unproven.length >= MAX_UNPROVEN) unproven[0].socket.destroy();
     const peer: Peer = { socket, welcomed: false, client: false, joined: false };
     this.peers.add(peer);
-    socket.setTimeout(HELLO_TIMEOUT_MS, () => {
+    socket.setTimeout(this.options.helloTimeoutMs ?? HELLO_TIMEOUT_MS, () => {
       if (!peer.welcomed) socket.destroy();
     });
     socket.on('error', () => socket.destroy());

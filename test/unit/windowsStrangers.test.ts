@@ -207,7 +207,7 @@ describe("strangers at the windows' channel", function () {
 
   it('drops a stranger that starts a hello and stalls, and is not held up by it', async function () {
     if (process.platform === 'win32') this.skip();
-    const a = await world.open();
+    const a = await world.open({ helloTimeoutMs: 500 });
     a.serve('fuzz.end', () => 'end');
     const address = readFileSync(path.join(hubFolder(world.dir), 'address'), 'utf8');
     const key = readFileSync(path.join(hubFolder(world.dir), 'key'), 'utf8');

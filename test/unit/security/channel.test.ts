@@ -136,6 +136,26 @@ describe("security: the windows' channel", function () {
       assert.equal(await exchange(address, [once]), '', 'replayed: nothing heard');
       assert.equal(a.role, 'host');
     });
+    it('holds at most 64 connections that have not proved themselves, and still hears a window during a flood of them', async function () {
+      if (process.platform === 'win32') this.skip();
+      const a = await world.open({ helloTimeoutMs: 2_000 });
+      a.serve('flood.end', () => 'end');
+      const address = readFileSync(path.join(hubFolder(world.dir), 'address'), 'utf8');
+      const flood = await Promise.all(
+        Array.from({ length: 300 }, () => new Promise<net.Socket>((resolve) => {
+          const s = net.connect(address, () => resolve(s));
+          s.on('error', () => undefined);
+        })),
+      );
+      try {
+        await until('the hub to hold at most 64 of them', () => (a.hostedHubSize?.peers ?? 0) <= 64 + 1);
+        const b = await world.open();
+        assert.equal(b.role, 'member', 'a window joins during the flood');
+        assert.equal(await b.call('flood.end', null, 5_000), 'end');
+      } finally {
+        for (const s of flood) s.destroy();
+      }
+    });
   });
 
   describe('the session on it', () => {
