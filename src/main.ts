@@ -111,7 +111,7 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
     },
     choose: chooseRole,
     browser: browserUi(notifier),
-    deviceCode: deviceCodeUi(browserUi(notifier)),
+    deviceCode: deviceCodeUi(browserUi(notifier), notifier),
     renderPage: () => pageRenderer(media.fsPath),
     log,
     clock,
@@ -255,7 +255,7 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
     { dispose: () => void channel.dispose() },
   );
 
-  const diagnose = createDiagnose({ extensionPath: context.extensionPath, extensionVersion: String((context.extension.packageJSON as { version?: string }).version), config, sessions, store, signIn, aws: loadAws, models, usage, quota, claudeCode, terminals, log, clock });
+  const diagnose = createDiagnose({ extensionPath: context.extensionPath, extensionVersion: String((context.extension.packageJSON as { version?: string }).version), config, sessions, store, signIn, aws: loadAws, models, usage, quota, claudeCode, terminals, notify: notifier, log, clock });
   context.subscriptions.push(diagnose);
   const services: Services = {
     log,

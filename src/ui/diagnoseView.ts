@@ -8,7 +8,7 @@ import { runChecks, type Check, type Row } from '../diagnose/check';
 import { reportMarkdown } from '../diagnose/report';
 import type { Log } from '../log';
 import type { Clock } from '../util/clock';
-import { inert } from '../util/text';
+import type { Notify } from '../errors/failure';
 import { DIAGNOSE_COMMANDS, renderDiagnose } from './diagnoseHtml';
 
 export interface DiagnoseViewOptions {
@@ -21,6 +21,7 @@ export interface DiagnoseViewOptions {
   readonly user: () => string | undefined;
   /** Values known to be secret right now (session tokens, keys, the endpoint token). */
   readonly secrets: () => string[];
+  readonly notify: Pick<Notify, 'show'>;
   readonly log: Log;
   readonly clock: Clock;
 }
@@ -58,7 +59,7 @@ export class DiagnoseView implements vscode.Disposable {
 
   async copyReport(): Promise<void> {
     await vscode.env.clipboard.writeText(await this.report());
-    void vscode.window.showInformationMessage('The Diagnose report is on the clipboard, without tokens or keys: paste it into your ticket.');
+    this.options.notify.show('info', 'The Diagnose report is on the clipboard, without tokens or keys: paste it into your ticket.');
   }
 
   async saveReport(): Promise<string | undefined> {
@@ -80,13 +81,13 @@ export class DiagnoseView implements vscode.Disposable {
       }
     } catch (error) {
       this.options.log.error('Saving the Diagnose report failed', error);
-      void vscode.window.showErrorMessage(inert(`The report could not be saved to ${where}. Choose another folder, or copy the report instead.`), 'Copy Report', 'Save Report…').then((choice) => {
-        if (choice === 'Copy Report') void this.copyReport();
-        if (choice === 'Save Report…') void this.saveReport();
-      });
+      this.options.notify.show('error', `The report could not be saved to ${where}. Choose another folder, or copy the report instead.`, [
+        { kind: 'run', label: 'Copy Report', command: 'claudeBedrock.copyDiagnoseReport' },
+        { kind: 'run', label: 'Save Report…', command: 'claudeBedrock.saveDiagnoseReport' },
+      ]);
       return undefined;
     }
-    void vscode.window.showInformationMessage(inert(`The Diagnose report is saved to ${where}, without tokens or keys.`));
+    this.options.notify.show('info', `The Diagnose report is saved to ${where}, without tokens or keys.`);
     return where;
   }
 

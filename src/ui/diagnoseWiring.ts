@@ -16,6 +16,7 @@ import { DEFAULTS } from '../config/groups';
 import { SECTION } from '../config/setting';
 import { diagnoseChecks } from '../diagnose/checks';
 import type { DiagnoseContext } from '../diagnose/context';
+import type { Notify } from '../errors/failure';
 import type { Log } from '../log';
 import type { ModelService } from '../models/modelService';
 import type { QuotaGate } from '../quota/gate';
@@ -40,6 +41,7 @@ export interface DiagnoseParts {
   readonly quota: QuotaGate;
   readonly claudeCode: ClaudeCodeConnection;
   readonly terminals: TerminalEnvironment;
+  readonly notify: Notify;
   readonly log: Log;
   readonly clock: Clock;
 }
@@ -121,6 +123,7 @@ export function createDiagnose(parts: DiagnoseParts): DiagnoseView {
       const s = parts.sessions.usableSession;
       return s ? [s.credentials.secretAccessKey, s.credentials.sessionToken ?? '', s.credentials.accessKeyId, s.idToken ?? '', s.refreshToken ?? '', s.sso?.accessToken ?? ''] : [];
     },
+    notify: parts.notify,
     log: parts.log,
     clock: parts.clock,
   });

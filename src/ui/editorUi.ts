@@ -10,6 +10,7 @@ import type { AccountChoice } from '../aws/sso';
 import type { BrowserUi } from '../browser/authorize';
 import { PANEL_EXTENSION, type PanelSettings } from '../claudeCode/connection';
 import type { Notify } from '../errors/failure';
+import type { Notifier } from './notify';
 import { escapeIcons, inert } from '../util/text';
 
 export function signInProgress(window: Pick<typeof vscode.window, 'withProgress'> = vscode.window): SignInUi {
@@ -33,16 +34,15 @@ export function browserUi(notify: Notify): BrowserUi {
 }
 
 /** IAM Identity Center's device code: shown in a dialog whose button copies it and opens the portal's page. */
-export function deviceCodeUi(browser: BrowserUi): DeviceCodeUi {
-  const go = 'Copy Code & Open Browser';
+export function deviceCodeUi(browser: BrowserUi, notifier: Pick<Notifier, 'ask'>): DeviceCodeUi {
   return {
     present: async (userCode, url) => {
-      const answer = await vscode.window.showInformationMessage(
-        inert(`Your IAM Identity Center sign-in code: ${userCode}`),
-        { modal: true, detail: 'Copy the code, then allow the request on the AWS access portal page that opens in your browser (on any computer). VS Code waits for you there.' },
-        go,
-      );
-      if (answer !== go) return false;
+      const go = await notifier.ask({
+        message: `Your IAM Identity Center sign-in code: ${userCode}`,
+        detail: 'Copy the code, then allow the request on the AWS access portal page that opens in your browser (on any computer). VS Code waits for you there.',
+        yes: 'Copy Code & Open Browser',
+      });
+      if (!go) return false;
       await Promise.resolve(vscode.env.clipboard.writeText(userCode)).catch(() => undefined);
       if (!(await browser.open(url))) browser.cannotOpen(url);
       return true;

@@ -30,6 +30,13 @@ const DIAGNOSE: Action = { kind: 'run', command: 'claudeBedrock.diagnose', label
 /** What the Notifier shows notifications with: VS Code's window (a fake in unit tests). */
 export type NotificationWindow = Pick<typeof vscode.window, 'showErrorMessage' | 'showWarningMessage' | 'showInformationMessage'>;
 
+/** A question in a dialog that waits for the answer: its sentence, the detail beneath, and the button that says yes. */
+export interface Question {
+  readonly message: string;
+  readonly detail: string;
+  readonly yes: string;
+}
+
 export class Notifier implements Notify, vscode.Disposable {
   private readonly shown = new vscode.EventEmitter<ShownMessage>();
   /** Fires for every notification as it is shown. */
@@ -59,6 +66,14 @@ export class Notifier implements Notify, vscode.Disposable {
       },
       (error: unknown) => this.log.error('Could not show a notification', error),
     );
+  }
+
+  /** Asks in a modal dialog (its text made inert as every notification's); true when the user clicked `yes`. */
+  async ask(question: Question): Promise<boolean> {
+    const message = inert(question.message);
+    this.shown.fire({ severity: 'info', message, buttons: [question.yes] });
+    const answer = await this.window.showInformationMessage(message, { modal: true, detail: inert(question.detail) }, question.yes);
+    return answer === question.yes;
   }
 
   private async run(action: Action): Promise<void> {
