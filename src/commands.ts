@@ -15,7 +15,7 @@ import type { Config } from './config/config';
 import { DEFAULTS } from './config/groups';
 import { awsErrorCode } from './errors/codes';
 import { SHOW_LOG, SIGN_IN, SIGN_OUT, type Action, type Notify } from './errors/failure';
-import { SIGN_IN_WITH_CODE } from './errors/federationErrors';
+import { SIGN_IN_WITH_CODE } from './errors/signIn';
 import type { Log } from './log';
 import type { ModelRole } from './models/check';
 import { pickModels } from './models/chooseModels';

@@ -5,10 +5,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SessionCore } from './auth/core';
-import { Flows } from './auth/flows/flows';
+import { FlowCatalog } from './auth/flows/catalog';
 import { CognitoPoolFlow } from './auth/flows/cognitoPool';
 import { IdentityCenterFlow, type RoleChoice } from './auth/flows/identityCenter';
-import { OidcSteps } from './auth/flows/oidc';
+import { OidcSteps } from './auth/flows/federated';
 import { WebIdentityFlow } from './auth/flows/webIdentity';
 import { Keys } from './auth/keys';
 import { Renewal } from './auth/renewal';
@@ -116,7 +116,7 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
     log,
     clock,
   });
-  const flows = new Flows([
+  const flows = new FlowCatalog([
     identityCenter,
     new CognitoPoolFlow({ settings: () => config.cognito(), chosen: () => config.federation() === 'cognitoIdentityPool', oidc, cognito: loadCognito, log, clock }),
     new WebIdentityFlow({ settings: () => config.signIn(), chosen: () => config.federation() === 'direct', oidc, sts: loadAws, log, clock }),
@@ -141,9 +141,9 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
   });
   const sessions = new SessionCore({ store, flows, clock, onDidChangeSettings: signInSettingsChanged, quotaBlocked: () => quota.verdict?.kind === 'blocked' });
   const sync = new SessionSync(store, channel, log);
-  const renewal: Renewal = new Renewal({ store, core: sessions, flows, admission: quota, channel, clock, log, notify: notifier });
-  const keys = new Keys({ store, core: sessions, renewal, quota, clock, log });
-  const signIn = new SignIn({ store, core: sessions, flows, renewal, admission: quota, channel, ui: signInProgress(), notify: notifier, log, clock });
+  const renewal: Renewal = new Renewal({ store, sessions, flows, admission: quota, channel, clock, log, notify: notifier });
+  const keys = new Keys({ store, sessions, renewal, quota, clock, log });
+  const signIn = new SignIn({ store, sessions, flows, renewal, admission: quota, channel, ui: signInProgress(), notify: notifier, log, clock });
   const models = new ModelService({ sessions, config, bedrock: (target) => loadAws().bedrockControl(target), log, notify: notifier, clock });
   const modelReport = new ModelReportView(models);
   const usage = new UsageService({

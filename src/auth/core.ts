@@ -4,7 +4,7 @@
 // event. The terminal endpoint, usage, models and the status bar read it (SessionSource).
 import * as vscode from 'vscode';
 import type { Clock } from '../util/clock';
-import type { Flows } from './flows/flows';
+import type { FlowCatalog } from './flows/catalog';
 import type { Identity } from './identity';
 import { expiresAt, type Session } from './session';
 import type { SessionStore } from './store';
@@ -31,7 +31,7 @@ export interface SessionSource {
 
 export interface SessionCoreOptions {
   readonly store: SessionStore;
-  readonly flows: Flows;
+  readonly flows: FlowCatalog;
   readonly clock: Clock;
   /** Fires when the sign-in settings change: a session may stop belonging to them. */
   readonly onDidChangeSettings: vscode.Event<unknown>;

@@ -18,7 +18,7 @@ const ON_DEMAND_RENEWAL_WAIT_MS = 10_000;
 
 export interface KeysOptions {
   readonly store: SessionStore;
-  readonly core: SessionCore;
+  readonly sessions: SessionCore;
   readonly renewal: Renewal;
   /** The quota gate's current refusal (a sentence), if it refuses. */
   readonly quota: { refusal(): string | undefined };
@@ -31,11 +31,11 @@ export class Keys {
 
   /** The keys to use now; undefined when signed out or the keys have expired. */
   async credentials(): Promise<AwsCredentials | undefined> {
-    const { store, core, renewal, clock, log } = this.options;
+    const { store, sessions, renewal, clock, log } = this.options;
     if (this.refusal()) return undefined;
-    // Not core.usableSession: keys that expired while the machine slept are still renewed here.
+    // Not sessions.usableSession: keys that expired while the machine slept are still renewed here.
     let session = store.session;
-    if (!session || !core.isCurrent(session)) return undefined;
+    if (!session || !sessions.isCurrent(session)) return undefined;
     if (expiresAt(session) - clock.now() < ON_DEMAND_RENEWAL_MS && renewal.canRenew(session)) {
       try {
         session = await withDeadline(clock, renewal.renewNow(false), ON_DEMAND_RENEWAL_WAIT_MS);
@@ -53,9 +53,9 @@ export class Keys {
    * minute left; without ID tokens (IAM Identity Center), the keys while they have.
    */
   quotaUser(): QuotaUser | undefined {
-    const { store, core, clock } = this.options;
+    const { store, sessions, clock } = this.options;
     const session = store.session;
-    if (!session || !core.isCurrent(session)) return undefined;
+    if (!session || !sessions.isCurrent(session)) return undefined;
     // The window that holds the ID token asks; this one takes its answer.
     if (!store.holdsSecrets) return { subject: session.identity.subject, idToken: undefined, askedElsewhere: true };
     const now = clock.now();
@@ -71,8 +71,8 @@ export class Keys {
 
   /** The ID token, renewed first when it expires within a minute; undefined when there is none. */
   async idToken(): Promise<string | undefined> {
-    const { core, renewal, clock, log } = this.options;
-    let session = core.session;
+    const { sessions, renewal, clock, log } = this.options;
+    let session = sessions.session;
     if (!session?.idToken) return undefined;
     if ((session.idTokenExpiresAt ?? 0) - clock.now() < ON_DEMAND_RENEWAL_MS) {
       if (!renewal.canRenew(session)) return undefined;

@@ -23,7 +23,7 @@ import { CallError } from '../windows/busCalls';
 import { withdrawSignIn } from '../windows/sharedSignIn';
 import type { SessionCore } from './core';
 import { gateFor, type Admission } from './flows/flow';
-import type { Flows } from './flows/flows';
+import type { FlowCatalog } from './flows/catalog';
 import { expiresAt, type Session } from './session';
 import type { SessionStore } from './store';
 
@@ -44,8 +44,8 @@ export function renewalDue(session: Session, now: number): number {
 
 export interface RenewalOptions {
   readonly store: SessionStore;
-  readonly core: SessionCore;
-  readonly flows: Flows;
+  readonly sessions: SessionCore;
+  readonly flows: FlowCatalog;
   /** The quota gate new keys pass. */
   readonly admission: Admission;
   readonly channel: WindowChannel;
@@ -75,7 +75,7 @@ export class Renewal implements vscode.Disposable {
         this.serve();
         this.schedule();
       }),
-      options.core.onDidChangeState(() => this.schedule()),
+      options.sessions.onDidChangeState(() => this.schedule()),
     ];
     this.serve();
   }
@@ -101,12 +101,12 @@ export class Renewal implements vscode.Disposable {
 
   /** Sets the timers for the stored session: renewal before expiry, and expiry itself. */
   schedule(): void {
-    const { store, core, clock } = this.options;
+    const { store, sessions, clock } = this.options;
     clock.clearTimeout(this.renewTimer);
     clock.clearTimeout(this.expiryTimer);
     this.renewTimer = this.expiryTimer = undefined;
     const session = store.session;
-    if (this.disposed || !session || !core.isCurrent(session)) return;
+    if (this.disposed || !session || !sessions.isCurrent(session)) return;
     const now = clock.now();
     const expiry = expiresAt(session);
     if (expiry > now) this.expiryTimer = clock.setTimeout(() => void this.expired(session), expiry - now);
@@ -177,14 +177,14 @@ export class Renewal implements vscode.Disposable {
   }
 
   private async locked(force: boolean): Promise<Session> {
-    const { store, core, flows, clock, log } = this.options;
+    const { store, sessions, flows, clock, log } = this.options;
     const asked = store.session?.credentials.accessKeyId;
     const lease = await this.options.channel.acquire(LOCK);
     if (!lease) throw new Failure('cancelled', 'The renewal stopped: this window is closing.');
     try {
       const session = store.session;
       const flow = session && flows.of(session);
-      if (!session || !flow || !this.renewable(session) || !core.isCurrent(session)) throw refreshRejected('there is no saved sign-in to renew');
+      if (!session || !flow || !this.renewable(session) || !sessions.isCurrent(session)) throw refreshRejected('there is no saved sign-in to renew');
       // Another window renewed while this one waited for the lock: its keys are here already.
       const renewedElsewhere = session.credentials.accessKeyId !== asked;
       if (renewedElsewhere || (!force && renewalDue(session, clock.now()) > clock.now())) return session;
@@ -240,7 +240,7 @@ export class Renewal implements vscode.Disposable {
 
   /** The credentials have expired: sign in again, unless a renewal can still mend it. */
   private async expired(session: Session): Promise<void> {
-    const { store, core, log, notify } = this.options;
+    const { store, sessions, log, notify } = this.options;
     if (store.session?.credentials.expiration !== session.credentials.expiration) return;
     if (this.expiredKeys === session.credentials.accessKeyId) return;
     this.expiredKeys = session.credentials.accessKeyId;
@@ -248,10 +248,10 @@ export class Renewal implements vscode.Disposable {
     if (this.renewable(session) || (!store.holdsSecrets && !session.renewalFailed)) {
       // Renewed here, or by the window that holds its secrets; until then the state says so.
       this.expiredKeys = undefined;
-      core.update();
+      sessions.update();
       return;
     }
-    core.lapse(session.identity, session.renewalFailed ?? 'Your session has expired.');
+    sessions.lapse(session.identity, session.renewalFailed ?? 'Your session has expired.');
     await store.clear();
     if (!session.renewalFailed) notify.failure(sessionExpired());
   }

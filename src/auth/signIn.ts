@@ -11,7 +11,7 @@ import type { WindowChannel } from '../windows/bus';
 import { claimSignIn, withdrawSignIn, type Follower, type Leader, type Outcome } from '../windows/sharedSignIn';
 import type { SessionCore } from './core';
 import { gateFor, type Admission, type Flow, type Proof } from './flows/flow';
-import type { Flows } from './flows/flows';
+import type { FlowCatalog } from './flows/catalog';
 import { displayName } from './identity';
 import type { Renewal } from './renewal';
 import { expiresAt, isSharedSession, shareable, withoutSecrets, type Session } from './session';
@@ -30,8 +30,8 @@ export interface SignInUi {
 
 export interface SignInOptions {
   readonly store: SessionStore;
-  readonly core: SessionCore;
-  readonly flows: Flows;
+  readonly sessions: SessionCore;
+  readonly flows: FlowCatalog;
   readonly renewal: Renewal;
   /** The quota gate the new keys pass. */
   readonly admission: Admission;
@@ -89,7 +89,7 @@ export class SignIn implements vscode.Disposable {
 
   /** Signs in; a second call while one runs joins it. */
   signIn(): Promise<Session | undefined> {
-    this.running ??= this.options.core.signingIn(() => this.run()).finally(() => (this.running = undefined));
+    this.running ??= this.options.sessions.signingIn(() => this.run()).finally(() => (this.running = undefined));
     return this.running;
   }
 
@@ -98,14 +98,14 @@ export class SignIn implements vscode.Disposable {
   }
 
   async signOut(): Promise<void> {
-    const { store, core, flows, log } = this.options;
+    const { store, sessions, flows, log } = this.options;
     this.cancel();
     // Windows joining a sign-in just finished (here or elsewhere) must not receive it after the sign-out.
     this.leader?.close();
     this.leader = undefined;
     withdrawSignIn(this.options.channel);
     const session = store.session;
-    core.forgetLapse();
+    sessions.forgetLapse();
     await store.clear();
     if (session) void flows.of(session)?.signOut(session);
     flows.forget();
@@ -113,7 +113,7 @@ export class SignIn implements vscode.Disposable {
   }
 
   private async run(): Promise<Session | undefined> {
-    const { store, core, flows, renewal, notify, log, clock } = this.options;
+    const { store, sessions, flows, renewal, notify, log, clock } = this.options;
     const flow = flows.current;
     const checked = flow.check();
     if (!checked.ok) {
@@ -123,7 +123,7 @@ export class SignIn implements vscode.Disposable {
       return undefined;
     }
     const existing = store.session;
-    const current = existing && core.isCurrent(existing) && !existing.renewalFailed;
+    const current = existing && sessions.isCurrent(existing) && !existing.renewalFailed;
     if (current && expiresAt(existing) > clock.now()) {
       notify.show('info', `You are already signed in as ${displayName(existing.identity)}.`);
       return existing;
@@ -161,7 +161,7 @@ export class SignIn implements vscode.Disposable {
   }
 
   private async lead(flow: Flow, claim: Leader, signal: AbortSignal): Promise<Session | undefined> {
-    const { store, core, notify, log, clock } = this.options;
+    const { store, sessions, notify, log, clock } = this.options;
     this.currentRole = 'leading';
     this.leader = claim;
     let outcome: Outcome = { kind: 'ended', reason: 'The sign-in stopped.' };
@@ -184,7 +184,7 @@ export class SignIn implements vscode.Disposable {
         }
       });
       if (signal.aborted) throw cancelled();
-      core.forgetLapse();
+      sessions.forgetLapse();
       if (!(await store.save(session))) throw cancelled();
       const saved = store.session ?? session;
       outcome = { kind: 'signedIn', session: shareable(saved) };
@@ -211,7 +211,7 @@ export class SignIn implements vscode.Disposable {
 
   /** Waits for the window that leads the sign-in; 'lost' when it went away without an outcome. */
   private async follow(claim: Follower): Promise<Session | undefined | 'lost'> {
-    const { store, core, notify, log } = this.options;
+    const { store, sessions, notify, log } = this.options;
     log.info('Another VS Code window is signing in; waiting for it instead of opening a second sign-in.');
     const cancelHere = this.cancelSource?.signal;
     const onCancel = () => claim.cancel();
@@ -238,12 +238,12 @@ export class SignIn implements vscode.Disposable {
         return undefined;
       case 'signedIn': {
         const session = result.session;
-        if (!isSharedSession(session) || !core.isCurrent(withoutSecrets(session))) {
+        if (!isSharedSession(session) || !sessions.isCurrent(withoutSecrets(session))) {
           log.warn("The sign-in of another window does not match this window's sign-in settings.");
           notify.show('info', "Another VS Code window signed in with other sign-in settings than this window's. Sign in again to sign in with this window's settings.", [SIGN_IN]);
           return undefined;
         }
-        core.forgetLapse();
+        sessions.forgetLapse();
         await store.adopt(session, session.savedAt);
         log.info(`Signed in as ${displayName(session.identity)} by the sign-in of another window.`);
         return store.session ?? withoutSecrets(session);

@@ -27,7 +27,7 @@ import {
   type TerminalSettings,
   type UsageSettings,
 } from './groups';
-import { SECTION, type Area, type Checked } from './setting';
+import { SECTION, type Area, type Checked } from './rules';
 import { SETTINGS } from './settings';
 
 /** The settings of the sign-in the federation setting chooses, tagged by it. */

@@ -1,7 +1,7 @@
 // What package.json's `contributes.configuration` and the organisation defaults' JSON schema say,
 // generated from the settings table. `npm run settings` writes both; a unit test checks that
 // the files hold exactly this. Pure.
-import { SECTION, type Setting } from './setting';
+import { SECTION, type Setting } from './rules';
 import { SETTINGS } from './settings';
 
 /** Markdown without its code marks, for plain-text descriptions. */

@@ -1,7 +1,7 @@
 // The settings each part of the extension reads, checked together: sign-in, terminals, the
 // model check, usage. Each group is read from the one table (settings.ts). Pure.
 import * as s from './settings';
-import type { Checked, Setting, SettingProblem } from './setting';
+import type { Checked, Setting, SettingProblem } from './rules';
 
 /** Where raw values come from: VS Code's settings (config.ts), or a plain object in tests. */
 export type RawSource = ((key: string) => unknown) | Readonly<Record<string, unknown>>;
@@ -78,7 +78,7 @@ export function checkSignInSettings(raw: RawSource): Checked<SignInSettings> {
 }
 
 /** How terminals get the session's AWS credentials. */
-export type CredentialMode = 'endpoint' | 'environment';
+export type TerminalCredentialsMode = 'endpoint' | 'environment';
 
 export interface TerminalSettings {
   readonly region: string;
@@ -91,7 +91,7 @@ export interface TerminalSettings {
   readonly maxThinkingTokens: number | undefined;
   /** Bedrock endpoint (PrivateLink / VPC endpoint): ANTHROPIC_BEDROCK_BASE_URL. */
   readonly bedrockEndpoint: string | undefined;
-  readonly credentialMode: CredentialMode;
+  readonly terminalCredentials: TerminalCredentialsMode;
   /** OpenTelemetry collector for usage attribution; undefined: telemetry off. */
   readonly telemetryEndpoint: string | undefined;
   readonly telemetryProtocol: 'http/protobuf' | 'http/json' | 'grpc';
@@ -113,7 +113,7 @@ export function checkTerminalSettings(raw: RawSource): Checked<TerminalSettings>
     maxOutputTokens: read(s.maxOutputTokens),
     maxThinkingTokens: read(s.maxThinkingTokens),
     bedrockEndpoint: read(s.bedrockEndpoint),
-    credentialMode: read(s.terminalCredentials),
+    terminalCredentials: read(s.terminalCredentials),
     telemetryEndpoint: read(s.telemetryEndpoint),
     telemetryProtocol: read(s.telemetryProtocol),
   });

@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import { parseSettings } from '../claudeCode/jsonEdit';
 import { openSetting } from '../errors/failure';
 import { SETTINGS } from '../config/settings';
-import type { Checked, SettingProblem } from '../config/setting';
+import type { Checked, SettingProblem } from '../config/rules';
 import { fail, pass, warning, type Check } from './check';
 import type { DiagnoseContext } from './context';
 

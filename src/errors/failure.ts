@@ -1,7 +1,7 @@
 // A failure as the user meets it: a sentence that says what happened and what to do, and the
 // buttons for the next step. Every error of the IdP and AWS becomes one through explain.ts;
 // the few the extension raises itself are built here and in signIn.ts. Pure.
-import { settingId, type SettingProblem } from '../config/setting';
+import { settingId, type SettingProblem } from '../config/rules';
 
 /** A button on a failure notification. */
 export type Action =

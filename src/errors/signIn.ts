@@ -70,3 +70,15 @@ export function noIdToken(): Failure {
 export function sessionExpired(): Failure {
   return new Failure('refreshRejected', 'Your Claude Bedrock session has expired. Sign in again to continue.', [SIGN_IN]);
 }
+
+/** The command that signs in with a code once, whatever `claudeBedrock.ssoSignInMethod` says. */
+export const SIGN_IN_WITH_CODE = 'claudeBedrock.signInWithCode';
+
+/** IAM Identity Center's browser never came back to the loopback port: offer the code. */
+export function browserDidNotReturn(seconds: number): Failure {
+  return new Failure(
+    'timeout',
+    `Sign-in timed out: the browser did not come back to VS Code within ${duration(seconds)}. If its page could not reach VS Code (a remote window), sign in with a code instead.`,
+    [{ kind: 'run', command: SIGN_IN_WITH_CODE, label: 'Sign In with a Code' }, SIGN_IN],
+  );
+}

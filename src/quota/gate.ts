@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { QuotaGateSettings as QuotaSettings } from '../config/groups';
-import type { Checked } from '../config/setting';
+import type { Checked } from '../config/rules';
 import { explain } from '../errors/explain';
 import { Failure, SIGN_IN, type Action, type Notify } from '../errors/failure';
 import type { Log } from '../log';

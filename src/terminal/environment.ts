@@ -97,7 +97,7 @@ export class TerminalEnvironment implements vscode.Disposable {
     const settings = checked.value;
     let credentials: TerminalCredentials;
     // Refused by the quota service: no keys in new terminals' environment; the endpoint says why.
-    if (settings.credentialMode === 'endpoint' || this.options.refusal()) {
+    if (settings.terminalCredentials === 'endpoint' || this.options.refusal()) {
       const endpoint = await this.startEndpoint();
       credentials = { kind: 'endpoint', uri: endpoint.uri, token: endpoint.authorizationToken };
     } else {
@@ -122,7 +122,7 @@ export class TerminalEnvironment implements vscode.Disposable {
       }
     }
     collection.description = new vscode.MarkdownString(terminalDescription(input));
-    const how = input.connected ? "Claude Code's own settings carry the keys" : `${settings.credentialMode} credentials`;
+    const how = input.connected ? "Claude Code's own settings carry the keys" : `${settings.terminalCredentials} credentials`;
     if (changed > 0) log.info(`Terminal environment set for Bedrock in ${settings.region} (${how}, ${changed} variables changed).`);
   }
 

@@ -13,7 +13,7 @@ import type { ClaudeCodeConnection } from '../claudeCode/connection';
 import { parseSettings } from '../claudeCode/jsonEdit';
 import type { Config } from '../config/config';
 import { DEFAULTS } from '../config/groups';
-import { SECTION } from '../config/setting';
+import { SECTION } from '../config/rules';
 import { diagnoseChecks } from '../diagnose/checks';
 import type { DiagnoseContext } from '../diagnose/context';
 import type { Notify } from '../errors/failure';

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { AuthState } from '../auth/core';
 import type { ModelCheck } from '../models/check';
-import { statusView, tooltipMarkdown, type StatusView } from './statusView';
+import { statusView, tooltipMarkdown, type StatusView } from './statusWords';
 
 /** The tooltip as Markdown whose links may run only their own commands. */
 function tooltip(view: StatusView): vscode.MarkdownString {

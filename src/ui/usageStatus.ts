@@ -1,7 +1,7 @@
 // The usage status bar item, beside the account item.
 import * as vscode from 'vscode';
 import type { UsageState } from '../usage/usageService';
-import { usageItemView, type UsageItemView } from './usageView';
+import { usageItemView, type UsageItemView } from './usageWords';
 
 export class UsageStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('claudeBedrock.usage', vscode.StatusBarAlignment.Right, 99);

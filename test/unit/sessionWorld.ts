@@ -7,8 +7,8 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SessionCore } from '../../src/auth/core';
-import { Flows } from '../../src/auth/flows/flows';
-import { OidcSteps } from '../../src/auth/flows/oidc';
+import { FlowCatalog } from '../../src/auth/flows/catalog';
+import { OidcSteps } from '../../src/auth/flows/federated';
 import { WebIdentityFlow } from '../../src/auth/flows/webIdentity';
 import { Keys } from '../../src/auth/keys';
 import { Renewal } from '../../src/auth/renewal';
@@ -105,7 +105,7 @@ export async function openWindow(m: Machine, options: { secrets?: FakeSecretStor
   const channel: WindowChannel = await WindowBus.open({ storageDir: options.hubDir ?? m.storageDir, reclaimMs: 0 });
   const store = new SessionStore(secrets, log, m.clock);
   const oidc = new OidcSteps({ idp: new IdpClients(() => m.idp.module(), log), browser, renderPage: () => (page) => `${page.title}: ${page.message}`, log, clock: m.clock });
-  const flows = new Flows([new WebIdentityFlow({ settings: () => config.signIn(), chosen: () => true, oidc, sts: () => m.sts.module(), log, clock: m.clock })]);
+  const flows = new FlowCatalog([new WebIdentityFlow({ settings: () => config.signIn(), chosen: () => true, oidc, sts: () => m.sts.module(), log, clock: m.clock })]);
   const quota: QuotaGate = new QuotaGate({
     settings: () => config.quota(),
     fetchQuota: m.quota.fetch,
@@ -125,9 +125,9 @@ export async function openWindow(m: Machine, options: { secrets?: FakeSecretStor
     quotaBlocked: () => quota.verdict?.kind === 'blocked',
   });
   const sync = new SessionSync(store, channel, log);
-  const renewal: Renewal = new Renewal({ store, core, flows, admission: quota, channel, clock: m.clock, log, notify, random: () => 1 });
-  const keys: Keys = new Keys({ store, core, renewal, quota, clock: m.clock, log });
-  const signIn = new SignIn({ store, core, flows, renewal, admission: quota, channel, ui, notify, log, clock: m.clock });
+  const renewal: Renewal = new Renewal({ store, sessions: core, flows, admission: quota, channel, clock: m.clock, log, notify, random: () => 1 });
+  const keys: Keys = new Keys({ store, sessions: core, renewal, quota, clock: m.clock, log });
+  const signIn = new SignIn({ store, sessions: core, flows, renewal, admission: quota, channel, ui, notify, log, clock: m.clock });
   // As main.ts wires them: the gate follows the signed-in user; allowed again, keys flow again.
   core.onDidChangeState(() => quota.follow());
   quota.onDidChange((verdict) => {

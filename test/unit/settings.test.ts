@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { Config } from '../../src/config/config';
 import { contributedProperties, orgDefaultsSchema } from '../../src/config/contribution';
 import { SETTINGS } from '../../src/config/settings';
-import type { Area, SettingProblem } from '../../src/config/setting';
+import type { Area, SettingProblem } from '../../src/config/rules';
 import { FakeSettings } from './fakes/editor';
 
 const ROOT = path.resolve(__dirname, '../../..');

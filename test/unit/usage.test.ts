@@ -7,7 +7,7 @@ import { blockedReasonText, verdictOf } from '../../src/quota/verdict';
 import { compactTokens, limitsFrom, statusText, usageFigures } from '../../src/usage/figures';
 import { parseQuotaAnswer } from '../../src/quota/answer';
 import { isDashboardMessage, renderDashboard } from '../../src/ui/dashboardHtml';
-import { usageItemView } from '../../src/ui/usageView';
+import { usageItemView } from '../../src/ui/usageWords';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 const thresholds = { warningPercent: 80, errorPercent: 95 };

@@ -1,5 +1,5 @@
 // Federation through a Cognito identity pool (the AWS guidance's other mode): OpenID Connect in
-// the browser (oidc.ts), then Cognito Identity's GetId and GetCredentialsForIdentity with the ID
+// the browser (federated.ts), then Cognito Identity's GetId and GetCredentialsForIdentity with the ID
 // token as the pool's login. Renewal: a refreshed ID token, then both calls again. The pool
 // decides the role (its authenticated role); its keys live one hour.
 import type * as CognitoModule from '../../aws/cognito';
@@ -8,7 +8,7 @@ import type { CognitoSignInSettings } from '../../config/groups';
 import { cognitoFailure, type ErrorContext } from '../../errors/explain';
 import type { IdTokens } from '../../idp/clients';
 import { bindingOf, type Session } from '../session';
-import { FederatedFlow, idpContext, sessionFrom, type FederatedFlowOptions } from './oidc';
+import { FederatedFlow, idpContext, sessionFrom, type FederatedFlowOptions } from './federated';
 
 /** Attempts per Cognito call when it throttles, fails or does not answer. */
 const ATTEMPTS = 3;

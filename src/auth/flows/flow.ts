@@ -1,8 +1,8 @@
 // A way of getting AWS credentials, as data: when it applies, and how it signs in, renews and
 // signs out. The session core and the sign-in run whichever flow the settings choose
-// (flows.ts); each flow is one object in its own file, with its clients passed in.
+// (catalog.ts); each flow is one object in its own file, with its clients passed in.
 import type { AwsCredentials } from '../../aws/credentials';
-import type { Checked } from '../../config/setting';
+import type { Checked } from '../../config/rules';
 import type { Session } from '../session';
 
 /** What every flow's settings say, whatever else they hold. */

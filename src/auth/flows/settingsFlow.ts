@@ -1,7 +1,7 @@
 // What every flow does the same way with its settings: it applies when claudeBedrock.federation
 // chooses it, checks them, fingerprints them (a session of other settings needs a new sign-in),
 // and refuses to start with a sentence naming the setting to fix. Each flow adds how it signs in.
-import type { Checked } from '../../config/setting';
+import type { Checked } from '../../config/rules';
 import { settingsFailure } from '../../errors/failure';
 import type { Session } from '../session';
 import type { Admit, Flow, FlowRun, FlowSettings } from './flow';

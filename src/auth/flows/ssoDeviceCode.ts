@@ -9,7 +9,7 @@
 // Which way a sign-in takes (`signInMethod`): the browser when it can come back to this
 // computer's loopback port, else the code.
 import type * as SsoModule from '../../aws/sso';
-import { isLoopbackHost } from '../../config/setting';
+import { isLoopbackHost } from '../../config/rules';
 import { awsErrorCode } from '../../errors/codes';
 import { Failure, SIGN_IN } from '../../errors/failure';
 import { cancelled, duration } from '../../errors/signIn';

@@ -1,4 +1,4 @@
-// Direct federation: OpenID Connect in the browser (oidc.ts), then STS
+// Direct federation: OpenID Connect in the browser (federated.ts), then STS
 // AssumeRoleWithWebIdentity with the ID token. Renewal uses the refresh token, then STS again;
 // sign-out revokes the refresh token where the IdP can.
 import type * as StsModule from '../../aws/sts';
@@ -9,7 +9,7 @@ import { stsFailure, type ErrorContext } from '../../errors/explain';
 import type { IdTokens } from '../../idp/clients';
 import { identityFromClaims } from '../identity';
 import { bindingOf, type Session } from '../session';
-import { FederatedFlow, idpContext, sessionFrom, type FederatedFlowOptions } from './oidc';
+import { FederatedFlow, idpContext, sessionFrom, type FederatedFlowOptions } from './federated';
 
 /** Attempts at STS in all when it throttles, fails or cannot reach the IdP (IDPCommunicationError). */
 const STS_ATTEMPTS = 4;

@@ -2,7 +2,7 @@
 import type { Session } from '../session';
 import type { Flow } from './flow';
 
-export class Flows {
+export class FlowCatalog {
   constructor(private readonly all: readonly Flow[]) {
     if (all.length === 0) throw new Error('No sign-in flow.');
   }

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Session } from '../../src/auth/session';
-import { statusView, tooltipMarkdown } from '../../src/ui/statusView';
+import { statusView, tooltipMarkdown } from '../../src/ui/statusWords';
 
 const session = {
   identity: { subject: 's', email: 'alice@example.com', name: 'Alice', department: undefined, groups: [] },
