@@ -132,6 +132,8 @@ describe('Sign-in failures', () => {
     const from = testApi.notifications.length;
     const running = vscode.commands.executeCommand('claudeBedrock.signIn') as Thenable<{ signedIn: boolean }>;
     const authorization = await waitFor('the authorization request', async () => (await idp.authorizations()).at(-1));
+    // VS Code's browser has met its login form (the queued wait) before the test's browser asks for the next login.
+    await waitFor("VS Code's browser at the login form", async () => (await idp.queued()) === 0);
     await idp.faults({ tamperState: true });
     await idp.login('alice');
     assert.match(await browse(`${harness.idpOrigin()}/auth?${new URLSearchParams(authorization)}`), /^400 http:\/\/127\.0\.0\.1:\d+\/callback\?.*state=tampered-state-value/);

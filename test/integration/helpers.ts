@@ -82,6 +82,8 @@ export const idp = {
   reset: () => call(harness.idpOrigin(), 'POST', '/__idp/reset'),
   issued: () => call<IssuedTokens>(harness.idpOrigin(), 'GET', '/__idp/issued'),
   authorizations: () => call<Record<string, string>[]>(harness.idpOrigin(), 'GET', '/__idp/authorizations'),
+  /** How many login decisions no browser has met yet. */
+  queued: async () => (await call<{ queued: number }>(harness.idpOrigin(), 'GET', '/__idp/queued')).queued,
 };
 
 export const aws = {

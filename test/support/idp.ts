@@ -307,6 +307,8 @@ export async function startIdp(options: { port?: number } = {}): Promise<Idp> {
         return send(200, issued);
       case 'GET /__idp/authorizations':
         return send(200, authorizations);
+      case 'GET /__idp/queued':
+        return send(200, { queued: decisions.length });
       default:
         return send(404, { error: 'no such control' });
     }
