@@ -34,6 +34,7 @@ describe('Security: the sign-in callback port', () => {
     assert.equal(testApi.state().kind, 'signingIn', 'still waiting for its own answer');
 
     // The real login: the identity provider signs alice in and sends the browser back.
+    await waitFor("VS Code's browser at the login form", async () => (await idp.queued()) === 0);
     await idp.login('alice');
     const last = await browse(`${harness.idpOrigin()}/auth?${new URLSearchParams(authorization)}`);
     assert.match(last, /^200 http:\/\/127\.0\.0\.1:\d+\/callback\?/);
