@@ -1,6 +1,6 @@
 // Signing in and out. A sign-in renews silently when the saved session allows it; otherwise the
 // flow the settings choose runs (the browser), shared by every window that signs in at the same
-// moment (windows/sharedSignIn.ts): this window leads it, or follows the one that does. A second
+// moment (sharedSignIn.ts): this window leads it, or follows the one that does. A second
 // Sign In in this window joins the one under way. Failures are shown and resolve undefined.
 import type * as vscode from 'vscode';
 import { SIGN_IN, settingsFailure, unexpected, type Failure, type Notify } from '../errors/failure';
@@ -8,13 +8,13 @@ import { cancelled } from '../errors/signIn';
 import type { Log } from '../log';
 import type { Clock } from '../util/clock';
 import type { WindowChannel } from '../windows/bus';
-import { claimSignIn, withdrawSignIn, type Follower, type Leader, type Outcome } from '../windows/sharedSignIn';
 import type { SessionCore } from './core';
 import { gateFor, type Admission, type Flow, type Proof } from './flows/flow';
 import type { FlowCatalog } from './flows/catalog';
 import { displayName } from './identity';
 import type { Renewal } from './renewal';
 import { expiresAt, isSharedSession, shareable, withoutSecrets, type Session } from './session';
+import { claimSignIn, withdrawSignIn, type Follower, type Leader, type Outcome } from './sharedSignIn';
 import type { SessionStore } from './store';
 
 /** A follower waits at most the sign-in timeout plus this (discovery, code exchange, STS). */

@@ -1,6 +1,6 @@
 // One sign-in for every window: one leads, the others follow and take its session.
 import * as assert from 'node:assert/strict';
-import { claimSignIn, type ClaimOptions, type Follower, type Leader } from '../../src/windows/sharedSignIn';
+import { claimSignIn, type ClaimOptions, type Follower, type Leader } from '../../src/auth/sharedSignIn';
 import type { WindowBus } from '../../src/windows/bus';
 import { until, windowsWorld } from './windowsHelpers';
 
