@@ -8,6 +8,7 @@
 //   serve / call          a question a window answers for others: the credentials helper's
 //                         (busCalls.ts)
 //
+// What most of the extension holds is not the bus itself but a value on it (shared.ts).
 // A window that cannot reach or host a hub works alone (its locks are its own) and tries again
 // in the background. Pure Node: no vscode here.
 import { randomUUID } from 'node:crypto';
