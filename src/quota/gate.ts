@@ -8,7 +8,6 @@
 // nothing secret: windows/shared.ts), and a recheck is due for every window at once; the window
 // that gets the 'quota' lock first asks, and the others take its answer. The window whose check
 // changes the verdict tells the user, once.
-import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { QuotaGateSettings as QuotaSettings } from '../config/groups';
 import type { Checked } from '../config/rules';
@@ -17,7 +16,7 @@ import { Failure, SIGN_IN, type Action, type Notify } from '../errors/failure';
 import type { Log } from '../log';
 import type { Clock, Timer } from '../util/clock';
 import type { WindowChannel } from '../windows/bus';
-import { SharedValue } from '../windows/shared';
+import { ownerOf, SharedValue } from '../windows/shared';
 import type { AwsCredentials } from '../aws/credentials';
 import { QuotaError, type QuotaAnswer } from './answer';
 import { failedVerdict, verdictOf, type Verdict } from './verdict';
@@ -69,10 +68,6 @@ export interface QuotaGateOptions {
   readonly notify: Notify;
   readonly log: Log;
   readonly clock: Clock;
-}
-
-function ownerOf(subject: string): string {
-  return createHash('sha256').update(subject).digest('hex').slice(0, 16);
 }
 
 /** The verdict for `owner` another window shared, when that is what `value` is. */

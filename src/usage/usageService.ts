@@ -9,7 +9,6 @@
 // refresh keeps the last good figures and marks them stale with the reason. The quota service's
 // answer comes from the quota gate (quota/gate.ts), which the refresh asks for an answer no older
 // than the refresh interval: one answer for enforcement and display.
-import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { SessionSource } from '../auth/core';
 import type { UsageData, UsageQuery } from '../aws/cloudwatch';
@@ -22,7 +21,7 @@ import type { Log } from '../log';
 import { Backoff } from '../util/backoff';
 import type { Clock, Timer } from '../util/clock';
 import type { WindowChannel } from '../windows/bus';
-import { SharedValue } from '../windows/shared';
+import { ownerOf, SharedValue } from '../windows/shared';
 import type { QuotaGate } from '../quota/gate';
 import type { Verdict } from '../quota/verdict';
 import { limitsFrom, usageFigures, type UsageFigures } from './figures';
@@ -71,10 +70,6 @@ export interface UsageServiceOptions {
   readonly log: Log;
   readonly clock: Clock;
   readonly random?: () => number;
-}
-
-function owner(subject: string): string {
-  return createHash('sha256').update(subject).digest('hex').slice(0, 16);
 }
 
 /** Figures another window shared for user `id`, when that is what `value` is. */
@@ -134,7 +129,7 @@ export class UsageService implements vscode.Disposable {
   /** Starts or stops reading usage for the signed-in user, as the session changes. */
   trackUser(): void {
     const session = this.options.sessions.session;
-    const id = session?.identity.email ? owner(session.identity.subject) : undefined;
+    const id = session?.identity.email ? ownerOf(session.identity.subject) : undefined;
     if (this.tracked?.owner === id) return;
     this.tracked?.usage.dispose();
     this.tracked = undefined;

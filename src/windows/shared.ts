@@ -12,7 +12,13 @@
 //   the value still out of date and does the work itself.
 //
 // Pure Node: no vscode here.
+import { createHash } from 'node:crypto';
 import type { Disposable, WindowChannel } from './channel';
+
+/** Whose a value is, as the channel says it (values kept per user): a hash of the user's subject, never the subject. */
+export function ownerOf(subject: string): string {
+  return createHash('sha256').update(subject).digest('hex').slice(0, 16);
+}
 
 export interface SharedValueOptions<T> {
   readonly topic: string;

@@ -43,16 +43,8 @@ describe('a value the windows share', () => {
     return channel;
   }
 
-  /** Three windows, past the new hub's moment for locks to be re-asserted. */
-  async function windows(n = 3): Promise<WindowBus[]> {
-    const buses: WindowBus[] = [];
-    for (let i = 0; i < n; i++) buses.push(await world.open());
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    return buses;
-  }
-
   it('keeps the newest value in every window, whatever order the windows hear of them in', async () => {
-    const [a, b, c] = await windows();
+    const [a, b, c] = await world.windows();
     const [va, vb, vc] = [valueOn(a), valueOn(b), valueOn(c)];
     assert.equal(va.publish({ by: 'a', at: 20 }), true);
     await until('b and c to have it', () => vb.value?.by === 'a' && vc.value?.by === 'a');
@@ -82,7 +74,7 @@ describe('a value the windows share', () => {
   });
 
   it('makes a stale value anew in one window of three, and the others take its result', async () => {
-    const buses = await windows();
+    const buses = await world.windows();
     const channels = buses.map(counting);
     const shared = channels.map(valueOn);
     let works = 0;
@@ -105,7 +97,7 @@ describe('a value the windows share', () => {
   });
 
   it('lets a window that will not wait go on, and gives it the working window\'s result when it comes', async () => {
-    const [a, b] = await windows(2);
+    const [a, b] = await world.windows(2);
     const [va, vb] = [valueOn(a), valueOn(b)];
     let finish: () => void = () => undefined;
     const working = va.refresh({ stale: (f) => !f, work: () => new Promise((resolve) => (finish = () => resolve({ by: 'a', at: 1 }))) });
