@@ -14,7 +14,6 @@ import { Keys } from './auth/keys';
 import { Renewal } from './auth/renewal';
 import { SignIn } from './auth/signIn';
 import { SessionStore } from './auth/store';
-import { SessionSync } from './auth/sync';
 import { pageRenderer } from './browser/page';
 import { loadAws, loadCognito, loadOidc, loadSso } from './bundles';
 import { Broker } from './claudeCode/broker';
@@ -88,7 +87,7 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
   const config = new Config(vscode.workspace);
   const notifier = new Notifier(log);
   const channel = WindowBus.start({ storageDir, log: (level, message) => log[level](message) });
-  const store = new SessionStore(context.secrets, log, clock);
+  const store = new SessionStore(context.secrets, channel, log, clock);
   const idp = new IdpClients(loadOidc, log);
   const oidc = new OidcSteps({ idp, browser: browserUi(notifier), renderPage: () => pageRenderer(media.fsPath), log, clock });
   const ssoChoices = 'claudeBedrock.ssoChoices';
@@ -140,7 +139,6 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
     clock,
   });
   const sessions = new SessionCore({ store, flows, clock, onDidChangeSettings: signInSettingsChanged, quotaBlocked: () => quota.verdict?.kind === 'blocked' });
-  const sync = new SessionSync(store, channel, log);
   const renewal: Renewal = new Renewal({ store, sessions, flows, admission: quota, channel, clock, log, notify: notifier });
   const keys = new Keys({ store, sessions, renewal, quota, clock, log });
   const signIn = new SignIn({ store, sessions, flows, renewal, admission: quota, channel, ui: signInProgress(), notify: notifier, log, clock });
@@ -211,7 +209,6 @@ export function start(context: vscode.ExtensionContext, accountItem: vscode.Stat
     notifier,
     store,
     sessions,
-    sync,
     renewal,
     signIn,
     statusBar,

@@ -1,5 +1,5 @@
 // The session core: the state of the sign-in and its changes, and nothing else. Signing in
-// (signIn.ts), renewing (renewal.ts) and following other windows (sync.ts) change the session
+// (signIn.ts), renewing (renewal.ts) and other windows' changes (store.ts) change the session
 // through the store; the core tells everyone else what that means, through one state and one
 // event. The terminal endpoint, usage, models and the status bar read it (SessionSource).
 import * as vscode from 'vscode';

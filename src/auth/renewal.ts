@@ -18,13 +18,12 @@ import { refreshRejected, sessionExpired } from '../errors/signIn';
 import type { Log } from '../log';
 import { Backoff } from '../util/backoff';
 import type { Clock, Timer } from '../util/clock';
-import type { WindowChannel } from '../windows/bus';
-import { CallError } from '../windows/busCalls';
-import { withdrawSignIn } from '../windows/sharedSignIn';
+import { CallError, type WindowChannel } from '../windows/bus';
 import type { SessionCore } from './core';
 import { gateFor, type Admission } from './flows/flow';
 import type { FlowCatalog } from './flows/catalog';
 import { expiresAt, type Session } from './session';
+import { withdrawSignIn } from './sharedSignIn';
 import type { SessionStore } from './store';
 
 /** Renew this long before the credentials expire. */

@@ -1,20 +1,21 @@
 // Signing in and out. A sign-in renews silently when the saved session allows it; otherwise the
 // flow the settings choose runs (the browser), shared by every window that signs in at the same
-// moment (windows/sharedSignIn.ts): this window leads it, or follows the one that does. A second
-// Sign In in this window joins the one under way. Failures are shown and resolve undefined.
+// moment (sharedSignIn.ts): this window leads it, or follows the one that does, and takes its
+// session through the store as any other window's. A second Sign In in this window joins the one
+// under way. Failures are shown and resolve undefined.
 import type * as vscode from 'vscode';
 import { SIGN_IN, settingsFailure, unexpected, type Failure, type Notify } from '../errors/failure';
 import { cancelled } from '../errors/signIn';
 import type { Log } from '../log';
 import type { Clock } from '../util/clock';
 import type { WindowChannel } from '../windows/bus';
-import { claimSignIn, withdrawSignIn, type Follower, type Leader, type Outcome } from '../windows/sharedSignIn';
 import type { SessionCore } from './core';
 import { gateFor, type Admission, type Flow, type Proof } from './flows/flow';
 import type { FlowCatalog } from './flows/catalog';
 import { displayName } from './identity';
 import type { Renewal } from './renewal';
-import { expiresAt, isSharedSession, shareable, withoutSecrets, type Session } from './session';
+import { expiresAt, type Session } from './session';
+import { claimSignIn, withdrawSignIn, type Follower, type Leader, type Outcome } from './sharedSignIn';
 import type { SessionStore } from './store';
 
 /** A follower waits at most the sign-in timeout plus this (discovery, code exchange, STS). */
@@ -187,7 +188,8 @@ export class SignIn implements vscode.Disposable {
       sessions.forgetLapse();
       if (!(await store.save(session))) throw cancelled();
       const saved = store.session ?? session;
-      outcome = { kind: 'signedIn', session: shareable(saved) };
+      // The session as the other windows hear of it: their stores take it as they take every change of it.
+      outcome = { kind: 'signedIn', session: store.told };
       this.failed = undefined;
       log.info(`Signed in as ${displayName(saved.identity)}.`);
       return saved;
@@ -237,16 +239,20 @@ export class SignIn implements vscode.Disposable {
         notify.show('info', 'The sign-in in another VS Code window did not finish. Sign in again to start a new one.', [SIGN_IN]);
         return undefined;
       case 'signedIn': {
-        const session = result.session;
-        if (!isSharedSession(session) || !sessions.isCurrent(withoutSecrets(session))) {
+        const taken = await store.receive(result.session);
+        const session = store.session;
+        if (taken && !session) {
+          log.info('The sign-in of another window was followed by a sign-out.');
+          return undefined;
+        }
+        if (!taken || !session || !sessions.isCurrent(session)) {
           log.warn("The sign-in of another window does not match this window's sign-in settings.");
           notify.show('info', "Another VS Code window signed in with other sign-in settings than this window's. Sign in again to sign in with this window's settings.", [SIGN_IN]);
           return undefined;
         }
         sessions.forgetLapse();
-        await store.adopt(session, session.savedAt);
         log.info(`Signed in as ${displayName(session.identity)} by the sign-in of another window.`);
-        return store.session ?? withoutSecrets(session);
+        return session;
       }
     }
   }

@@ -1,20 +1,28 @@
-// The session store: the one place the signed-in session lives, in SecretStorage and memory.
+// The session store: the one place the signed-in session lives, in SecretStorage and memory, and
+// the one place that says how it got here.
 //
 // Tokens, keys and even the identity shown to the user are secrets here and nowhere else (not
-// settings, not globalState, not files). SecretStorage is read at startup, and again whenever it
-// says it changed (another VS Code sharing it wrote: a Remote-SSH window beside a local one, which
-// cannot reach this machine's windows' channel); the newest change wins. Changes made here are
-// saved; changes other windows made reach this one through `adopt` (sync.ts) without their
-// secrets (the ID token, the refresh token: session.ts `shareable`), which this window then reads
-// from its own SecretStorage. Where that holds an older session (the web editor reads its
-// SecretStorage once per window), the window knows the session without its secrets
-// (`holdsSecrets` false): it shows it and hands out its keys, and leaves renewing it to a window
-// that holds them (renewal.ts).
+// settings, not globalState, files). A session reaches this window in one of three ways, and the
+// newest change wins whichever way it came:
+// - made here (a sign-in, a renewal, a sign-out): saved, and told to the other windows;
+// - made in another window that shares this window's channel: told as the session without its
+//   secrets (the ID token, the refresh token: session.ts `shareable`), on the 'session' value the
+//   windows share (windows/shared.ts, retained, so a window that opens later starts from the
+//   newest), or in the outcome of a sign-in another window led, which carries the same (receive);
+//   this window then reads the secrets from its own SecretStorage. Where that holds an older
+//   session (the web editor reads its SecretStorage once per window), the window knows the
+//   session without its secrets (`holdsSecrets` false): it shows it and hands out its keys, and
+//   leaves renewing it to a window that holds them (renewal.ts);
+// - written to SecretStorage by another VS Code sharing it (a Remote-SSH window beside a local
+//   one, which cannot reach this machine's windows' channel): read when SecretStorage says it
+//   changed.
 import * as vscode from 'vscode';
 import type { Clock } from '../util/clock';
 import type { Log } from '../log';
+import type { WindowChannel } from '../windows/bus';
+import { SharedValue } from '../windows/shared';
 import { displayName } from './identity';
-import { readSession, secretsOf, withoutSecrets, type Session, type SharedSession } from './session';
+import { isSharedSession, readSession, secretsOf, shareable, withoutSecrets, type Session, type SharedSession } from './session';
 
 export const SESSION_KEY = 'claudeBedrock.session';
 
@@ -26,6 +34,19 @@ export interface SessionChange {
   readonly at: number;
   /** Another window signed out of a session whose secrets this window held: what it can still revoke. */
   readonly ended?: Session;
+}
+
+/** A change of the session as windows tell each other of it: nothing secret in it. */
+export interface SharedChange {
+  readonly session: SharedSession | null;
+  /** When the change was made. */
+  readonly at: number;
+}
+
+function readChange(value: unknown): SharedChange | undefined {
+  const change = value as Partial<SharedChange> | null;
+  if (typeof change !== 'object' || change === null || typeof change.at !== 'number') return undefined;
+  return change.session === null || isSharedSession(change.session) ? { session: change.session, at: change.at } : undefined;
 }
 
 export class SessionStore implements vscode.Disposable {
@@ -40,16 +61,26 @@ export class SessionStore implements vscode.Disposable {
   private ends = 0;
   /** Serialises reads and writes so a late one never overwrites a newer one. */
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly subscription: vscode.Disposable;
+  /** The session as the windows share it. */
+  private readonly shared: SharedValue<SharedChange>;
+  private readonly subscriptions: { dispose(): void }[];
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
+    channel: WindowChannel,
     private readonly log: Log,
     private readonly clock: Clock,
   ) {
-    this.subscription = secrets.onDidChange((e) => {
-      if (e.key === SESSION_KEY) void this.storageChanged();
-    });
+    this.shared = new SharedValue(channel, { topic: 'session', read: readChange, stamp: (change) => change.at });
+    this.subscriptions = [
+      secrets.onDidChange((e) => {
+        if (e.key === SESSION_KEY) void this.storageChanged();
+      }),
+      this.shared,
+      this.shared.onDidChange((change) => void this.take(change)),
+    ];
+    // What the hub kept from before this window opened.
+    if (this.shared.value) void this.take(this.shared.value);
   }
 
   get session(): Session | undefined {
@@ -67,6 +98,11 @@ export class SessionStore implements vscode.Disposable {
   /** Settles once every read and write asked for so far has finished (an adoption under way, say). */
   settled(): Promise<void> {
     return this.queue.then(() => undefined);
+  }
+
+  /** The session as this window last told the other windows of it, or heard of it from them. */
+  get told(): SharedChange | undefined {
+    return this.shared.value;
   }
 
   /** When the session last changed (0: never, in this window's memory). */
@@ -146,24 +182,37 @@ export class SessionStore implements vscode.Disposable {
   }
 
   /**
-   * Another window's change, made at `at`: taken unless this window knows a newer one. Its secrets
-   * are read from this window's SecretStorage when it holds the same session (the same `savedAt`);
-   * otherwise the session is known without them. True when taken.
+   * A change another window made, as windows tell it: heard on the shared value, or carried by
+   * the outcome of a sign-in another window led. False when `told` is no such change; else it is
+   * taken unless this window knows a newer one, and true once it is (or is not).
    */
-  adopt(shared: SharedSession | undefined, at: number): Promise<boolean> {
+  async receive(told: unknown): Promise<boolean> {
+    const change = readChange(told);
+    if (!change) return false;
+    await this.take(change);
+    return true;
+  }
+
+  /**
+   * Takes another window's change unless this window knows a newer one. Its secrets are read from
+   * this window's SecretStorage when it holds the same session (the same `savedAt`); otherwise the
+   * session is known without them.
+   */
+  private take({ session: shared, at }: SharedChange): Promise<void> {
     return this.serial(async () => {
-      if (at <= this.changedAt) return false;
+      if (at <= this.changedAt) return;
       if (!shared) {
         // This window's copy goes too: the web editor's SecretStorage is one per window.
         const ended = this.holdsSecrets ? this.current : undefined;
         if (ended) await this.secrets.delete(SESSION_KEY);
         this.set(undefined, at, 'elsewhere', 'another window', true, ended);
-        return true;
+        this.log.info('Another VS Code window signed out.');
+        return;
       }
       const stored = await this.readStored();
       const whole = stored?.savedAt === shared.savedAt;
       this.set(whole ? stored : withoutSecrets(shared), at, 'elsewhere', whole ? 'another window' : 'another window, whose secrets this window does not hold', whole);
-      return true;
+      this.log.info('Took the session another VS Code window changed.');
     });
   }
 
@@ -184,6 +233,7 @@ export class SessionStore implements vscode.Disposable {
     this.secretsHere = secretsHere;
     this.changedAt = at;
     this.log.debug(`Session ${next ? `for ${displayName(next.identity)} until ${next.credentials.expiration}` : 'none'} (${why}).`);
+    if (origin === 'here') this.shared.publish({ session: next ? shareable(next) : null, at });
     this.changed.fire({ session: next, origin, at, ...(ended ? { ended } : {}) });
   }
 
@@ -194,7 +244,7 @@ export class SessionStore implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
 }

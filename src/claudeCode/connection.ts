@@ -1,7 +1,8 @@
 // Connecting Claude Code to the sign-in: its user settings get the Bedrock variables and this
 // extension's helper (plan.ts decides what changes), its VS Code panel stops asking for an
 // Anthropic login, and Disconnect puts everything back. Sign Out does not disconnect: the helper
-// just has nothing to hand out. Windows tell each other when the connection changes.
+// just has nothing to hand out. The connection is a value the windows share (windows/shared.ts):
+// each change of it is made in one window at a time, under its lock, and told to the others.
 import * as vscode from 'vscode';
 import type { Config } from '../config/config';
 import { settingsFailure } from '../errors/failure';
@@ -9,6 +10,7 @@ import { connectBlocked, connectRaced, danglingLink, disconnectBlocked, followBl
 import type { Log } from '../log';
 import { bedrockVariables } from '../terminal/variables';
 import type { WindowChannel } from '../windows/bus';
+import { SharedValue } from '../windows/shared';
 import { cannotWrite, isFile, linkOf, readSettings, readText, writeSettings, type SettingsText } from './files';
 import { parseSettings, sameJson } from './jsonEdit';
 import type { Launcher } from './launcher';
@@ -50,6 +52,14 @@ interface Stored {
 interface Announced {
   readonly connected: boolean;
   readonly stored?: Stored;
+  /** When it was announced (its window's clock): the newest wins. */
+  readonly at: number;
+}
+
+function announced(value: unknown): Announced | undefined {
+  const a = value as Partial<Announced> | null;
+  if (typeof a !== 'object' || a === null || typeof a.connected !== 'boolean' || typeof a.at !== 'number') return undefined;
+  return a.connected && (typeof a.stored !== 'object' || a.stored === null) ? undefined : (a as Announced);
 }
 
 export type { ConnectPlan, Outcome } from './outcome';
@@ -70,10 +80,13 @@ export class ClaudeCodeConnection implements vscode.Disposable {
   /** Fires when Claude Code gets connected or disconnected (here or in another window). */
   readonly onDidChange = this.changed.event;
   private isConnectedNow = false;
+  /** What the windows last told each other of the connection. */
+  private readonly shared: SharedValue<Announced>;
   private readonly subscriptions: { dispose(): void }[];
 
   constructor(private readonly options: ConnectionOptions) {
-    this.subscriptions = [this.changed, options.channel.subscribe(TOPIC, (value) => void this.heard(value as Announced))];
+    this.shared = new SharedValue(options.channel, { topic: TOPIC, lock: LOCK, read: announced, stamp: (a) => a.at });
+    this.subscriptions = [this.changed, this.shared, this.shared.onDidChange((heard) => void this.heard(heard))];
   }
 
   /** Claude Code's settings take the keys from this extension's helper. */
@@ -244,29 +257,26 @@ export class ClaudeCodeConnection implements vscode.Disposable {
     return this.options.secrets.store(RECORD_KEY, JSON.stringify(stored));
   }
 
-  private async locked<T>(work: () => Promise<T>): Promise<T> {
-    const lease = await this.options.channel.acquire(LOCK);
-    try {
-      return await work();
-    } finally {
-      lease?.release();
-    }
+  /** Claude Code's settings are changed in one window at a time. */
+  private locked<T>(work: () => Promise<T>): Promise<T> {
+    return this.shared.locked(work);
   }
 
   /** Tells the other windows: connected with `stored` to put back, or disconnected (undefined). */
   private announce(stored: Stored | undefined): void {
     this.setConnected(stored !== undefined);
-    const announced: Announced = stored ? { connected: true, stored } : { connected: false };
-    this.options.channel.publish(TOPIC, announced, { retain: true });
+    // Made under the lock, after every announcement heard: newer than each, whatever this window's clock says.
+    const at = Math.max(Date.now(), this.shared.value?.at ?? 0);
+    this.shared.publish(stored ? { connected: true, stored, at } : { connected: false, at });
   }
 
   /** Another window connected or disconnected: keep its record here too, then look at the file. */
-  private async heard(announced: Announced | undefined): Promise<void> {
+  private async heard(announced: Announced): Promise<void> {
     try {
-      if (announced?.connected && announced.stored) {
+      if (announced.connected && announced.stored) {
         const text = JSON.stringify(announced.stored);
         if ((await this.options.secrets.get(RECORD_KEY)) !== text) await this.options.secrets.store(RECORD_KEY, text);
-      } else if (announced && !announced.connected) {
+      } else if (!announced.connected) {
         await this.options.secrets.delete(RECORD_KEY);
       }
     } catch (error) {

@@ -11,7 +11,7 @@
 // Every sentence it prints may carry words from outside (a quota service's message, an identity
 // provider's error, a user's name) and ends up in a terminal: each line is printed as plain text,
 // without escape sequences or control characters (say), so no message can drive the terminal.
-import { AskError, askWindows } from '../windows/client';
+import { askWindows, CallError } from '../windows/client';
 import { environmentKeys } from './environmentKeys';
 import { CALLS, type CredentialsAnswer, type OtelHeadersAnswer, type SignInAnswer, type StatusAnswer } from '../claudeCode/protocol';
 import { terminalText } from '../util/text';
@@ -33,7 +33,7 @@ async function ask(storage: string, name: string, timeoutMs: number, payload: un
     try {
       return await askWindows(storage, name, payload, timeoutMs);
     } catch (error) {
-      if (!(error instanceof AskError) || error.code !== 'notRunning' || Date.now() > until) throw error;
+      if (!(error instanceof CallError) || error.code !== 'notRunning' || Date.now() > until) throw error;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -45,8 +45,8 @@ function say(stream: NodeJS.WriteStream, line: string): void {
 }
 
 function sentence(error: unknown): string {
-  if (error instanceof AskError && (error.code === 'notRunning' || error.code === 'noServer')) return NOT_RUNNING;
-  if (error instanceof AskError && error.code === 'timeout') return `${NAME}: VS Code did not answer in time. Make sure VS Code is responding, then start Claude Code again.`;
+  if (error instanceof CallError && (error.code === 'notRunning' || error.code === 'noServer')) return NOT_RUNNING;
+  if (error instanceof CallError && error.code === 'timeout') return `${NAME}: VS Code did not answer in time. Make sure VS Code is responding, then start Claude Code again.`;
   return `${NAME}: ${error instanceof Error ? error.message : String(error)}`;
 }
 
@@ -83,7 +83,7 @@ async function run(storage: string, command: string): Promise<number> {
       const result = await ask(storage, CALLS.signIn, SIGN_IN_WAIT_MS).then(
         (answer) => answer as SignInAnswer,
         (error: unknown) => {
-          if (error instanceof AskError && error.code === 'timeout') return { ok: false, why: STILL_WAITING } as const;
+          if (error instanceof CallError && error.code === 'timeout') return { ok: false, why: STILL_WAITING } as const;
           throw error;
         },
       );

@@ -4,10 +4,10 @@
 // already held are handed out (the terminals' endpoint, Claude Code's helper) and is the one
 // answer the usage display shows: nobody else asks the service.
 //
-// One window asks for all: the verdict is published over the windows' channel (retained, per
-// user, nothing secret), and a recheck is due for every window at once. The window whose check
+// One window asks for all: the verdict is a value the windows share, one per user (retained,
+// nothing secret: windows/shared.ts), and a recheck is due for every window at once; the window
+// that gets the 'quota' lock first asks, and the others take its answer. The window whose check
 // changes the verdict tells the user, once.
-import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { QuotaGateSettings as QuotaSettings } from '../config/groups';
 import type { Checked } from '../config/rules';
@@ -15,7 +15,8 @@ import { explain } from '../errors/explain';
 import { Failure, SIGN_IN, type Action, type Notify } from '../errors/failure';
 import type { Log } from '../log';
 import type { Clock, Timer } from '../util/clock';
-import type { Disposable, WindowChannel } from '../windows/bus';
+import type { WindowChannel } from '../windows/bus';
+import { ownerOf, SharedValue } from '../windows/shared';
 import type { AwsCredentials } from '../aws/credentials';
 import { QuotaError, type QuotaAnswer } from './answer';
 import { failedVerdict, verdictOf, type Verdict } from './verdict';
@@ -69,16 +70,20 @@ export interface QuotaGateOptions {
   readonly clock: Clock;
 }
 
-function ownerOf(subject: string): string {
-  return createHash('sha256').update(subject).digest('hex').slice(0, 16);
+/** The verdict for `owner` another window shared, when that is what `value` is. */
+function verdictFor(value: unknown, owner: string): Shared | undefined {
+  const shared = value as Partial<Shared> | null;
+  return typeof shared === 'object' && shared !== null && shared.owner === owner && typeof shared.verdict?.at === 'number' ? (shared as Shared) : undefined;
 }
 
 export class QuotaGate implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Verdict | undefined>();
   /** Fires when the verdict for the signed-in user changes (here or in another window). */
   readonly onDidChange = this.changed.event;
+  /** The latest verdict for the followed user (or, before following anyone, the one a sign-in just had). */
   private shared: Shared | undefined;
-  private tracked: { owner: string; subscription: Disposable } | undefined;
+  /** The followed user's verdict, as the windows share it. */
+  private tracked: { owner: string; value: SharedValue<Shared> } | undefined;
   private timer: Timer | undefined;
   private running: Promise<Verdict | undefined> | undefined;
 
@@ -131,17 +136,18 @@ export class QuotaGate implements vscode.Disposable {
     const user = this.enabled ? this.options.user() : undefined;
     const owner = user ? ownerOf(user.subject) : undefined;
     if (this.tracked?.owner === owner) return;
-    this.tracked?.subscription.dispose();
+    this.tracked?.value.dispose();
     this.tracked = undefined;
     const had = this.shared;
     // A verdict recorded while signing in belongs to the user who just signed in.
     this.shared = had?.owner === owner ? had : undefined;
     this.options.clock.clearTimeout(this.timer);
     if (owner) {
-      const topic = `quota.${owner}`;
-      this.tracked = { owner, subscription: this.options.channel.subscribe(topic, (value) => this.adopt(value as Shared)) };
-      const retained = this.options.channel.retained(topic) as Shared | undefined;
-      if (retained?.owner === owner && retained.verdict && (!this.shared || retained.verdict.at > this.shared.verdict.at)) this.shared = retained;
+      const value = this.valueFor(owner);
+      value.onDidChange((shared) => this.adopt(shared));
+      this.tracked = { owner, value };
+      const retained = value.value;
+      if (retained && (!this.shared || retained.verdict.at > this.shared.verdict.at)) this.shared = retained;
       this.schedule();
     }
     if (had !== this.shared) this.changed.fire(this.verdict);
@@ -170,11 +176,12 @@ export class QuotaGate implements vscode.Disposable {
   }
 
   private async doCheck(maxAgeMs: number): Promise<Verdict | undefined> {
-    const { settings, user, channel, clock, log } = this.options;
+    const { settings, user, clock, log } = this.options;
     const checked = settings();
     const who = user();
     if (!checked.ok || !checked.value.url || !who) return undefined;
-    const fresh = () => this.shared && this.shared.owner === ownerOf(who.subject) && clock.now() - this.shared.verdict.at < maxAgeMs;
+    const owner = ownerOf(who.subject);
+    const fresh = () => this.shared?.owner === owner && clock.now() - this.shared.verdict.at < maxAgeMs;
     if (fresh()) {
       // A timer may fire a moment early and find the verdict still fresh: the next one is set all the same.
       this.schedule();
@@ -185,27 +192,26 @@ export class QuotaGate implements vscode.Disposable {
       this.schedule(clock.now());
       return this.shared?.verdict;
     }
-    // Another window may be asking: its answer arrives over the channel while this one waits.
-    const lease = await channel.acquire(LOCK);
-    try {
-      if (fresh()) {
-        this.schedule();
-        return this.shared!.verdict;
-      }
-      const asked = clock.now();
-      let proof: QuotaUser | undefined = who;
-      if (!who.idToken && !who.credentials) {
-        // Nothing usable to ask with: a renewal gets it, and asks the service on its way (admit).
-        await this.options.renew().catch((error: unknown) => log.debug(`Renewing for the quota check failed: ${error instanceof Error ? error.message : String(error)}`));
-        if (this.shared && this.shared.verdict.at >= asked) return this.shared.verdict;
-        proof = user();
-      }
-      const verdict = await this.ask(checked.value, proof ?? who);
-      this.record(who.subject, verdict, true);
-      return verdict;
-    } finally {
-      lease?.release();
-    }
+    // Another window may be asking: its answer arrives while this one waits for the lock.
+    const value = this.tracked?.owner === owner ? this.tracked.value : this.valueFor(owner);
+    const refreshed = await value.refresh({
+      stale: () => !fresh(),
+      work: async () => {
+        const asked = clock.now();
+        let proof: QuotaUser | undefined = who;
+        if (!who.idToken && !who.credentials) {
+          // Nothing usable to ask with: a renewal gets it, and asks the service on its way (admit).
+          await this.options.renew().catch((error: unknown) => log.debug(`Renewing for the quota check failed: ${error instanceof Error ? error.message : String(error)}`));
+          if (this.shared && this.shared.verdict.at >= asked) return undefined;
+          proof = user();
+        }
+        return { owner, verdict: await this.ask(checked.value, proof ?? who) };
+      },
+    });
+    if (value !== this.tracked?.value) value.dispose();
+    if (refreshed.outcome === 'made' && refreshed.value) this.took(refreshed.value, true);
+    else if (fresh()) this.schedule();
+    return this.shared?.verdict;
   }
 
   /** Asks the service; its failures become a verdict through the fail mode. */
@@ -225,21 +231,36 @@ export class QuotaGate implements vscode.Disposable {
     }
   }
 
+  /** The verdicts of user `owner` as the windows share them. */
+  private valueFor(owner: string): SharedValue<Shared> {
+    return new SharedValue(this.options.channel, { topic: `quota.${owner}`, lock: LOCK, read: (value) => verdictFor(value, owner), stamp: (shared) => shared.verdict.at });
+  }
+
   /** Keeps `verdict` for `subject`, tells the other windows, and the user when it changed here. */
   private record(subject: string, verdict: Verdict, tell: boolean): void {
-    const owner = ownerOf(subject);
-    const before = this.tracked?.owner === owner ? this.shared?.verdict : undefined;
-    const shared: Shared = { owner, verdict };
-    this.options.channel.publish(`quota.${owner}`, shared, { retain: true });
-    if (this.tracked && this.tracked.owner !== owner) return;
+    const shared: Shared = { owner: ownerOf(subject), verdict };
+    if (this.tracked?.owner === shared.owner) this.tracked.value.publish(shared);
+    else {
+      // A user this window does not follow (yet: a sign-in's check): the windows that do keep it.
+      const value = this.valueFor(shared.owner);
+      value.publish(shared);
+      value.dispose();
+    }
+    this.took(shared, tell);
+  }
+
+  /** A verdict this window had: kept when it is the followed user's, and told when it changed here. */
+  private took(shared: Shared, tell: boolean): void {
+    if (this.tracked && this.tracked.owner !== shared.owner) return;
+    const before = this.tracked ? this.shared?.verdict : undefined;
     this.shared = shared;
     this.schedule();
-    if (tell) this.tellChange(before, verdict);
+    if (tell) this.tellChange(before, shared.verdict);
     this.changed.fire(this.verdict);
   }
 
-  private adopt(shared: Shared | undefined): void {
-    if (!shared?.verdict || shared.owner !== this.tracked?.owner) return;
+  /** Another window's verdict for the followed user. */
+  private adopt(shared: Shared): void {
     if (this.shared && this.shared.verdict.at > shared.verdict.at) return;
     this.shared = shared;
     this.schedule();
@@ -257,7 +278,7 @@ export class QuotaGate implements vscode.Disposable {
 
   dispose(): void {
     this.options.clock.clearTimeout(this.timer);
-    this.tracked?.subscription.dispose();
+    this.tracked?.value.dispose();
     this.changed.dispose();
   }
 }

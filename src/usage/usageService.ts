@@ -1,14 +1,14 @@
 // Keeps the developer's usage and quota current: every few minutes (a setting), only while a
 // VS Code window has focus, one fetch for all windows.
 //
-// Whichever window finds the figures out of date takes the windows' 'usage' lock, fetches (one
-// CloudWatch GetMetricData, and the quota API when configured) and publishes the result to the
-// others over the windows' channel (numbers and a reason, nothing secret), retained for windows
-// that open later. Throttling backs off exponentially, with jitter, for all windows. A failed
+// The figures are a value the windows share, one per user (windows/shared.ts): whichever window
+// finds them out of date fetches (one CloudWatch GetMetricData, and the quota API when
+// configured) under the windows' 'usage' lock, and the others take its result (numbers and a
+// reason, nothing secret), as do windows that open later. A window that finds another fetching
+// looks again a little later. Throttling backs off exponentially, with jitter, for all windows. A failed
 // refresh keeps the last good figures and marks them stale with the reason. The quota service's
 // answer comes from the quota gate (quota/gate.ts), which the refresh asks for an answer no older
 // than the refresh interval: one answer for enforcement and display.
-import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { SessionSource } from '../auth/core';
 import type { UsageData, UsageQuery } from '../aws/cloudwatch';
@@ -20,7 +20,8 @@ import { settingsFailure } from '../errors/failure';
 import type { Log } from '../log';
 import { Backoff } from '../util/backoff';
 import type { Clock, Timer } from '../util/clock';
-import type { Disposable, WindowChannel } from '../windows/bus';
+import type { WindowChannel } from '../windows/bus';
+import { ownerOf, SharedValue } from '../windows/shared';
 import type { QuotaGate } from '../quota/gate';
 import type { Verdict } from '../quota/verdict';
 import { limitsFrom, usageFigures, type UsageFigures } from './figures';
@@ -71,15 +72,17 @@ export interface UsageServiceOptions {
   readonly random?: () => number;
 }
 
-function owner(subject: string): string {
-  return createHash('sha256').update(subject).digest('hex').slice(0, 16);
+/** Figures another window shared for user `id`, when that is what `value` is. */
+function usageOf(value: unknown, id: string): SharedUsage | undefined {
+  const shared = value as Partial<SharedUsage> | null;
+  return typeof shared === 'object' && shared !== null && typeof shared.attemptedAt === 'number' && shared.owner === id ? (shared as SharedUsage) : undefined;
 }
 
 export class UsageService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<UsageState>();
   readonly onDidChange = this.changed.event;
-  private shared: SharedUsage | undefined;
-  private tracked: { owner: string; subscription: Disposable } | undefined;
+  /** The signed-in user's figures, as the windows share them. */
+  private tracked: { owner: string; usage: SharedValue<SharedUsage> } | undefined;
   private timer: Timer | undefined;
   private running: Promise<void> | undefined;
   private paused = false;
@@ -104,7 +107,7 @@ export class UsageService implements vscode.Disposable {
   get state(): UsageState {
     const checked = this.options.config.usage();
     const settings = checked.ok ? checked.value : undefined;
-    const shared = this.shared;
+    const shared = this.tracked?.usage.value;
     const verdict = this.options.sessions.session ? this.options.quota.verdict : undefined;
     const answer = verdict && verdict.kind !== 'unchecked' ? verdict.answer : undefined;
     const figures = shared?.data && settings ? usageFigures(shared.data, limitsFrom(settings, answer), answer, settings, this.options.clock.now()) : undefined;
@@ -126,16 +129,15 @@ export class UsageService implements vscode.Disposable {
   /** Starts or stops reading usage for the signed-in user, as the session changes. */
   trackUser(): void {
     const session = this.options.sessions.session;
-    const id = session?.identity.email ? owner(session.identity.subject) : undefined;
+    const id = session?.identity.email ? ownerOf(session.identity.subject) : undefined;
     if (this.tracked?.owner === id) return;
-    this.tracked?.subscription.dispose();
+    this.tracked?.usage.dispose();
     this.tracked = undefined;
-    this.shared = undefined;
     this.options.clock.clearTimeout(this.timer);
     if (id) {
-      const topic = `usage.${id}`;
-      this.tracked = { owner: id, subscription: this.options.channel.subscribe(topic, (value) => this.adopt(value as SharedUsage)) };
-      this.adopt(this.options.channel.retained(topic) as SharedUsage | undefined);
+      const usage = new SharedValue(this.options.channel, { topic: `usage.${id}`, lock: LOCK, read: (value) => usageOf(value, id), stamp: (u) => u.attemptedAt });
+      usage.onDidChange(() => this.changed.fire(this.state));
+      this.tracked = { owner: id, usage };
       this.schedule(0);
     }
     this.changed.fire(this.state);
@@ -157,13 +159,6 @@ export class UsageService implements vscode.Disposable {
     this.timer = this.options.clock.setTimeout(() => void this.tick(false), Math.max(0, delayMs));
   }
 
-  private adopt(shared: SharedUsage | undefined): void {
-    if (!shared || typeof shared.attemptedAt !== 'number' || shared.owner !== this.tracked?.owner) return;
-    if (this.shared && this.shared.attemptedAt >= shared.attemptedAt) return;
-    this.shared = shared;
-    this.changed.fire(this.state);
-  }
-
   private tick(force: boolean): Promise<void> {
     if (!this.running) {
       this.running = this.doTick(force)
@@ -180,7 +175,7 @@ export class UsageService implements vscode.Disposable {
   }
 
   private async doTick(force: boolean): Promise<void> {
-    const { sessions, config, channel, clock, focus } = this.options;
+    const { sessions, config, clock, focus } = this.options;
     const tracked = this.tracked;
     const checked = config.usage();
     if (!tracked || !sessions.session?.identity.email || !checked.ok) return;
@@ -192,23 +187,19 @@ export class UsageService implements vscode.Disposable {
     }
     this.paused = false;
     const random = this.options.random ?? Math.random;
-    if (!force && this.due(this.shared) > clock.now()) return this.schedule(this.due(this.shared) - clock.now() + random() * 2000);
+    const { usage } = tracked;
+    if (!force && this.due(usage.value) > clock.now()) return this.schedule(this.due(usage.value) - clock.now() + random() * 2000);
 
-    const lease = await channel.acquire(LOCK, { wait: false });
-    // Another window is fetching; its result arrives over the channel.
-    if (!lease) return this.schedule(Math.min(this.intervalMs(), 15_000));
-    try {
-      // What another window published before it let go of the lock is here by now.
-      if (!force && this.due(this.shared) > clock.now()) return this.schedule(this.due(this.shared) - clock.now());
-      const next = await this.fetch(tracked.owner, checked.value, this.shared, force);
-      if (this.tracked?.owner !== tracked.owner) return;
-      channel.publish(`usage.${tracked.owner}`, next, { retain: true });
-      this.shared = next;
-      this.changed.fire(this.state);
-      this.schedule(this.due(next) - clock.now());
-    } finally {
-      lease.release();
-    }
+    const refreshed = await usage.refresh({
+      stale: (shared) => force || this.due(shared) <= clock.now(),
+      work: (shared) => this.fetch(tracked.owner, checked.value, shared, force),
+      wait: false,
+    });
+    // Another window is fetching; its result arrives as a change.
+    if (refreshed.outcome === 'busy') return this.schedule(Math.min(this.intervalMs(), 15_000));
+    if (this.tracked !== tracked) return;
+    if (refreshed.outcome === 'made') this.changed.fire(this.state);
+    this.schedule(this.due(refreshed.value) - clock.now());
   }
 
   /** `force`: the user asked ("Refresh"): the quota service is asked afresh too. */
@@ -250,7 +241,7 @@ export class UsageService implements vscode.Disposable {
 
   dispose(): void {
     this.options.clock.clearTimeout(this.timer);
-    this.tracked?.subscription.dispose();
+    this.tracked?.usage.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -8,24 +8,50 @@
 //   serve / call          a question a window answers for others: the credentials helper's
 //                         (busCalls.ts)
 //
+// What most of the extension holds is not the bus itself but a value on it (shared.ts).
 // A window that cannot reach or host a hub works alone (its locks are its own) and tries again
 // in the background. Pure Node: no vscode here.
 import { randomUUID } from 'node:crypto';
 import type * as net from 'node:net';
 import { BusCalls } from './busCalls';
-import type { Hub } from './hub';
+import { Hub, type HubOptions } from './hub';
 import { BusLocks } from './busLocks';
 import type { AcquireOptions, BusLog, BusOptions, CallHandler, Disposable, Lease, PublishOptions, WindowChannel } from './channel';
-import { hostHub, stopHosting, type Hosting } from './connect';
 import { RetainedValues } from './retained';
-import { readHubAddress } from './place';
-import { connectTo, helloProof, newNonce, proofHolds, readMessages, send, welcomeProof, type Message } from './wire';
+import { claimHub, readHubAddress, type HubClaim } from './place';
+import { connectTo, helloProof, newNonce, proofHolds, readMessages, send, welcomeProof, type Kept, type Message } from './wire';
 
-export type { AcquireOptions, BusLog, BusOptions, CallHandler, Disposable, Lease, PublishOptions, WindowChannel } from './channel';
+export { CallError, type AcquireOptions, type BusLog, type BusOptions, type CallHandler, type Disposable, type Lease, type PublishOptions, type WindowChannel } from './channel';
 
 const WELCOME_TIMEOUT_MS = 5_000;
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The hub this window hosts, in the folder it claimed. */
+interface Hosting {
+  readonly hub: Hub;
+  readonly claim: HubClaim;
+}
+
+/** Hosts the hub for the windows of `storageDir`; undefined when another window does (or is about to). */
+async function hostHub(storageDir: string, options: HubOptions): Promise<Hosting | undefined> {
+  const claim = await claimHub(storageDir);
+  if (!claim) return undefined;
+  try {
+    const hub = await Hub.listen(claim.address, claim.key, options);
+    await claim.publish();
+    return { hub, claim };
+  } catch (error) {
+    claim.release();
+    throw error;
+  }
+}
+
+/** Closes a hosted hub and gives up its folder. */
+async function stopHosting(hosting: Hosting): Promise<void> {
+  hosting.claim.release();
+  await hosting.hub.close();
+}
 
 export class WindowBus implements WindowChannel {
   readonly windowId = `${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -38,11 +64,8 @@ export class WindowBus implements WindowChannel {
   private readonly listeners = new Map<string, Set<(value: unknown) => void>>();
   private readonly kept = new RetainedValues();
   private readonly log: BusLog;
-  private readonly toHub = (message: Message): boolean => {
-    if (!this.socket) return false;
-    send(this.socket, message);
-    return true;
-  };
+  /** How the locks and calls reach the hub: false while there is no connection. */
+  private readonly toHub = (message: Message): boolean => Boolean(this.socket && (send(this.socket, message), true));
   private readonly locks = new BusLocks(this.toHub);
   private readonly calls = new BusCalls(this.toHub);
 
@@ -72,8 +95,7 @@ export class WindowBus implements WindowChannel {
 
   /** 'host' when this window hosts the hub, 'member' when it is connected to another's, else 'alone'. */
   get role(): 'host' | 'member' | 'alone' {
-    if (this.socket) return this.hosting ? 'host' : 'member';
-    return 'alone';
+    return !this.socket ? 'alone' : this.hosting ? 'host' : 'member';
   }
 
   /** Windows connected to the hub this window hosts (undefined when it hosts none). */
@@ -188,14 +210,14 @@ export class WindowBus implements WindowChannel {
       const nonce = newNonce();
       readMessages(socket, (message) => {
         if (!welcomed) {
-          if (message.t !== 'welcome' || typeof message.nonce !== 'string' || !proofHolds(message.proof, welcomeProof(key, address, nonce, message.nonce))) {
+          if (message.t !== 'welcome' || !proofHolds(message.proof, welcomeProof(key, address, nonce, message.nonce))) {
             this.log('warn', `Something answered at the windows' hub address without the hub's proof; not talking to it.`);
             return void socket.destroy();
           }
           welcomed = true;
           clearTimeout(timer);
-          send(socket, { t: 'join', window: this.windowId, held: this.locks.heldNames, retained: this.kept.offer() });
-          this.welcome(socket, message);
+          send(socket, { t: 'join', held: this.locks.heldNames, retained: this.kept.offer() });
+          this.welcome(socket, message.retained);
           resolve(true);
           return;
         }
@@ -205,22 +227,33 @@ export class WindowBus implements WindowChannel {
     });
   }
 
-  private welcome(socket: net.Socket, message: Message): void {
+  private welcome(socket: net.Socket, retained: Kept): void {
     const wasAlone = this.alone;
     this.alone = false;
     clearTimeout(this.aloneTimer);
     this.socket = socket;
     if (wasAlone) this.log('info', 'Connected to the other VS Code windows again.');
-    const retained = (message.retained ?? {}) as Record<string, { value?: unknown; stamp?: unknown }>;
-    for (const [topic, entry] of Object.entries(retained)) this.deliver(topic, entry.value, Number(entry.stamp) || 0, true);
+    for (const [topic, { value, stamp }] of Object.entries(retained)) this.deliver(topic, value, stamp, true);
     // What was asked while connecting goes out now.
     this.locks.connected();
     this.calls.connected();
   }
 
   private receive(message: Message): void {
-    if (message.t === 'msg' && typeof message.topic === 'string') this.deliver(message.topic, message.value, Number(message.stamp) || 0, message.retain === true);
-    else if (!this.locks.receive(message)) this.calls.receive(message);
+    switch (message.t) {
+      case 'msg':
+        return this.deliver(message.topic, message.value, message.stamp, message.retain);
+      case 'granted':
+      case 'busy':
+        return this.locks.receive(message);
+      case 'call':
+        return void this.calls.answer(message);
+      case 'answer':
+        return this.calls.answered(message);
+      default:
+        // What windows say to the hub: never said to a window.
+        return;
+    }
   }
 
   private deliver(topic: string, value: unknown, stamp: number, retained: boolean): void {

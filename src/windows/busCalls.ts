@@ -2,20 +2,9 @@
 // and the questions it asks. The hub passes a question to a window that serves it; if that
 // window goes away before it answers, the next one is asked. Working alone, a window answers its
 // own questions. Pure Node.
-import type { CallHandler } from './channel';
+import { CallError, type CallHandler } from './channel';
 import type { Send } from './busLocks';
-import type { Message } from './wire';
-
-/** Why a call got no answer. */
-export class CallError extends Error {
-  constructor(
-    readonly code: 'noServer' | 'timeout' | 'failed' | 'closed',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'CallError';
-  }
-}
+import { callError, type Answer, type Call } from './wire';
 
 interface Waiting {
   readonly resolve: (value: unknown) => void;
@@ -75,21 +64,27 @@ export class BusCalls {
     }
   }
 
-  /** A message of the hub's about calls; false when it is about something else. */
-  receive(message: Message): boolean {
-    if (message.t === 'call') {
-      void this.answer(message);
-      return true;
-    }
-    if (message.t !== 'answer') return false;
-    const req = typeof message.req === 'number' ? message.req : -1;
-    const w = this.waiting.get(req);
-    if (!w) return true;
-    this.waiting.delete(req);
+  /** The hub's answer to a question of this window's. */
+  answered(message: Answer): void {
+    const w = this.waiting.get(message.req);
+    if (!w) return;
+    this.waiting.delete(message.req);
     clearTimeout(w.timer);
-    if (message.ok === true) w.resolve(message.value);
-    else w.reject(new CallError(message.code === 'noServer' ? 'noServer' : 'failed', typeof message.error === 'string' ? message.error : 'The call failed.'));
-    return true;
+    const error = callError(message);
+    if (error) w.reject(error);
+    else w.resolve(message.value);
+  }
+
+  /** A question the hub passes to this window, which serves it. */
+  async answer(message: Call): Promise<void> {
+    const { id } = message;
+    const handler = this.handlers.get(message.name);
+    if (!handler) return void this.send({ t: 'reply', id, ok: false, error: 'This window does not serve that.' });
+    try {
+      this.send({ t: 'reply', id, ok: true, value: (await handler(message.payload)) ?? null });
+    } catch (error) {
+      this.send({ t: 'reply', id, ok: false, error: error instanceof Error ? error.message : String(error) });
+    }
   }
 
   dispose(): void {
@@ -98,17 +93,6 @@ export class BusCalls {
       w.reject(new CallError('closed', 'This window is closing.'));
     }
     this.waiting.clear();
-  }
-
-  private async answer(message: Message): Promise<void> {
-    const id = message.id;
-    const handler = typeof message.name === 'string' ? this.handlers.get(message.name) : undefined;
-    if (!handler) return void this.send({ t: 'reply', id, ok: false, error: 'This window does not serve that.' });
-    try {
-      this.send({ t: 'reply', id, ok: true, value: (await handler(message.payload)) ?? null });
-    } catch (error) {
-      this.send({ t: 'reply', id, ok: false, error: error instanceof Error ? error.message : String(error) });
-    }
   }
 
   private async answerHere(name: string, payload: unknown): Promise<unknown> {

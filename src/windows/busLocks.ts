@@ -1,8 +1,8 @@
 // A window's side of the hub's locks: asking, waiting, letting go, and telling a new hub which
-// locks this window holds. Working alone, the locks are this window's own. Pure Node.
+// locks this window holds. Working alone (no hub could be reached), the locks are this window's
+// own: in this process, in order (LocalLocks, below). Pure Node.
 import type { AcquireOptions, Lease } from './channel';
-import { LocalLocks } from './localLocks';
-import type { Message } from './wire';
+import type { Busy, Granted, Message } from './wire';
 
 /** How the parts of a bus reach the hub: false when there is no connection now. */
 export type Send = (message: Message) => boolean;
@@ -43,7 +43,7 @@ export class BusLocks {
     });
   }
 
-  /** What a new hub hears in this window's hello: the locks it holds. */
+  /** What a new hub hears when this window joins it: the locks it holds. */
   get heldNames(): string[] {
     return [...this.held];
   }
@@ -64,19 +64,17 @@ export class BusLocks {
     }
   }
 
-  /** A message of the hub's about locks; false when it is about something else. */
-  receive(message: Message): boolean {
-    if (message.t !== 'granted' && message.t !== 'busy') return false;
-    const pending = this.pending.get(typeof message.req === 'number' ? message.req : -1);
+  /** The hub's answer to an acquire. */
+  receive(message: Granted | Busy): void {
+    const pending = this.pending.get(message.req);
     if (!pending) {
       // Given up on before the answer came: let go of it at once.
-      if (message.t === 'granted' && typeof message.name === 'string') this.send({ t: 'release', name: message.name });
-      return true;
+      if (message.t === 'granted') this.send({ t: 'release', name: message.name });
+      return;
     }
-    this.pending.delete(message.req as number);
+    this.pending.delete(message.req);
     pending.cleanup();
     pending.resolve(message.t === 'granted' ? this.lease(pending.name) : undefined);
-    return true;
   }
 
   dispose(): void {
@@ -105,5 +103,42 @@ export class BusLocks {
 
   private acquireAlone(name: string, wait: boolean, signal: AbortSignal | undefined): Promise<Lease | undefined> {
     return this.local.acquire(name, wait, signal).then((granted) => (granted ? this.lease(name) : undefined));
+  }
+}
+
+/** The locks of a window working alone: held in this process, given to waiters in order. */
+class LocalLocks {
+  private readonly held = new Set<string>();
+  private readonly waiters = new Map<string, (() => void)[]>();
+
+  /** True once held; false when `wait` is false and it is taken, or when `signal` stops the wait. */
+  acquire(name: string, wait: boolean, signal: AbortSignal | undefined): Promise<boolean> {
+    if (!this.held.has(name)) {
+      this.held.add(name);
+      return Promise.resolve(true);
+    }
+    if (!wait || signal?.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const queue = this.waiters.get(name) ?? [];
+      this.waiters.set(name, queue);
+      const grant = () => {
+        signal?.removeEventListener('abort', abort);
+        resolve(true);
+      };
+      const abort = () => {
+        const at = queue.indexOf(grant);
+        if (at >= 0) queue.splice(at, 1);
+        resolve(false);
+      };
+      signal?.addEventListener('abort', abort, { once: true });
+      queue.push(grant);
+    });
+  }
+
+  /** Lets go; the next waiter holds it. */
+  release(name: string): void {
+    const next = this.waiters.get(name)?.shift();
+    if (next) next();
+    else this.held.delete(name);
   }
 }

@@ -1,6 +1,6 @@
 // What the rest of the extension needs of the windows' channel (bus.ts): messages to every other
 // window, values kept for windows that open later, locks across windows, and calls a window
-// answers for other processes (the credentials helper). Types only.
+// answers for other processes (the credentials helper), with the one error a call fails with.
 
 export interface Disposable {
   dispose(): void;
@@ -24,6 +24,21 @@ export interface AcquireOptions {
   readonly wait?: boolean;
   /** Stops waiting: the answer is undefined. */
   readonly signal?: AbortSignal;
+}
+
+/** Why a call got no answer: a window's (bus.ts), or the credentials helper's (client.ts). */
+export class CallError extends Error {
+  constructor(
+    /**
+     * notRunning: no VS Code window is there to ask; noServer: none serves the question; failed:
+     * the answer was an error; timeout: none came in time; closed: this window is closing.
+     */
+    readonly code: 'notRunning' | 'noServer' | 'failed' | 'timeout' | 'closed',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CallError';
+  }
 }
 
 /** Answers a call another process makes (the credentials helper, another window). */

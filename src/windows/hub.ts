@@ -15,8 +15,7 @@
 import * as net from 'node:net';
 import { CallRouter } from './hubCalls';
 import { LockTable } from './hubLocks';
-import { tell, type Peer } from './hubPeer';
-import { helloProof, newNonce, proofHolds, readMessages, welcomeProof, type Message } from './wire';
+import { helloProof, newNonce, proofHolds, readMessages, tell, welcomeProof, type Hello, type Join, type Message, type Offered, type Peer } from './wire';
 
 /** A window says hello within this long, or is disconnected. */
 const HELLO_TIMEOUT_MS = 5_000;
@@ -31,24 +30,14 @@ const HELLO_START = '{"t":"hello"';
 /** Nonces of hellos heard, so that none is heard twice (the oldest are forgotten past this many). */
 const NONCES_KEPT = 4_096;
 
-export interface Retained {
-  readonly value: unknown;
-  readonly stamp: number;
-}
+/** A value a topic keeps, and its stamp. */
+type Retained = Pick<Offered, 'value' | 'stamp'>;
 
 export interface HubOptions {
   /** After starting, locks are kept this long for windows re-asserting them (a previous hub went away). */
   readonly reclaimMs: number;
   /** How long a connection may take to say hello (tests shorten it). */
   readonly helloTimeoutMs?: number;
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function stampOf(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
 
 export class Hub {
@@ -128,89 +117,79 @@ export class Hub {
     socket.on('data', firstWords);
     readMessages(socket, (message) => {
       if (peer.welcomed) return this.handle(peer, message);
-      const nonce = this.provenNonce(message);
-      if (!nonce) return void socket.destroy();
+      if (message.t !== 'hello' || !this.proven(message)) return void socket.destroy();
       socket.setTimeout(0);
-      this.hello(peer, message, nonce);
+      this.hello(peer, message);
     });
   }
 
-  /** The hello's nonce when its proof holds and the nonce is new; undefined for anyone else. */
-  private provenNonce(message: Message): string | undefined {
-    const nonce = text(message.nonce);
-    if (message.t !== 'hello' || !nonce || nonce.length > 100 || this.nonces.has(nonce)) return undefined;
-    if (!proofHolds(message.proof, helloProof(this.key, this.address, nonce))) return undefined;
+  /** True when the hello's proof holds and its nonce is new. */
+  private proven({ nonce, proof }: Hello): boolean {
+    if (!nonce || nonce.length > 100 || this.nonces.has(nonce)) return false;
+    if (!proofHolds(proof, helloProof(this.key, this.address, nonce))) return false;
     if (this.nonces.size >= NONCES_KEPT) this.nonces.delete(this.nonces.values().next().value!);
     this.nonces.add(nonce);
-    return nonce;
+    return true;
   }
 
-  private hello(peer: Peer, message: Message, askerNonce: string): void {
+  private hello(peer: Peer, message: Hello): void {
     peer.welcomed = true;
     const nonce = newNonce();
-    const proof = welcomeProof(this.key, this.address, askerNonce, nonce);
+    const proof = welcomeProof(this.key, this.address, message.nonce, nonce);
     if (message.role === 'client') {
       // It only asks: no locks, no broadcasts, nothing retained (the session stays with the windows).
       peer.client = true;
       tell(peer, { t: 'welcome', nonce, proof, retained: {} });
       return;
     }
-    const retained: Record<string, Retained> = {};
-    for (const [topic, entry] of this.retained) retained[topic] = entry;
-    tell(peer, { t: 'welcome', nonce, proof, retained });
+    tell(peer, { t: 'welcome', nonce, proof, retained: Object.fromEntries(this.retained) });
   }
 
   /** A window that has checked the hub's welcome: the locks it held at the previous hub, and what it retains. */
-  private join(peer: Peer, message: Message): void {
+  private join(peer: Peer, message: Join): void {
     if (peer.joined) return;
     peer.joined = true;
-    this.locks.reclaim(peer, Array.isArray(message.held) ? message.held : []);
+    this.locks.reclaim(peer, message.held);
     // Its retained values meet those of the other windows: the newest wins, and is passed on.
-    const offered = (message.retained ?? {}) as Record<string, { value?: unknown; stamp?: unknown; ttlMs?: unknown }>;
-    for (const [topic, entry] of Object.entries(offered)) {
-      const ttlMs = typeof entry?.ttlMs === 'number' ? entry.ttlMs : undefined;
-      if (this.retain(topic, entry?.value, stampOf(entry?.stamp), ttlMs, false)) this.broadcast(peer, { t: 'msg', topic, value: entry?.value, stamp: stampOf(entry?.stamp), retain: true });
+    for (const [topic, { value, stamp, ttlMs }] of Object.entries(message.retained)) {
+      if (this.retain(topic, { value, stamp }, ttlMs, false)) this.broadcast(peer, { t: 'msg', topic, value, stamp, retain: true });
     }
   }
 
   private handle(peer: Peer, message: Message): void {
-    const name = text(message.name);
-    const req = typeof message.req === 'number' ? message.req : -1;
-    if (message.t === 'req' && name) return this.calls.ask(peer, name, req, message.payload);
+    if (message.t === 'req') return this.calls.ask(peer, message);
     // Everything else is a window's, not a client's.
     if (peer.client) return void peer.socket.destroy();
     switch (message.t) {
       case 'join':
         return this.join(peer, message);
       case 'pub': {
-        const topic = text(message.topic);
-        if (!topic) return;
-        const stamp = stampOf(message.stamp);
-        const ttlMs = typeof message.ttlMs === 'number' ? message.ttlMs : undefined;
-        if (message.retain === true && !this.retain(topic, message.value, stamp, ttlMs, true)) return;
-        return this.broadcast(peer, { t: 'msg', topic, value: message.value, stamp, retain: message.retain === true });
+        const { topic, value, stamp, retain } = message;
+        if (retain && !this.retain(topic, { value, stamp }, message.ttlMs, true)) return;
+        return this.broadcast(peer, { t: 'msg', topic, value, stamp, retain });
       }
       case 'acquire':
-        return name ? this.locks.acquire(peer, name, req, message.wait === true) : undefined;
+        return this.locks.acquire(peer, message.name, message.req, message.wait);
       case 'cancel':
-        return this.locks.cancel(peer, req);
+        return this.locks.cancel(peer, message.req);
       case 'release':
-        return name ? this.locks.release(peer, name) : undefined;
+        return this.locks.release(peer, message.name);
       case 'serve':
-        return name ? this.calls.serve(peer, name) : undefined;
+        return this.calls.serve(peer, message.name);
       case 'unserve':
-        return name ? this.calls.unserve(peer, name) : undefined;
+        return this.calls.unserve(peer, message.name);
       case 'reply':
-        return this.calls.answer(peer, message.id, message.ok === true, message.value, message.error);
+        return this.calls.answer(peer, message);
       default:
+        // What the hub says to windows (or a second hello): nothing for the hub to do.
         return;
     }
   }
 
   /** Keeps a value unless a newer one (or, with `orEqual` false, as new) is kept already; true when kept. */
-  private retain(topic: string, value: unknown, stamp: number, ttlMs: number | undefined, orEqual: boolean): boolean {
+  private retain(topic: string, kept: Retained, ttlMs: number | undefined, orEqual: boolean): boolean {
     const current = this.retained.get(topic);
-    if (current && (orEqual ? current.stamp > stamp : current.stamp >= stamp)) return false;
+    if (current && (orEqual ? current.stamp > kept.stamp : current.stamp >= kept.stamp)) return false;
     clearTimeout(this.expiry.get(topic));
     this.expiry.delete(topic);
     if (ttlMs !== undefined && ttlMs <= 0) {
@@ -225,7 +204,7 @@ export class Hub {
       timer.unref();
       this.expiry.set(topic, timer);
     }
-    this.retained.set(topic, { value, stamp });
+    this.retained.set(topic, kept);
     return true;
   }
 

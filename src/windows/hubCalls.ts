@@ -2,9 +2,10 @@
 // that serves it, and its answer back to whoever asked. If that window goes away before it
 // answers, the next window that serves it is asked; with none left, the asker hears so at once.
 // Pure Node.
-import { tell, type Peer } from './hubPeer';
+import { tell, type Peer, type Reply, type Req } from './wire';
 
-interface Call {
+/** A question on its way: who asked, and which windows were asked already. */
+interface Asked {
   readonly asker: Peer;
   readonly req: number;
   readonly name: string;
@@ -17,7 +18,7 @@ interface Call {
 export class CallRouter {
   /** Who serves what, oldest first. */
   private readonly servers = new Map<string, Peer[]>();
-  private readonly calls = new Map<number, Call>();
+  private readonly calls = new Map<number, Asked>();
   private nextId = 1;
 
   serve(peer: Peer, name: string): void {
@@ -40,18 +41,18 @@ export class CallRouter {
     else this.servers.delete(name);
   }
 
-  ask(asker: Peer, name: string, req: number, payload: unknown): void {
+  ask(asker: Peer, { name, req, payload }: Req): void {
     const id = this.nextId++;
-    const call: Call = { asker, req, name, payload, tried: new Set(), server: undefined };
+    const call: Asked = { asker, req, name, payload, tried: new Set(), server: undefined };
     this.calls.set(id, call);
     this.pass(id, call);
   }
 
-  answer(server: Peer, id: unknown, ok: boolean, value: unknown, error: unknown): void {
-    const call = typeof id === 'number' ? this.calls.get(id) : undefined;
+  answer(server: Peer, { id, ok, value, error }: Reply): void {
+    const call = this.calls.get(id);
     if (!call || call.server !== server) return;
-    this.calls.delete(id as number);
-    tell(call.asker, { t: 'answer', req: call.req, ok, value, error: typeof error === 'string' ? error : undefined });
+    this.calls.delete(id);
+    tell(call.asker, { t: 'answer', req: call.req, ok, value, error });
   }
 
   /** A window went away: it serves nothing more, its unanswered calls go to the next server, and its own questions are dropped. */
@@ -63,7 +64,7 @@ export class CallRouter {
     }
   }
 
-  private pass(id: number, call: Call): void {
+  private pass(id: number, call: Asked): void {
     const next = (this.servers.get(call.name) ?? []).find((p) => !call.tried.has(p));
     if (!next) {
       this.calls.delete(id);

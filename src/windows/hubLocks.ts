@@ -2,7 +2,7 @@
 // (its window closed, or crashed) passes to the next at once. A new hub keeps locks for the
 // windows that held them at the previous one for a moment (`reclaiming`) before it answers
 // anyone else. Pure Node.
-import { tell, type Peer } from './hubPeer';
+import { tell, type Peer } from './wire';
 
 interface LockState {
   holder: Peer | undefined;

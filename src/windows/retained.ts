@@ -1,14 +1,15 @@
 // The retained values a window knows of: the newest of each topic (by stamp), each until its
 // time to live ends. They are offered to a new hub when the windows move to one. Pure.
+import type { Kept, Offered } from './wire';
 
-interface Kept {
+interface Known {
   readonly value: unknown;
   readonly stamp: number;
   readonly expiresAt: number | undefined;
 }
 
 export class RetainedValues {
-  private readonly values = new Map<string, Kept>();
+  private readonly values = new Map<string, Known>();
 
   /** The newest stamp seen, of any topic: a window's own next stamp comes after it. */
   lastStamp = 0;
@@ -32,9 +33,9 @@ export class RetainedValues {
   }
 
   /** What this window tells a new hub it knows, with the time each value has left. */
-  offer(): Record<string, { value: unknown; stamp: number; ttlMs?: number }> {
+  offer(): Kept {
     const now = Date.now();
-    const offered: Record<string, { value: unknown; stamp: number; ttlMs?: number }> = {};
+    const offered: Record<string, Offered> = {};
     for (const [topic, kept] of this.values) {
       if (kept.expiresAt !== undefined && kept.expiresAt <= now) continue;
       offered[topic] = { value: kept.value, stamp: kept.stamp, ttlMs: kept.expiresAt === undefined ? undefined : kept.expiresAt - now };

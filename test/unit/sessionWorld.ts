@@ -15,7 +15,6 @@ import { Renewal } from '../../src/auth/renewal';
 import type { SignInUi } from '../../src/auth/signIn';
 import { SignIn } from '../../src/auth/signIn';
 import { SessionStore } from '../../src/auth/store';
-import { SessionSync } from '../../src/auth/sync';
 import { Config } from '../../src/config/config';
 import type { Action, Failure, Notify, Severity } from '../../src/errors/failure';
 import { IdpClients } from '../../src/idp/clients';
@@ -103,7 +102,7 @@ export async function openWindow(m: Machine, options: { secrets?: FakeSecretStor
   const browser = m.idp.browser();
   const config = new Config(m.settings);
   const channel: WindowChannel = await WindowBus.open({ storageDir: options.hubDir ?? m.storageDir, reclaimMs: 0 });
-  const store = new SessionStore(secrets, log, m.clock);
+  const store = new SessionStore(secrets, channel, log, m.clock);
   const oidc = new OidcSteps({ idp: new IdpClients(() => m.idp.module(), log), browser, renderPage: () => (page) => `${page.title}: ${page.message}`, log, clock: m.clock });
   const flows = new FlowCatalog([new WebIdentityFlow({ settings: () => config.signIn(), chosen: () => true, oidc, sts: () => m.sts.module(), log, clock: m.clock })]);
   const quota: QuotaGate = new QuotaGate({
@@ -124,7 +123,6 @@ export async function openWindow(m: Machine, options: { secrets?: FakeSecretStor
     onDidChangeSettings: (listener) => config.onDidChange(() => listener(undefined)),
     quotaBlocked: () => quota.verdict?.kind === 'blocked',
   });
-  const sync = new SessionSync(store, channel, log);
   const renewal: Renewal = new Renewal({ store, sessions: core, flows, admission: quota, channel, clock: m.clock, log, notify, random: () => 1 });
   const keys: Keys = new Keys({ store, sessions: core, renewal, quota, clock: m.clock, log });
   const signIn = new SignIn({ store, sessions: core, flows, renewal, admission: quota, channel, ui, notify, log, clock: m.clock });
@@ -160,7 +158,7 @@ export async function openWindow(m: Machine, options: { secrets?: FakeSecretStor
       quota.dispose();
       signIn.dispose();
       renewal.dispose();
-      sync.dispose();
+      store.dispose();
       core.dispose();
       config.dispose();
       await channel.dispose();

@@ -1,6 +1,6 @@
 // One sign-in for every window: one leads, the others follow and take its session.
 import * as assert from 'node:assert/strict';
-import { claimSignIn, type ClaimOptions, type Follower, type Leader } from '../../src/windows/sharedSignIn';
+import { claimSignIn, type ClaimOptions, type Follower, type Leader } from '../../src/auth/sharedSignIn';
 import type { WindowBus } from '../../src/windows/bus';
 import { until, windowsWorld } from './windowsHelpers';
 
@@ -18,14 +18,6 @@ describe('one sign-in for every window', () => {
     return claimed;
   }
 
-  /** Three windows, past the new hub's moment for locks to be re-asserted. */
-  async function windows(n = 3): Promise<WindowBus[]> {
-    const buses: WindowBus[] = [];
-    for (let i = 0; i < n; i++) buses.push(await world.open());
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    return buses;
-  }
-
   function leaderOf(claims: (Leader | Follower)[]): Leader {
     const leaders = claims.filter((c): c is Leader => c.kind === 'leader');
     assert.equal(leaders.length, 1, 'exactly one leader');
@@ -40,7 +32,7 @@ describe('one sign-in for every window', () => {
   });
 
   it('lets one of several windows lead and hands its session to the others', async () => {
-    const buses = await windows();
+    const buses = await world.windows();
     const claims = await Promise.all(buses.map((b) => claim(b)));
     const leader = leaderOf(claims);
     await until('the leader to hear both followers', () => leader.followers === 2);
@@ -49,7 +41,7 @@ describe('one sign-in for every window', () => {
   });
 
   it('tells the followers when the sign-in ended without a session', async () => {
-    const [a, b] = await windows(2);
+    const [a, b] = await world.windows(2);
     const leader = (await claim(a)) as Leader;
     const follower = (await claim(b)) as Follower;
     assert.equal(follower.kind, 'follower');
@@ -58,7 +50,7 @@ describe('one sign-in for every window', () => {
   });
 
   it('still hands the session to a window that asks just after the sign-in finished', async () => {
-    const [a, b] = await windows(2);
+    const [a, b] = await world.windows(2);
     const leader = (await claim(a)) as Leader;
     leader.finish({ kind: 'signedIn', session: SESSION }, 2_000);
     await until('the other window to hear it', () => b.retained('signin.outcome') !== undefined);
@@ -68,7 +60,7 @@ describe('one sign-in for every window', () => {
   });
 
   it('lets the sign-in go after the grace period, so the next sign-in leads', async () => {
-    const [a, b] = await windows(2);
+    const [a, b] = await world.windows(2);
     const leader = (await claim(a)) as Leader;
     leader.finish({ kind: 'signedIn', session: SESSION }, 100);
     const deadline = Date.now() + 5_000;
@@ -82,7 +74,7 @@ describe('one sign-in for every window', () => {
   });
 
   it('tells a follower when the leader goes away, and the follower can lead next', async () => {
-    const [a, b] = await windows(2);
+    const [a, b] = await world.windows(2);
     const leader = (await claim(a)) as Leader;
     const follower = (await claim(b)) as Follower;
     leader.close();
@@ -92,7 +84,7 @@ describe('one sign-in for every window', () => {
 
   it('goes on when the leading window ends without a word: its follower leads next', async function () {
     this.timeout(15_000);
-    const [a] = await windows(1);
+    const [a] = await world.windows(1);
     const other = await world.process('hold', 'signin');
     const follower = (await claim(a)) as Follower;
     assert.equal(follower.kind, 'follower');
@@ -102,7 +94,7 @@ describe('one sign-in for every window', () => {
   });
 
   it('stops following when cancelled, or when the leader is stuck past the deadline', async () => {
-    const [a, b, c] = await windows();
+    const [a, b, c] = await world.windows();
     const leader = (await claim(a)) as Leader;
     const cancelled = (await claim(b)) as Follower;
     cancelled.cancel();
@@ -114,7 +106,7 @@ describe('one sign-in for every window', () => {
   });
 
   it('gives up claiming when the caller cancels', async () => {
-    const [a] = await windows(1);
+    const [a] = await world.windows(1);
     const stop = new AbortController();
     stop.abort();
     assert.equal(await claimSignIn(a, { ...options, signal: stop.signal }), undefined);

@@ -33,6 +33,13 @@ export function windowsWorld() {
       opened.push(bus);
       return bus;
     },
+    /** `n` windows, once past the new hub's moment for locks to be re-asserted. */
+    async windows(n = 3): Promise<WindowBus[]> {
+      const buses: WindowBus[] = [];
+      for (let i = 0; i < n; i++) buses.push(await world.open());
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      return buses;
+    },
     /** Another window as a process of its own, once it is connected and has done `steps`. */
     async process(...steps: string[]): Promise<ChildProcess & { role: string }> {
       const child = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'window.js'), world.dir, ...steps], { stdio: ['ignore', 'pipe', 'inherit'] });

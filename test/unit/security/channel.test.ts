@@ -11,7 +11,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { WindowBus } from '../../../src/windows/bus';
-import { askWindows, AskError } from '../../../src/windows/client';
+import { askWindows, CallError } from '../../../src/windows/client';
 import { hubFolder } from '../../../src/windows/place';
 import { helloProof, newNonce, readMessages, send, type Message } from '../../../src/windows/wire';
 import { useMachine } from '../sessionWorld';
@@ -104,7 +104,7 @@ describe("security: the windows' channel", function () {
       if (process.platform === 'win32') this.skip();
       const squatter = await squat(world.dir);
       try {
-        await assert.rejects(askWindows(world.dir, 'claudeCode.credentials', { asked: SECRET }, 3_000), (e: unknown) => e instanceof AskError && e.code === 'notRunning');
+        await assert.rejects(askWindows(world.dir, 'claudeCode.credentials', { asked: SECRET }, 3_000), (e: unknown) => e instanceof CallError && e.code === 'notRunning');
         assert.ok(!squatter.heard().includes(SECRET) && !squatter.heard().includes('"t":"req"'), 'no question went out');
         assert.ok(!squatter.heard().includes(squatter.key));
       } finally {

@@ -3,15 +3,16 @@
 // take the session it ends with. One browser tab opens, the fixed redirect port is listened on
 // once, and the IdP sees one authorization.
 //
-// The outcome goes from the leader to the followers over the windows' channel (bus.ts). It is
-// retained for a few seconds, so a window that asks just after the sign-in finished gets it too.
-// A leader that goes away without an outcome lets go of the lock; a follower then hears 'lost'
-// and leads the next attempt itself.
+// The outcome goes from the leader to the followers over the windows' channel (windows/bus.ts).
+// It is retained for a few seconds, so a window that asks just after the sign-in finished gets it
+// too. A leader that goes away without an outcome lets go of the lock; a follower then hears
+// 'lost' and leads the next attempt itself. The session in it is the session as windows tell each
+// other of it (store.ts), and reaches a follower's store the way every other window's does.
 //
 // Pure Node: no vscode here.
-import type { Lease, WindowChannel } from './bus';
+import type { Lease, WindowChannel } from '../windows/bus';
 
-/** How the leader's sign-in ended. `session` is checked by the follower before it is used. */
+/** How the leader's sign-in ended. `session` is read by the follower's store before it is used. */
 export type Outcome = { readonly kind: 'signedIn'; readonly session: unknown } | { readonly kind: 'ended'; readonly reason: string };
 
 /** What a follower hears: the leader's outcome, or that the leader went away without one. */
