@@ -6,7 +6,7 @@ import type { JsonPath } from '../claudeCode/jsonEdit';
 import type { LoosePart } from '../claudeCode/looseJson';
 import { isGuidanceCommand, type Change } from '../claudeCode/plan';
 import { escapeHtml } from '../util/html';
-import { scriptedPage, type WebviewFiles } from './webviewPage';
+import { webviewPage, type WebviewFiles } from './webviewPage';
 
 /** The only messages the page sends; anything else is dropped. */
 export type ConsentMessage = { readonly type: 'connect'; readonly fixes: readonly string[] } | { readonly type: 'cancel' };
@@ -61,7 +61,6 @@ function readableSection(unreadable: NonNullable<ConnectPlan['plan']['unreadable
 
 export function renderConsent(connect: ConnectPlan, page: ConsentPage): string {
   const { plan } = connect;
-  const csp = `default-src 'none'; style-src ${page.cspSource}; script-src 'nonce-${page.nonce}';`;
   const changes = plan.changes.map((c) => `<li>${changeWords(c)}</li>`).join('');
   const conflicts = plan.conflicts
     .map(
@@ -84,5 +83,5 @@ ${conflicts ? `<h2>Would win over your sign-in</h2><ul id="conflicts">${conflict
 ${panel ? `<h2>VS Code user settings <span class="what">Claude Code's panel</span></h2><ul id="panel">${panel}</ul>` : ''}
 <p><strong>Disconnect Claude Code</strong> takes out what Connect wrote and puts back each value it replaced; whatever you or Claude Code write in the file meanwhile stays. Signing out does not change these files: Claude Code then just gets no keys.</p>
 <div class="buttons"><button id="connect">Connect</button> <button id="cancel" class="secondary">Cancel</button></div>`;
-  return scriptedPage(page, { title: 'Connect Claude Code', csp, body });
+  return webviewPage(page, { title: 'Connect Claude Code', style: { href: page.styleUri }, script: page.scriptUri, body });
 }

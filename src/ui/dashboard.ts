@@ -1,71 +1,56 @@
-// The usage dashboard: a webview panel over UsageService's state (dashboardHtml.ts). Messages
-// from the page are checked against the one shape it sends; anything else is dropped.
-import { randomBytes } from 'node:crypto';
+// The usage dashboard: a panel over UsageService's state (dashboardHtml.ts), drawn again when
+// the figures change. Its one message, Refresh, is checked for shape by the panel.
 import * as vscode from 'vscode';
 import type { SessionSource } from '../auth/core';
 import type { Log } from '../log';
 import type { UsageService } from '../usage/usageService';
 import { isDashboardMessage, renderDashboard } from './dashboardHtml';
+import { Panel } from './panel';
+import type { WebviewFiles } from './webviewPage';
 
 export class Dashboard implements vscode.Disposable {
-  private panel: vscode.WebviewPanel | undefined;
+  private readonly panel: Panel<WebviewFiles>;
   private readonly shown = new vscode.EventEmitter<void>();
   /** Fires when the dashboard is opened. */
   readonly onDidShow = this.shown.event;
   private readonly subscriptions: vscode.Disposable[];
-  /** Messages dropped for their shape (for the extension's tests). */
-  dropped = 0;
 
   constructor(
     private readonly usage: UsageService,
     private readonly sessions: SessionSource,
-    private readonly mediaRoot: vscode.Uri,
-    private readonly log: Log,
+    mediaRoot: vscode.Uri,
+    log: Log,
   ) {
-    this.subscriptions = [usage.onDidChange(() => this.render()), this.shown];
+    this.panel = Panel.scripted({
+      viewType: 'claudeBedrock.usage',
+      title: 'Claude Code Usage',
+      media: mediaRoot,
+      script: 'dashboard.js',
+      style: 'dashboard.css',
+      name: 'the usage dashboard',
+      log,
+      accepts: isDashboardMessage,
+      onMessage: () => void this.usage.refresh().then(() => this.panel.render()),
+      page: (files) => renderDashboard(this.usage.state, { ...files, email: this.sessions.session?.identity.email, now: Date.now() }),
+    });
+    this.subscriptions = [usage.onDidChange(() => this.panel.render()), this.shown, this.panel];
   }
 
   show(): void {
     this.shown.fire();
-    if (this.panel) {
-      this.panel.reveal();
-      return;
-    }
-    this.panel = vscode.window.createWebviewPanel('claudeBedrock.usage', 'Claude Code Usage', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [this.mediaRoot],
-    });
-    this.panel.onDidDispose(() => (this.panel = undefined));
-    this.panel.webview.onDidReceiveMessage((message: unknown) => {
-      if (!isDashboardMessage(message)) {
-        this.dropped++;
-        this.log.warn('A message of unknown shape from the usage dashboard was dropped.');
-        return;
-      }
-      void this.usage.refresh().then(() => this.render());
-    });
-    this.render();
+    this.panel.show();
   }
 
   get html(): string | undefined {
-    return this.panel?.webview.html;
+    return this.panel.html;
   }
 
-  private render(): void {
-    if (!this.panel) return;
-    const webview = this.panel.webview;
-    webview.html = renderDashboard(this.usage.state, {
-      cspSource: webview.cspSource,
-      nonce: randomBytes(16).toString('base64'),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.mediaRoot, 'dashboard.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.mediaRoot, 'dashboard.css')).toString(),
-      email: this.sessions.session?.identity.email,
-      now: Date.now(),
-    });
+  /** Messages dropped for their shape (for the extension's tests). */
+  get dropped(): number {
+    return this.panel.dropped;
   }
 
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
-    this.panel?.dispose();
   }
 }

@@ -4,7 +4,7 @@
 // extension host, styled by media/dashboard.css with the theme's colours; the only script is
 // media/dashboard.js (the Refresh button), allowed by nonce.
 import { escapeHtml } from '../util/text';
-import { scriptedPage, type WebviewFiles } from './webviewPage';
+import { webviewPage, type WebviewFiles } from './webviewPage';
 import { compactTokens, type UsageFigures } from '../usage/figures';
 import type { UsageState } from '../usage/usageService';
 
@@ -146,10 +146,12 @@ export function renderDashboard(state: UsageState, page: DashboardPage): string 
   ]
     .filter(Boolean)
     .join(' ');
-  const csp = `default-src 'none'; img-src ${page.cspSource} data:; style-src ${page.cspSource}; script-src 'nonce-${page.nonce}'; font-src ${page.cspSource};`;
-  return scriptedPage(page, {
+  return webviewPage(page, {
     title: 'Claude Code usage',
-    csp,
+    style: { href: page.styleUri },
+    script: page.scriptUri,
+    images: true,
+    fonts: true,
     body: `<header>
   <h1>Claude Code usage${page.email ? ` <span class="muted">${escapeHtml(page.email)}</span>` : ''}</h1>
   <button id="refresh" type="button">Refresh</button>

@@ -3,6 +3,7 @@
 import { AREAS, overall, type Row, type Status } from '../diagnose/check';
 import type { Action } from '../errors/failure';
 import { escapeHtml } from '../util/text';
+import { webviewPage, type PageSource } from './webviewPage';
 
 export const DIAGNOSE_COMMANDS = [
   'claudeBedrock.diagnose',
@@ -50,29 +51,7 @@ function row(r: Row): string {
 </tr>`;
 }
 
-export function renderDiagnose(state: { readonly rows: readonly Row[]; readonly running: number; readonly total: number; readonly at: number | undefined }, page: { readonly cspSource: string; readonly nonce: string }): string {
-  const { rows } = state;
-  const counts = (s: Status) => rows.filter((r) => r.status === s).length;
-  const summary =
-    state.running > 0
-      ? `Checking… ${state.total - state.running} of ${state.total} done.`
-      : state.at === undefined
-        ? 'Not run yet.'
-        : `${WORD[overall(rows)]}: ${counts('pass')} passed, ${counts('warning')} warnings, ${counts('fail')} failed${counts('skipped') ? `, ${counts('skipped')} skipped` : ''}. Checked at ${new Date(state.at).toLocaleTimeString()}.`;
-  const sections = AREAS.map((area) => {
-    const mine = rows.filter((r) => r.area === area);
-    if (mine.length === 0) return '';
-    return `<h2>${escapeHtml(area)}</h2>\n<table>\n<tbody>\n${mine.map(row).join('\n')}\n</tbody>\n</table>`;
-  }).join('\n');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${page.cspSource} 'nonce-${page.nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Diagnose</title>
-<style nonce="${page.nonce}">
-  body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 20px 20px; max-width: 1100px; }
+const STYLE = `  body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 20px 20px; max-width: 1100px; }
   h1 { font-size: 1.3em; font-weight: 600; }
   h2 { font-size: 1.05em; font-weight: 600; margin: 1.4em 0 0.3em; }
   table { border-collapse: collapse; width: 100%; table-layout: fixed; }
@@ -89,14 +68,28 @@ export function renderDiagnose(state: { readonly rows: readonly Row[]; readonly 
   a.button { display: inline-block; padding: 3px 10px; border-radius: 2px; text-decoration: none; color: var(--vscode-button-secondaryForeground); background: var(--vscode-button-secondaryBackground); }
   a.button:focus { outline: 1px solid var(--vscode-focusBorder); }
   .toolbar a.button:first-child { color: var(--vscode-button-foreground); background: var(--vscode-button-background); }
-  .summary { color: var(--vscode-descriptionForeground); }
-</style>
-</head>
-<body>
-<h1>Claude Code on Amazon Bedrock: Diagnose</h1>
+  .summary { color: var(--vscode-descriptionForeground); }`;
+
+export function renderDiagnose(state: { readonly rows: readonly Row[]; readonly running: number; readonly total: number; readonly at: number | undefined }, page: PageSource): string {
+  const { rows } = state;
+  const counts = (s: Status) => rows.filter((r) => r.status === s).length;
+  const summary =
+    state.running > 0
+      ? `Checking… ${state.total - state.running} of ${state.total} done.`
+      : state.at === undefined
+        ? 'Not run yet.'
+        : `${WORD[overall(rows)]}: ${counts('pass')} passed, ${counts('warning')} warnings, ${counts('fail')} failed${counts('skipped') ? `, ${counts('skipped')} skipped` : ''}. Checked at ${new Date(state.at).toLocaleTimeString()}.`;
+  const sections = AREAS.map((area) => {
+    const mine = rows.filter((r) => r.area === area);
+    if (mine.length === 0) return '';
+    return `<h2>${escapeHtml(area)}</h2>\n<table>\n<tbody>\n${mine.map(row).join('\n')}\n</tbody>\n</table>`;
+  }).join('\n');
+  return webviewPage(page, {
+    title: 'Diagnose',
+    style: { rules: STYLE },
+    body: `<h1>Claude Code on Amazon Bedrock: Diagnose</h1>
 <div class="toolbar">${link('claudeBedrock.diagnose', [], 'Check Again')} ${link('claudeBedrock.copyDiagnoseReport', [], 'Copy Report')} ${link('claudeBedrock.saveDiagnoseReport', [], 'Save Report…')}</div>
 <p class="summary" role="status">${escapeHtml(summary)}</p>
-${sections}
-</body>
-</html>`;
+${sections}`,
+  });
 }

@@ -1,6 +1,5 @@
 // Claude Bedrock: Diagnose. A panel that runs every check at once (diagnose/), shows each row as
 // it ends with progress in the notification area, and copies or saves the report a helpdesk reads.
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
@@ -10,6 +9,8 @@ import type { Log } from '../log';
 import type { Clock } from '../util/clock';
 import type { Notify } from '../errors/failure';
 import { DIAGNOSE_COMMANDS, renderDiagnose } from './diagnoseHtml';
+import { Panel } from './panel';
+import type { PageSource } from './webviewPage';
 
 export interface DiagnoseViewOptions {
   /** The checks for this run (built afresh: the settings may have changed). */
@@ -27,17 +28,27 @@ export interface DiagnoseViewOptions {
 }
 
 export class DiagnoseView implements vscode.Disposable {
-  private panel: vscode.WebviewPanel | undefined;
+  private readonly panel: Panel<PageSource>;
   private rows: Row[] = [];
   private total = 0;
   private running: Promise<Row[]> | undefined;
   private at: number | undefined;
 
-  constructor(private readonly options: DiagnoseViewOptions) {}
+  constructor(private readonly options: DiagnoseViewOptions) {
+    this.panel = Panel.links({
+      viewType: 'claudeBedrock.diagnose',
+      title: 'Claude Bedrock: Diagnose',
+      commands: DIAGNOSE_COMMANDS,
+      page: (source) => {
+        const running = this.running || this.rows.length < this.total ? this.total - this.rows.length : 0;
+        return renderDiagnose({ rows: this.rows, running, total: this.total, at: this.at }, source);
+      },
+    });
+  }
 
   /** Shows the view and runs every check (joins a run under way). */
   run(): Promise<Row[]> {
-    this.show();
+    this.panel.show();
     this.running ??= this.runAll().finally(() => (this.running = undefined));
     return this.running;
   }
@@ -93,7 +104,7 @@ export class DiagnoseView implements vscode.Disposable {
 
   /** The page as shown now, and the last rows (for the extension's tests). */
   get html(): string | undefined {
-    return this.panel?.webview.html;
+    return this.panel.html;
   }
   get lastRows(): readonly Row[] {
     return this.rows;
@@ -103,7 +114,7 @@ export class DiagnoseView implements vscode.Disposable {
     const checks = this.options.checks();
     this.rows = [];
     this.total = checks.length;
-    this.render();
+    this.panel.render();
     this.options.log.info(`Diagnose: running ${checks.length} checks.`);
     const order = new Map(checks.map((c, i) => [c.id, i]));
     const rows = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Claude Bedrock: Diagnose' }, (progress) =>
@@ -113,38 +124,18 @@ export class DiagnoseView implements vscode.Disposable {
         onRow: (row) => {
           this.rows = [...this.rows, row].sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
           progress.report({ message: `${this.rows.length} of ${checks.length} checks done`, increment: 100 / checks.length });
-          this.render();
+          this.panel.render();
         },
       }),
     );
     this.rows = rows;
     this.at = this.options.clock.now();
     this.options.log.info(`Diagnose: ${rows.map((r) => `${r.id} ${r.status}`).join(', ')}.`);
-    this.render();
+    this.panel.render();
     return rows;
   }
 
-  private show(): void {
-    if (this.panel) {
-      this.panel.reveal();
-      return;
-    }
-    this.panel = vscode.window.createWebviewPanel('claudeBedrock.diagnose', 'Claude Bedrock: Diagnose', vscode.ViewColumn.Active, {
-      enableScripts: false,
-      enableCommandUris: [...DIAGNOSE_COMMANDS],
-      localResourceRoots: [],
-    });
-    this.panel.onDidDispose(() => (this.panel = undefined));
-    this.render();
-  }
-
-  private render(): void {
-    if (!this.panel) return;
-    const running = this.running || this.rows.length < this.total ? this.total - this.rows.length : 0;
-    this.panel.webview.html = renderDiagnose({ rows: this.rows, running, total: this.total, at: this.at }, { cspSource: this.panel.webview.cspSource, nonce: randomBytes(16).toString('base64') });
-  }
-
   dispose(): void {
-    this.panel?.dispose();
+    this.panel.dispose();
   }
 }

@@ -1,31 +1,38 @@
-// The model report view: a webview panel showing the last check (modelReportHtml.ts).
-import { randomBytes } from 'node:crypto';
+// The model report view: a panel showing the last check (modelReportHtml.ts), drawn again when
+// it changes. A page of command links: no script.
 import * as vscode from 'vscode';
 import type { ModelService } from '../models/modelService';
 import { REPORT_COMMANDS, renderModelReport } from './modelReportHtml';
+import { Panel } from './panel';
+import type { PageSource } from './webviewPage';
+
+const SIGNED_OUT = 'Sign in to check the models Claude Code will use.';
+const CHECKING = 'Checking the models…';
 
 export class ModelReportView implements vscode.Disposable {
-  private panel: vscode.WebviewPanel | undefined;
+  private readonly panel: Panel<PageSource>;
+  /** What the page says while there is no report: signed out, or checking. */
+  private placeholder = SIGNED_OUT;
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly models: ModelService) {
-    this.subscription = models.onDidChange(() => this.render());
+    this.panel = Panel.links({
+      viewType: 'claudeBedrock.modelReport',
+      title: 'Claude Bedrock: Models',
+      commands: REPORT_COMMANDS,
+      page: (source) => renderModelReport(this.models.report, { ...source, placeholder: this.placeholder }),
+    });
+    this.subscription = models.onDidChange(() => this.draw(SIGNED_OUT));
   }
 
   async show(): Promise<void> {
-    if (this.panel) {
-      this.panel.reveal();
-    } else {
-      this.panel = vscode.window.createWebviewPanel('claudeBedrock.modelReport', 'Claude Bedrock: Models', vscode.ViewColumn.Active, {
-        enableScripts: false,
-        enableCommandUris: [...REPORT_COMMANDS],
-        localResourceRoots: [],
-      });
-      this.panel.onDidDispose(() => (this.panel = undefined));
-    }
-    this.render(this.models.report ? undefined : 'Checking the models…');
-    if (!this.models.report) await this.models.check(false);
-    this.render();
+    const checking = !this.models.report;
+    this.placeholder = checking ? CHECKING : SIGNED_OUT;
+    this.panel.render();
+    this.panel.show();
+    if (!checking) return;
+    await this.models.check(false);
+    this.draw(SIGNED_OUT);
   }
 
   /** Copies a model ID or profile ARN from the page, and says so in the status bar. */
@@ -36,20 +43,16 @@ export class ModelReportView implements vscode.Disposable {
 
   /** The page's HTML as shown now (for the extension's tests). */
   get html(): string | undefined {
-    return this.panel?.webview.html;
+    return this.panel.html;
   }
 
-  private render(placeholder = 'Sign in to check the models Claude Code will use.'): void {
-    if (!this.panel) return;
-    this.panel.webview.html = renderModelReport(this.models.report, {
-      cspSource: this.panel.webview.cspSource,
-      nonce: randomBytes(16).toString('base64'),
-      placeholder,
-    });
+  private draw(placeholder: string): void {
+    this.placeholder = placeholder;
+    this.panel.render();
   }
 
   dispose(): void {
     this.subscription.dispose();
-    this.panel?.dispose();
+    this.panel.dispose();
   }
 }

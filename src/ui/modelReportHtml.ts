@@ -4,6 +4,7 @@
 // links are command URIs that VS Code allows for exactly these commands. Pure.
 import { escapeHtml } from '../util/text';
 import { ROLE_LABELS, type ModelCheck, type ModelFix, type ModelReport, type ModelStatus } from '../models/check';
+import { webviewPage, type PageSource } from './webviewPage';
 
 export const REPORT_COMMANDS = ['claudeBedrock.applyModelFix', 'claudeBedrock.checkModels', 'claudeBedrock.chooseModels', 'claudeBedrock.copyModelValue'] as const;
 
@@ -51,28 +52,12 @@ function block(check: ModelCheck): string {
 </section>`;
 }
 
-export interface PageOptions {
-  readonly cspSource: string;
-  readonly nonce: string;
+export interface PageOptions extends PageSource {
   /** What to say when there is no report: signed out, or checking. */
   readonly placeholder: string;
 }
 
-export function renderModelReport(report: ModelReport | undefined, { cspSource, nonce, placeholder }: PageOptions): string {
-  const checkedAt = report ? new Date(report.checkedAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '';
-  const body = report
-    ? `<p class="muted">Checked in ${escapeHtml(report.region)} at ${escapeHtml(checkedAt)}. ${commandLink('claudeBedrock.checkModels', [], 'Check Again')} · ${commandLink('claudeBedrock.chooseModels', [], 'Choose Models')}</p>
-${report.checks.map(block).join('\n')}`
-    : `<p class="muted">${escapeHtml(placeholder)}</p>`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'nonce-${nonce}'; img-src ${cspSource} data:;">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Model availability</title>
-<style nonce="${nonce}">
-  body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 20px 20px; }
+const STYLE = `  body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 20px 20px; }
   h1 { font-size: 1.3em; font-weight: 600; }
   section.model { padding: 10px 0 12px; border-bottom: 1px solid var(--vscode-editorWidget-border, var(--vscode-panel-border)); max-width: 1000px; }
   h2 { font-size: 1.05em; font-weight: 600; margin: 0 0 6px; }
@@ -88,12 +73,13 @@ ${report.checks.map(block).join('\n')}`
   .info .status { color: var(--vscode-editorInfo-foreground, var(--vscode-foreground)); }
   .bad .status { color: var(--vscode-editorWarning-foreground, var(--vscode-errorForeground)); font-weight: 600; }
   a.action { color: var(--vscode-textLink-foreground); }
-  a.action:focus { outline: 1px solid var(--vscode-focusBorder); }
-</style>
-</head>
-<body>
-<h1>Claude Code models on Amazon Bedrock</h1>
-${body}
-</body>
-</html>`;
+  a.action:focus { outline: 1px solid var(--vscode-focusBorder); }`;
+
+export function renderModelReport(report: ModelReport | undefined, page: PageOptions): string {
+  const checkedAt = report ? new Date(report.checkedAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '';
+  const body = report
+    ? `<p class="muted">Checked in ${escapeHtml(report.region)} at ${escapeHtml(checkedAt)}. ${commandLink('claudeBedrock.checkModels', [], 'Check Again')} · ${commandLink('claudeBedrock.chooseModels', [], 'Choose Models')}</p>
+${report.checks.map(block).join('\n')}`
+    : `<p class="muted">${escapeHtml(page.placeholder)}</p>`;
+  return webviewPage(page, { title: 'Model availability', style: { rules: STYLE }, body: `<h1>Claude Code models on Amazon Bedrock</h1>\n${body}` });
 }

@@ -67,6 +67,9 @@ export class Uri {
   static file(fsPath: string): Uri {
     return new Uri('file', fsPath);
   }
+  static joinPath(base: Uri, ...parts: string[]): Uri {
+    return new Uri(base.scheme, [base.fsPath, ...parts].join('/'));
+  }
   get path(): string {
     return this.fsPath;
   }
@@ -104,6 +107,12 @@ export enum ProgressLocation {
   SourceControl = 1,
   Window = 10,
   Notification = 15,
+}
+
+export enum ViewColumn {
+  Active = -1,
+  Beside = -2,
+  One = 1,
 }
 
 export enum StatusBarAlignment {
