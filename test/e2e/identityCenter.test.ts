@@ -3,40 +3,26 @@
 // keys from its SSO portal; then signs in again with a code shown in VS Code.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
-import { DEMO_USER, type Sandbox } from '../support/sandbox';
-import { palette, statusBar } from '../support/workbench';
-import { SCREENSHOTS, useSandbox } from './useSandbox';
+import { DEMO_USER } from '../support/sandbox';
+import { openSignedOut, palette, signInAtAccessPortal, statusBar } from '../support/workbench';
+import { assertUsageOnFederatedKeys, useFederatedSandbox } from './federation';
+import { SCREENSHOTS } from './useSandbox';
 
 describe('The sandbox with IAM Identity Center', () => {
-  const suite = useSandbox('-s', { federation: 'identityCenter', focus: true });
-  let sandbox: Sandbox;
-  let page: Page;
-  before(() => ({ sandbox, page } = suite));
+  const { sandbox, page } = useFederatedSandbox('identityCenter');
 
   it('signs in on the access portal, gets role keys, and shows the usage', async () => {
-    await page.goto(sandbox.url);
-    await statusBar(page).getByText('Claude: Sign In').waitFor({ timeout: 60_000 });
-    const popup = page.context().waitForEvent('page');
-    await palette(page, 'Claude Bedrock: Sign In');
-    const portal = await popup;
-    await portal.locator('input[name=username]').fill(DEMO_USER.email);
-    await portal.locator('input[name=password]').fill('any password');
-    await portal.locator('button[type=submit]').click();
-    await portal.waitForURL(/127\.0\.0\.1:\d+\/callback/);
+    await openSignedOut(page, sandbox.url);
+    const portal = await signInAtAccessPortal(page, DEMO_USER.email);
     assert.equal(await portal.locator('h1').innerText(), 'Signed in');
     await portal.close();
-    await statusBar(page).getByText(DEMO_USER.email).waitFor({ timeout: 30_000 });
     const calls = sandbox.world.aws.calls;
     assert.deepEqual(
       calls.filter((c) => c.service === 'sso-oauth' || c.service === 'awsssoportal').map((c) => c.action).filter((a) => a !== 'Login'),
       ['RegisterClient', 'Authorize', 'CreateToken', 'ListAccounts', 'ListAccountRoles', 'GetRoleCredentials'],
     );
-    assert.equal(calls.filter((c) => c.action === 'AssumeRoleWithWebIdentity').length, 0);
     // Usage is read with the role keys, for the Identity Center user's name.
-    await statusBar(page).locator('.statusbar-item', { hasText: 'tok' }).first().waitFor({ timeout: 30_000 });
-    const roleKey = calls.find((c) => c.action === 'GetRoleCredentials')?.accessKeyId;
-    assert.ok(calls.some((c) => c.action === 'GetMetricData' && c.status === 200 && c.accessKeyId === roleKey));
+    await assertUsageOnFederatedKeys(page, sandbox, 'identityCenter');
   });
 
   it('signs in with a code: the dialog shows it, its button copies it and opens the portal, where the user allows it', async () => {

@@ -1,23 +1,17 @@
 // A workspace in Restricted Mode: signing in works, but its terminals get no credentials.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
-import { DEMO_USER, type Sandbox } from '../support/sandbox';
-import { palette, signInAtIdp } from '../support/workbench';
+import { DEMO_USER } from '../support/sandbox';
+import { openSignedOut, palette, signInAtIdp, statusBar } from '../support/workbench';
 import { SCREENSHOTS, useSandbox } from './useSandbox';
 
 describe('A workspace in Restricted Mode', () => {
-  const suite = useSandbox('-r', { untrusted: true, focus: true });
-  let sandbox: Sandbox;
-  let page: Page;
-  before(() => ({ sandbox, page } = suite));
+  const { sandbox, page } = useSandbox('-r', { untrusted: true, focus: true });
 
   // VS Code itself also asks for trust before it starts any terminal process there.
   it('signs in, but opens no Claude Code terminal, and says why', async () => {
-    await page.goto(sandbox.url);
-    const statusBar = page.locator('#workbench\\.parts\\.statusbar');
-    await statusBar.getByText('Claude: Sign In').waitFor({ timeout: 60_000 });
-    await statusBar.getByText('Restricted Mode').waitFor({ timeout: 30_000 });
+    await openSignedOut(page, sandbox.url);
+    await statusBar(page).getByText('Restricted Mode').waitFor({ timeout: 30_000 });
     await (await signInAtIdp(page, DEMO_USER.login, DEMO_USER.email)).close();
 
     // Open Claude Code Terminal says why it will not, and opens nothing.

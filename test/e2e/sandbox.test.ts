@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { DEMO_QUOTA, DEMO_USER, OVER_QUOTA_USER, type Sandbox } from '../support/sandbox';
-import { palette, signInAtIdp } from '../support/workbench';
+import { DEMO_QUOTA, DEMO_USER, OVER_QUOTA_USER } from '../support/sandbox';
+import { openSignedOut, palette, signInAtIdp } from '../support/workbench';
 import { SCREENSHOTS, useSandbox } from './useSandbox';
 
 /** The running Claude Code processes whose environment says Bedrock, by pid. */
@@ -31,10 +31,7 @@ function webview(page: Page): FrameLocator {
 }
 
 describe('The sandbox, as a developer uses it', () => {
-  const suite = useSandbox('');
-  let sandbox: Sandbox;
-  let page: Page;
-  before(() => ({ sandbox, page } = suite));
+  const { sandbox, page } = useSandbox('');
 
   it('runs the packaged VSIX, not the source folder', () => {
     const extensions = path.join(path.dirname(sandbox.userDataDir), 'server', 'extensions');
@@ -49,9 +46,7 @@ describe('The sandbox, as a developer uses it', () => {
   });
 
   it('signs in through the command palette and the IdP login page', async () => {
-    await page.goto(sandbox.url);
-    const statusBar = page.locator('#workbench\\.parts\\.statusbar');
-    await statusBar.getByText('Claude: Sign In').waitFor({ timeout: 60_000 });
+    await openSignedOut(page, sandbox.url);
     const login = await signInAtIdp(page, DEMO_USER.login, DEMO_USER.email, (loginPage) =>
       loginPage.screenshot({ path: path.join(SCREENSHOTS, 'sign-in-idp.png') }).then(() => undefined),
     );

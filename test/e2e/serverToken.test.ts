@@ -7,8 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensureVsCodeServer } from '../support/install';
-import { startVsCodeServer, workbenchUrl, type VsCodeServer } from '../support/vscode';
+import { startWorkbench, workbenchFolders, workbenchUrl, type VsCodeServer } from '../support/vscode';
 
 interface Answer {
   readonly status: number;
@@ -60,10 +59,7 @@ describe('The VS Code server of the sandbox and the tests, to other users and ot
 
   before(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'cb-token-'));
-    serverDataDir = path.join(dir, 'server');
-    folder = path.join(dir, 'workspace');
-    const { node, serverMain } = await ensureVsCodeServer();
-    server = await startVsCodeServer({ node, serverMain, serverDataDir, userDataDir: path.join(dir, 'user'), home: path.join(dir, 'home') });
+    ({ server, serverDataDir, workspace: folder } = await startWorkbench(workbenchFolders(dir)));
   });
 
   after(async () => {

@@ -4,17 +4,29 @@ import { mkdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { emulateFocus } from '../support/bridge';
 import { CACHE } from '../support/paths';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../support/sandbox';
-import { freePort, launchBrowser } from '../support/vscode';
+import { freePort, launchBrowser, openPage } from '../support/vscode';
 
 export const SCREENSHOTS = path.join(CACHE, 'screenshots');
+
+/** Stands for what `get` gives once the suite has started; `what` names it in the error before. */
+function onceStarted<T extends object>(what: string, get: () => T | undefined): T {
+  return new Proxy({} as T, {
+    get(_, key) {
+      const real = get();
+      if (!real) throw new Error(`The ${what} is there once the suite has started: use it inside a test or hook.`);
+      const value = Reflect.get(real, key) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(real) : value;
+    },
+  });
+}
 
 /**
  * `tag` keeps suites' folders apart; the folder's path stays short so the windows' socket fits
  * in the extension's storage path. `focus`: the page behaves as if its window had focus (usage
- * refreshes only then).
+ * refreshes only then). The sandbox and the page returned stand for the suite's own from its
+ * first hook on, as useExtension's test API does in the integration tests.
  */
 export function useSandbox(tag: string, options: Omit<SandboxOptions, 'dir' | 'ports' | 'quiet'> & { focus?: boolean } = {}): { readonly sandbox: Sandbox; readonly page: Page } {
   let sandbox: Sandbox | undefined;
@@ -29,9 +41,7 @@ export function useSandbox(tag: string, options: Omit<SandboxOptions, 'dir' | 'p
     const browser = await launchBrowser();
     close = () => browser.close();
     // The clipboard as a desktop browser grants it to the page in front (the Copy buttons).
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
-    page = await context.newPage();
-    if (focus) await emulateFocus(context, page);
+    ({ page } = await openPage(browser, { focus, permissions: ['clipboard-read', 'clipboard-write'] }));
   });
 
   after(async () => {
@@ -40,14 +50,5 @@ export function useSandbox(tag: string, options: Omit<SandboxOptions, 'dir' | 'p
     rmSync(dir, { recursive: true, force: true });
   });
 
-  return {
-    get sandbox() {
-      if (!sandbox) throw new Error('The sandbox is there once the suite has started.');
-      return sandbox;
-    },
-    get page() {
-      if (!page) throw new Error('The page is there once the suite has started.');
-      return page;
-    },
-  };
+  return { sandbox: onceStarted('sandbox', () => sandbox), page: onceStarted('page', () => page) };
 }

@@ -6,8 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TestApi } from './extensionUnderTest';
-import { aws, changeSetting, harness, runInTerminal as runIn, signInAs, useExtension, waitFor } from './helpers';
+import { aws, changeSetting, harness, runInTerminal as runIn, sessionKey, signInAs, useBedrockReply, useExtension, useTerminals, waitFor } from './helpers';
 
 const REPLY = 'Hello from Bedrock, signed by your session.';
 
@@ -24,47 +23,24 @@ async function descendantRunning(pid: number, name: string): Promise<number | un
   return undefined;
 }
 
-function sessionKey(testApi: TestApi): string {
-  const state = testApi.state();
-  assert.equal(state.kind, 'signedIn');
-  return state.kind === 'signedIn' ? state.session.credentials.accessKeyId : '';
-}
-
-async function bedrockCallsSince(from: number) {
-  return (await aws.calls()).slice(from).filter((c) => c.service === 'bedrock');
-}
-
 describe('Claude Code in the terminal', () => {
   const testApi = useExtension();
-  const terminals: vscode.Terminal[] = [];
-
-  beforeEach(async () => {
-    await aws.reply(REPLY);
-  });
-
-  afterEach(() => {
-    for (const t of terminals.splice(0)) t.dispose();
-  });
-
-  function terminal(name: string): vscode.Terminal {
-    const t = vscode.window.createTerminal({ name });
-    terminals.push(t);
-    return t;
-  }
+  useBedrockReply(REPLY);
+  const terminals = useTerminals();
 
   it("runs claude with the session's keys, keeps working across a renewal in the same terminal, and stops at sign-out", async function () {
     this.timeout(300_000);
     await signInAs('alice');
     await testApi.terminalsUpdated();
-    const shell = terminal('claude run');
+    const shell = terminals.open('claude run');
 
     // 1. Signed in: the CLI's Bedrock calls are all signed by the session's keys.
     const firstKey = sessionKey(testApi);
-    let from = (await aws.calls()).length;
+    let from = await aws.mark();
     const first = await runIn(shell, 'claude -p "Say hello" --output-format json');
     assert.equal(first.code, 0, first.stderr);
     assert.equal((JSON.parse(first.stdout) as { result: string }).result, REPLY);
-    let calls = await bedrockCallsSince(from);
+    let calls = await aws.since(from, 'bedrock');
     assert.ok(calls.some((c) => c.action === 'InvokeModelWithResponseStream' && c.status === 200), JSON.stringify(calls));
     assert.deepEqual([...new Set(calls.map((c) => c.accessKeyId))], [firstKey], 'every Bedrock call signed by the session');
 
@@ -72,10 +48,10 @@ describe('Claude Code in the terminal', () => {
     await vscode.commands.executeCommand('claudeBedrock.refreshCredentials');
     const secondKey = sessionKey(testApi);
     assert.notEqual(secondKey, firstKey);
-    from = (await aws.calls()).length;
+    from = await aws.mark();
     const second = await runIn(shell, 'claude -p "Say hello again" --output-format json');
     assert.equal(second.code, 0, second.stderr);
-    calls = await bedrockCallsSince(from);
+    calls = await aws.since(from, 'bedrock');
     assert.ok(calls.length > 0);
     assert.deepEqual([...new Set(calls.map((c) => c.accessKeyId))], [secondKey], 'every call after the renewal signed by the new keys');
 
@@ -87,11 +63,11 @@ describe('Claude Code in the terminal', () => {
     assert.deepEqual(testApi.terminalEnvironment(), {}, 'new terminals get nothing');
     const refused = await fetch(uri!, { headers: { authorization: oldToken } });
     assert.ok([403, 404].includes(refused.status), `the endpoint answered ${refused.status}`);
-    from = (await aws.calls()).length;
+    from = await aws.mark();
     const third = await runIn(shell, 'timeout 90 claude -p "Say hello once more" --output-format json');
     assert.notEqual(third.code, 0, 'the CLI fails');
     assert.match(`${third.stdout}\n${third.stderr}`, /credential/i);
-    calls = await bedrockCallsSince(from);
+    calls = await aws.since(from, 'bedrock');
     assert.ok(calls.every((c) => c.status !== 200), 'no Bedrock call succeeded after sign-out');
   });
   describe('Terminal environment', () => {
@@ -193,22 +169,20 @@ describe('Claude Code in the terminal', () => {
       assert.equal(vars.AWS_PROFILE, 'claude-bedrock');
       assert.equal(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, '');
       // A shell without the developer's .bashrc: the keys in the environment are used.
-      const plain = vscode.window.createTerminal({ name: 'env mode', shellPath: '/bin/bash', shellArgs: ['--norc'] });
-      terminals.push(plain);
-      let from = (await aws.calls()).length;
+      const plain = terminals.open({ name: 'env mode', shellPath: '/bin/bash', shellArgs: ['--norc'] });
+      let from = await aws.mark();
       const run = await runIn(plain, 'claude -p "Say hello" --output-format json');
       assert.equal(run.code, 0, run.stderr);
-      assert.deepEqual([...new Set((await bedrockCallsSince(from)).map((c) => c.accessKeyId))], [key]);
+      assert.deepEqual([...new Set((await aws.since(from, 'bedrock')).map((c) => c.accessKeyId))], [key]);
 
       // The developer's .bashrc exports AWS_PROFILE=${AWS_PROFILE:-work}, keeping the terminal's:
       // the AWS SDK for JavaScript then skips environment keys and reads the terminals' own
       // profile, whose credential_process hands it the same keys. The [work] profile is never used.
-      const withRc = vscode.window.createTerminal({ name: 'env mode, with the .bashrc' });
-      terminals.push(withRc);
-      from = (await aws.calls()).length;
+      const withRc = terminals.open('env mode, with the .bashrc');
+      from = await aws.mark();
       const answered = await runIn(withRc, 'claude -p "Say hello" --output-format json');
       assert.equal(answered.code, 0, answered.stderr);
-      assert.deepEqual([...new Set((await bedrockCallsSince(from)).map((c) => c.accessKeyId))], [key]);
+      assert.deepEqual([...new Set((await aws.since(from, 'bedrock')).map((c) => c.accessKeyId))], [key]);
 
       await vscode.commands.executeCommand('claudeBedrock.refreshCredentials');
       await testApi.terminalsUpdated();
@@ -228,15 +202,15 @@ describe('Claude Code in the terminal', () => {
         await changeSetting('terminalCredentials', mode);
         await testApi.terminalsUpdated();
         const key = sessionKey(testApi);
-        const shell = terminal(`aws cli, ${mode}`);
-        const from = (await aws.calls()).length;
+        const shell = terminals.open(`aws cli, ${mode}`);
+        const from = await aws.mark();
         const who = await runIn(shell, `${cli} sts get-caller-identity --endpoint-url ${harness.aws()} --query Arn --output text`);
         assert.equal(who.code, 0, `${mode}: ${who.stderr}`);
         assert.match(who.stdout.trim(), /^arn:aws:sts::\d{12}:assumed-role\/ClaudeCodeBedrock\//, mode);
         const sdk = await runIn(shell, `node ${harness.whoami()} ${harness.aws()}`);
         assert.equal(sdk.code, 0, `${mode}: ${sdk.stdout}`);
         assert.equal(sdk.stdout.trim(), who.stdout.trim(), `${mode}: the AWS SDK for JavaScript is the same role`);
-        const signed = (await aws.calls()).slice(from).filter((c) => c.action === 'GetCallerIdentity');
+        const signed = (await aws.since(from)).filter((c) => c.action === 'GetCallerIdentity');
         assert.deepEqual([...new Set(signed.map((c) => c.accessKeyId))], [key], `${mode}: both signed with the session's keys`);
       }
     });
@@ -249,7 +223,7 @@ describe('Claude Code in the terminal', () => {
       assert.equal(result.opened, true);
       const opened = vscode.window.terminals.find((t) => t.name === 'Claude Code');
       assert.ok(opened);
-      terminals.push(opened);
+      terminals.closeAfterTest(opened);
       // The terminal's shell started claude, and claude has the session's environment.
       const shellPid = await opened.processId;
       assert.ok(shellPid);
@@ -270,7 +244,7 @@ describe('Claude Code in the terminal', () => {
       try {
         await vscode.commands.executeCommand('claudeBedrock.openClaudeTerminal');
         const opened = vscode.window.terminals.find((t) => t.name === 'Claude Code');
-        if (opened) terminals.push(opened);
+        if (opened) terminals.closeAfterTest(opened);
         const shown = await waitFor('the install hint', () => testApi.notifications.slice(from).find((n) => /^Claude Code is not installed/.test(n.message)), 30_000);
         assert.match(shown.message, /npm install -g @anthropic-ai\/claude-code/);
         assert.deepEqual(shown.buttons, ['Copy Install Command']);

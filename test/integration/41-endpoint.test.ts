@@ -1,21 +1,7 @@
 // The terminals' credentials endpoint, spoken to directly: who gets keys and who does not.
 import * as assert from 'node:assert/strict';
-import * as http from 'node:http';
 import * as vscode from 'vscode';
-import { signInAs, useExtension } from './helpers';
-
-function get(uri: string, headers: Record<string, string>, method = 'GET'): Promise<{ status: number; body: string }> {
-  const url = new URL(uri);
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method, headers, agent: false }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+import { request, signInAs, terminalEndpoint, useExtension } from './helpers';
 
 describe('The credentials endpoint', () => {
   const testApi = useExtension({ fresh: 'once' });
@@ -25,8 +11,7 @@ describe('The credentials endpoint', () => {
   before(async () => {
     await signInAs('alice');
     await testApi.terminalsUpdated();
-    uri = (await testApi.endpointUri())!;
-    token = testApi.terminalEnvironment().AWS_CONTAINER_AUTHORIZATION_TOKEN;
+    ({ uri, token } = await terminalEndpoint(testApi));
   });
 
   after(async () => {
@@ -34,7 +19,7 @@ describe('The credentials endpoint', () => {
   });
 
   it('serves the current keys in the container-credentials format to the right token', async () => {
-    const res = await get(uri, { authorization: token });
+    const res = await request(uri, { authorization: token });
     assert.equal(res.status, 200);
     const body = JSON.parse(res.body) as Record<string, string>;
     const state = testApi.state();
@@ -46,23 +31,23 @@ describe('The credentials endpoint', () => {
   });
 
   it('refuses a wrong token, a missing token, and a token one character off', async () => {
-    assert.equal((await get(uri, { authorization: 'not-the-token' })).status, 403);
-    assert.equal((await get(uri, {})).status, 401);
+    assert.equal((await request(uri, { authorization: 'not-the-token' })).status, 403);
+    assert.equal((await request(uri, {})).status, 401);
     const offByOne = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
-    const refused = await get(uri, { authorization: offByOne });
+    const refused = await request(uri, { authorization: offByOne });
     assert.equal(refused.status, 403);
     assert.doesNotMatch(refused.body, /AccessKeyId/);
   });
 
   it('refuses requests whose Host is not loopback (DNS rebinding), other paths and methods', async () => {
     const port = new URL(uri).port;
-    assert.equal((await get(uri, { authorization: token, host: `attacker.example:${port}` })).status, 403);
-    assert.equal((await get(uri.replace('/credentials', '/other'), { authorization: token })).status, 404);
-    assert.equal((await get(uri, { authorization: token }, 'POST')).status, 405);
+    assert.equal((await request(uri, { authorization: token, host: `attacker.example:${port}` })).status, 403);
+    assert.equal((await request(uri.replace('/credentials', '/other'), { authorization: token })).status, 404);
+    assert.equal((await request(uri, { authorization: token }, 'POST')).status, 405);
   });
 
   it('answers 50 clients at once, all with the same keys', async () => {
-    const answers = await Promise.all(Array.from({ length: 50 }, () => get(uri, { authorization: token })));
+    const answers = await Promise.all(Array.from({ length: 50 }, () => request(uri, { authorization: token })));
     assert.deepEqual([...new Set(answers.map((a) => a.status))], [200]);
     assert.equal(new Set(answers.map((a) => (JSON.parse(a.body) as { AccessKeyId: string }).AccessKeyId)).size, 1);
   });
@@ -70,7 +55,7 @@ describe('The credentials endpoint', () => {
   it('serves nothing once signed out', async () => {
     await vscode.commands.executeCommand('claudeBedrock.signOut');
     await testApi.terminalsUpdated();
-    const res = await get(uri, { authorization: token });
+    const res = await request(uri, { authorization: token });
     assert.ok([403, 404].includes(res.status), String(res.status));
     assert.doesNotMatch(res.body, /AccessKeyId/);
   });

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { aws, changeSetting, claudeAsThePanel, harness, idp, runProcess, signInAs, ui, useExtension, waitFor, type ProcessRun } from './helpers';
+import { aws, changeSetting, claudeAsThePanel, claudeCodeIntegration, harness, idp, runInTerminal, runProcess, sessionKey, settingsCommand, signInAs, ui, useBedrockReply, useClaudeSettingsFile, useExtension, waitFor } from './helpers';
 
 const REPLY = 'Hello from Bedrock, through the helper.';
 
@@ -36,29 +36,11 @@ const GUIDANCE = `{
 }
 `;
 
-/** A command from Claude Code's settings, run as Claude Code runs it: through a shell. */
-async function settingsCommand(key: 'awsCredentialExport' | 'awsAuthRefresh'): Promise<ProcessRun> {
-  const settings = JSON.parse((await fs.readFile(path.join(harness.home(), '.claude', 'settings.json'), 'utf8')).replace(/^\s*\/\/.*$/gm, '')) as Record<string, string>;
-  return runProcess('/bin/sh', ['-c', settings[key]]);
-}
-
-async function bedrockCallsSince(from: number) {
-  return (await aws.calls()).slice(from).filter((c) => c.service === 'bedrock');
-}
-
 describe("Claude Code's panel, and claude anywhere", () => {
   const testApi = useExtension();
-  let settingsFile: string;
-
-  async function writeSettingsFile(text: string | undefined): Promise<void> {
-    if (text === undefined) await fs.rm(settingsFile, { force: true });
-    else {
-      await fs.mkdir(path.dirname(settingsFile), { recursive: true });
-      await fs.writeFile(settingsFile, text);
-    }
-  }
-
-  const readSettingsFile = () => fs.readFile(settingsFile, 'utf8').catch(() => undefined);
+  useBedrockReply(REPLY);
+  const settingsFile = useClaudeSettingsFile(testApi);
+  const { read: readSettingsFile, write: writeSettingsFile } = settingsFile;
 
   /** Runs Connect Claude Code and answers its consent view with the button `answer`. */
   async function connect(answer: '#connect' | '#cancel' = '#connect'): Promise<unknown> {
@@ -70,26 +52,10 @@ describe("Claude Code's panel, and claude anywhere", () => {
   }
 
   /** Connected without the view: what a platform team's "always" does. */
-  async function connectAlways(): Promise<void> {
-    await changeSetting('claudeCodeIntegration', 'always');
-    await waitFor('Claude Code to be connected', () => testApi.claudeCodeConnected(), 30_000);
-  }
+  const connectAlways = () => claudeCodeIntegration(testApi, 'always');
 
   before(function () {
     if (!harness.hasBrowserBridge()) this.skip();
-  });
-
-  beforeEach(async () => {
-    settingsFile = testApi.claudeSettingsFile();
-    assert.equal(settingsFile, path.join(harness.home(), '.claude', 'settings.json'), "the test home's, never the real one");
-    await vscode.commands.executeCommand('claudeBedrock.disconnectClaudeCode');
-    await writeSettingsFile(undefined);
-    await aws.reply(REPLY);
-  });
-
-  after(async () => {
-    await vscode.commands.executeCommand('claudeBedrock.disconnectClaudeCode');
-    await fs.rm(path.join(harness.home(), '.claude', 'settings.json'), { force: true });
   });
 
   it("shows what it changes, changes nothing on Cancel, and on consent keeps every byte of the user's own", async function () {
@@ -109,7 +75,7 @@ describe("Claude Code's panel, and claude anywhere", () => {
     assert.match(await ui.webviewText('#changes'), /awsAuthRefresh/);
     await ui.screenshot('consent-view');
     await ui.webviewClick('#connect');
-    assert.deepEqual(await running, { ok: true, file: settingsFile, kept: [] });
+    assert.deepEqual(await running, { ok: true, file: settingsFile.path, kept: [] });
     assert.equal(testApi.claudeCodeConnected(), true);
 
     const text = (await readSettingsFile())!;
@@ -128,23 +94,23 @@ describe("Claude Code's panel, and claude anywhere", () => {
     this.timeout(300_000);
     await signInAs('alice');
     await connectAlways();
-    const key = (s = testApi.state()) => (s.kind === 'signedIn' ? s.session.credentials.accessKeyId : '');
+    const key = () => sessionKey(testApi);
     const first = key();
-    let from = (await aws.calls()).length;
+    let from = await aws.mark();
     const answered = await claudeAsThePanel();
     assert.equal(answered.code, 0, answered.stderr.slice(-2000));
     assert.equal((JSON.parse(answered.stdout) as { result: string }).result, REPLY);
-    let calls = await bedrockCallsSince(from);
+    let calls = await aws.since(from, 'bedrock');
     assert.ok(calls.length > 0, 'Claude Code called Bedrock');
     assert.ok(calls.every((c) => c.accessKeyId === first), "every call signed by the session's keys");
 
     await vscode.commands.executeCommand('claudeBedrock.refreshCredentials');
     const renewed = key();
     assert.notEqual(renewed, first);
-    from = (await aws.calls()).length;
+    from = await aws.mark();
     const again = await claudeAsThePanel();
     assert.equal(again.code, 0, again.stderr.slice(-2000));
-    calls = await bedrockCallsSince(from);
+    calls = await aws.since(from, 'bedrock');
     assert.ok(calls.length > 0 && calls.every((c) => c.accessKeyId === renewed), 'the new start uses the renewed keys');
 
     await vscode.commands.executeCommand('claudeBedrock.signOut');
@@ -205,11 +171,11 @@ describe("Claude Code's panel, and claude anywhere", () => {
       const who = await inTerminal(shell, `node ${harness.whoami()} ${harness.aws()}`);
       assert.equal(who.code, 0, who.stdout);
       assert.match(who.stdout, /assumed-role\/DeveloperOwn\/developer-own/, "the developer's own profile");
-      const key = testApi.state().kind === 'signedIn' ? (testApi.state() as { session: { credentials: { accessKeyId: string } } }).session.credentials.accessKeyId : '';
-      const from = (await aws.calls()).length;
+      const key = sessionKey(testApi);
+      const from = await aws.mark();
       const answered = await inTerminal(shell, 'claude -p "Say hello" --output-format json');
       assert.equal(answered.code, 0, answered.stdout);
-      const calls = await bedrockCallsSince(from);
+      const calls = await aws.since(from, 'bedrock');
       assert.ok(calls.length > 0 && calls.every((c) => c.accessKeyId === key), "claude in the same terminal used the session's keys");
     } finally {
       shell.dispose();
@@ -253,13 +219,8 @@ describe("Claude Code's panel, and claude anywhere", () => {
   });
 });
 
-/** Runs a shell command in a terminal; its exit code and output (written to files, not the screen). */
+/** Runs a shell command in a terminal; its exit code and its output, stdout and stderr together. */
 async function inTerminal(terminal: vscode.Terminal, command: string): Promise<{ code: number; stdout: string }> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'terminal-run-'));
-  const [out, code] = ['out', 'code'].map((n) => path.join(dir, n));
-  terminal.sendText(`${command} > ${out} 2>&1 < /dev/null; echo $? > ${code}.tmp && mv ${code}.tmp ${code}`);
-  const exit = await waitFor(`"${command}" to finish`, async () => (await fs.readFile(code, 'utf8').catch(() => '')).trim(), 180_000);
-  const result = { code: Number(exit), stdout: await fs.readFile(out, 'utf8') };
-  await fs.rm(dir, { recursive: true, force: true });
-  return result;
+  const run = await runInTerminal(terminal, command, 180_000);
+  return { code: run.code, stdout: run.stdout + run.stderr };
 }

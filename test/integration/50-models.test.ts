@@ -1,13 +1,10 @@
 // Model availability: the configured models checked against the emulator's Bedrock control plane
 // with the session's keys, problems explained with their fix, and models chosen from the region.
 import * as assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelReport, ModelStatus } from '../../src/models/check';
 import type { TestApi } from './extensionUnderTest';
-import { aws, changeSetting, harness, restoreAfterTest, signInAs, ui, useExtension, waitFor } from './helpers';
+import { aws, changeSetting, harness, restoreAfterTest, runInTerminal, signInAs, ui, useExtension, waitFor } from './helpers';
 
 const SONNET = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
 const HAIKU = 'anthropic.claude-haiku-4-5-20251001-v1:0';
@@ -149,18 +146,15 @@ describe('Model availability', () => {
     assert.equal(vars.ANTHROPIC_MODEL, appProfile);
     assert.equal(vars.ANTHROPIC_DEFAULT_HAIKU_MODEL, `us.${HAIKU}`);
 
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'chosen-'));
     const terminal = vscode.window.createTerminal({ name: 'chosen models' });
     try {
-      const from = (await aws.calls()).length;
-      terminal.sendText(`claude -p "Say hello" --output-format json > ${dir}/out < /dev/null 2> ${dir}/err; echo $? > ${dir}/code.tmp && mv ${dir}/code.tmp ${dir}/code`);
-      const code = await waitFor('claude to finish', async () => (await fs.readFile(`${dir}/code`, 'utf8').catch(() => '')).trim(), 120_000);
-      assert.equal(code, '0', await fs.readFile(`${dir}/err`, 'utf8'));
-      const streamed = (await aws.calls()).slice(from).filter((c) => c.action === 'InvokeModelWithResponseStream' && c.status === 200);
+      const from = await aws.mark();
+      const run = await runInTerminal(terminal, 'claude -p "Say hello" --output-format json', 120_000);
+      assert.equal(run.code, 0, run.stderr);
+      const streamed = (await aws.since(from)).filter((c) => c.action === 'InvokeModelWithResponseStream' && c.status === 200);
       assert.ok(streamed.some((c) => c.subject === appProfile), JSON.stringify(streamed));
     } finally {
       terminal.dispose();
-      await fs.rm(dir, { recursive: true, force: true });
     }
   });
 });

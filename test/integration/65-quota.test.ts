@@ -2,11 +2,8 @@
 // before every mint and at every recheck; a blocked user gets no keys, in a terminal running the
 // real CLI or through Claude Code's helper, and gets them back with no action when allowed again.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { aws, changeSetting, expectNotification, harness, idp, runInTerminal, signInAs, useExtension, waitFor } from './helpers';
+import { askEndpoint, aws, changeSetting, claudeCodeIntegration, expectNotification, harness, idp, runInTerminal, settingsCommand, signInAs, useBedrockReply, useClaudeSettingsFile, useExtension, useTerminals, waitFor } from './helpers';
 
 const REPLY = 'Hello from Bedrock, within your quota.';
 const LIMITS = { monthly_limit: 5_000_000, daily_limit: 500_000 };
@@ -15,36 +12,14 @@ async function quotaCalls(): Promise<number> {
   return (await aws.calls()).filter((c) => c.service === 'quota').length;
 }
 
-async function bedrockCallsSince(from: number) {
-  return (await aws.calls()).slice(from).filter((c) => c.service === 'bedrock');
-}
-
-/** A command from Claude Code's settings, run as Claude Code runs it: through a shell. */
-async function settingsCommand(key: 'awsCredentialExport' | 'awsAuthRefresh'): Promise<{ code: number; stdout: string; stderr: string }> {
-  const settings = JSON.parse(await fs.readFile(path.join(harness.home(), '.claude', 'settings.json'), 'utf8')) as Record<string, string>;
-  return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', settings[key]], { cwd: harness.home(), env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
 describe('Quota enforced', () => {
   const testApi = useExtension();
-  const terminals: vscode.Terminal[] = [];
+  useBedrockReply(REPLY);
+  const terminals = useTerminals();
+  useClaudeSettingsFile(testApi);
 
   beforeEach(async () => {
     await changeSetting('quotaApiUrl', `${harness.aws()}/quota/check`);
-    await aws.reply(REPLY);
-  });
-
-  afterEach(async () => {
-    for (const t of terminals.splice(0)) t.dispose();
-    await vscode.commands.executeCommand('claudeBedrock.disconnectClaudeCode');
-    await fs.rm(path.join(harness.home(), '.claude', 'settings.json'), { force: true });
   });
 
   it('gives a user blocked at sign-in no keys, and the sentence with the reset and the service\'s words', async () => {
@@ -71,8 +46,7 @@ describe('Quota enforced', () => {
     await aws.quotaPolicies({ 'alice@example.com': LIMITS });
     await signInAs('alice');
     await testApi.terminalsUpdated();
-    const shell = vscode.window.createTerminal({ name: 'claude within quota' });
-    terminals.push(shell);
+    const shell = terminals.open('claude within quota');
     const first = await runInTerminal(shell, 'claude -p "Say hello" --output-format json');
     assert.equal(first.code, 0, first.stderr);
     assert.equal((JSON.parse(first.stdout) as { result: string }).result, REPLY);
@@ -84,19 +58,18 @@ describe('Quota enforced', () => {
     await expectNotification(testApi, from, /^Claude Code is blocked: today's token quota is used up\. It resets at midnight UTC, in (\d+ h )?\d+ min/);
     const view = await waitFor('the usage item to say blocked', () => (testApi.usageStatus()?.text.startsWith('$(circle-slash)') ? testApi.usageStatus() : undefined));
     assert.equal(view.text, '$(circle-slash) Blocked: daily token quota used up');
-    const endpoint = await fetch((await testApi.endpointUri())!, { headers: { authorization: testApi.terminalEnvironment().AWS_CONTAINER_AUTHORIZATION_TOKEN } });
+    const endpoint = await askEndpoint(testApi);
     assert.equal(endpoint.status, 403);
     assert.match(((await endpoint.json()) as { message: string }).message, /^Claude Code is blocked: today's token quota is used up\./);
-    let at = (await aws.calls()).length;
+    let at = await aws.mark();
     const refused = await runInTerminal(shell, 'timeout 90 claude -p "Say hello again" --output-format json');
     assert.notEqual(refused.code, 0);
     // What the README says the CLI prints: it does not pass the endpoint's words on.
     assert.match(`${refused.stdout}${refused.stderr}`, /Could not load AWS credentials/);
-    assert.ok((await bedrockCallsSince(at)).every((c) => c.status !== 200), 'no Bedrock call succeeded while blocked');
+    assert.ok((await aws.since(at, 'bedrock')).every((c) => c.status !== 200), 'no Bedrock call succeeded while blocked');
 
     // Claude Code's helper refuses too, with the sentence, and starts no sign-in.
-    await changeSetting('claudeCodeIntegration', 'always');
-    await waitFor('Claude Code to be connected', () => testApi.claudeCodeConnected(), 30_000);
+    await claudeCodeIntegration(testApi, 'always');
     const authorizations = (await idp.authorizations()).length;
     const exported = await settingsCommand('awsCredentialExport');
     assert.equal(exported.code, 1);
@@ -106,18 +79,17 @@ describe('Quota enforced', () => {
     assert.equal(refresh.code, 1);
     assert.match(refresh.stderr, /Claude Code is blocked: today's token quota is used up\./);
     assert.equal((await idp.authorizations()).length, authorizations, 'no sign-in started');
-    await changeSetting('claudeCodeIntegration', 'never');
-    await waitFor('Claude Code to be disconnected', () => !testApi.claudeCodeConnected(), 30_000);
+    await claudeCodeIntegration(testApi, 'never');
 
     // Allowed again (an administrator's unblock): the same terminal works at the next check.
     const unblocked = testApi.notifications.length;
     await aws.quotaPolicies({ 'alice@example.com': LIMITS });
     await waitFor('the unblock', () => testApi.quota()?.kind === 'allowed', 30_000);
     await expectNotification(testApi, unblocked, /^Your quota allows Claude Code again/);
-    at = (await aws.calls()).length;
+    at = await aws.mark();
     const again = await runInTerminal(shell, 'claude -p "Say hello once more" --output-format json');
     assert.equal(again.code, 0, again.stderr);
-    assert.ok((await bedrockCallsSince(at)).some((c) => c.status === 200));
+    assert.ok((await aws.since(at, 'bedrock')).some((c) => c.status === 200));
     assert.equal((await idp.authorizations()).length, authorizations, 'no browser');
   });
 
@@ -128,9 +100,7 @@ describe('Quota enforced', () => {
     const before = await quotaCalls();
     assert.equal(before, 1, 'the sign-in asked once, and the first figures used that answer');
     await testApi.terminalsUpdated();
-    const uri = (await testApi.endpointUri())!;
-    const token = testApi.terminalEnvironment().AWS_CONTAINER_AUTHORIZATION_TOKEN;
-    for (let i = 0; i < 5; i++) assert.equal((await fetch(uri, { headers: { authorization: token } })).status, 200);
+    for (let i = 0; i < 5; i++) assert.equal((await askEndpoint(testApi)).status, 200);
     await vscode.commands.executeCommand('claudeBedrock.refreshUsage');
     assert.equal(await quotaCalls(), before + 1, 'one more answer, for the figures and the keys alike');
     assert.equal(testApi.usage().figures?.limits.source, 'quota API');
@@ -142,7 +112,7 @@ describe('Quota enforced', () => {
     assert.equal(result.signedIn, true);
     assert.equal(testApi.quota()?.kind, 'unchecked');
     await testApi.terminalsUpdated();
-    assert.equal((await fetch((await testApi.endpointUri())!, { headers: { authorization: testApi.terminalEnvironment().AWS_CONTAINER_AUTHORIZATION_TOKEN } })).status, 200);
+    assert.equal((await askEndpoint(testApi)).status, 200);
     const view = await waitFor('the usage item', () => (testApi.usageStatus()?.text.startsWith('$(warning)') ? testApi.usageStatus() : undefined));
     assert.match(view.tooltip, /Your quota could not be checked: The quota service answered HTTP 502\./);
   });
@@ -169,6 +139,6 @@ describe('Quota enforced', () => {
     assert.equal(view.text, '$(circle-slash) Blocked: monthly token quota used up');
     assert.match(view.tooltip, /Claude Code is blocked: your monthly token quota is used up/);
     await testApi.terminalsUpdated();
-    assert.equal((await fetch((await testApi.endpointUri())!, { headers: { authorization: testApi.terminalEnvironment().AWS_CONTAINER_AUTHORIZATION_TOKEN } })).status, 403);
+    assert.equal((await askEndpoint(testApi)).status, 403);
   });
 });

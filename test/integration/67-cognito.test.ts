@@ -5,39 +5,22 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TestApi } from './extensionUnderTest';
-import { aws, changeSetting, expectNotification, harness, runInTerminal, signInAs, useExtension, waitFor } from './helpers';
+import { aws, changeSetting, expectNotification, harness, runInTerminal, sessionKey, signInAs, useBedrockReply, useExtension, useFederation, useTerminals, waitFor } from './helpers';
 
 const REPLY = 'Hello from Bedrock, through the identity pool.';
 
-function sessionKey(testApi: TestApi): string {
-  const state = testApi.state();
-  assert.equal(state.kind, 'signedIn');
-  return state.kind === 'signedIn' ? state.session.credentials.accessKeyId : '';
-}
-
-async function callsSince(from: number) {
-  return (await aws.calls()).slice(from);
-}
-
 describe('Federation through a Cognito identity pool', () => {
   const testApi = useExtension();
-  const terminals: vscode.Terminal[] = [];
-
-  beforeEach(async () => {
-    await changeSetting('federation', 'cognitoIdentityPool');
-    await aws.reply(REPLY);
-  });
-
-  afterEach(() => {
-    for (const t of terminals.splice(0)) t.dispose();
-  });
+  useBedrockReply(REPLY);
+  const terminals = useTerminals();
+  useFederation('cognitoIdentityPool');
 
   it('signs in through the pool, runs claude in a terminal on its keys, renews into the open terminal, and signs out', async function () {
     this.timeout(300_000);
-    let from = (await aws.calls()).length;
+    let from = await aws.mark();
     const result = await signInAs('alice');
     assert.equal(result.signedIn, true);
-    let calls = await callsSince(from);
+    let calls = await aws.since(from);
     assert.deepEqual(calls.filter((c) => c.service === 'cognito-identity').map((c) => `${c.action} ${c.status}`), ['GetId 200', 'GetCredentialsForIdentity 200']);
     assert.equal(calls.filter((c) => c.action === 'AssumeRoleWithWebIdentity').length, 0, 'no STS');
     const state = testApi.state();
@@ -46,26 +29,25 @@ describe('Federation through a Cognito identity pool', () => {
     assert.equal(calls.find((c) => c.action === 'GetCredentialsForIdentity')?.accessKeyId, firstKey);
 
     await testApi.terminalsUpdated();
-    const shell = vscode.window.createTerminal({ name: 'claude through the pool' });
-    terminals.push(shell);
-    from = (await aws.calls()).length;
+    const shell = terminals.open('claude through the pool');
+    from = await aws.mark();
     const first = await runInTerminal(shell, 'claude -p "Say hello" --output-format json');
     assert.equal(first.code, 0, first.stderr);
     assert.equal((JSON.parse(first.stdout) as { result: string }).result, REPLY);
-    calls = (await callsSince(from)).filter((c) => c.service === 'bedrock');
+    calls = await aws.since(from, 'bedrock');
     assert.ok(calls.some((c) => c.action === 'InvokeModelWithResponseStream' && c.status === 200));
     assert.deepEqual([...new Set(calls.map((c) => c.accessKeyId))], [firstKey]);
 
     // Renewal: a refreshed ID token, then the pool again; the open terminal gets the new keys.
-    from = (await aws.calls()).length;
+    from = await aws.mark();
     await vscode.commands.executeCommand('claudeBedrock.refreshCredentials');
     const secondKey = sessionKey(testApi);
     assert.notEqual(secondKey, firstKey);
-    assert.deepEqual((await callsSince(from)).filter((c) => c.service === 'cognito-identity').map((c) => c.action), ['GetId', 'GetCredentialsForIdentity']);
-    from = (await aws.calls()).length;
+    assert.deepEqual((await aws.since(from, 'cognito-identity')).map((c) => c.action), ['GetId', 'GetCredentialsForIdentity']);
+    from = await aws.mark();
     const second = await runInTerminal(shell, 'claude -p "Say hello again" --output-format json');
     assert.equal(second.code, 0, second.stderr);
-    calls = (await callsSince(from)).filter((c) => c.service === 'bedrock');
+    calls = await aws.since(from, 'bedrock');
     assert.deepEqual([...new Set(calls.map((c) => c.accessKeyId))], [secondKey]);
 
     // Usage and the model check work on the pool's keys as on STS's.
@@ -123,9 +105,9 @@ describe('Federation through a Cognito identity pool', () => {
   it('passes the quota gate first: a blocked user gets nothing from the pool', async () => {
     await changeSetting('quotaApiUrl', `${harness.aws()}/quota/check`);
     await aws.quotaPolicies({ 'alice@example.com': { monthly_limit: 1, daily_limit: 1, blocked: 'monthly_exceeded' } });
-    const from = (await aws.calls()).length;
+    const from = await aws.mark();
     assert.equal((await signInAs('alice')).signedIn, false);
-    const calls = await callsSince(from);
+    const calls = await aws.since(from);
     assert.equal(calls.filter((c) => c.service === 'quota').length, 1);
     assert.equal(calls.filter((c) => c.service === 'cognito-identity').length, 0);
   });
@@ -133,10 +115,10 @@ describe('Federation through a Cognito identity pool', () => {
 
 describe('Diagnose with a Cognito identity pool', () => {
   useExtension();
+  useFederation('cognitoIdentityPool');
 
   it('checks the identity provider and STS from the pool sign-in settings, with no role ARN set (the pool chooses the role)', async function () {
     this.timeout(120_000);
-    await changeSetting('federation', 'cognitoIdentityPool');
     await changeSetting('roleArn', '');
     assert.equal((await signInAs('alice')).signedIn, true);
     const rows = new Map(((await vscode.commands.executeCommand('claudeBedrock.diagnose')) as { id: string; status: string; found: string }[]).map((r) => [r.id, r]));

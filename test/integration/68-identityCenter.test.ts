@@ -4,61 +4,40 @@
 // role keys, renewal, the way to the code when the browser does not come back, and the failures.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TestApi } from './extensionUnderTest';
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import { aws, changeSetting, claudeAsThePanel, expectNotification, harness, runInTerminal, ui, useExtension, waitFor } from './helpers';
+import { aws, changeSetting, claudeAsThePanel, claudeCodeIntegration, claudeSettingsPath, expectNotification, harness, runInTerminal, signedInSession, signInAtIdentityCenter, ui, useBedrockReply, useExtension, useFederation, useTerminals, waitFor } from './helpers';
 
 const REPLY = 'Hello from Bedrock, through IAM Identity Center.';
 
-function session(testApi: TestApi) {
-  const state = testApi.state();
-  assert.equal(state.kind, 'signedIn');
-  return state.kind === 'signedIn' ? state.session : undefined!;
-}
-
-async function signInAt(user: string): Promise<{ signedIn: boolean }> {
-  await aws.ssoLogin(user);
-  return (await vscode.commands.executeCommand('claudeBedrock.signIn')) as { signedIn: boolean };
-}
-
 describe('IAM Identity Center', () => {
   const testApi = useExtension();
-  const terminals: vscode.Terminal[] = [];
-
-  beforeEach(async () => {
-    await changeSetting('federation', 'identityCenter');
-    await aws.reply(REPLY);
-  });
-
-  afterEach(() => {
-    for (const t of terminals.splice(0)) t.dispose();
-  });
+  useBedrockReply(REPLY);
+  const terminals = useTerminals();
+  useFederation('identityCenter');
 
   it('signs in, runs claude in a terminal on the role keys, renews into the open terminal, and signs out', async function () {
     this.timeout(300_000);
-    assert.equal((await signInAt('solo@example.com')).signedIn, true);
-    const first = session(testApi);
+    assert.equal((await signInAtIdentityCenter('solo@example.com')).signedIn, true);
+    const first = signedInSession(testApi);
     assert.equal(first.flow, 'identityCenter');
     assert.equal(first.identity.email, 'solo@example.com');
     assert.match(first.assumedRoleArn, /AWSReservedSSO_ClaudeCodeBedrock_/);
     await testApi.terminalsUpdated();
-    const shell = vscode.window.createTerminal({ name: 'claude through Identity Center' });
-    terminals.push(shell);
-    let from = (await aws.calls()).length;
+    const shell = terminals.open('claude through Identity Center');
+    let from = await aws.mark();
     const one = await runInTerminal(shell, 'claude -p "Say hello" --output-format json');
     assert.equal(one.code, 0, one.stderr);
     assert.equal((JSON.parse(one.stdout) as { result: string }).result, REPLY);
-    let calls = (await aws.calls()).slice(from).filter((c) => c.service === 'bedrock');
+    let calls = await aws.since(from, 'bedrock');
     assert.deepEqual([...new Set(calls.map((c) => c.accessKeyId))], [first.credentials.accessKeyId]);
 
     await vscode.commands.executeCommand('claudeBedrock.refreshCredentials');
-    const second = session(testApi);
+    const second = signedInSession(testApi);
     assert.notEqual(second.credentials.accessKeyId, first.credentials.accessKeyId);
-    from = (await aws.calls()).length;
+    from = await aws.mark();
     const two = await runInTerminal(shell, 'claude -p "Say hello again" --output-format json');
     assert.equal(two.code, 0, two.stderr);
-    calls = (await aws.calls()).slice(from).filter((c) => c.service === 'bedrock');
+    calls = await aws.since(from, 'bedrock');
     assert.deepEqual([...new Set(calls.map((c) => c.accessKeyId))], [second.credentials.accessKeyId]);
 
     await vscode.commands.executeCommand('claudeBedrock.signOut');
@@ -77,12 +56,12 @@ describe('IAM Identity Center', () => {
       assert.equal((await running).signedIn, true);
     };
     await pickDuringSignIn('Sandbox (210987654321)');
-    assert.equal(session(testApi).sso?.accountId, '210987654321');
+    assert.equal(signedInSession(testApi).sso?.accountId, '210987654321');
     await vscode.commands.executeCommand('claudeBedrock.refreshCredentials');
-    assert.equal(session(testApi).sso?.accountId, '210987654321', 'renewed without asking');
+    assert.equal(signedInSession(testApi).sso?.accountId, '210987654321', 'renewed without asking');
     await vscode.commands.executeCommand('claudeBedrock.signOut');
     await pickDuringSignIn('Claude Code (123456789012)');
-    assert.equal(session(testApi).sso?.accountId, '123456789012');
+    assert.equal(signedInSession(testApi).sso?.accountId, '123456789012');
   });
 
   it('answers the browser before asking for the account and role, so a user who takes their time sees no error page', async function () {
@@ -103,17 +82,17 @@ describe('IAM Identity Center', () => {
     assert.equal(testApi.state().kind, 'signingIn');
     await ui.quickPick('Claude Code (123456789012)');
     assert.equal((await running).signedIn, true);
-    assert.equal(session(testApi).sso?.accountId, '123456789012');
+    assert.equal(signedInSession(testApi).sso?.accountId, '123456789012');
   });
 
   it('says what is wrong: no account for the user, a start URL Identity Center refuses', async () => {
     let from = testApi.notifications.length;
-    assert.equal((await signInAt('nobody@example.com')).signedIn, false);
+    assert.equal((await signInAtIdentityCenter('nobody@example.com')).signedIn, false);
     await expectNotification(testApi, from, /^IAM Identity Center gives you no AWS account and permission set\. Ask your platform team/);
     await aws.faults([{ service: 'sso-oauth', action: 'RegisterClient', kind: 'error', status: 400, code: 'InvalidRequestException', times: 5 }]);
     await changeSetting('ssoStartUrl', 'https://d-0000000000.awsapps.com/start');
     from = testApi.notifications.length;
-    assert.equal((await signInAt('solo@example.com')).signedIn, false);
+    assert.equal((await signInAtIdentityCenter('solo@example.com')).signedIn, false);
     const shown = await expectNotification(testApi, from, /IAM Identity Center refused the sign-in request/);
     assert.match(shown.message, /check claudeBedrock\.ssoStartUrl \(https:\/\/d-0000000000\.awsapps\.com\/start\)/);
     assert.deepEqual(shown.buttons, ['Open Settings']);
@@ -122,25 +101,23 @@ describe('IAM Identity Center', () => {
   it("runs Claude Code the way its panel does: started signed out, it signs in through Identity Center and answers on the role keys", async function () {
     if (!harness.hasBrowserBridge()) this.skip();
     this.timeout(300_000);
-    await changeSetting('claudeCodeIntegration', 'always');
-    await waitFor('Claude Code to be connected', () => testApi.claudeCodeConnected(), 30_000);
+    await claudeCodeIntegration(testApi, 'always');
     try {
       await aws.ssoLogin('solo@example.com');
-      const from = (await aws.calls()).length;
+      const from = await aws.mark();
       const answered = await claudeAsThePanel();
       assert.equal(answered.code, 0, answered.stdout + answered.stderr.slice(-2000));
       assert.equal((JSON.parse(answered.stdout) as { result: string }).result, REPLY);
-      const signedIn = session(testApi);
+      const signedIn = signedInSession(testApi);
       assert.equal(signedIn.flow, 'identityCenter');
-      const calls = (await aws.calls()).slice(from);
+      const calls = await aws.since(from);
       assert.equal(calls.filter((c) => c.action === 'Authorize').length, 1, 'one sign-in in the browser');
       const bedrock = calls.filter((c) => c.service === 'bedrock');
       assert.ok(bedrock.length > 0 && bedrock.every((c) => c.accessKeyId === signedIn.credentials.accessKeyId), 'every Bedrock call signed by the role keys');
     } finally {
       // "always" refuses Disconnect; "never" takes the extension's entries out.
-      await changeSetting('claudeCodeIntegration', 'never');
-      await waitFor('Claude Code to be disconnected', () => !testApi.claudeCodeConnected(), 30_000);
-      await fs.rm(path.join(harness.home(), '.claude', 'settings.json'), { force: true });
+      await claudeCodeIntegration(testApi, 'never');
+      await fs.rm(claudeSettingsPath(), { force: true });
     }
   });
 
@@ -154,44 +131,43 @@ describe('IAM Identity Center', () => {
     const timedOut = await expectNotification(testApi, from, /^Sign-in timed out: the browser did not come back to VS Code within 2 seconds\. If its page could not reach VS Code \(a remote window\), sign in with a code instead\.$/);
     assert.deepEqual(timedOut.buttons, ['Sign In with a Code', 'Sign In']);
     await ui.closePopups();
-    const callsFrom = (await aws.calls()).length;
+    const callsFrom = await aws.mark();
     await ui.clickNotificationButton('Sign In with a Code');
     // VS Code refuses modal dialogs under extension tests: the dialog with the code, its Copy
     // button and the portal's page are covered by the UI test (test/e2e/identityCenter.test.ts).
-    await waitFor('the sign-in with a code', async () => (await aws.calls()).slice(callsFrom).some((c) => c.action === 'StartDeviceAuthorization'));
-    assert.equal((await aws.calls()).slice(callsFrom).filter((c) => c.action === 'Authorize').length, 0, 'not the browser again');
+    await waitFor('the sign-in with a code', async () => (await aws.since(callsFrom)).some((c) => c.action === 'StartDeviceAuthorization'));
+    assert.equal((await aws.since(callsFrom)).filter((c) => c.action === 'Authorize').length, 0, 'not the browser again');
   });
 
   it('says when Identity Center refuses the role keys, and after a revoked session goes back to the browser once', async () => {
     await aws.faults([{ service: 'awsssoportal', action: 'GetRoleCredentials', kind: 'error', status: 403, code: 'ForbiddenException', times: 1 }]);
     let from = testApi.notifications.length;
-    assert.equal((await signInAt('solo@example.com')).signedIn, false);
+    assert.equal((await signInAtIdentityCenter('solo@example.com')).signedIn, false);
     const refused = await expectNotification(testApi, from, /^IAM Identity Center does not let you use the permission set ClaudeCodeBedrock in account 123456789012 \(ForbiddenException\)\. Sign in again to choose another/);
     assert.deepEqual(refused.buttons, ['Sign In', 'Open Settings']);
 
-    assert.equal((await signInAt('solo@example.com')).signedIn, true);
+    assert.equal((await signInAtIdentityCenter('solo@example.com')).signedIn, true);
     await aws.ssoRevoke();
     from = testApi.notifications.length;
-    const callsFrom = (await aws.calls()).length;
+    const callsFrom = await aws.mark();
     assert.deepEqual(await vscode.commands.executeCommand('claudeBedrock.refreshCredentials'), { refreshed: false });
     await expectNotification(testApi, from, /could not be renewed.*Sign in again/);
-    assert.equal((await aws.calls()).slice(callsFrom).filter((c) => c.action === 'Authorize').length, 0, 'a renewal never opens the browser by itself');
+    assert.equal((await aws.since(callsFrom)).filter((c) => c.action === 'Authorize').length, 0, 'a renewal never opens the browser by itself');
 
-    assert.equal((await signInAt('solo@example.com')).signedIn, true);
-    const calls = (await aws.calls()).slice(callsFrom);
+    assert.equal((await signInAtIdentityCenter('solo@example.com')).signedIn, true);
+    const calls = await aws.since(callsFrom);
     assert.equal(calls.filter((c) => c.action === 'Authorize').length, 1, 'the browser, once');
-    assert.notEqual(session(testApi).sso?.accessToken, undefined);
+    assert.notEqual(signedInSession(testApi).sso?.accessToken, undefined);
   });
 });
 
 describe('Diagnose with IAM Identity Center', () => {
   const testApi = useExtension();
-
-  beforeEach(() => changeSetting('federation', 'identityCenter'));
+  useFederation('identityCenter');
 
   it("checks Identity Center's sign-in service, portal and clock instead of an identity provider's, and says when it cannot be reached", async function () {
     this.timeout(120_000);
-    assert.equal((await signInAt('solo@example.com')).signedIn, true);
+    assert.equal((await signInAtIdentityCenter('solo@example.com')).signedIn, true);
     const diagnose = async () => new Map(((await vscode.commands.executeCommand('claudeBedrock.diagnose')) as { id: string; status: string; found: string; fix?: string }[]).map((r) => [r.id, r]));
     let rows = await diagnose();
     assert.equal(rows.get('idp.discovery')?.status, 'pass', rows.get('idp.discovery')?.found);

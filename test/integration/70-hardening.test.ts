@@ -2,26 +2,13 @@
 // Content-Security-Policy. Every fault ends in a state the user leaves with one action, with a
 // clear message, and no half-stored credentials.
 import * as assert from 'node:assert/strict';
-import * as http from 'node:http';
 import * as vscode from 'vscode';
 import type { TestApi } from './extensionUnderTest';
 import type { FaultRule } from '../support/aws/emulator';
-import { assertNothingStored, aws, changeSetting, harness, idp, messagesSince, signInAs, ui, useExtension, waitFor } from './helpers';
+import { assertNothingStored, aws, changeSetting, harness, idp, messagesSince, request, signInAs, terminalEndpoint, ui, useExtension, waitFor } from './helpers';
 
 /** Counts what these tests inject, for the README's table. */
 let injected = 0;
-
-function get(uri: string, token: string): Promise<{ status: number; body: string }> {
-  const url = new URL(uri);
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: url.hostname, port: url.port, path: url.pathname, headers: { authorization: token }, agent: false }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-  });
-}
 
 describe('Hardening: faults, races and the webview', () => {
   const testApi = useExtension();
@@ -225,14 +212,13 @@ describe('Hardening: faults, races and the webview', () => {
     it('gives 50 terminals asking during a rotation valid keys', async () => {
       await signInAs('alice');
       await testApi.terminalsUpdated();
-      const uri = (await testApi.endpointUri())!;
-      const token = testApi.terminalEnvironment().AWS_CONTAINER_AUTHORIZATION_TOKEN;
+      const { uri, token } = await terminalEndpoint(testApi);
       const rotation = vscode.commands.executeCommand('claudeBedrock.refreshCredentials');
       const answers: { status: number; body: string }[] = [];
       let rotating = true;
       void Promise.resolve(rotation).then(() => (rotating = false));
       while (rotating || answers.length < 200) {
-        answers.push(...(await Promise.all(Array.from({ length: 50 }, () => get(uri, token)))));
+        answers.push(...(await Promise.all(Array.from({ length: 50 }, () => request(uri, { authorization: token })))));
         if (answers.length > 2000) break;
       }
       const keys = new Map((await aws.keys()).map((k) => [k.accessKeyId, k]));

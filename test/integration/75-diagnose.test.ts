@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { OTHER_REDIRECT_CLIENT_ID } from '../support/idp';
 import { UNTRUSTED_ROLE_ARN } from '../support/world';
-import { aws, changeSetting, harness, idp, signInAs, useExtension, waitFor } from './helpers';
+import { aws, changeSetting, claudeCodeIntegration, harness, idp, sessionKey, signInAs, useExtension, waitFor } from './helpers';
 
 interface DiagnosedRow {
   readonly id: string;
@@ -86,9 +86,7 @@ describe('Diagnose', () => {
   it('says what is wrong with AWS: expired keys, no CloudWatch permission, the quota service down', async function () {
     this.timeout(120_000);
     await signInAs('alice');
-    const state = testApi.state();
-    assert.equal(state.kind, 'signedIn');
-    await aws.expireKey(state.kind === 'signedIn' ? state.session.credentials.accessKeyId : '');
+    await aws.expireKey(sessionKey(testApi));
     await aws.denyCloudWatch(['GetMetricData']);
     await changeSetting('quotaApiUrl', `${harness.aws()}/quota/check`);
     await aws.faults([{ service: 'quota', action: 'Check', kind: 'server', times: 100 }]);
@@ -192,8 +190,7 @@ describe('Diagnose, more failing states', () => {
   it("says when the helper Claude Code runs does not answer, and that Reload Window writes it again", async function () {
     this.timeout(120_000);
     await signInAs('alice');
-    await changeSetting('claudeCodeIntegration', 'always');
-    await waitFor('Claude Code to be connected', () => testApi.claudeCodeConnected(), 30_000);
+    await claudeCodeIntegration(testApi, 'always');
     const settings = JSON.parse(await fs.readFile(testApi.claudeSettingsFile(), 'utf8')) as { awsCredentialExport: string };
     const launcher = /^'([^']+)'/.exec(settings.awsCredentialExport)?.[1];
     assert.ok(launcher, settings.awsCredentialExport);

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { signInAs, useExtension, waitFor } from './helpers';
+import { signInAs, terminalEndpoint, useExtension, waitFor } from './helpers';
 
 const FLOOD = 2_000;
 /** What the endpoint keeps at most (ENDPOINT_LIMITS). */
@@ -43,8 +43,7 @@ describe('Security: the credentials endpoint under a flood of idle connections',
     this.timeout(120_000);
     await signInAs('alice');
     await testApi.terminalsUpdated();
-    const uri = (await testApi.endpointUri())!;
-    const token = testApi.terminalEnvironment().AWS_CONTAINER_AUTHORIZATION_TOKEN;
+    const { uri, token } = await terminalEndpoint(testApi);
     const port = new URL(uri).port;
 
     const before = descriptors();

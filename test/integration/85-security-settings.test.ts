@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { aws, changeSetting, claudeAsThePanel, expectNotification, harness, runProcess, signInAs, ui, useExtension, waitFor } from './helpers';
+import { aws, changeSetting, claudeAsThePanel, expectNotification, harness, runProcess, sessionKey, signInAs, ui, useBedrockReply, useClaudeSettingsFile, useExtension, waitFor } from './helpers';
 
 const REPLY = 'Hello from Bedrock, with settings Claude Code can read.';
 const HAIKU = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
@@ -38,12 +38,9 @@ type Row = { id: string; status: string; found: string };
 
 describe('Security: settings files (Claude Code’s ~/.claude/settings.json)', () => {
   const testApi = useExtension();
-  let settingsFile: string;
-  const readSettings = () => fs.readFile(settingsFile, 'utf8').catch(() => undefined);
-  const writeSettings = async (text: string) => {
-    await fs.mkdir(path.dirname(settingsFile), { recursive: true });
-    await fs.writeFile(settingsFile, text);
-  };
+  useBedrockReply(REPLY);
+  const settingsFile = useClaudeSettingsFile(testApi);
+  const { read: readSettings, write: writeSettings } = settingsFile;
   const valueOf = (text: string | undefined) => JSON.parse(text ?? '{}') as { env?: Record<string, string>; permissions?: unknown; extraKnownMarketplaces?: Record<string, unknown>; awsCredentialExport?: string };
 
   /** Runs Connect Claude Code, waits for its view, and clicks Connect; the view's HTML as it was shown. */
@@ -74,7 +71,7 @@ describe('Security: settings files (Claude Code’s ~/.claude/settings.json)', (
         const text = await fs.readFile(debug, 'utf8').catch(() => '');
         return /Watching for changes in setting files/.test(text) ? text : undefined;
       }, 60_000);
-      return !log.includes(`${settingsFile}: : Invalid or malformed JSON`);
+      return !log.includes(`${settingsFile.path}: : Invalid or malformed JSON`);
     } finally {
       child.kill('SIGKILL');
       await fs.rm(dir, { recursive: true, force: true });
@@ -83,19 +80,6 @@ describe('Security: settings files (Claude Code’s ~/.claude/settings.json)', (
 
   before(function () {
     if (!harness.hasBrowserBridge()) this.skip();
-  });
-
-  beforeEach(async () => {
-    settingsFile = testApi.claudeSettingsFile();
-    assert.equal(settingsFile, path.join(harness.home(), '.claude', 'settings.json'), "the test home's, never the real one");
-    await vscode.commands.executeCommand('claudeBedrock.disconnectClaudeCode');
-    await fs.rm(settingsFile, { force: true });
-    await aws.reply(REPLY);
-  });
-
-  after(async () => {
-    await vscode.commands.executeCommand('claudeBedrock.disconnectClaudeCode');
-    await fs.rm(settingsFile, { force: true });
   });
 
   it('a file with comments: Claude Code ignores it, Diagnose names the line, Connect shows and takes out each comment on consent, and Claude Code then answers on the session', async function () {
@@ -117,12 +101,12 @@ describe('Security: settings files (Claude Code’s ~/.claude/settings.json)', (
     assert.equal(await claudeCodeReadsTheFile(), true, 'the real CLI reads it now');
     assert.equal((await settingsRow()).status, 'pass');
 
-    const key = (s = testApi.state()) => (s.kind === 'signedIn' ? s.session.credentials.accessKeyId : '');
-    const from = (await aws.calls()).length;
+    const key = () => sessionKey(testApi);
+    const from = await aws.mark();
     const answered = await claudeAsThePanel();
     assert.equal(answered.code, 0, answered.stderr.slice(-2000));
     assert.equal((JSON.parse(answered.stdout) as { result: string }).result, REPLY);
-    const calls = (await aws.calls()).slice(from).filter((c) => c.service === 'bedrock');
+    const calls = await aws.since(from, 'bedrock');
     assert.ok(calls.length > 0 && calls.every((c) => c.accessKeyId === key()), "Claude Code called Bedrock with the session's keys");
 
     const shown = testApi.notifications.length;
@@ -175,7 +159,7 @@ describe('Security: settings files (Claude Code’s ~/.claude/settings.json)', (
     assert.equal(await readSettings(), typo, 'nothing written');
     assert.equal(testApi.claudeCodeConnected(), true, 'Disconnect stays in the command palette');
     await ui.clickNotificationButton('Open File');
-    await waitFor('the settings file in an editor', () => vscode.window.activeTextEditor?.document.uri.fsPath === settingsFile);
+    await waitFor('the settings file in an editor', () => vscode.window.activeTextEditor?.document.uri.fsPath === settingsFile.path);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 
     await writeSettings(connected);
@@ -185,8 +169,8 @@ describe('Security: settings files (Claude Code’s ~/.claude/settings.json)', (
 
   it('a dangling link gets a sentence that says where it points, and nothing is written', async () => {
     const nowhere = path.join(harness.home(), 'dotfiles-moved', 'claude', 'settings.json');
-    await fs.mkdir(path.dirname(settingsFile), { recursive: true });
-    await fs.symlink(nowhere, settingsFile);
+    await fs.mkdir(path.dirname(settingsFile.path), { recursive: true });
+    await fs.symlink(nowhere, settingsFile.path);
     try {
       const shown = testApi.notifications.length;
       assert.equal(await vscode.commands.executeCommand('claudeBedrock.connectClaudeCode'), undefined);
@@ -194,7 +178,7 @@ describe('Security: settings files (Claude Code’s ~/.claude/settings.json)', (
       assert.equal(testApi.consentHtml(), undefined, 'no consent view');
       await assert.rejects(fs.stat(nowhere), 'nothing created at the target');
     } finally {
-      await fs.rm(settingsFile, { force: true });
+      await fs.rm(settingsFile.path, { force: true });
     }
   });
 });

@@ -13,7 +13,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { OWN_SESSION } from '../support/world';
-import { aws, changeSetting, harness, idp, restoreSettings, signInAs, useExtension, waitFor } from './helpers';
+import { aws, claudeCodeIntegration, harness, idp, restoreSettings, signInAs, useExtension, waitFor } from './helpers';
 
 async function* filesUnder(dir: string): AsyncGenerator<string> {
   let entries;
@@ -87,8 +87,7 @@ describe('Secrets canary', () => {
     assert.match(terminalOutput, /"result"/, 'the terminal output was read');
     shell.dispose();
     // Connected, and run the panel's way: the helper hands the keys over on its stdout alone.
-    await changeSetting('claudeCodeIntegration', 'always');
-    await waitFor('Claude Code to be connected', () => testApi.claudeCodeConnected(), 30_000);
+    await claudeCodeIntegration(testApi, 'always');
     const panel = await claudeAsThePanel();
     assert.equal(panel.code, 0, panel.output.slice(-2000));
 

@@ -1,8 +1,11 @@
 // What the integration tests share: the extension's test API, the harness's control APIs (IdP,
-// AWS emulator, the browser showing the workbench), settings, and waiting with deadlines.
+// AWS emulator, the browser showing the workbench), settings, waiting with deadlines, and the
+// set-ups suites would otherwise each write again (a federation, terminals, Claude Code's
+// settings file, the credentials endpoint as a terminal asks it).
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -86,12 +89,22 @@ export const idp = {
   queued: async () => (await call<{ queued: number }>(harness.idpOrigin(), 'GET', '/__idp/queued')).queued,
 };
 
+/** The calls the emulator recorded after `mark` (from `aws.mark()`); only `service`'s when one is named. */
+async function callsSince(mark: number, service?: string): Promise<RecordedCall[]> {
+  const calls = (await call<RecordedCall[]>(harness.aws(), 'GET', '/__aws/calls')).slice(mark);
+  return service === undefined ? calls : calls.filter((c) => c.service === service);
+}
+
 export const aws = {
   faults: (rules: FaultRule[]) => call(harness.aws(), 'POST', '/__aws/faults', { rules }),
   /** Takes back every fault rule not yet used up. */
   clearFaults: () => call(harness.aws(), 'DELETE', '/__aws/faults'),
   shortLived: (seconds: number, times = 1) => call(harness.aws(), 'POST', '/__aws/sts/short-lived', { seconds, times }),
   calls: () => call<RecordedCall[]>(harness.aws(), 'GET', '/__aws/calls'),
+  /** How many calls the emulator has recorded so far: the mark `since` counts from. */
+  mark: () => call<RecordedCall[]>(harness.aws(), 'GET', '/__aws/calls').then((calls) => calls.length),
+  /** The calls recorded after `mark`; only `service`'s (bedrock, sts, cognito-identity, …) when one is named. */
+  since: callsSince,
   keys: () => call<IssuedKey[]>(harness.aws(), 'GET', '/__aws/keys'),
   reset: () => call(harness.aws(), 'POST', '/__aws/reset'),
   /** Keys for the harness itself (seeding CloudWatch), from the emulator. */
@@ -238,6 +251,139 @@ export async function freshStart(testApi: TestApi): Promise<void> {
 export async function signInAs(user: string): Promise<{ signedIn: boolean }> {
   await idp.login(user);
   return (await vscode.commands.executeCommand('claudeBedrock.signIn')) as { signedIn: boolean };
+}
+
+/** What Bedrock answers every conversation with in the suite's tests (each test starts with the emulator reset). */
+export function useBedrockReply(text: string): void {
+  beforeEach(() => aws.reply(text));
+}
+
+/**
+ * The suite signs in through a Cognito identity pool or IAM Identity Center rather than STS: the
+ * setting is switched before each test, and put back when the suite ends.
+ */
+export function useFederation(federation: 'cognitoIdentityPool' | 'identityCenter'): void {
+  beforeEach(() => changeSetting('federation', federation));
+}
+
+/** Queues a login at IAM Identity Center's page as `user`, runs Sign In, and waits for it to finish. */
+export async function signInAtIdentityCenter(user: string): Promise<{ signedIn: boolean }> {
+  await aws.ssoLogin(user);
+  return (await vscode.commands.executeCommand('claudeBedrock.signIn')) as { signedIn: boolean };
+}
+
+type SignedIn = Extract<ReturnType<TestApi['state']>, { kind: 'signedIn' }>;
+
+/** The session of the window, asserting there is one. */
+export function signedInSession(testApi: TestApi): SignedIn['session'] {
+  const state = testApi.state();
+  assert.equal(state.kind, 'signedIn');
+  return (state as SignedIn).session;
+}
+
+/** The access key ID of the window's session (asserting there is one): the key AWS sees its calls signed with. */
+export function sessionKey(testApi: TestApi): string {
+  return signedInSession(testApi).credentials.accessKeyId;
+}
+
+/** Terminals the tests of the suite open, closed after each test. */
+export function useTerminals(): { open(options: string | vscode.TerminalOptions): vscode.Terminal; closeAfterTest(terminal: vscode.Terminal): void } {
+  const opened: vscode.Terminal[] = [];
+  afterEach(() => {
+    for (const t of opened.splice(0)) t.dispose();
+  });
+  return {
+    open: (options) => {
+      const terminal = vscode.window.createTerminal(typeof options === 'string' ? { name: options } : options);
+      opened.push(terminal);
+      return terminal;
+    },
+    closeAfterTest: (terminal) => void opened.push(terminal),
+  };
+}
+
+/** What a terminal holds to ask the credentials endpoint: its address and the terminal's token. */
+export async function terminalEndpoint(testApi: TestApi): Promise<{ uri: string; token: string }> {
+  const uri = (await testApi.endpointUri())!;
+  return { uri, token: testApi.terminalEnvironment().AWS_CONTAINER_AUTHORIZATION_TOKEN };
+}
+
+/** Asks the credentials endpoint for keys as a terminal of the window does. */
+export async function askEndpoint(testApi: TestApi): Promise<Response> {
+  const { uri, token } = await terminalEndpoint(testApi);
+  return fetch(uri, { headers: { authorization: token } });
+}
+
+/** An HTTP request on a connection of its own, as a client that keeps none alive sends it: the status and the body. */
+export function request(uri: string, headers: Record<string, string>, method = 'GET'): Promise<{ status: number; body: string }> {
+  const url = new URL(uri);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method, headers, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Claude Code's user settings in the test home: the file Connect Claude Code changes. */
+export function claudeSettingsPath(): string {
+  return path.join(harness.home(), '.claude', 'settings.json');
+}
+
+export interface ClaudeSettingsFile {
+  readonly path: string;
+  /** Its text, or undefined when there is none. */
+  read(): Promise<string | undefined>;
+  /** Writes `text` as the user would; undefined removes the file. */
+  write(text: string | undefined): Promise<void>;
+}
+
+/**
+ * For suites that connect Claude Code: every test starts disconnected, with no settings file in
+ * the test home (the extension's file checked to be that one, never the real one's), and the
+ * suite leaves neither behind.
+ */
+export function useClaudeSettingsFile(testApi: TestApi): ClaudeSettingsFile {
+  const file: ClaudeSettingsFile = {
+    get path() {
+      return claudeSettingsPath();
+    },
+    read: () => fs.readFile(claudeSettingsPath(), 'utf8').catch(() => undefined),
+    async write(text) {
+      if (text === undefined) return fs.rm(claudeSettingsPath(), { force: true });
+      await fs.mkdir(path.dirname(claudeSettingsPath()), { recursive: true });
+      await fs.writeFile(claudeSettingsPath(), text);
+    },
+  };
+  beforeEach(async () => {
+    assert.equal(testApi.claudeSettingsFile(), claudeSettingsPath(), "the test home's, never the real one");
+    await vscode.commands.executeCommand('claudeBedrock.disconnectClaudeCode');
+    await file.write(undefined);
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('claudeBedrock.disconnectClaudeCode');
+    await file.write(undefined);
+  });
+  return file;
+}
+
+/**
+ * Sets claudeCodeIntegration as a platform team would and waits for the window to follow:
+ * "always" connects Claude Code without the consent view, "never" takes the extension's entries out.
+ */
+export async function claudeCodeIntegration(testApi: TestApi, value: 'always' | 'never'): Promise<void> {
+  await changeSetting('claudeCodeIntegration', value);
+  if (value === 'always') await waitFor('Claude Code to be connected', () => testApi.claudeCodeConnected(), 30_000);
+  else await waitFor('Claude Code to be disconnected', () => !testApi.claudeCodeConnected(), 30_000);
+}
+
+/** A command from Claude Code's settings (its comment lines left out), run as Claude Code runs it: through a shell. */
+export async function settingsCommand(key: 'awsCredentialExport' | 'awsAuthRefresh'): Promise<ProcessRun> {
+  const settings = JSON.parse((await fs.readFile(claudeSettingsPath(), 'utf8')).replace(/^\s*\/\/.*$/gm, '')) as Record<string, string>;
+  return runProcess('/bin/sh', ['-c', settings[key]]);
 }
 
 /**

@@ -27,11 +27,11 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { ensureVsCodeServer, NODE24 } from './install';
+import { NODE24 } from './install';
 import { ROOT } from './paths';
 import { DEMO_USER, startSandbox, type Sandbox } from './sandbox';
-import { freePort, launchBrowser, startVsCodeServer, workbenchUrl, writeSettings } from './vscode';
-import { palette, signInAtIdp } from './workbench';
+import { freePort, launchBrowser, startWorkbench, workbenchFolders, writeSettings } from './vscode';
+import { openSignedOut, palette, signInAtIdp } from './workbench';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const DIAGNOSE_RUNS = 5;
@@ -336,18 +336,11 @@ function findLauncher(dir: string): { script: string; runtime: string } {
 
 /** The same VS Code server with only the empty extension installed: its extension host's memory once it has activated. */
 async function emptyExtensionMemory(dir: string, emptyVsix: string, context: BrowserContext): Promise<Memory> {
-  const { node, serverMain } = await ensureVsCodeServer();
-  const serverDataDir = path.join(dir, 'empty-server');
-  const userDataDir = path.join(dir, 'empty-user');
-  const workspace = path.join(dir, 'empty-workspace');
-  mkdirSync(workspace, { recursive: true });
-  const installed = spawnSync(node, [serverMain, '--install-extension', emptyVsix, '--force', '--server-data-dir', serverDataDir, '--user-data-dir', userDataDir, '--accept-server-license-terms'], { stdio: 'ignore' });
-  if (installed.status !== 0) throw new Error('installing the empty extension failed');
-  const server = await startVsCodeServer({ node, serverMain, serverDataDir, userDataDir, home: path.join(dir, 'empty-home'), userSettings: { 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none' } });
+  const { server, url } = await startWorkbench(workbenchFolders(path.join(dir, 'empty-vscode')), { extensions: [emptyVsix], quiet: true });
   try {
     const port = await freePort();
     const page = await context.newPage();
-    await page.goto(withInspector(workbenchUrl(server, workspace), port));
+    await page.goto(withInspector(url, port));
     await page.locator('#workbench\\.parts\\.statusbar').getByText('Empty bench').waitFor({ timeout: 60_000 });
     const memory = await memoryOf(port);
     await page.close();
@@ -374,8 +367,7 @@ async function main(): Promise<void> {
     process.stdout.write('Measuring sign-in, the credentials endpoint and usage polling…\n');
     const page = await context.newPage();
     const inspectorPort = await freePort();
-    await page.goto(withInspector(sandbox.url, inspectorPort));
-    await page.locator('#workbench\\.parts\\.statusbar').getByText('Claude: Sign In').waitFor({ timeout: 60_000 });
+    await openSignedOut(page, withInspector(sandbox.url, inspectorPort));
     await (await signInAtIdp(page, DEMO_USER.login, DEMO_USER.email)).close();
     const lines = readFileSync(logFile(sandbox), 'utf8').split('\n');
     const callback = lines.filter((l) => l.includes('The browser came back')).map(logTime).pop()!;

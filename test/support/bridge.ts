@@ -5,6 +5,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { emulateFocus } from './vscode';
 import { palette } from './workbench';
 
 export interface Bridge {
@@ -18,12 +19,6 @@ export interface Bridge {
  */
 const NOTIFICATIONS = '.notifications-center .notification-list-item';
 const ACCOUNTS = '.activitybar .action-label.codicon-accounts-view-bar-icon, [aria-label^="Accounts"]';
-
-/** Headless Chromium gives no page the focus; VS Code polls only in a focused window. */
-export async function emulateFocus(context: BrowserContext, page: Page): Promise<void> {
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: true });
-}
 
 export async function startBridge(
   page: () => Page | undefined,

@@ -7,10 +7,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
-import { emulateFocus, startBridge } from './bridge';
-import { ensureVsCodeServer } from './install';
+import { startBridge } from './bridge';
 import { CACHE, EXTENSION_UNDER_TEST, ROOT } from './paths';
-import { devWindowUrl, freePort, launchBrowser, startVsCodeServer, testUrl } from './vscode';
+import { devWindowUrl, freePort, launchBrowser, openPage, startWorkbench, testUrl, workbenchFolders } from './vscode';
 import { terminalEnv, writeTerminalHome } from './testHome';
 import { OWN_SESSION, settingsFor, startWorld, type World } from './world';
 
@@ -69,16 +68,13 @@ function leaksIn(sources: Record<string, string[]>, world: World): string[] {
 
 async function main(): Promise<number> {
   const started = Date.now();
-  const { node, serverMain } = await ensureVsCodeServer();
   // Short: the windows' hub socket then fits in the extension's global storage, as on a
   // developer's machine (a Unix socket path has at most 103 bytes everywhere).
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'cb-it-'));
-  const userDataDir = path.join(tmp, 'user');
-  const serverDataDir = path.join(tmp, 'server');
-  const workspace = path.join(tmp, 'workspace');
-  const home = path.join(tmp, 'home');
+  const folders = workbenchFolders(tmp);
+  const { workspace, home, userDataDir, serverDataDir } = folders;
   const screenshots = path.join(CACHE, 'screenshots');
-  for (const dir of [workspace, home, screenshots]) mkdirSync(dir, { recursive: true });
+  mkdirSync(screenshots, { recursive: true });
   writeFileSync(path.join(workspace, 'README.md'), '# A project\n');
   // A repository that tries to send its developers' sign-in elsewhere. Every test runs with it.
   mkdirSync(path.join(workspace, '.vscode'));
@@ -94,17 +90,8 @@ async function main(): Promise<number> {
   let windowUrl = '';
   const bridge = await startBridge(() => page, () => context, screenshots, () => windowUrl);
   const redirectPort = await freePort();
-  const server = await startVsCodeServer({
-    node,
-    serverMain,
-    serverDataDir,
-    userDataDir,
-    home,
-    userSettings: {
-      'security.workspace.trust.enabled': false,
-      'workbench.startupEditor': 'none',
-      'terminal.integrated.defaultProfile.linux': 'bash',
-    },
+  const { server } = await startWorkbench(folders, {
+    userSettings: { 'terminal.integrated.defaultProfile.linux': 'bash' },
     machineSettings: settingsFor(world, redirectPort),
     env: {
       ...terminalEnv(home),
@@ -126,9 +113,7 @@ async function main(): Promise<number> {
   const browser = await launchBrowser();
   let code = 1;
   try {
-    context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    page = await context.newPage();
-    await emulateFocus(context, page);
+    ({ context, page } = await openPage(browser, { focus: true }));
     windowUrl = devWindowUrl(server, workspace, EXTENSION_UNDER_TEST);
     let exit!: (code: number) => void;
     const exited = new Promise<number>((resolve) => (exit = resolve));

@@ -8,11 +8,10 @@
 // everything it started.
 // The UI end-to-end tests (test/e2e) run against this same sandbox through startSandbox().
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ensureVsCodeServer } from './install';
 import { CACHE, ROOT } from './paths';
-import { freePort, startVsCodeServer, workbenchUrl, type VsCodeServer } from './vscode';
+import { freePort, startWorkbench, workbenchFolders, type VsCodeServer } from './vscode';
 import { POOL_ID, ROLE_ARN, REGION, SSO_START_URL, startWorld, type World } from './world';
 
 export const DEMO_USER = { login: 'demo', email: 'demo@example.com' };
@@ -87,11 +86,10 @@ function seedUsage(world: World, email: string): { month: number; today: number 
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const quiet = options.quiet ?? false;
-  const { node, serverMain } = await ensureVsCodeServer();
   const dir = options.dir ?? path.join(CACHE, 'sandbox');
   rmSync(dir, { recursive: true, force: true });
-  const workspace = path.join(dir, 'workspace');
-  mkdirSync(workspace, { recursive: true });
+  const folders = workbenchFolders(dir);
+  const { workspace, home } = folders;
   writeFileSync(path.join(workspace, 'README.md'), '# Sandbox project\n\nOpen a terminal and run `claude`.\n');
 
   const world = await startWorld({ idp: options.ports?.idp, aws: options.ports?.aws });
@@ -131,29 +129,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (!quiet) process.stdout.write('Packaging the extension with the sandbox organisation defaults…\n');
   await run(process.execPath, [path.join(ROOT, 'esbuild.mjs'), '--package', '--out', vsix], { ...process.env, CLAUDE_BEDROCK_ORG_DEFAULTS: orgDefaults }, quiet);
 
-  const serverDataDir = path.join(dir, 'server');
-  const userDataDir = path.join(dir, 'user');
-  for (const extension of [vsix, ...(options.extraExtensions ?? [])]) {
-    await run(node, [serverMain, '--install-extension', extension, '--force', '--server-data-dir', serverDataDir, '--user-data-dir', userDataDir, '--accept-server-license-terms'], process.env, quiet);
-  }
-
   // The sandbox's own home: its terminals, its Claude Code (Connect Claude Code writes
   // <sandbox>/home/.claude/settings.json) and its shell history stay out of the real one.
-  const home = path.join(dir, 'home');
-  mkdirSync(home, { recursive: true });
   // A developer who has used Claude Code before: its first-run questions are answered.
   writeFileSync(path.join(home, '.claude.json'), `${JSON.stringify({ hasCompletedOnboarding: true, theme: 'dark', projects: { [workspace]: { hasTrustDialogAccepted: true } } }, null, 2)}\n`);
-  const server = await startVsCodeServer({
-    node,
-    serverMain,
-    serverDataDir,
-    userDataDir,
-    home,
+  const workbench = await startWorkbench(folders, {
+    extensions: [vsix, ...(options.extraExtensions ?? [])],
+    quiet,
     port: options.ports?.vscode,
     userSettings: {
       'security.workspace.trust.enabled': options.untrusted === true,
       'security.workspace.trust.startupPrompt': 'never',
-      'workbench.startupEditor': 'none',
       // The DOM renderer: headless Chromium has no GPU, and the terminal's text stays readable.
       'terminal.integrated.gpuAcceleration': 'off',
       // The Claude Code CLI that npm ci installed, for the sandbox's terminals; no internet here.
@@ -167,15 +153,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   return {
     world,
-    server,
-    url: workbenchUrl(server, workspace),
+    server: workbench.server,
+    url: workbench.url,
     workspace,
     vsix,
-    userDataDir,
+    userDataDir: workbench.userDataDir,
     home,
     seededTokens,
     async stop() {
-      await server.stop();
+      await workbench.server.stop();
       await world.close();
     },
   };

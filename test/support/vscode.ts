@@ -1,13 +1,14 @@
 // Starts the VS Code server build and opens its web workbench in headless Chromium, as
-// ../shared/docs/vscode-test-harness.md describes. Used by the integration tests, the UI tests
-// and the sandbox.
+// ../shared/docs/vscode-test-harness.md describes. Used by the integration tests, the UI tests,
+// the sandbox and the benchmark, all through startWorkbench and openPage.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startFrontProxy } from './frontProxy';
+import { ensureVsCodeServer } from './install';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -88,7 +89,7 @@ export function writeSettings(userDataDir: string, user: Record<string, unknown>
  * The token is in a file only this user can read (--connection-token-file), never on a command line
  * other users can list.
  */
-export async function startVsCodeServer(options: ServerOptions): Promise<VsCodeServer> {
+async function startVsCodeServer(options: ServerOptions): Promise<VsCodeServer> {
   const port = await freePort();
   mkdirSync(options.home, { recursive: true });
   writeSettings(options.userDataDir, options.userSettings ?? {}, options.machineSettings ?? {});
@@ -167,8 +168,93 @@ export async function startVsCodeServer(options: ServerOptions): Promise<VsCodeS
   };
 }
 
+/** Where a workbench's VS Code keeps everything, below one folder. */
+export interface WorkbenchFolders {
+  /** The folder the workbench opens. */
+  readonly workspace: string;
+  /** The home folder of the server, its extension hosts, terminals and CLIs. */
+  readonly home: string;
+  readonly userDataDir: string;
+  /** The server's own data, its connection token among it: this user's alone. */
+  readonly serverDataDir: string;
+}
+
+/** The folders of a workbench below `dir`, made, for what the caller puts in them before it starts. */
+export function workbenchFolders(dir: string): WorkbenchFolders {
+  const folders = {
+    workspace: path.join(dir, 'workspace'),
+    home: path.join(dir, 'home'),
+    userDataDir: path.join(dir, 'user'),
+    serverDataDir: path.join(dir, 'server'),
+  };
+  for (const folder of [folders.workspace, folders.home, folders.userDataDir]) mkdirSync(folder, { recursive: true });
+  mkdirSync(folders.serverDataDir, { recursive: true, mode: 0o700 });
+  return folders;
+}
+
+export interface WorkbenchOptions extends Pick<ServerOptions, 'userSettings' | 'machineSettings' | 'env' | 'port' | 'onOutput'> {
+  /** VSIX files installed into the server before it starts. */
+  readonly extensions?: readonly string[];
+  /** Keeps the installs' output off the terminal. */
+  readonly quiet?: boolean;
+}
+
+export interface Workbench extends WorkbenchFolders {
+  readonly server: VsCodeServer;
+  /** The workbench on its workspace, with the connection token. */
+  readonly url: string;
+}
+
+/** Installs a VSIX into the server's data, as `code --install-extension` does. */
+function installExtension(node: string, serverMain: string, folders: WorkbenchFolders, vsix: string, quiet: boolean): Promise<void> {
+  const args = [serverMain, '--install-extension', vsix, '--force', '--server-data-dir', folders.serverDataDir, '--user-data-dir', folders.userDataDir, '--accept-server-license-terms'];
+  return new Promise((resolve, reject) => {
+    const child = spawn(node, args, { stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`Installing ${vsix} into the VS Code server exited with ${code}.`))));
+  });
+}
+
+/**
+ * The VS Code server every harness here runs (the integration tests, the sandbox and its UI
+ * tests, the benchmark): the server build (installed once), `extensions` installed, its own
+ * connection token and home folder, and a workbench that opens on the workspace with no start-up
+ * editor and without asking about workspace trust (`userSettings` may turn trust on).
+ */
+export async function startWorkbench(folders: WorkbenchFolders, options: WorkbenchOptions = {}): Promise<Workbench> {
+  const { node, serverMain } = await ensureVsCodeServer();
+  for (const vsix of options.extensions ?? []) await installExtension(node, serverMain, folders, vsix, options.quiet ?? false);
+  const server = await startVsCodeServer({
+    ...options,
+    node,
+    serverMain,
+    serverDataDir: folders.serverDataDir,
+    userDataDir: folders.userDataDir,
+    home: folders.home,
+    userSettings: { 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', ...options.userSettings },
+  });
+  return { ...folders, server, url: workbenchUrl(server, folders.workspace) };
+}
+
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** Headless Chromium gives no page the focus; VS Code polls only in a focused window. */
+export async function emulateFocus(context: BrowserContext, page: Page): Promise<void> {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: true });
+}
+
+/**
+ * A page for a workbench, in a browser context of its own (1400×900): `focus`, as if its window
+ * had the focus; `permissions`, what the context grants its pages (the clipboard, say).
+ */
+export async function openPage(browser: Browser, options: { focus?: boolean; permissions?: string[] } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, permissions: options.permissions });
+  const page = await context.newPage();
+  if (options.focus) await emulateFocus(context, page);
+  return { context, page };
 }
 
 /**
