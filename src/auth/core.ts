@@ -35,8 +35,8 @@ export interface SessionCoreOptions {
   readonly clock: Clock;
   /** Fires when the sign-in settings change: a session may stop belonging to them. */
   readonly onDidChangeSettings: vscode.Event<unknown>;
-  /** True while the quota service refuses new keys: a session whose keys ran out meanwhile is still signed in. */
-  readonly quotaBlocked?: () => boolean;
+  /** The quota gate: while it refuses new keys, a session whose keys ran out meanwhile is still signed in. */
+  readonly quota?: { readonly verdict: { readonly kind: string } | undefined; readonly onDidChange: vscode.Event<unknown> };
 }
 
 export class SessionCore implements SessionSource, vscode.Disposable {
@@ -50,6 +50,9 @@ export class SessionCore implements SessionSource, vscode.Disposable {
 
   constructor(private readonly options: SessionCoreOptions) {
     this.subscriptions = [this.changed, options.store.onDidChange(() => this.update()), options.onDidChangeSettings(() => this.update())];
+    // Blocked, a session whose keys ran out stays signed in; allowed again, it needs its keys.
+    if (options.quota) this.subscriptions.push(options.quota.onDidChange(() => this.update()));
+    this.current = this.compute();
   }
 
   get state(): AuthState {
@@ -108,7 +111,7 @@ export class SessionCore implements SessionSource, vscode.Disposable {
     if (session.renewalFailed) return { kind: 'needsSignIn', identity: session.identity, reason: session.renewalFailed };
     if (expiresAt(session) <= this.options.clock.now()) {
       // Blocked by quota, not by the sign-in: it renews, without the browser, once allowed again.
-      if ((session.refreshToken || !this.options.store.holdsSecrets) && this.options.quotaBlocked?.()) return { kind: 'signedIn', session };
+      if ((session.refreshToken || !this.options.store.holdsSecrets) && this.options.quota?.verdict?.kind === 'blocked') return { kind: 'signedIn', session };
       return { kind: 'needsSignIn', identity: session.identity, reason: 'Your credentials have expired and could not be renewed yet.' };
     }
     return { kind: 'signedIn', session };

@@ -9,7 +9,7 @@ import type { QuotaUser } from '../quota/gate';
 import { withDeadline, type Clock } from '../util/clock';
 import type { SessionCore } from './core';
 import type { Renewal } from './renewal';
-import { expiresAt } from './session';
+import { expiresAt, type Session } from './session';
 import type { SessionStore } from './store';
 
 /** Keys this close to expiry are renewed before they are handed out, waiting at most this long. */
@@ -24,6 +24,20 @@ export interface KeysOptions {
   readonly quota: { refusal(): string | undefined };
   readonly clock: Clock;
   readonly log: Log;
+}
+
+/**
+ * The signed-in user as the quota gate asks about them at `now`: the ID token while it has more
+ * than a minute left; without ID tokens (IAM Identity Center), the keys while they have. A
+ * window without the session's secrets does not ask: the window that holds them does.
+ */
+export function quotaUser(store: Pick<SessionStore, 'session' | 'holdsSecrets'>, current: { isCurrent(session: Session): boolean }, now: number): QuotaUser | undefined {
+  const session = store.session;
+  if (!session || !current.isCurrent(session)) return undefined;
+  if (!store.holdsSecrets) return { subject: session.identity.subject, idToken: undefined, askedElsewhere: true };
+  const idToken = session.idToken && (session.idTokenExpiresAt ?? 0) - now > ON_DEMAND_RENEWAL_MS ? session.idToken : undefined;
+  const credentials = !session.idToken && expiresAt(session) - now > ON_DEMAND_RENEWAL_MS ? session.credentials : undefined;
+  return { subject: session.identity.subject, idToken, credentials };
 }
 
 export class Keys {
@@ -46,22 +60,6 @@ export class Keys {
     }
     if (!session || expiresAt(session) <= clock.now() || this.refusal()) return undefined;
     return session.credentials;
-  }
-
-  /**
-   * The signed-in user as the quota gate asks about them: the ID token while it has more than a
-   * minute left; without ID tokens (IAM Identity Center), the keys while they have.
-   */
-  quotaUser(): QuotaUser | undefined {
-    const { store, sessions, clock } = this.options;
-    const session = store.session;
-    if (!session || !sessions.isCurrent(session)) return undefined;
-    // The window that holds the ID token asks; this one takes its answer.
-    if (!store.holdsSecrets) return { subject: session.identity.subject, idToken: undefined, askedElsewhere: true };
-    const now = clock.now();
-    const idToken = session.idToken && (session.idTokenExpiresAt ?? 0) - now > ON_DEMAND_RENEWAL_MS ? session.idToken : undefined;
-    const credentials = !session.idToken && expiresAt(session) - now > ON_DEMAND_RENEWAL_MS ? session.credentials : undefined;
-    return { subject: session.identity.subject, idToken, credentials };
   }
 
   /** Why no keys are handed out although signed in: the quota gate's sentence, if it refuses. */

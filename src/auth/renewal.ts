@@ -16,6 +16,7 @@ import { Failure, SIGN_IN, unexpected, type Notify } from '../errors/failure';
 import { renewalFailure } from '../errors/renewal';
 import { refreshRejected, sessionExpired } from '../errors/signIn';
 import type { Log } from '../log';
+import type { RenewalRequest } from '../quota/gate';
 import { Backoff } from '../util/backoff';
 import type { Clock, Timer } from '../util/clock';
 import { CallError, type WindowChannel } from '../windows/bus';
@@ -45,8 +46,14 @@ export interface RenewalOptions {
   readonly store: SessionStore;
   readonly sessions: SessionCore;
   readonly flows: FlowCatalog;
-  /** The quota gate new keys pass. */
-  readonly admission: Admission;
+  /**
+   * The quota gate new keys pass. It asks for a renewal when it needs a fresh ID token, and says
+   * when it allows again: renewal, waiting while blocked, then goes back to its schedule.
+   */
+  readonly admission: Admission & {
+    readonly onDidAskRenewal: vscode.Event<RenewalRequest>;
+    readonly onDidChange: vscode.Event<{ readonly kind: string } | undefined>;
+  };
   readonly channel: WindowChannel;
   readonly clock: Clock;
   readonly log: Log;
@@ -75,8 +82,11 @@ export class Renewal implements vscode.Disposable {
         this.schedule();
       }),
       options.sessions.onDidChangeState(() => this.schedule()),
+      options.admission.onDidAskRenewal((request) => request.renewing(this.renewNow(true))),
+      options.admission.onDidChange((verdict) => verdict?.kind !== 'blocked' && this.resume()),
     ];
     this.serve();
+    this.schedule();
   }
 
   /** True when the session can be renewed without the browser: here, or by a window that holds its secrets. */
@@ -151,7 +161,7 @@ export class Renewal implements vscode.Disposable {
   }
 
   /** The quota service allows again: renewal goes back to its schedule (at once if overdue). */
-  resume(): void {
+  private resume(): void {
     if (this.retryAt === 0) return;
     this.retryAt = 0;
     this.backoff.reset();

@@ -61,6 +61,15 @@ export function launcherFor(place: LauncherPlace): { launcher: Launcher; text: s
   return { launcher: { script, command: (sub) => `${quoted} ${sub}` }, text };
 }
 
+/**
+ * The launcher, written on first use and then the same for the window's lifetime (the terminals
+ * and Claude Code's connection both ask for it).
+ */
+export function launcherOnce(place: LauncherPlace): () => Promise<Launcher> {
+  let written: Promise<Launcher> | undefined;
+  return () => (written ??= writeLauncher(place));
+}
+
 /** Writes the script when it differs from what is there (or is missing). */
 export async function writeLauncher(place: LauncherPlace): Promise<Launcher> {
   const { launcher, text } = launcherFor(place);

@@ -57,6 +57,11 @@ export class Config implements vscode.Disposable {
     });
   }
 
+  /** Fires after settings of `area` change. */
+  onDidChangeArea(area: Area): vscode.Event<void> {
+    return (listener, thisArg, disposables) => this.changed.event((areas) => areas.has(area) && listener.call(thisArg), undefined, disposables);
+  }
+
   signIn(): Checked<SignInSettings> {
     return this.cached('signIn', checkSignInSettings);
   }

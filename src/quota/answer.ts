@@ -2,6 +2,7 @@
 // checked before anything of it is used. Uses fetch; no vscode here. Its failures carry codes
 // (QUOTA_*) that the error table (errors/explain.ts) turns into sentences; a network failure
 // or a timeout is thrown as fetch threw it.
+import type { AwsCredentials } from '../aws/credentials';
 
 /** The quota API's answer (aws-guidance-contracts.md). */
 export interface QuotaAnswer {
@@ -74,6 +75,23 @@ export function parseQuotaAnswer(json: unknown): QuotaAnswer {
 /** The quota API asked with the user's ID token as Bearer. */
 export function fetchQuota(url: string, idToken: string, timeoutMs: number): Promise<QuotaAnswer> {
   return fetchQuotaWith(url, { Authorization: `Bearer ${idToken}`, Accept: 'application/json' }, timeoutMs);
+}
+
+/** What signing the quota API's GET takes (the AWS bundle, loaded on first use). */
+export interface QuotaSigner {
+  signedGetHeaders(url: string, credentials: AwsCredentials, region: string, service: string): Promise<Record<string, string>>;
+  apiRegion(url: string, fallback: string): string;
+}
+
+/**
+ * The quota API asked with the user's keys (SigV4, execute-api), as the guidance does for
+ * sign-ins without ID tokens; the API's region from its URL, else `region()`.
+ */
+export function signedQuotaFetch(signer: () => QuotaSigner, region: () => string): (url: string, credentials: AwsCredentials, timeoutMs: number) => Promise<QuotaAnswer> {
+  return async (url, credentials, timeoutMs) => {
+    const aws = signer();
+    return fetchQuotaWith(url, await aws.signedGetHeaders(url, credentials, aws.apiRegion(url, region()), 'execute-api'), timeoutMs);
+  };
 }
 
 /** The quota API asked with these headers (a Bearer token, or a SigV4 signature). */

@@ -23,7 +23,6 @@ import { failedVerdict, verdictOf, type Verdict } from './verdict';
 
 /** The guidance's limit: a quota service slower than this has failed. */
 export const QUOTA_TIMEOUT_MS = 5_000;
-const LOCK = 'quota';
 export const SHOW_USAGE: Action = { kind: 'run', command: 'claudeBedrock.showUsage', label: 'Show Usage' };
 
 /** Who is asked about: the user signing in or renewing, and the ID token (or keys) that prove it. */
@@ -59,11 +58,10 @@ export interface QuotaGateOptions {
   readonly fetchQuotaSigned: (url: string, credentials: AwsCredentials, timeoutMs: number) => Promise<QuotaAnswer>;
   /** The signed-in user, if any. */
   readonly user: () => QuotaUser | undefined;
-  /**
-   * Gets a new ID token when the one held has expired: a renewal, whose mint passes `admit`
-   * (and so records a verdict) on the way.
-   */
-  readonly renew: () => Promise<unknown>;
+  /** Fire when the signed-in user may have changed (the session arrived or ended, the sign-in settings changed). */
+  readonly onDidChangeUser: readonly vscode.Event<unknown>[];
+  /** Fires when the quota settings change: the gate may come or go, the recheck interval change. */
+  readonly onDidChangeSettings: vscode.Event<unknown>;
   readonly channel: WindowChannel;
   readonly notify: Notify;
   readonly log: Log;
@@ -76,10 +74,19 @@ function verdictFor(value: unknown, owner: string): Shared | undefined {
   return typeof shared === 'object' && shared !== null && shared.owner === owner && typeof shared.verdict?.at === 'number' ? (shared as Shared) : undefined;
 }
 
+/** The gate needs a fresh ID token: whoever renews says so with `renewing` (its mint passes `admit`), and the gate waits. */
+export interface RenewalRequest {
+  renewing(renewal: Promise<unknown>): void;
+}
+
 export class QuotaGate implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Verdict | undefined>();
   /** Fires when the verdict for the signed-in user changes (here or in another window). */
   readonly onDidChange = this.changed.event;
+  private readonly askRenewal = new vscode.EventEmitter<RenewalRequest>();
+  /** Fires when the gate needs a renewal (renewal.ts listens). */
+  readonly onDidAskRenewal = this.askRenewal.event;
+  private readonly subscriptions: vscode.Disposable[];
   /** The latest verdict for the followed user (or, before following anyone, the one a sign-in just had). */
   private shared: Shared | undefined;
   /** The followed user's verdict, as the windows share it. */
@@ -87,7 +94,10 @@ export class QuotaGate implements vscode.Disposable {
   private timer: Timer | undefined;
   private running: Promise<Verdict | undefined> | undefined;
 
-  constructor(private readonly options: QuotaGateOptions) {}
+  constructor(private readonly options: QuotaGateOptions) {
+    this.subscriptions = [...options.onDidChangeUser.map((event) => event(() => this.follow())), options.onDidChangeSettings(() => this.settingsChanged()), this.changed, this.askRenewal];
+    this.follow();
+  }
 
   /** True when a quota service is configured. */
   get enabled(): boolean {
@@ -132,7 +142,7 @@ export class QuotaGate implements vscode.Disposable {
   }
 
   /** Starts or stops following the signed-in user's verdict, as the session changes. */
-  follow(): void {
+  private follow(): void {
     const user = this.enabled ? this.options.user() : undefined;
     const owner = user ? ownerOf(user.subject) : undefined;
     if (this.tracked?.owner === owner) return;
@@ -154,7 +164,7 @@ export class QuotaGate implements vscode.Disposable {
   }
 
   /** Settings changed: the gate may have come or gone, and the recheck interval changed. */
-  settingsChanged(): void {
+  private settingsChanged(): void {
     this.follow();
     this.schedule();
     this.changed.fire(this.verdict);
@@ -201,7 +211,7 @@ export class QuotaGate implements vscode.Disposable {
         let proof: QuotaUser | undefined = who;
         if (!who.idToken && !who.credentials) {
           // Nothing usable to ask with: a renewal gets it, and asks the service on its way (admit).
-          await this.options.renew().catch((error: unknown) => log.debug(`Renewing for the quota check failed: ${error instanceof Error ? error.message : String(error)}`));
+          await this.renewal().catch((error: unknown) => log.debug(`Renewing for the quota check failed: ${error instanceof Error ? error.message : String(error)}`));
           if (this.shared && this.shared.verdict.at >= asked) return undefined;
           proof = user();
         }
@@ -212,6 +222,13 @@ export class QuotaGate implements vscode.Disposable {
     if (refreshed.outcome === 'made' && refreshed.value) this.took(refreshed.value, true);
     else if (fresh()) this.schedule();
     return this.shared?.verdict;
+  }
+
+  /** Asks whoever renews (renewal.ts) for a renewal, and waits for it; at once when nobody listens. */
+  private renewal(): Promise<unknown> {
+    const renewals: Promise<unknown>[] = [];
+    this.askRenewal.fire({ renewing: (renewal) => void renewals.push(renewal) });
+    return Promise.all(renewals);
   }
 
   /** Asks the service; its failures become a verdict through the fail mode. */
@@ -233,19 +250,16 @@ export class QuotaGate implements vscode.Disposable {
 
   /** The verdicts of user `owner` as the windows share them. */
   private valueFor(owner: string): SharedValue<Shared> {
-    return new SharedValue(this.options.channel, { topic: `quota.${owner}`, lock: LOCK, read: (value) => verdictFor(value, owner), stamp: (shared) => shared.verdict.at });
+    return new SharedValue(this.options.channel, { topic: `quota.${owner}`, lock: 'quota', read: (value) => verdictFor(value, owner), stamp: (shared) => shared.verdict.at });
   }
 
   /** Keeps `verdict` for `subject`, tells the other windows, and the user when it changed here. */
   private record(subject: string, verdict: Verdict, tell: boolean): void {
     const shared: Shared = { owner: ownerOf(subject), verdict };
-    if (this.tracked?.owner === shared.owner) this.tracked.value.publish(shared);
-    else {
-      // A user this window does not follow (yet: a sign-in's check): the windows that do keep it.
-      const value = this.valueFor(shared.owner);
-      value.publish(shared);
-      value.dispose();
-    }
+    // A user this window does not follow (yet: a sign-in's check): the windows that do keep it.
+    const value = this.tracked?.owner === shared.owner ? this.tracked.value : this.valueFor(shared.owner);
+    value.publish(shared);
+    if (value !== this.tracked?.value) value.dispose();
     this.took(shared, tell);
   }
 
@@ -279,6 +293,6 @@ export class QuotaGate implements vscode.Disposable {
   dispose(): void {
     this.options.clock.clearTimeout(this.timer);
     this.tracked?.value.dispose();
-    this.changed.dispose();
+    for (const s of this.subscriptions) s.dispose();
   }
 }

@@ -1,6 +1,6 @@
 // The status bar item: who is signed in, and the obvious next step on click.
 import * as vscode from 'vscode';
-import type { AuthState } from '../auth/core';
+import type { SessionSource } from '../auth/core';
 import type { ModelCheck } from '../models/check';
 import { statusView, tooltipMarkdown, type StatusView } from './statusWords';
 
@@ -11,14 +11,27 @@ function tooltip(view: StatusView): vscode.MarkdownString {
   return md;
 }
 
+/** What the account item follows: the sign-in's state, and the models that will not work. */
+export interface StatusSources {
+  readonly sessions: Pick<SessionSource, 'state' | 'onDidChangeState'>;
+  readonly models: { readonly problems: readonly ModelCheck[]; readonly onDidChange: vscode.Event<unknown> };
+}
+
 export class StatusBar implements vscode.Disposable {
   private view: StatusView | undefined;
+  private readonly subscriptions: vscode.Disposable[];
 
   /** `item`: the account item extension.ts shows at activation. */
-  constructor(private readonly item: vscode.StatusBarItem) {}
+  constructor(
+    private readonly item: vscode.StatusBarItem,
+    private readonly sources: StatusSources,
+  ) {
+    this.subscriptions = [sources.sessions.onDidChangeState(() => this.render()), sources.models.onDidChange(() => this.render())];
+    this.render();
+  }
 
-  render(state: AuthState, modelProblems: readonly ModelCheck[] = []): void {
-    const view = statusView(state, modelProblems);
+  private render(): void {
+    const view = statusView(this.sources.sessions.state, this.sources.models.problems);
     this.view = view;
     this.item.text = view.text;
     this.item.tooltip = tooltip(view);
@@ -33,6 +46,7 @@ export class StatusBar implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
     this.item.dispose();
   }
 }

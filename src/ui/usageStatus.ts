@@ -1,19 +1,27 @@
 // The usage status bar item, beside the account item.
 import * as vscode from 'vscode';
-import type { UsageState } from '../usage/usageService';
+import type { SessionSource } from '../auth/core';
+import type { UsageService } from '../usage/usageService';
 import { usageItemView, type UsageItemView } from './usageWords';
 
 export class UsageStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('claudeBedrock.usage', vscode.StatusBarAlignment.Right, 99);
   private view: UsageItemView | undefined;
+  private readonly subscriptions: vscode.Disposable[];
 
-  constructor() {
+  /** Follows the sign-in (the item shows only while signed in) and the usage read for it. */
+  constructor(
+    private readonly sessions: Pick<SessionSource, 'state' | 'onDidChangeState'>,
+    private readonly usage: Pick<UsageService, 'state' | 'onDidChange'>,
+  ) {
     this.item.name = 'Claude Code Usage';
     this.item.command = 'claudeBedrock.showUsage';
+    this.subscriptions = [sessions.onDidChangeState(() => this.render()), usage.onDidChange(() => this.render())];
+    this.render();
   }
 
-  render(signedIn: boolean, state: UsageState): void {
-    const view = usageItemView(signedIn, state);
+  private render(): void {
+    const view = usageItemView(this.sessions.state.kind === 'signedIn', this.usage.state);
     this.view = view;
     if (!view.visible) {
       this.item.hide();
@@ -35,6 +43,7 @@ export class UsageStatus implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
     this.item.dispose();
   }
 }

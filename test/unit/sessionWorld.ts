@@ -10,7 +10,7 @@ import { SessionCore } from '../../src/auth/core';
 import { FlowCatalog } from '../../src/auth/flows/catalog';
 import { OidcSteps } from '../../src/auth/flows/federated';
 import { WebIdentityFlow } from '../../src/auth/flows/webIdentity';
-import { Keys } from '../../src/auth/keys';
+import { Keys, quotaUser } from '../../src/auth/keys';
 import { Renewal } from '../../src/auth/renewal';
 import type { SignInUi } from '../../src/auth/signIn';
 import { SignIn } from '../../src/auth/signIn';
@@ -105,12 +105,13 @@ export async function openWindow(m: Machine, options: { secrets?: FakeSecretStor
   const store = new SessionStore(secrets, channel, log, m.clock);
   const oidc = new OidcSteps({ idp: new IdpClients(() => m.idp.module(), log), browser, renderPage: () => (page) => `${page.title}: ${page.message}`, log, clock: m.clock });
   const flows = new FlowCatalog([new WebIdentityFlow({ settings: () => config.signIn(), chosen: () => true, oidc, sts: () => m.sts.module(), log, clock: m.clock })]);
-  const quota: QuotaGate = new QuotaGate({
+  const quota = new QuotaGate({
     settings: () => config.quota(),
     fetchQuota: m.quota.fetch,
     fetchQuotaSigned: async () => Promise.reject(new Error('no signed quota checks on this machine')),
-    user: () => keys.quotaUser(),
-    renew: () => renewal.renewNow(true),
+    user: () => quotaUser(store, flows, m.clock.now()),
+    onDidChangeUser: [store.onDidChange, config.onDidChangeArea('signIn')],
+    onDidChangeSettings: config.onDidChangeArea('quota'),
     channel,
     notify,
     log,
@@ -121,23 +122,14 @@ export async function openWindow(m: Machine, options: { secrets?: FakeSecretStor
     flows,
     clock: m.clock,
     onDidChangeSettings: (listener) => config.onDidChange(() => listener(undefined)),
-    quotaBlocked: () => quota.verdict?.kind === 'blocked',
+    quota,
   });
-  const renewal: Renewal = new Renewal({ store, sessions: core, flows, admission: quota, channel, clock: m.clock, log, notify, random: () => 1 });
-  const keys: Keys = new Keys({ store, sessions: core, renewal, quota, clock: m.clock, log });
+  const renewal = new Renewal({ store, sessions: core, flows, admission: quota, channel, clock: m.clock, log, notify, random: () => 1 });
+  const keys = new Keys({ store, sessions: core, renewal, quota, clock: m.clock, log });
   const signIn = new SignIn({ store, sessions: core, flows, renewal, admission: quota, channel, ui, notify, log, clock: m.clock });
-  // As main.ts wires them: the gate follows the signed-in user; allowed again, keys flow again.
-  core.onDidChangeState(() => quota.follow());
-  quota.onDidChange((verdict) => {
-    core.update();
-    if (verdict?.kind !== 'blocked') renewal.resume();
-  });
   const states: string[] = [];
   core.onDidChangeState((s) => states.push(s.kind));
   await store.load();
-  core.update();
-  renewal.schedule();
-  quota.follow();
   return {
     secrets,
     log,
