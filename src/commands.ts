@@ -204,7 +204,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       return true;
     },
   },
-  'claudeBedrock.showUsage': { needs: [signedIn('your usage is read with your AWS credentials.')], run: ({ dashboard }) => dashboard.show() },
+  'claudeBedrock.showUsage': { run: ({ dashboard }) => dashboard.show() },
   'claudeBedrock.refreshUsage': { run: ({ usage }) => usage.refresh().then(() => usage.state) },
   'claudeBedrock.connectClaudeCode': { run: ({ claudeCode }) => claudeCode.connectWithConsent() },
   'claudeBedrock.disconnectClaudeCode': { run: ({ claudeCode }) => claudeCode.disconnect() },

@@ -28,6 +28,7 @@ import { Config } from './config/config';
 import { IdpClients } from './idp/clients';
 import { Log } from './log';
 import { ModelService } from './models/modelService';
+import { routedModel } from './models/profiles';
 import { fetchQuota, signedQuotaFetch } from './quota/answer';
 import { QuotaGate } from './quota/gate';
 import { TerminalEnvironment } from './terminal/environment';
@@ -41,6 +42,8 @@ import { Notifier } from './ui/notify';
 import { StatusBar } from './ui/statusBar';
 import { UsageStatus } from './ui/usageStatus';
 import { WhenKeys } from './ui/whenKeys';
+import { LocalUsage } from './usage/localUsage';
+import { recordFolders } from './usage/recordReader';
 import { UsageService } from './usage/usageService';
 import { systemClock } from './util/clock';
 import { WindowBus } from './windows/bus';
@@ -82,11 +85,13 @@ function build(context: vscode.ExtensionContext, accountItem: vscode.StatusBarIt
   const signIn = new SignIn({ store, sessions, flows, renewal, admission: quota, channel, ui: signInProgress(), notify: notifier, log, clock });
   const models = new ModelService({ sessions, config, bedrock: (target) => loadAws().bedrockControl(target), log, notify: notifier, clock });
   const usage = new UsageService({ sessions, quota, config, channel, fetchUsage: (query) => loadAws().fetchUsage(query), focus: vscode.window, log, clock });
+  // This machine's usage, live, from Claude Code's own records: one window reads them for all.
+  const localUsage = new LocalUsage({ channel, settings: () => config.localUsage(), onDidChangeSettings: config.onDidChangeArea('usage'), folders: recordFolders(process.env, os.homedir()), resolve: (model) => routedModel(models.report?.profiles ?? [], model), notify: notifier, log, clock });
   // Claude Code's own settings (its VS Code panel, `claude` anywhere) on the same sign-in.
   const launcher = launcherOnce({ storageDir, runtime: process.execPath, helper: path.join(context.extensionUri.fsPath, 'dist', 'helper.js'), platform: process.platform });
   const claudeCode = new ClaudeCodeConnection({ secrets: context.secrets, files: { settings: claudeSettingsFile(process.env, os.homedir()), awsConfig: awsConfigFile(process.env, os.homedir()) }, launcher, config, panel: panelSettings(), channel, log });
   const consent = new ConsentView(media, log);
-  const dashboard = new Dashboard(usage, sessions, media, log);
+  const dashboard = new Dashboard(usage, localUsage, sessions, media, log);
   const terminals = new TerminalEnvironment({ collection: context.environmentVariableCollection, sessions, credentials: () => keys.credentials(), refusal: () => keys.refusal(), onDidChangeRefusal: quota.onDidChange, config, trust: vscode.workspace, log, notify: notifier, storageDir, launcher, claudeCode });
   return {
     log,
@@ -103,17 +108,18 @@ function build(context: vscode.ExtensionContext, accountItem: vscode.StatusBarIt
     models,
     modelReport: new ModelReportView(models),
     usage,
+    localUsage,
     claudeCode,
     consent,
     claudeCodeIntegration: new ClaudeCodeIntegration({ connection: claudeCode, sessions, config, consent, memento: context.globalState, onDidOpenTerminal: vscode.window.onDidOpenTerminal, notify: notifier, log }),
     broker: new Broker({ channel, sessions, keys, signIn, clock, log }),
     dashboard,
     statusBar: new StatusBar(accountItem, { sessions, models }),
-    usageStatus: new UsageStatus(sessions, usage),
+    usageStatus: new UsageStatus(sessions, usage, localUsage),
     terminals,
     accounts: new AccountsMenu(sessions, signIn),
     whenKeys: new WhenKeys({ sessions, models, onDidOpenTerminal: vscode.window.onDidOpenTerminal, dashboard, claudeCode }),
-    diagnose: createDiagnose({ extensionPath: context.extensionPath, extensionVersion: String((context.extension.packageJSON as { version?: string }).version), config, sessions, store, signIn, aws: loadAws, models, usage, quota, claudeCode, terminals, notify: notifier, log, clock }),
+    diagnose: createDiagnose({ extensionPath: context.extensionPath, extensionVersion: String((context.extension.packageJSON as { version?: string }).version), config, sessions, store, signIn, aws: loadAws, models, usage, localUsage, quota, claudeCode, terminals, notify: notifier, log, clock }),
   };
 }
 

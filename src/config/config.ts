@@ -11,6 +11,7 @@ import {
   checkClaudeCodeSettings,
   checkCognitoSettings,
   checkIdentityCenterSettings,
+  checkLocalUsageSettings,
   checkModelSettings,
   checkQuotaSettings,
   checkSignInSettings,
@@ -21,6 +22,7 @@ import {
   type CognitoSignInSettings,
   type Federation,
   type IdentityCenterSettings,
+  type LocalUsageSettings,
   type ModelSettings,
   type QuotaGateSettings,
   type SignInSettings,
@@ -76,6 +78,10 @@ export class Config implements vscode.Disposable {
 
   usage(): Checked<UsageSettings> {
     return this.cached('usage', checkUsageSettings);
+  }
+
+  localUsage(): Checked<LocalUsageSettings> {
+    return this.cached('localUsage', checkLocalUsageSettings);
   }
 
   quota(): Checked<QuotaGateSettings> {

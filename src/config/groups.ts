@@ -192,6 +192,22 @@ export function checkUsageSettings(raw: RawSource): Checked<UsageSettings> {
   });
 }
 
+/** Usage on this machine, from Claude Code's own session records (usage/localUsage.ts). */
+export interface LocalUsageSettings {
+  readonly read: boolean;
+  /** USD a day on this machine before one notification; undefined: none. */
+  readonly dailyBudget: number | undefined;
+  /** USD one session may spend within an hour before one notification; undefined: none. */
+  readonly sessionHourlyAlert: number | undefined;
+  /** Multiplies list prices (a negotiated rate). */
+  readonly priceFactor: number;
+}
+
+export function checkLocalUsageSettings(raw: RawSource): Checked<LocalUsageSettings> {
+  const { read, done } = reader(raw);
+  return done({ read: read(s.localUsage) === 'records', dailyBudget: read(s.dailyBudget), sessionHourlyAlert: read(s.sessionHourlyAlert), priceFactor: read(s.priceFactor) });
+}
+
 /** The quota gate: the quota API asked before every mint and every few minutes (quota/gate.ts). */
 export interface QuotaGateSettings {
   readonly url: string | undefined;

@@ -158,6 +158,28 @@ export const quotaApiUrl = define('quotaApiUrl', url(), {
   description:
     "URL of the quota API's check (called with your ID token), e.g. `https://quota.example.com/check`. When set, it is asked before every new set of AWS credentials and every `claudeBedrock.quotaRecheckMinutes`: a user it blocks gets no credentials. Your limits come from it too; otherwise from the limit settings below.",
 });
+export const localUsage = define('localUsage', oneOf(['records', 'off']), {
+  order: 55,
+  affects: ['usage'],
+  description:
+    "Where this machine's live usage and cost come from. `records`: Claude Code's own session records on this machine (`~/.claude/projects`, or `CLAUDE_CONFIG_DIR`), read for their usage fields only; nothing leaves the machine. `off`: not read.",
+  enumDescriptions: ["Read the usage fields of Claude Code's session records on this machine.", 'Do not read them: only your organisation\'s figures are shown, where it has them.'],
+});
+export const dailyBudget = define('dailyBudget', amount(undefined, 0.01, 1e6), {
+  order: 56,
+  affects: ['usage'],
+  description: "Your daily budget in USD for Claude Code on this machine: one notification when today's cost passes it. 0 means none.",
+});
+export const sessionHourlyAlert = define('sessionHourlyAlert', amount(undefined, 0.01, 1e6), {
+  order: 57,
+  affects: ['usage'],
+  description: 'USD one Claude Code session may spend within an hour before one notification names it (a session left running overnight). 0 means none.',
+});
+export const priceFactor = define('priceFactor', amount(1, 0.01, 10), {
+  order: 58,
+  affects: ['usage'],
+  description: "Multiplies Amazon Bedrock's on-demand list prices in every cost shown, for an organisation with a negotiated rate (0.85: 15% below list). 1 means list prices.",
+});
 export const quotaRecheckMinutes = define('quotaRecheckMinutes', amount(30, 0.1, 1440), {
   order: 53,
   affects: ['quota'],
@@ -316,6 +338,10 @@ export const SETTINGS: readonly Setting<unknown>[] = [
   usageWarningPercent,
   usageErrorPercent,
   usageRefreshMinutes,
+  localUsage,
+  dailyBudget,
+  sessionHourlyAlert,
+  priceFactor,
   quotaRecheckMinutes,
   quotaFailMode,
 ];

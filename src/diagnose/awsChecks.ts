@@ -83,7 +83,9 @@ export function awsChecks(ctx: DiagnoseContext, timeoutMs: number): Check[] {
         const tokens = figures.monthTokens;
         return tokens > 0
           ? pass(`GetMetricData answers: ${tokens.toLocaleString('en-US')} tokens for ${session.identity.email} this month.`)
-          : pass(`GetMetricData answers; no usage is recorded for ${session.identity.email} yet this month. That is expected before your first Claude Code session (metrics arrive a few minutes after it).`);
+          : ctx.localUsage.state.figures?.models.some((m) => m.totals.requests > 0)
+            ? pass(`GetMetricData answers, but no usage is recorded for ${session.identity.email} this month, while Claude Code's records on this machine show some: your organisation may not export Claude Code's metrics to CloudWatch. The status bar shows this machine's figures.`)
+            : pass(`GetMetricData answers; no usage is recorded for ${session.identity.email} yet this month. That is expected before your first Claude Code session (metrics arrive a few minutes after it).`);
       },
     },
     {

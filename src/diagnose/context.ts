@@ -6,6 +6,7 @@ import type * as AwsModule from '../aws/index';
 import type { Config } from '../config/config';
 import type { ModelService } from '../models/modelService';
 import type { QuotaGate } from '../quota/gate';
+import type { LocalUsage } from '../usage/localUsage';
 import type { UsageService } from '../usage/usageService';
 import type { Clock } from '../util/clock';
 
@@ -37,6 +38,8 @@ export interface DiagnoseContext {
   readonly aws: () => typeof AwsModule;
   readonly models: Pick<ModelService, 'check'>;
   readonly usage: Pick<UsageService, 'refresh' | 'state'>;
+  /** This machine's usage from Claude Code's own records. */
+  readonly localUsage: Pick<LocalUsage, 'state'>;
   readonly quota: Pick<QuotaGate, 'enabled' | 'check'>;
   readonly claudeCode: {
     /** Claude Code's VS Code extension is installed. */

@@ -16,3 +16,13 @@ export function orderProfiles(profiles: readonly ProfileInfo[], region: string, 
   return [...profiles].sort((a, b) => group(a) - group(b) || preferred(a) - preferred(b) || a.name.localeCompare(b.name));
 }
 
+
+/**
+ * The model an application inference profile routes to (its first foundation model's ID), so
+ * usage recorded against the profile's ARN is priced as that model; anything else as it is.
+ */
+export function routedModel(profiles: readonly ProfileInfo[], idOrArn: string): string {
+  const profile = idOrArn.startsWith('arn:') ? profiles.find((p) => p.type === 'APPLICATION' && p.arn === idOrArn) : undefined;
+  const model = profile?.modelArns[0];
+  return model ? model.slice(model.lastIndexOf('/') + 1) : idOrArn;
+}

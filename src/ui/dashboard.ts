@@ -1,8 +1,9 @@
-// The usage dashboard: a panel over UsageService's state (dashboardHtml.ts), drawn again when
-// the figures change. Its one message, Refresh, is checked for shape by the panel.
+// The usage dashboard: a panel over this machine's figures (LocalUsage) and the organisation's
+// (UsageService) (dashboardHtml.ts), drawn again when either changes. Its one message, Refresh, is checked for shape by the panel.
 import * as vscode from 'vscode';
 import type { SessionSource } from '../auth/core';
 import type { Log } from '../log';
+import type { LocalUsage } from '../usage/localUsage';
 import type { UsageService } from '../usage/usageService';
 import { isDashboardMessage, renderDashboard } from './dashboardHtml';
 import { Panel } from './panel';
@@ -17,6 +18,7 @@ export class Dashboard implements vscode.Disposable {
 
   constructor(
     private readonly usage: UsageService,
+    private readonly local: Pick<LocalUsage, 'state' | 'onDidChange'>,
     private readonly sessions: SessionSource,
     mediaRoot: vscode.Uri,
     log: Log,
@@ -31,9 +33,9 @@ export class Dashboard implements vscode.Disposable {
       log,
       accepts: isDashboardMessage,
       onMessage: () => void this.usage.refresh().then(() => this.panel.render()),
-      page: (files) => renderDashboard(this.usage.state, { ...files, email: this.sessions.session?.identity.email, now: Date.now() }),
+      page: (files) => renderDashboard(this.usage.state, { ...files, signedIn: this.sessions.session !== undefined, email: this.sessions.session?.identity.email, local: this.local.state, now: Date.now() }),
     });
-    this.subscriptions = [usage.onDidChange(() => this.panel.render()), this.shown, this.panel];
+    this.subscriptions = [usage.onDidChange(() => this.panel.render()), local.onDidChange(() => this.panel.render()), this.shown, this.panel];
   }
 
   show(): void {

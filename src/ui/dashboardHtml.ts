@@ -1,11 +1,15 @@
-// The usage dashboard's page: month-to-date against the limit, a daily bar chart for the month
+// The usage dashboard's page, in two scopes, each named: this machine, live, from Claude Code's
+// own records (localDashboardHtml.ts), and all the developer's machines as the organisation
+// counts them (CloudWatch, the quota API): month-to-date against the limit, a daily bar chart for the month
 // (plain SVG), today against the daily limit, cost, a projection to the end of the month with
 // the day the limit would be crossed, and how fresh the figures are. Pure: rendered in the
 // extension host, styled by media/dashboard.css with the theme's colours; the only script is
 // media/dashboard.js (the Refresh button), allowed by nonce.
 import { escapeHtml } from '../util/text';
 import { webviewPage, type WebviewFiles } from './webviewPage';
-import { compactTokens, type UsageFigures } from '../usage/figures';
+import { compactTokens, countsAnything, type UsageFigures } from '../usage/figures';
+import type { LocalUsageState } from '../usage/localUsage';
+import { renderLocalSection } from './localDashboardHtml';
 import type { UsageState } from '../usage/usageService';
 
 /** The only message the page sends; anything else is dropped. */
@@ -14,7 +18,11 @@ export function isDashboardMessage(message: unknown): message is { type: 'refres
 }
 
 export interface DashboardPage extends WebviewFiles {
+  /** Signed in (the organisation's figures are read for this user); true unless said. */
+  readonly signedIn?: boolean;
   readonly email: string | undefined;
+  /** This machine's figures; the part is left out without them. */
+  readonly local?: LocalUsageState;
   readonly now: number;
 }
 
@@ -96,8 +104,12 @@ export function renderDashboard(state: UsageState, page: DashboardPage): string 
   const f = state.figures;
   const updated = state.fetchedAt ? new Date(state.fetchedAt).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' }) : undefined;
   let body: string;
-  if (!f) {
+  if (page.signedIn === false) {
+    body = `<p class="muted" data-figure="empty">Sign in to see your organisation's figures for you.</p>`;
+  } else if (!f) {
     body = `<p class="muted" data-figure="empty">${escapeHtml(state.stale ?? 'Reading your usage from CloudWatch…')}</p>`;
+  } else if (!countsAnything(f)) {
+    body = `<p class="muted" data-figure="empty">No Claude Code metrics in CloudWatch for you this month: your organisation may not collect them. This machine's figures above come from Claude Code's own records.</p>`;
   } else {
     const blocked =
       f.level === 'blocked'
@@ -156,6 +168,9 @@ export function renderDashboard(state: UsageState, page: DashboardPage): string 
   <h1>Claude Code usage${page.email ? ` <span class="muted">${escapeHtml(page.email)}</span>` : ''}</h1>
   <button id="refresh" type="button">Refresh</button>
 </header>
+${page.local ? `<h2 class="scope">This machine, live</h2>
+${renderLocalSection(page.local)}
+<h2 class="scope">All your machines, as your organisation counts it</h2>` : ''}
 ${body}
 <footer class="muted" data-figure="freshness">${freshness}</footer>`,
   });

@@ -22,6 +22,7 @@ import type { ModelService } from '../models/modelService';
 import type { QuotaGate } from '../quota/gate';
 import type { TerminalEnvironment } from '../terminal/environment';
 import { terminalEnvironment } from '../terminal/findClaude';
+import type { LocalUsage } from '../usage/localUsage';
 import type { UsageService } from '../usage/usageService';
 import type { Clock } from '../util/clock';
 import { DiagnoseView } from './diagnoseView';
@@ -38,6 +39,7 @@ export interface DiagnoseParts {
   readonly aws: () => typeof AwsModule;
   readonly models: ModelService;
   readonly usage: UsageService;
+  readonly localUsage: LocalUsage;
   readonly quota: QuotaGate;
   readonly claudeCode: ClaudeCodeConnection;
   readonly terminals: TerminalEnvironment;
@@ -94,6 +96,7 @@ export function createDiagnose(parts: DiagnoseParts): DiagnoseView {
     aws: parts.aws,
     models: parts.models,
     usage: parts.usage,
+    localUsage: parts.localUsage,
     quota: parts.quota,
     claudeCode: {
       panelInstalled: () => vscode.extensions.getExtension(PANEL_EXTENSION) !== undefined,

@@ -1,6 +1,8 @@
-// The usage status bar item, beside the account item.
+// The usage status bar item, beside the account item: this machine's usage, live, and the
+// organisation's figures (usageWords.ts).
 import * as vscode from 'vscode';
 import type { SessionSource } from '../auth/core';
+import type { LocalUsage } from '../usage/localUsage';
 import type { UsageService } from '../usage/usageService';
 import { usageItemView, type UsageItemView } from './usageWords';
 
@@ -9,19 +11,20 @@ export class UsageStatus implements vscode.Disposable {
   private view: UsageItemView | undefined;
   private readonly subscriptions: vscode.Disposable[];
 
-  /** Follows the sign-in (the item shows only while signed in) and the usage read for it. */
+  /** Follows the sign-in (the item shows only while signed in), the usage read for it, and this machine's. */
   constructor(
     private readonly sessions: Pick<SessionSource, 'state' | 'onDidChangeState'>,
     private readonly usage: Pick<UsageService, 'state' | 'onDidChange'>,
+    private readonly local: Pick<LocalUsage, 'state' | 'onDidChange'>,
   ) {
     this.item.name = 'Claude Code Usage';
     this.item.command = 'claudeBedrock.showUsage';
-    this.subscriptions = [sessions.onDidChangeState(() => this.render()), usage.onDidChange(() => this.render())];
+    this.subscriptions = [sessions.onDidChangeState(() => this.render()), usage.onDidChange(() => this.render()), local.onDidChange(() => this.render())];
     this.render();
   }
 
   private render(): void {
-    const view = usageItemView(this.sessions.state.kind === 'signedIn', this.usage.state);
+    const view = usageItemView(this.sessions.state.kind === 'signedIn', this.usage.state, this.local.state);
     this.view = view;
     if (!view.visible) {
       this.item.hide();

@@ -1,8 +1,11 @@
-// What the usage status bar item says: compact usage against the limit, the warning level, the
-// figures and their freshness in the tooltip. Pure. The quota service's reason reaches the item's
+// What the usage status bar item says: today on this machine, live (Claude Code's own records),
+// then the organisation's figures against the limit where it has them, the warning level, and
+// both scopes named in the tooltip with how fresh each is. Pure. The quota service's reason reaches the item's
 // text, which renders $(icons): it is escaped there. The tooltip is plain text (VS Code shows a
 // string tooltip as it is).
-import { compactTokens, statusText, type UsageFigures } from '../usage/figures';
+import { compactTokens, countsAnything, statusText, type UsageFigures } from '../usage/figures';
+import type { Totals } from '../usage/localFigures';
+import type { LocalUsageState } from '../usage/localUsage';
 import type { UsageState } from '../usage/usageService';
 import { escapeIcons } from '../util/text';
 import { clockTime } from './format';
@@ -34,9 +37,57 @@ export function figureLines(f: UsageFigures): string[] {
   return lines;
 }
 
-export function usageItemView(signedIn: boolean, state: UsageState): UsageItemView {
+/** All the tokens of `totals`, whatever kind. */
+export function tokenSum(totals: Totals): number {
+  const t = totals.tokens;
+  return t.input + t.output + t.cacheWrite5m + t.cacheWrite1h + t.cacheRead;
+}
+
+/** "$1.23", "$1.23 + 2 unpriced", or tokens alone when no request could be priced. */
+export function costWords(totals: Totals): string {
+  if (totals.requests > 0 && totals.unpriced === totals.requests) return `${compactTokens(tokenSum(totals))} tok`;
+  return `${money(totals.cost)}${totals.unpriced > 0 ? '+' : ''}`;
+}
+
+/** The item's words for this machine: "$1.23 today". */
+function localText(local: LocalUsageState | undefined): string | undefined {
+  return local?.figures ? `${costWords(local.figures.today)} today` : undefined;
+}
+
+/** The tooltip's lines for this machine, live. */
+export function localLines(local: LocalUsageState | undefined): string[] {
+  if (!local?.enabled) return [];
+  const f = local.figures;
+  if (!f) return ["This machine, live: reading Claude Code's session records…"];
+  const t = f.today;
+  const lines = [
+    "This machine, live (Claude Code's own records):",
+    `Today: ${money(t.cost)} for ${compactTokens(tokenSum(t))} tokens in ${t.requests} requests (in ${compactTokens(t.tokens.input)}, out ${compactTokens(t.tokens.output)}, cache written ${compactTokens(t.tokens.cacheWrite5m + t.tokens.cacheWrite1h)}, cache read ${compactTokens(t.tokens.cacheRead)})`,
+    `Last hour: ${money(f.lastHour.cost)} for ${compactTokens(tokenSum(f.lastHour))} tokens`,
+  ];
+  if (f.unpricedModels.length > 0) lines.push(`No price known for ${f.unpricedModels.join(', ')}: not in the cost.`);
+  return lines;
+}
+
+function orgHeading(state: UsageState): string {
+  const when = state.fetchedAt ? `, updated ${clockTime(state.fetchedAt)}` : '';
+  const every = state.settings ? `; read every ${state.settings.refreshMinutes} min and a few minutes behind Claude Code` : '';
+  return `All your machines, as your organisation counts it (CloudWatch${when}${every}):`;
+}
+
+export function usageItemView(signedIn: boolean, state: UsageState, local?: LocalUsageState): UsageItemView {
   if (!signedIn) return { visible: false, text: '', tooltip: '', background: undefined };
+  const view = orgItemView(state, local);
+  if (!view.visible) return view;
+  const here = localLines(local);
+  if (here.length === 0) return view;
+  const [title, ...rest] = view.tooltip.split('\n');
+  return { ...view, tooltip: [title, ...here, ...rest].join('\n') };
+}
+
+function orgItemView(state: UsageState, local: LocalUsageState | undefined): UsageItemView {
   const f = state.figures;
+  const here = localText(local);
   const verdict = state.verdict;
   // Blocked by the quota service: said whatever else is known (figures or not, email or not).
   if (verdict?.kind === 'blocked') {
@@ -52,16 +103,21 @@ export function usageItemView(signedIn: boolean, state: UsageState): UsageItemVi
   }
   if (!f) {
     if (verdict?.kind === 'unchecked') {
-      return { visible: true, text: '$(warning) Quota not checked', tooltip: ['Claude Code usage', state.note ?? verdict.problem, ...(state.stale ? [state.stale] : [])].join('\n'), background: undefined };
+      return { visible: true, text: `$(warning) ${here ? `${here} · ` : ''}Quota not checked`, tooltip: ['Claude Code usage', state.note ?? verdict.problem, ...(state.stale ? [state.stale] : [])].join('\n'), background: undefined };
     }
-    const text = state.stale ? '$(warning) Usage unavailable' : '$(pulse) Usage…';
-    const tooltip = ['Claude Code usage', state.stale ?? 'Reading your usage from CloudWatch…'].join('\n');
+    const text = here ? `${state.stale ? '$(warning)' : '$(pulse)'} ${here}` : state.stale ? '$(warning) Usage unavailable' : '$(pulse) Usage…';
+    const tooltip = ['Claude Code usage', state.stale ? `Your organisation's figures: ${state.stale}` : 'Reading your organisation\'s figures from CloudWatch…'].join('\n');
     return { visible: true, text, tooltip, background: undefined };
+  }
+  if (here && !countsAnything(f)) {
+    const tooltip = ['Claude Code usage', orgHeading(state), 'No Claude Code metrics in CloudWatch for you this month: your organisation may not collect them.', 'Click for the usage dashboard.'];
+    return { visible: true, text: `${state.stale ? '$(history)' : '$(pulse)'} ${here}`, tooltip: tooltip.join('\n'), background: undefined };
   }
   const icon = f.level === 'blocked' ? '$(circle-slash)' : verdict?.kind === 'unchecked' ? '$(warning)' : state.stale ? '$(history)' : '$(pulse)';
   const tooltip = [
     'Claude Code usage',
     ...(f.level === 'blocked' ? [`Blocked: ${f.blockedReason}. Claude Code cannot get new credentials until the quota resets.`] : []),
+    ...(here ? [orgHeading(state)] : []),
     ...figureLines(f),
     state.fetchedAt ? `Updated ${clockTime(state.fetchedAt)}.` : '',
     ...(state.stale ? [`Not current: ${state.stale}`] : []),
@@ -71,7 +127,7 @@ export function usageItemView(signedIn: boolean, state: UsageState): UsageItemVi
   ].filter(Boolean);
   return {
     visible: true,
-    text: `${icon} ${escapeIcons(statusText(f))}`,
+    text: `${icon} ${here ? `${here} · ` : ''}${escapeIcons(statusText(f))}`,
     tooltip: tooltip.join('\n'),
     background: f.level === 'blocked' || f.level === 'error' ? 'error' : f.level === 'warning' ? 'warning' : undefined,
   };

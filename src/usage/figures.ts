@@ -128,6 +128,11 @@ export function usageFigures(
   };
 }
 
+/** Whether the organisation's figures say anything: usage this month, cost, or a limit to measure against. */
+export function countsAnything(f: UsageFigures): boolean {
+  return f.monthTokens > 0 || f.monthCost !== undefined || f.limits.source !== 'none';
+}
+
 /** The status bar's words: "1.2M / 5M tok (24%)", or usage alone without a limit. */
 export function statusText(f: UsageFigures): string {
   if (f.level === 'blocked') return `Blocked: ${f.blockedReason ?? 'quota reached'}`;

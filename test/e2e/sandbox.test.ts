@@ -71,6 +71,9 @@ describe('The sandbox, as a developer uses it', () => {
     await frame.locator('[data-figure="month-tokens"]').waitFor({ timeout: 30_000 });
     assert.equal(await frame.locator('[data-figure="month-tokens"]').innerText(), `${sandbox.seededTokens.month.toLocaleString('en-US')} tokens`);
     assert.equal(await frame.locator('[data-figure="today-tokens"]').innerText(), `${sandbox.seededTokens.today.toLocaleString('en-US')} tokens`);
+    // This machine's part, from the sandbox's Claude Code records: today's cost and the sessions.
+    assert.match(await frame.locator('[data-figure="local-today-cost"]').innerText(), /^\$\d+\.\d\d$/);
+    assert.ok((await frame.locator('[data-session]').count()) >= 3, 'the sessions table');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard.png') });
   });
 

@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import type { TestApi } from './extensionUnderTest';
+import { costWords } from '../../src/ui/usageWords';
 import { aws, changeSetting, harness, signInAs, ui, useExtension, waitFor } from './helpers';
 
 const DAY = 86_400_000;
@@ -52,6 +53,12 @@ async function getMetricDataCalls(): Promise<number> {
 describe('Usage and quota', () => {
   const testApi = useExtension();
 
+  /** The item's text: this machine's part first (Claude Code's own records, from whatever ran here before), then the organisation's. */
+  function withLocal(icon: string, org: string): string {
+    const here = testApi.localUsage().figures;
+    return `${icon} ${here ? `${costWords(here.today)} today · ` : ''}${org}`;
+  }
+
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     if (harness.hasBrowserBridge()) await ui.closeWindows();
@@ -86,7 +93,7 @@ describe('Usage and quota', () => {
     assert.equal(f.limits.source, 'settings');
     assert.equal(f.level, 'ok');
     const view = await waitFor('the usage item', () => (testApi.usageStatus()?.text.includes('/ 5M tok') ? testApi.usageStatus() : undefined));
-    assert.equal(view.text, '$(pulse) 1.2M / 5M tok (24%)');
+    assert.equal(view.text, withLocal('$(pulse)', '1.2M / 5M tok (24%)'));
     assert.equal(view.background, undefined);
     assert.match(view.tooltip, /Today: 200k of 500k tokens \(40%\)/);
     assert.match(view.tooltip, /This month: 1\.2M of 5M tokens \(24%\)/);
@@ -104,7 +111,7 @@ describe('Usage and quota', () => {
     await signInAs('alice');
     await refreshed();
     const view = testApi.usageStatus()!;
-    assert.equal(view.text, '$(pulse) 850k / 1M tok (85%)');
+    assert.equal(view.text, withLocal('$(pulse)', '850k / 1M tok (85%)'));
     assert.equal(view.background, 'warning');
   });
 
@@ -130,13 +137,13 @@ describe('Usage and quota', () => {
     await signInAs('alice');
     const state = await refreshed();
     assert.equal(state.figures?.monthTokens, 0);
-    assert.equal(testApi.usageStatus()?.text, '$(pulse) 0 / 5M tok (0%)');
+    assert.equal(testApi.usageStatus()?.text, withLocal('$(pulse)', '0 / 5M tok (0%)'), "this machine's real figures, beside the organisation's zero");
   });
 
   it('says why there is no usage for a sign-in without an email', async () => {
     await signInAs('bob');
     const view = await waitFor('the usage item', () => testApi.usageStatus());
-    assert.equal(view.text, '$(warning) Usage unavailable');
+    assert.equal(view.text, testApi.localUsage().figures ? `$(warning) ${costWords(testApi.localUsage().figures!.today)} today` : '$(warning) Usage unavailable');
     assert.match(view.tooltip, /Your sign-in carries no email, and usage metrics are kept per email/);
   });
 
@@ -152,14 +159,14 @@ describe('Usage and quota', () => {
     await seed('alice@example.com', [{ daysAgo: 0, tokens: 42_000 }]);
     await signInAs('alice');
     await refreshed();
-    assert.equal(testApi.usageStatus()?.text, '$(pulse) 42k tok this month');
+    assert.equal(testApi.usageStatus()?.text, withLocal('$(pulse)', '42k tok this month'));
     const notifications = testApi.notifications.length;
     await aws.denyCloudWatch(['GetMetricData']);
     const state = await refreshed();
     assert.match(state.stale ?? '', /may not read CloudWatch metrics \(cloudwatch:GetMetricData\)/);
     assert.equal(state.figures?.monthTokens, 42_000, 'the last good figures stay');
     const view = testApi.usageStatus()!;
-    assert.equal(view.text, '$(history) 42k tok this month');
+    assert.equal(view.text, withLocal('$(history)', '42k tok this month'));
     assert.match(view.tooltip, /Not current: Your role may not read CloudWatch metrics/);
     assert.equal(testApi.notifications.length, notifications, 'no notification');
   });

@@ -34,6 +34,8 @@ export interface TestApi {
   modelReport(): Services['models']['report'];
   modelReportHtml(): string | undefined;
   usage(): Services['usage']['state'];
+  /** This machine's usage from Claude Code's own records. */
+  localUsage(): Services['localUsage']['state'];
   /** The quota gate's verdict for the signed-in user. */
   quota(): Services['quota']['verdict'];
   usageStatus(): Services['usageStatus']['current'];
@@ -78,6 +80,7 @@ function testApi(running: Running, context: vscode.ExtensionContext, notificatio
     modelReport: () => s.models.report,
     modelReportHtml: () => s.modelReport.html,
     usage: () => s.usage.state,
+    localUsage: () => s.localUsage.state,
     quota: () => s.quota.verdict,
     usageStatus: () => s.usageStatus.current,
     dashboardHtml: () => s.dashboard.html,

@@ -12,6 +12,7 @@ import * as vscode from 'vscode';
 import type { TestApi } from './extensionUnderTest';
 import type { IdpFaults, IssuedTokens, LoginDecision } from '../support/idp';
 import type { FaultRule, RecordedCall } from '../support/aws/emulator';
+import type { AnswerUsage } from '../support/aws/bedrock';
 import type { IssuedKey } from '../support/aws/sts';
 
 export const EXTENSION_ID = 'claude-bedrock.claude-bedrock';
@@ -126,6 +127,8 @@ export const aws = {
     call(harness.aws(), 'POST', '/__aws/bedrock/switches', switches),
   /** What Bedrock answers every conversation with. */
   reply: (text: string) => call(harness.aws(), 'POST', '/__aws/bedrock/reply', { text }),
+  /** The usage every Bedrock answer reports (cache fields included); undefined: counted from the text. */
+  usage: (usage: AnswerUsage | undefined) => call(harness.aws(), 'POST', '/__aws/bedrock/usage', { usage }),
   /** Lets go of the requests held by 'hold' faults; how many there were. */
   release: () => call<{ released: number }>(harness.aws(), 'POST', '/__aws/release'),
   held: () => call<{ held: number; hung: number }>(harness.aws(), 'GET', '/__aws/held'),

@@ -23,7 +23,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -352,6 +352,38 @@ async function emptyExtensionMemory(dir: string, emptyVsix: string, context: Bro
 
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
+/**
+ * A record Claude Code appends, to the status bar of the window that shows it: each of `runs`
+ * records adds about a dollar of Sonnet output to today's cost, and the time runs from the write
+ * to the item's text no longer saying the old sum (the window reads nothing again: it follows the file).
+ */
+async function recordToStatusBar(sandbox: Sandbox, page: Page, runs: number): Promise<{ p50: number; max: number; runs: number }> {
+  const folder = path.join(sandbox.home, '.claude', 'projects', '-home-dev-bench');
+  mkdirSync(folder, { recursive: true });
+  const file = path.join(folder, 'bench-session.jsonl');
+  const item = page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: ' today' }).first();
+  await item.waitFor({ timeout: 60_000 });
+  const today = async () => Number(/\$(\d+\.\d\d) today/.exec(await item.innerText())?.[1] ?? NaN);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const before = await today();
+    const id = `bench-${Date.now()}-${i}`;
+    // 60,606 output tokens of Sonnet 4.5 through a us. profile ($16.50 per million): $1.00.
+    const usage = { input_tokens: 0, output_tokens: 60_606, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+    const line = JSON.stringify({ type: 'assistant', sessionId: 'bench-session', timestamp: new Date().toISOString(), cwd: '/home/dev/bench', version: '2.1.330', requestId: `req_${id}`, message: { id: `msg_${id}`, model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', usage } });
+    const started = performance.now();
+    appendFileSync(file, `${line}\n`);
+    await page.waitForFunction(
+      ([selector, shown]) => [...document.querySelectorAll(selector)].some((e) => / today/.test(e.textContent ?? '') && !(e.textContent ?? '').includes(`$${shown} today`)),
+      ['#workbench\\.parts\\.statusbar .statusbar-item', before.toFixed(2)] as const,
+      { timeout: 10_000, polling: 'raf' },
+    );
+    times.push(performance.now() - started);
+  }
+  const sorted = times.sort((a, b) => a - b);
+  return { p50: Math.round(sorted[Math.floor(sorted.length / 2)]), max: Math.round(sorted[sorted.length - 1]), runs };
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'claude-bedrock-bench-'));
   process.stdout.write('Packaging the extension and an empty one, starting the sandbox…\n');
@@ -381,6 +413,8 @@ async function main(): Promise<void> {
     const endpoint = JSON.parse(await waitForFile(results, 60_000)) as { requests: number; p50: number; p99: number };
     process.stdout.write('Flooding the credentials endpoint with idle connections…\n');
     const flood = await measureFlood(sandbox, page, dir);
+    process.stdout.write("Measuring a new Claude Code record to the status bar…\n");
+    const recordLatency = await recordToStatusBar(sandbox, page, 10);
 
     // Claude Code's credentials helper, the way Claude Code runs it, signed in; beside the runtime's own start.
     process.stdout.write("Measuring Claude Code's credentials helper…\n");
@@ -443,6 +477,8 @@ async function main(): Promise<void> {
       ['status bar item shown: empty extension', `${Math.round(activation.emptyStatus)} ms after load`, ''],
       ['entry bundle (dist/extension.js)', `${(entryBytes / 1024).toFixed(1)} KB`, entryBytes < 60 * 1024 ? 'ok (< 60 KB)' : 'OVER BUDGET'],
       ['sign-in, callback to terminal variables', `${signInMs} ms`, ''],
+      [`new Claude Code record to the status bar, median (${recordLatency.runs} records)`, `${recordLatency.p50} ms`, ''],
+      ['  slowest', `${recordLatency.max} ms`, recordLatency.max < 1000 ? 'ok (< 1 s)' : 'OVER BUDGET'],
       [`credentials endpoint p50 (50 clients, ${endpoint.requests} requests)`, `${endpoint.p50.toFixed(2)} ms`, ''],
       ['credentials endpoint p99', `${endpoint.p99.toFixed(2)} ms`, endpoint.p99 < 2 ? 'ok (< 2 ms)' : 'OVER BUDGET'],
       ['  baseline: bare Node http server, same load, p50', `${baseline.p50.toFixed(2)} ms`, 'what Node itself costs here'],
@@ -475,6 +511,7 @@ async function main(): Promise<void> {
       statusBarShownMs: { ours: Math.round(activation.oursStatus), empty: Math.round(activation.emptyStatus) },
       entryBundleBytes: entryBytes,
       signInCallbackToTerminalMs: signInMs,
+      recordToStatusBarMs: recordLatency,
       credentialsEndpoint: endpoint,
       credentialsEndpointFlood: flood,
       bareNodeHttpBaseline: baseline,

@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CACHE, ROOT } from './paths';
+import { writeSandboxRecords } from './sandboxRecords';
 import { freePort, startWorkbench, workbenchFolders, type VsCodeServer } from './vscode';
 import { POOL_ID, ROLE_ARN, REGION, SSO_START_URL, startWorld, type World } from './world';
 
@@ -132,6 +133,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // The sandbox's own home: its terminals, its Claude Code (Connect Claude Code writes
   // <sandbox>/home/.claude/settings.json) and its shell history stay out of the real one.
   // A developer who has used Claude Code before: its first-run questions are answered.
+  writeSandboxRecords(home, Date.now());
   writeFileSync(path.join(home, '.claude.json'), `${JSON.stringify({ hasCompletedOnboarding: true, theme: 'dark', projects: { [workspace]: { hasTrustDialogAccepted: true } } }, null, 2)}\n`);
   const workbench = await startWorkbench(folders, {
     extensions: [vsix, ...(options.extraExtensions ?? [])],

@@ -124,6 +124,15 @@ function chunk(event: Record<string, unknown>): Buffer {
   );
 }
 
+/** What an answer says it used, as Bedrock's Anthropic answers say it. */
+export interface AnswerUsage {
+  readonly input_tokens: number;
+  readonly output_tokens: number;
+  readonly cache_creation_input_tokens?: number;
+  readonly cache_read_input_tokens?: number;
+  readonly cache_creation?: { readonly ephemeral_5m_input_tokens: number; readonly ephemeral_1h_input_tokens: number };
+}
+
 /** A rough token count, as a stand-in for the model's tokenizer. */
 function tokens(text: string): number {
   return Math.max(1, Math.ceil(text.length / 4));
@@ -132,6 +141,8 @@ function tokens(text: string): number {
 export class BedrockService {
   /** Every streamed answer says this (tests script it through the control API). */
   reply = 'Hello from the Bedrock emulator.';
+  /** The usage every answer reports, cache fields included (tests choose it); undefined: counted from the text. */
+  usage: AnswerUsage | undefined;
   switches: BedrockSwitches = { notEntitled: [], noAgreement: [], denied: [] };
 
   profiles(region: string): InferenceProfile[] {
@@ -209,9 +220,10 @@ export class BedrockService {
     const call: BedrockCall = { modelId, stream, maxTokens: request.max_tokens };
     const id = `msg_bdrk_${randomBytes(12).toString('hex')}`;
     const model = foundation.replace(/^anthropic\./, '').replace(/-v\d+(:\d+)?$/, '');
-    const inputTokens = tokens(body.toString('utf8'));
     const text = request.max_tokens === 1 ? '.' : this.reply;
-    const outputTokens = tokens(text);
+    const usage: AnswerUsage = this.usage ?? { input_tokens: tokens(body.toString('utf8')), output_tokens: tokens(text) };
+    const inputTokens = usage.input_tokens;
+    const outputTokens = usage.output_tokens;
     if (!stream) {
       const json = {
         id,
@@ -221,7 +233,7 @@ export class BedrockService {
         content: [{ type: 'text', text }],
         stop_reason: request.max_tokens === 1 ? 'max_tokens' : 'end_turn',
         stop_sequence: null,
-        usage: { input_tokens: inputTokens, output_tokens: outputTokens },
+        usage,
       };
       return {
         call,
@@ -240,7 +252,7 @@ export class BedrockService {
     const events: Record<string, unknown>[] = [
       {
         type: 'message_start',
-        message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: inputTokens, output_tokens: 1 } },
+        message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } },
       },
       { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
       ...text.split(/(?<= )/).map((piece) => ({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } })),

@@ -582,6 +582,9 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
       case 'POST /__aws/bedrock/reply':
         bedrock.reply = String(json.text);
         return send(200, {});
+      case 'POST /__aws/bedrock/usage':
+        bedrock.usage = (json.usage as BedrockService['usage']) ?? undefined;
+        return send(200, {});
       case 'POST /__aws/clock':
         sts.clockSkewMs = Number(json.skewSeconds ?? 0) * 1000;
         return send(200, {});
@@ -650,6 +653,7 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
       sts.faults = {};
       sts.clockSkewMs = 0;
       bedrock.reply = new BedrockService().reply;
+      bedrock.usage = undefined;
       bedrock.switches = { notEntitled: [], noAgreement: [], denied: [] };
       cloudwatch.datapoints.length = 0;
       cloudwatch.denied = [];

@@ -1,0 +1,56 @@
+// When spend on this machine deserves a word: one session spending more than the set amount
+// within an hour (Claude Code left running overnight on a large repository), or the day passing
+// the personal budget. Each is said once: a day's budget once that day, a session once a day.
+// Pure.
+import type { LocalUsageSettings } from '../config/groups';
+import type { LocalFigures, SessionFigures } from './localFigures';
+
+export interface SpendAlert {
+  /** What it is about, so it is said once (kept by the windows). */
+  readonly key: string;
+  readonly sentence: string;
+}
+
+const money = (n: number) => `$${n.toFixed(2)}`;
+
+/** YYYY-MM-DD of `at` on this machine's calendar. */
+export function localDay(at: number): string {
+  const d = new Date(at);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** The last folder of a project path: what people call their project. */
+export function projectName(project: string): string {
+  const parts = project.split(/[\\/]/).filter(Boolean);
+  return parts[parts.length - 1] ?? project;
+}
+
+function sessionWords(session: SessionFigures): string {
+  const started = new Date(session.start).toLocaleTimeString('en-US', { hour: '2-digit', minute: '2-digit', hour12: false });
+  const branch = session.branch ? ` on branch ${session.branch}` : '';
+  return `The Claude Code session in ${projectName(session.project)}${branch} (started ${started}, session ${session.id.slice(0, 8)})`;
+}
+
+export function spendAlerts(figures: LocalFigures, settings: Pick<LocalUsageSettings, 'dailyBudget' | 'sessionHourlyAlert'>, said: ReadonlySet<string>, now: number): SpendAlert[] {
+  const day = localDay(now);
+  const alerts: SpendAlert[] = [];
+  const budget = settings.dailyBudget;
+  if (budget !== undefined && figures.today.cost > budget && !said.has(`day:${day}`)) {
+    alerts.push({
+      key: `day:${day}`,
+      sentence: `Claude Code on this machine has cost ${money(figures.today.cost)} today, past your daily budget of ${money(budget)} (claudeBedrock.dailyBudget).`,
+    });
+  }
+  const hourly = settings.sessionHourlyAlert;
+  if (hourly !== undefined) {
+    for (const session of figures.sessions) {
+      const key = `session:${session.id}:${day}`;
+      if (session.lastHourCost <= hourly || said.has(key)) continue;
+      alerts.push({
+        key,
+        sentence: `${sessionWords(session)} has spent ${money(session.lastHourCost)} in the last hour, more than the ${money(hourly)} set in claudeBedrock.sessionHourlyAlert. If nobody is using it, stop it.`,
+      });
+    }
+  }
+  return alerts;
+}
