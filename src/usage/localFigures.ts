@@ -62,6 +62,7 @@ export interface TallyOptions {
   readonly dayOf?: (at: number) => string;
 }
 
+const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 const DAYS_KEPT = 31;
 const TOP_SESSIONS = 50;
@@ -118,8 +119,8 @@ export class Tally {
   private readonly sessions = new Map<string, SessionState>();
   /** Per month (YYYY-MM), per project: its sums and its sessions. */
   private readonly projects = new Map<string, Map<string, { byModel: ByModel; sessions: Set<string> }>>();
-  /** Answers of the last two hours before the newest: enough for "the last hour" at any now after it. */
-  private recent: { at: number; session: string; model: string; tokens: Tokens }[] = [];
+  /** Per minute, per session: the two hours before the newest answer, enough for "the last hour" at any now after it. */
+  private readonly recent = new Map<number, Map<string, ByModel>>();
   private newest: number | undefined;
   private countedAnswers = 0;
   private duplicateAnswers = 0;
@@ -182,9 +183,19 @@ export class Tally {
     addTo(project.byModel, record.model, record.tokens);
     project.sessions.add(record.sessionId);
 
-    this.newest = Math.max(this.newest ?? record.at, record.at);
-    if (record.at > this.newest - 2 * HOUR_MS) this.recent.push({ at: record.at, session: record.sessionId, model: record.model, tokens: record.tokens });
-    if (this.recent.length > 4096) this.recent = this.recent.filter((r) => r.at > this.newest! - 2 * HOUR_MS);
+    const newest = Math.max(this.newest ?? record.at, record.at);
+    if (newest !== this.newest) {
+      this.newest = newest;
+      for (const minute of this.recent.keys()) if ((minute + 1) * MINUTE_MS <= newest - 2 * HOUR_MS) this.recent.delete(minute);
+    }
+    if (record.at > newest - 2 * HOUR_MS) {
+      const minute = Math.floor(record.at / MINUTE_MS);
+      let sessions = this.recent.get(minute);
+      if (!sessions) this.recent.set(minute, (sessions = new Map()));
+      let byModel = sessions.get(record.sessionId);
+      if (!byModel) sessions.set(record.sessionId, (byModel = new Map()));
+      addTo(byModel, record.model, record.tokens);
+    }
   }
 
   private addCost(cost: CostRecord): void {
@@ -236,11 +247,13 @@ export class Tally {
     for (const byModel of monthDays) for (const [model, sums] of byModel) addTo(monthByModel, model, sums.tokens, sums.requests);
     const models = [...monthByModel.entries()].map(([model, sums]) => ({ model, totals: this.totals([new Map([[model, sums]])], unpricedModels) })).sort((a, b) => b.totals.cost - a.totals.cost || b.totals.requests - a.totals.requests);
 
-    const hourAgo = now - HOUR_MS;
-    const inLastHour = this.recent.filter((r) => r.at > hourAgo && r.at <= now);
+    // The minutes that began within the hour before now.
+    const inLastHour = [...this.recent.entries()].filter(([minute]) => minute * MINUTE_MS > now - HOUR_MS && minute * MINUTE_MS <= now).map(([, sessions]) => sessions);
     const lastHourBy = (session?: string): ByModel => {
       const byModel: ByModel = new Map();
-      for (const r of inLastHour) if (session === undefined || r.session === session) addTo(byModel, r.model, r.tokens);
+      for (const sessions of inLastHour) {
+        for (const [id, sums] of sessions) if (session === undefined || id === session) for (const [model, s] of sums) addTo(byModel, model, s.tokens, s.requests);
+      }
       return byModel;
     };
 

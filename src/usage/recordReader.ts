@@ -52,9 +52,11 @@ interface FileState {
   /** The start of a line not finished yet. */
   pending: string;
   ino: number;
+  /** When it was last changed, as last read: a change that leaves the size as it was is a rewrite. */
+  mtimeMs: number;
 }
 
-const CHUNK = 4 * 1024 * 1024;
+const CHUNK = 1024 * 1024;
 const COALESCE_MS = 100;
 const WATCH_SETTLE_MS = 30;
 const MAX_VERSIONS = 8;
@@ -217,10 +219,12 @@ export class RecordReader {
       return 0;
     }
     let state = this.files.get(file);
-    if (!state || stat.ino !== state.ino || stat.size < state.offset) {
-      state = { offset: 0, pending: '', ino: stat.ino };
+    const rewritten = state !== undefined && stat.size === state.offset && stat.mtimeMs !== state.mtimeMs;
+    if (!state || stat.ino !== state.ino || stat.size < state.offset || rewritten) {
+      state = { offset: 0, pending: '', ino: stat.ino, mtimeMs: stat.mtimeMs };
       this.files.set(file, state);
     }
+    state.mtimeMs = stat.mtimeMs;
     if (stat.size === state.offset) return 0;
     const handle = await fs.open(file, 'r');
     let lines = 0;
@@ -264,7 +268,7 @@ export class RecordReader {
         this.newest = Math.max(this.newest ?? usage.at, usage.at);
       }
       this.options.tally.add(parsed);
-      if ((i & 127) === 127 && performance.now() - this.sliceStart > sliceMs) {
+      if ((i & 31) === 31 && performance.now() - this.sliceStart > sliceMs) {
         await new Promise((resolve) => setImmediate(resolve));
         this.sliceStart = performance.now();
       }

@@ -45,8 +45,19 @@ export type ParsedLine = { kind: 'usage'; usage: UsageRecord } | { kind: 'cost';
 
 export const NO_TOKENS: Tokens = { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 };
 
-/** Lines that can be neither an answer nor Claude Code's totals, told apart without parsing them. */
-const MAY_COUNT = /"type"\s*:\s*"(assistant|cost-state)"/;
+/** Whether a line can be an answer or Claude Code's totals: most lines are told apart without parsing them. */
+function mayCount(line: string): boolean {
+  return line.includes('"assistant"') || line.includes('"cost-state"');
+}
+
+/** Whether a line looks like one JSON object (a line that does not is counted as not understood). */
+function looksLikeObject(line: string): boolean {
+  let end = line.length - 1;
+  while (end > 0 && (line.charCodeAt(end) === 13 || line.charCodeAt(end) === 32)) end--;
+  let start = 0;
+  while (start < end && line.charCodeAt(start) === 32) start++;
+  return line.charCodeAt(start) === 123 && line.charCodeAt(end) === 125;
+}
 
 function count(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
@@ -80,11 +91,14 @@ export function tokensOf(usage: Record<string, unknown>): Tokens {
 
 function usageRecord(record: Record<string, unknown>): ParsedLine {
   const message = record.message as Record<string, unknown> | undefined;
-  if (typeof message !== 'object' || message === null) return { kind: 'unreadable' };
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) return { kind: 'unreadable' };
   const usage = message.usage as Record<string, unknown> | undefined;
-  const model = text(message.model);
+  const answered = text(message.model);
   // Claude Code's own stand-in answers (an error shown as a reply, an interruption) carry no usage.
-  if (typeof usage !== 'object' || usage === null || !model || model === '<synthetic>') return { kind: 'ignored' };
+  if (typeof usage !== 'object' || usage === null || !answered || answered === '<synthetic>') return { kind: 'ignored' };
+  // What Claude Code asked Bedrock for (the profile, global or geographic, or an application
+  // profile's ARN) says more about the price than the model name the answer carries.
+  const model = text(record.requestedModel) ?? answered;
   const sessionId = text(record.sessionId);
   const at = time(record.timestamp);
   if (!sessionId || at === undefined) return { kind: 'unreadable' };
@@ -124,10 +138,9 @@ function costRecord(record: Record<string, unknown>): ParsedLine {
 }
 
 export function parseLine(line: string): ParsedLine {
-  if (!MAY_COUNT.test(line)) {
+  if (!mayCount(line)) {
     // Cheap: most lines are prompts, tool results and Claude Code's bookkeeping.
-    const trimmed = line.trim();
-    return trimmed.startsWith('{') && trimmed.endsWith('}') ? { kind: 'ignored' } : trimmed === '' ? { kind: 'ignored' } : { kind: 'unreadable' };
+    return line.trim() === '' || looksLikeObject(line) ? { kind: 'ignored' } : { kind: 'unreadable' };
   }
   let record: unknown;
   try {
