@@ -35,7 +35,7 @@ export interface DiagnoseContext {
   /** How the last sign-in this window led failed, since none succeeded (its sentence and kind). */
   readonly lastSignInFailure: () => LastSignInFailure | undefined;
   readonly aws: () => typeof AwsModule;
-  readonly models: Pick<ModelService, 'check'>;
+  readonly models: Pick<ModelService, 'check' | 'policy'>;
   readonly usage: Pick<UsageService, 'refresh' | 'state'>;
   readonly quota: Pick<QuotaGate, 'enabled' | 'check'>;
   readonly claudeCode: {
