@@ -8,6 +8,7 @@ import { parseSettings } from '../claudeCode/jsonEdit';
 import { strictProblem } from '../claudeCode/looseJson';
 import { AWS_KEY_NAMES } from '../claudeCode/plan';
 import { LOGIN_PROMPT } from '../claudeCode/connection';
+import { findings } from '../claudeCode/managed';
 import { SIGN_IN } from '../errors/failure';
 import { findClaude } from '../terminal/findClaude';
 import { fail, pass, warning, type Check } from './check';
@@ -120,6 +121,18 @@ export function claudeCodeChecks(ctx: DiagnoseContext): Check[] {
         if (parsed.value.apiKeyHelper !== undefined) found.push('apiKeyHelper');
         if (found.length === 0) return pass(`${file} sets nothing that overrides the sign-in.`);
         return warning(`${file} sets ${found.join(', ')}: Claude Code uses ${found.length === 1 ? 'it' : 'them'} instead of this sign-in.`, 'Remove them from that file, or Connect Claude Code, which replaces them (and puts them back on Disconnect).', [CONNECT]);
+      },
+    },
+    {
+      id: 'claude.managed',
+      area: 'Claude Code',
+      title: 'What your organisation pushes to Claude Code',
+      why: "Managed settings outrank your own, a forced gateway sign-in outranks Bedrock, and a host can make Claude Code ignore its settings' providers.",
+      run: async () => {
+        const managed = await ctx.managedSettings();
+        const found = findings(managed, ctx.env);
+        if (found.length === 0) return pass(managed.files.length > 0 ? `Managed settings (${managed.files.join(', ')}) leave Claude Code's way to Bedrock to this sign-in.` : 'No managed settings: nothing outranks this sign-in.');
+        return warning(found.map((f) => f.found).join(' '), found.map((f) => f.fix).join(' '));
       },
     },
     {
