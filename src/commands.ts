@@ -17,7 +17,7 @@ import { awsErrorCode } from './errors/codes';
 import { SHOW_LOG, SIGN_IN, SIGN_OUT, type Action, type Notify } from './errors/failure';
 import { SIGN_IN_WITH_CODE } from './errors/signIn';
 import type { Log } from './log';
-import type { ModelRole } from './models/check';
+import { PINNED_ROLES, type ModelRole } from './models/check';
 import { pickModels } from './models/chooseModels';
 import type { ModelService } from './models/modelService';
 import { INSTALL_COMMAND, openClaudeTerminal } from './terminal/claudeTerminal';
@@ -81,7 +81,7 @@ const trusted: Precondition = ({ trust }) =>
         actions: [{ kind: 'run', label: 'Manage Workspace Trust', command: 'workbench.trust.manage' }],
       };
 
-const MODEL_ROLES: readonly string[] = ['model', 'smallFastModel'];
+const MODEL_ROLES: readonly string[] = PINNED_ROLES;
 /** What a model setting can hold: an inference profile ID or a Bedrock ARN. */
 const MODEL_VALUE = /^(?:[a-z]+\.)?anthropic\.[\w.:-]{1,200}$|^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{12}:[\w/.:-]{1,300}$/;
 
@@ -184,7 +184,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
         ]);
         return undefined;
       }
-      return pickModels(report.profiles, report.region, { model: checked.value.model, smallFastModel: checked.value.smallFastModel }, config);
+      return pickModels(report.profiles, report.region, checked.value, config);
     },
   },
   'claudeBedrock.showModelReport': { run: ({ modelReport }) => modelReport.show() },

@@ -1,7 +1,10 @@
 // The settings each part of the extension reads, checked together: sign-in, terminals, the
 // model check, usage. Each group is read from the one table (settings.ts). Pure.
 import * as s from './settings';
+import { pinsFor, policyFrom, type ModelPins, type ModelPolicy } from './modelPolicy';
 import type { Checked, Setting, SettingProblem } from './rules';
+
+export { DEFAULT_MODELS, geographyPrefix, type ModelPins, type ModelPolicy } from './modelPolicy';
 
 /** Where raw values come from: VS Code's settings (config.ts), or a plain object in tests. */
 export type RawSource = ((key: string) => unknown) | Readonly<Record<string, unknown>>;
@@ -22,20 +25,6 @@ export const DEFAULTS = {
   signInTimeout: s.signInTimeout.schema.default as number,
   requestTimeout: s.requestTimeout.schema.default as number,
 } as const;
-
-/** The model IDs Claude Code on Bedrock defaults to, as cross-region inference profiles. */
-export const DEFAULT_MODELS = {
-  model: 'anthropic.claude-sonnet-4-5-20250929-v1:0',
-  smallFastModel: 'anthropic.claude-haiku-4-5-20251001-v1:0',
-} as const;
-
-/** The inference-profile geography prefix for a region: us., eu., apac., else global. */
-export function geographyPrefix(region: string): 'us' | 'eu' | 'apac' | 'global' {
-  if (/^(us|ca)-/.test(region)) return 'us';
-  if (/^eu-/.test(region)) return 'eu';
-  if (/^ap-/.test(region)) return 'apac';
-  return 'global';
-}
 
 export interface SignInSettings {
   /** OpenID Connect issuer URL, exactly as the IdP publishes it (trailing slash matters). */
@@ -80,12 +69,8 @@ export function checkSignInSettings(raw: RawSource): Checked<SignInSettings> {
 /** How terminals get the session's AWS credentials. */
 export type TerminalCredentialsMode = 'endpoint' | 'environment';
 
-export interface TerminalSettings {
+export interface TerminalSettings extends ModelPins, ModelPolicy {
   readonly region: string;
-  /** Primary model (ANTHROPIC_MODEL): an inference profile ID or ARN. */
-  readonly model: string;
-  /** The fast model Claude Code uses for small tasks (ANTHROPIC_DEFAULT_HAIKU_MODEL). */
-  readonly smallFastModel: string;
   readonly smallFastModelRegion: string | undefined;
   readonly maxOutputTokens: number | undefined;
   readonly maxThinkingTokens: number | undefined;
@@ -97,18 +82,13 @@ export interface TerminalSettings {
   readonly telemetryProtocol: 'http/protobuf' | 'http/json' | 'grpc';
 }
 
-/** The models to use: the settings, else the region's geography profiles of Claude's defaults. */
-function modelsFor(region: string, model: string, smallFastModel: string): { model: string; smallFastModel: string } {
-  const geography = geographyPrefix(region);
-  return { model: model || `${geography}.${DEFAULT_MODELS.model}`, smallFastModel: smallFastModel || `${geography}.${DEFAULT_MODELS.smallFastModel}` };
-}
-
 export function checkTerminalSettings(raw: RawSource): Checked<TerminalSettings> {
   const { read, done } = reader(raw);
   const region = read(s.region);
   return done({
     region,
-    ...modelsFor(region, read(s.model), read(s.smallFastModel)),
+    ...pinsFor(region, read),
+    ...policyFrom(read),
     smallFastModelRegion: read(s.smallFastModelRegion) || undefined,
     maxOutputTokens: read(s.maxOutputTokens),
     maxThinkingTokens: read(s.maxThinkingTokens),
@@ -119,11 +99,9 @@ export function checkTerminalSettings(raw: RawSource): Checked<TerminalSettings>
   });
 }
 
-/** What the model check needs: the region, both models, and where Bedrock's control plane is. */
-export interface ModelSettings {
+/** What the model check needs: the region, every pinned model and the overrides' profiles, and where Bedrock's control plane is. */
+export interface ModelSettings extends ModelPins, ModelPolicy {
   readonly region: string;
-  readonly model: string;
-  readonly smallFastModel: string;
   /** Bedrock control-plane endpoint (VPC endpoint); the regional public one when undefined. */
   readonly controlEndpoint: string | undefined;
   /** Seconds to wait for each answer. */
@@ -135,7 +113,8 @@ export function checkModelSettings(raw: RawSource): Checked<ModelSettings> {
   const region = read(s.region);
   return done({
     region,
-    ...modelsFor(region, read(s.model), read(s.smallFastModel)),
+    ...pinsFor(region, read),
+    ...policyFrom(read),
     controlEndpoint: read(s.bedrockControlEndpoint),
     requestTimeout: read(s.requestTimeout),
   });

@@ -20,8 +20,10 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; problems: Setting
 
 /** What the generated JSON schemas say of a setting. */
 export interface SettingSchema {
-  readonly type: 'string' | 'integer' | 'number';
-  readonly default: string | number;
+  readonly type: 'string' | 'integer' | 'number' | 'array' | 'object';
+  readonly default: string | number | readonly string[] | Readonly<Record<string, string>>;
+  /** A list's items, or a map's values: strings matching this pattern. */
+  readonly items?: { readonly type: 'string'; readonly pattern?: string };
   readonly enum?: readonly string[];
   readonly minimum?: number;
   readonly maximum?: number;
@@ -209,6 +211,52 @@ export function amount<F extends number | undefined>(fallback: F, min: number, m
       if (Number.isFinite(n) && n >= min && n <= max) return n;
       problem(problems, key, `must be a number from ${min} to ${max} (it is ${JSON.stringify(raw)}).`);
       return fallback;
+    },
+  };
+}
+
+/** A list of words each matching `pattern` (`example` completes "is not <example>"); empty: none. */
+export function wordList(options: { pattern: string; example: string }): Rule<readonly string[]> {
+  const regex = new RegExp(options.pattern);
+  return {
+    schema: { type: 'array', default: [], items: { type: 'string', pattern: options.pattern }, expected: `a list of ${options.example}` },
+    read(key, raw, problems) {
+      if (raw === undefined || raw === null || raw === '') return [];
+      if (!Array.isArray(raw)) {
+        problem(problems, key, `must be a list (it is ${JSON.stringify(raw)}).`);
+        return [];
+      }
+      const values = raw.map(text);
+      const bad = values.filter((v) => !regex.test(v));
+      if (bad.length > 0) {
+        problem(problems, key, `holds ${bad.map((b) => `"${b}"`).join(', ')}, which is not ${options.example}.`);
+        return values.filter((v) => regex.test(v));
+      }
+      return values;
+    },
+  };
+}
+
+/** A map from keys matching `keys` to values matching `values`; empty: none. */
+export function wordMap(options: { keys: { pattern: string; example: string }; values: { pattern: string; example: string } }): Rule<Readonly<Record<string, string>>> {
+  const keyRegex = new RegExp(options.keys.pattern);
+  const valueRegex = new RegExp(options.values.pattern);
+  return {
+    schema: { type: 'object', default: {}, items: { type: 'string', pattern: options.values.pattern }, expected: `${options.keys.example} mapped to ${options.values.example}` },
+    read(key, raw, problems) {
+      if (raw === undefined || raw === null || raw === '') return {};
+      if (typeof raw !== 'object' || Array.isArray(raw)) {
+        problem(problems, key, `must be an object of ${options.keys.example} to ${options.values.example} (it is ${JSON.stringify(raw)}).`);
+        return {};
+      }
+      const kept: Record<string, string> = {};
+      for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+        const target = text(value);
+        if (!keyRegex.test(name)) problem(problems, key, `has the key "${name}", which is not ${options.keys.example}.`);
+        else if (!valueRegex.test(target)) problem(problems, key, `maps "${name}" to "${target}", which is not ${options.values.example}.`);
+        else kept[name] = target;
+      }
+      return kept;
     },
   };
 }

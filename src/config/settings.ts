@@ -5,8 +5,8 @@
 //
 // All of them are machine-scoped: a user (or a remote machine) may set them, a workspace may
 // not, so a repository's .vscode/settings.json cannot send a developer's sign-in elsewhere.
-import { REGION } from './patterns';
-import { amount, define, including, matching, oneOf, tokenCount, url, wholeNumber, words, type Setting } from './rules';
+import { ANTHROPIC_MODEL_ID, MODEL_NAME, PROFILE_ARN, REGION } from './patterns';
+import { amount, define, including, matching, oneOf, tokenCount, url, wholeNumber, wordList, wordMap, words, type Setting } from './rules';
 
 
 export const issuer = define('issuer', url({ required: 'Your platform team provides the issuer URL of your identity provider.' }), {
@@ -79,6 +79,53 @@ export const smallFastModel = define('smallFastModel', words(''), {
   affects: ['terminals', 'models'],
   description:
     "Fast model Claude Code uses for small tasks (`ANTHROPIC_DEFAULT_HAIKU_MODEL`; Bedrock users must pin it). Empty: Claude Haiku 4.5 through the region's geography profile.",
+});
+export const opusModel = define('opusModel', words(''), {
+  order: 21.1,
+  affects: ['terminals', 'models'],
+  description:
+    "What Claude Code's `opus` (the `/model opus` choice) runs on Bedrock (`ANTHROPIC_DEFAULT_OPUS_MODEL`): an inference profile ID or ARN. Unpinned, Claude Code takes the newest Opus, which the account may not have enabled. Empty: Claude Opus 4.5 through the region's geography profile.",
+});
+export const sonnetModel = define('sonnetModel', words(''), {
+  order: 21.2,
+  affects: ['terminals', 'models'],
+  description: "What Claude Code's `sonnet` runs on Bedrock (`ANTHROPIC_DEFAULT_SONNET_MODEL`): an inference profile ID or ARN. Empty: Claude Sonnet 4.5 through the region's geography profile.",
+});
+export const availableModels = define('availableModels', wordList(MODEL_NAME), {
+  order: 21.3,
+  affects: ['terminals', 'models', 'claudeCode'],
+  description:
+    "The models Claude Code's `/model` picker offers (its `availableModels` setting, written by **Connect Claude Code**): family aliases (`opus`, `sonnet`, `haiku`), version prefixes (`opus-4-5`) or model IDs. Empty: Claude Code's own list.",
+});
+export const modelOverrides = define('modelOverrides', wordMap({ keys: ANTHROPIC_MODEL_ID, values: PROFILE_ARN }), {
+  order: 21.4,
+  affects: ['terminals', 'models', 'claudeCode'],
+  description:
+    "Routes model versions to your organisation's application inference profiles (Claude Code's `modelOverrides`, written by **Connect Claude Code**), so usage is allocated to the team that owns each profile: `{ \"claude-opus-4-5\": \"arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123\" }`.",
+});
+export const promptCaching = define('promptCaching', oneOf(['5m', '1h', 'off']), {
+  order: 21.5,
+  affects: ['terminals', 'models'],
+  description: 'How long Claude Code asks Bedrock to keep its prompt cache. A 1-hour cache write costs 2x input instead of 1.25x, and saves more on long pauses.',
+  enumDescriptions: ["Claude Code's default: 5 minutes.", 'One hour (`ENABLE_PROMPT_CACHING_1H=1`).', 'No prompt caching (`DISABLE_PROMPT_CACHING=1`).'],
+});
+export const serviceTier = define('serviceTier', oneOf(['default', 'flex', 'priority']), {
+  order: 21.6,
+  affects: ['terminals', 'models'],
+  description: "Bedrock's service tier for Claude Code's requests (`ANTHROPIC_BEDROCK_SERVICE_TIER`).",
+  enumDescriptions: ['Standard on-demand.', 'Flex: lower price, slower when Bedrock is busy.', 'Priority: higher price, served first.'],
+});
+export const regionPrefix = define('regionPrefix', matching({ pattern: '^(us|eu|apac|jp|au|global)$', example: 'one of us, eu, apac, jp, au, global', fallback: '', optional: true }), {
+  order: 21.7,
+  affects: ['terminals', 'models'],
+  description:
+    "The inference-profile prefix Claude Code puts before the models it picks itself (`ANTHROPIC_BEDROCK_REGION_PREFIX`): `global` costs less than a geography's profiles for the newer models. Empty: Claude Code's choice from the region.",
+});
+export const longContext = define('longContext', oneOf(['off', 'on']), {
+  order: 21.8,
+  affects: ['terminals', 'models'],
+  description: "The 1M-token context for the primary model (`[1m]` after its ID). Requests over 200K input tokens are billed at Bedrock's long-context rate.",
+  enumDescriptions: ["The model's standard context.", 'The 1M-token context (`[1m]`).'],
 });
 export const smallFastModelRegion = define('smallFastModelRegion', matching({ ...REGION, fallback: '', optional: true }), {
   order: 22,
@@ -316,6 +363,14 @@ export const SETTINGS: readonly Setting<unknown>[] = [
   ssoSignInMethod,
   model,
   smallFastModel,
+  opusModel,
+  sonnetModel,
+  availableModels,
+  modelOverrides,
+  promptCaching,
+  serviceTier,
+  regionPrefix,
+  longContext,
   smallFastModelRegion,
   maxOutputTokens,
   maxThinkingTokens,

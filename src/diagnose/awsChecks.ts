@@ -3,6 +3,8 @@
 // and quota: GetMetricData allowed, a series for this user or not yet, the quota service's answer.
 import { existsSync } from 'node:fs';
 import { stsEndpointFor } from '../aws/endpoints';
+import type { ModelPolicy } from '../config/groups';
+import { roleLabel } from '../models/check';
 import { awsErrorCode } from '../errors/codes';
 import { openSetting, SIGN_IN } from '../errors/failure';
 import { fail, pass, skipped, warning, type Check } from './check';
@@ -54,15 +56,17 @@ export function awsChecks(ctx: DiagnoseContext, timeoutMs: number): Check[] {
     {
       id: 'models.check',
       area: 'Models',
-      title: 'The configured models on Bedrock',
+      title: 'Every model Claude Code can select, on Bedrock',
       why: 'Claude Code calls these inference profiles; one that is not available fails every request.',
       run: async () => {
         if (!ctx.sessions.usableSession) return skipped('Not signed in: the models are checked with your keys.');
         const report = await ctx.models.check(true);
         if (!report) return fail('The model check could not run.', 'Check Again; the model report says more.', [{ kind: 'run', command: 'claudeBedrock.showModelReport', label: 'Show Model Report' }]);
         const bad = report.checks.filter((c) => !c.usable);
-        const listed = report.checks.map((c) => `${c.modelId}: ${c.status}`).join('; ');
-        if (bad.length === 0) return pass(`In ${report.region}: ${listed}.`);
+        const listed = report.checks.map((c) => `${roleLabel(c)} ${c.modelId}: ${c.status}`).join('; ');
+        const policy = ctx.models.policy;
+        const levers = policy ? ` Claude Code is told: ${leverWords(policy)}.` : '';
+        if (bad.length === 0) return pass(`In ${report.region}: ${listed}.${levers}`);
         return fail(`In ${report.region}: ${listed}. ${bad.map((c) => c.reason).join(' ')}`, bad.map((c) => c.fix?.label ?? 'See the model report.').join(' '), [{ kind: 'run', command: 'claudeBedrock.showModelReport', label: 'Show Model Report' }]);
       },
     },
@@ -117,4 +121,17 @@ function redactUrl(value: string): string {
   } catch {
     return value;
   }
+}
+
+/** The cost levers and model policy in a few words: "prompt cache 1 hour, service tier flex". */
+export function leverWords(policy: ModelPolicy): string {
+  const words = [
+    `prompt cache ${policy.promptCaching === '1h' ? '1 hour' : policy.promptCaching === 'off' ? 'off' : '5 minutes'}`,
+    `service tier ${policy.serviceTier}`,
+    ...(policy.regionPrefix ? [`profile prefix ${policy.regionPrefix}.`] : []),
+    ...(policy.longContext ? ['1M context'] : []),
+    ...(policy.availableModels.length > 0 ? [`/model offers ${policy.availableModels.join(', ')}`] : []),
+    ...(Object.keys(policy.modelOverrides).length > 0 ? [`${Object.keys(policy.modelOverrides).length} overrides to application profiles`] : []),
+  ];
+  return words.join(', ');
 }

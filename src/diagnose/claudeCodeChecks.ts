@@ -8,6 +8,7 @@ import { parseSettings } from '../claudeCode/jsonEdit';
 import { strictProblem } from '../claudeCode/looseJson';
 import { AWS_KEY_NAMES } from '../claudeCode/plan';
 import { LOGIN_PROMPT } from '../claudeCode/connection';
+import { findings } from '../claudeCode/managed';
 import { SIGN_IN } from '../errors/failure';
 import { findClaude } from '../terminal/findClaude';
 import { fail, pass, warning, type Check } from './check';
@@ -123,6 +124,32 @@ export function claudeCodeChecks(ctx: DiagnoseContext): Check[] {
       },
     },
     {
+      id: 'claude.managed',
+      area: 'Claude Code',
+      title: 'What your organisation pushes to Claude Code',
+      why: "Managed settings outrank your own, a forced gateway sign-in outranks Bedrock, and a host can make Claude Code ignore its settings' providers.",
+      run: async () => {
+        const managed = await ctx.managedSettings();
+        const found = findings(managed, ctx.env);
+        if (found.length === 0) return pass(managed.files.length > 0 ? `Managed settings (${managed.files.join(', ')}) leave Claude Code's way to Bedrock to this sign-in.` : 'No managed settings: nothing outranks this sign-in.');
+        return warning(found.map((f) => f.found).join(' '), found.map((f) => f.fix).join(' '));
+      },
+    },
+    {
+      id: 'claude.gateway',
+      area: 'Claude Code',
+      title: "Your organisation's Claude apps gateway",
+      why: 'Where managed settings send Claude Code to a gateway, it must answer over TLS a machine trusts.',
+      run: async (signal) => {
+        const managed = await ctx.managedSettings();
+        if (managed.forceLoginMethod !== 'gateway' || !managed.gatewayUrl) return pass('Claude Code is not sent to a gateway.');
+        const answer = await gatewayAnswers(managed.gatewayUrl, signal);
+        return answer.ok
+          ? pass(`${managed.gatewayUrl} answers its sign-in discovery over TLS (issuer ${answer.detail}). Claude Code signs in there, not through this extension.`)
+          : fail(`${managed.gatewayUrl} does not answer its sign-in discovery: ${answer.detail}`, answer.fix);
+      },
+    },
+    {
       id: 'claude.shell',
       area: 'Claude Code',
       title: 'Shell startup files',
@@ -161,4 +188,36 @@ export function claudeCodeChecks(ctx: DiagnoseContext): Check[] {
       },
     },
   ];
+}
+
+/** TLS failures a developer's machine can have with a gateway, in words, with the fix. */
+const TLS_WORDS: Readonly<Record<string, string>> = {
+  CERT_HAS_EXPIRED: "its certificate has expired",
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'its certificate is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its certificate chain ends in a certificate this machine does not trust',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "its certificate's issuer is not trusted on this machine",
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "its certificate's issuer is not trusted on this machine",
+  ERR_TLS_CERT_ALTNAME_INVALID: 'its certificate is for another name',
+};
+
+/** Whether the gateway's OAuth discovery document answers; its issuer, or what went wrong and the fix. */
+export async function gatewayAnswers(base: string, signal: AbortSignal): Promise<{ ok: true; detail: string } | { ok: false; detail: string; fix: string }> {
+  let url: URL;
+  try {
+    url = new URL('/.well-known/oauth-authorization-server', base);
+  } catch {
+    return { ok: false, detail: 'the address in the managed settings is not a URL.', fix: 'Ask your platform team to correct forceLoginGatewayUrl.' };
+  }
+  try {
+    const response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(10_000)]), redirect: 'error' });
+    const body = (await response.json().catch(() => undefined)) as { issuer?: unknown } | undefined;
+    if (!response.ok || typeof body?.issuer !== 'string') return { ok: false, detail: `it answered HTTP ${response.status} without a discovery document.`, fix: 'Ask your platform team whether the gateway is running.' };
+    return { ok: true, detail: body.issuer };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: unknown; errors?: { code?: unknown }[] } }).cause;
+    const code = String(cause?.code ?? cause?.errors?.[0]?.code ?? (error as { code?: unknown }).code ?? '');
+    const tls = TLS_WORDS[code];
+    if (tls) return { ok: false, detail: `${tls} (${code}).`, fix: 'Install your organisation\'s CA certificate on this machine (and NODE_EXTRA_CA_CERTS for Claude Code), or ask your platform team to fix the certificate.' };
+    return { ok: false, detail: `it could not be reached (${code || 'no answer'}).`, fix: 'Check your network or VPN, then run Diagnose again.' };
+  }
 }

@@ -3,6 +3,7 @@
 import type { SessionSource } from '../auth/core';
 import type { LastSignInFailure } from '../auth/signIn';
 import type * as AwsModule from '../aws/index';
+import type { Managed } from '../claudeCode/managed';
 import type { Config } from '../config/config';
 import type { ModelService } from '../models/modelService';
 import type { QuotaGate } from '../quota/gate';
@@ -36,7 +37,7 @@ export interface DiagnoseContext {
   /** How the last sign-in this window led failed, since none succeeded (its sentence and kind). */
   readonly lastSignInFailure: () => LastSignInFailure | undefined;
   readonly aws: () => typeof AwsModule;
-  readonly models: Pick<ModelService, 'check'>;
+  readonly models: Pick<ModelService, 'check' | 'policy'>;
   readonly usage: Pick<UsageService, 'refresh' | 'state'>;
   /** This machine's usage from Claude Code's own records. */
   readonly localUsage: Pick<LocalUsage, 'state'>;
@@ -58,6 +59,8 @@ export interface DiagnoseContext {
    * it handed out keys, and else what it said. The keys themselves never leave the function.
    */
   readonly helperAnswers: (signal: AbortSignal) => Promise<{ readonly ok: boolean; readonly detail: string }>;
+  /** Claude Code's managed settings on this machine, as Claude Code merges them. */
+  readonly managedSettings: () => Promise<Managed>;
   /** The user's home folder; this extension's environment; what integrated terminals start with. */
   readonly home: string;
   readonly env: NodeJS.ProcessEnv;

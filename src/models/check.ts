@@ -9,9 +9,38 @@ import { geographyPrefix } from '../config/groups';
 import { explain } from '../errors/explain';
 import type { FailureKind } from '../errors/failure';
 
-export type ModelRole = 'model' | 'smallFastModel';
+/** What a model is for: the primary, a family's pin (what `/model opus` and the others run), or a version's override. */
+export type ModelRole = 'model' | 'opusModel' | 'sonnetModel' | 'smallFastModel' | 'override';
 
-export const ROLE_LABELS: Record<ModelRole, string> = { model: 'Primary model', smallFastModel: 'Fast model' };
+/** The roles a setting pins, in the order they are shown and chosen. */
+export const PINNED_ROLES = ['model', 'opusModel', 'sonnetModel', 'smallFastModel'] as const;
+export type PinnedRole = (typeof PINNED_ROLES)[number];
+
+export const ROLE_LABELS: Record<ModelRole, string> = {
+  model: 'Primary model',
+  opusModel: 'Opus (/model opus)',
+  sonnetModel: 'Sonnet (/model sonnet)',
+  smallFastModel: 'Fast model and Haiku (/model haiku)',
+  override: 'Override',
+};
+
+/** One model to check: what it is for, and for an override the version it stands in for. */
+export interface ModelToCheck {
+  readonly role: ModelRole;
+  readonly modelId: string;
+  readonly version?: string;
+}
+
+/** Every model a developer can select: each pinned family given, and each override's profile. */
+export function modelsToCheck(pins: Partial<Readonly<Record<PinnedRole, string>>>, overrides: Readonly<Record<string, string>> = {}): ModelToCheck[] {
+  const pinned = PINNED_ROLES.flatMap((role) => (pins[role] ? [{ role, modelId: pins[role] }] : []));
+  return [...pinned, ...Object.entries(overrides).map(([version, modelId]) => ({ role: 'override' as const, modelId, version }))];
+}
+
+/** How a check is named to the user: "Opus (/model opus)", "Override for claude-opus-4-5". */
+export function roleLabel(check: Pick<ModelCheck, 'role' | 'version'>): string {
+  return check.role === 'override' ? `Override for ${check.version ?? 'a version'}` : ROLE_LABELS[check.role];
+}
 
 export type ModelStatus =
   | 'available'
@@ -34,6 +63,8 @@ export type ModelFix =
 
 export interface ModelCheck {
   readonly role: ModelRole;
+  /** For an override: the Anthropic model ID it routes (claude-opus-4-5). */
+  readonly version?: string;
   readonly modelId: string;
   readonly region: string;
   readonly status: ModelStatus;
@@ -120,12 +151,15 @@ function errorResult(error: unknown): { status: ModelStatus; reason: string; fix
 
 export interface CheckInput {
   readonly region: string;
-  readonly models: Readonly<Record<ModelRole, string>>;
+  /** The pinned models, by role. */
+  readonly models: Partial<Readonly<Record<PinnedRole, string>>>;
+  /** Claude Code's modelOverrides: Anthropic model ID to profile. */
+  readonly overrides?: Readonly<Record<string, string>>;
   readonly control: Pick<BedrockControl, 'listProfiles' | 'getProfile' | 'availability'>;
   readonly now?: () => number;
 }
 
-export async function checkModels({ region, models, control, now = Date.now }: CheckInput): Promise<ModelReport> {
+export async function checkModels({ region, models, overrides, control, now = Date.now }: CheckInput): Promise<ModelReport> {
   let catalog: ProfileInfo[] = [];
   let catalogError: unknown;
   try {
@@ -141,9 +175,8 @@ export async function checkModels({ region, models, control, now = Date.now }: C
     return availabilities.get(modelId)!;
   };
 
-  async function checkOne(role: ModelRole): Promise<ModelCheck> {
-    const modelId = models[role];
-    const base = { role, modelId, region, profileArn: undefined, profileName: undefined, fix: undefined };
+  async function checkOne({ role, modelId, version }: ModelToCheck): Promise<ModelCheck> {
+    const base = { role, ...(version ? { version } : {}), modelId, region, profileArn: undefined, profileName: undefined, fix: undefined };
     if (isBareModelId(modelId)) {
       const suggestion = suggestProfile(modelId, region, catalog);
       return {
@@ -195,6 +228,7 @@ export async function checkModels({ region, models, control, now = Date.now }: C
     return { ...found, status: 'available', usable: true, reason: `Available in ${region}: the profile is active and your account may use ${underlying}.` };
   }
 
-  const checks = await Promise.all((['model', 'smallFastModel'] as const).map(checkOne));
+  // An override routes to a profile the settings name; a setting can take another value only for a pin.
+  const checks = (await Promise.all(modelsToCheck(models, overrides).map(checkOne))).map((c) => (c.role === 'override' && c.fix?.kind === 'use' ? { ...c, fix: undefined } : c));
   return { region, checkedAt: now(), checks, profiles: catalog.filter(isClaudeProfile) };
 }

@@ -1,12 +1,13 @@
-// "Choose Models": two quick picks over the ACTIVE Claude inference profiles in the region (the
-// primary model, then the fast one), written to the settings that feed the terminals. A
+// "Choose Models": a quick pick per model a developer can select, over the ACTIVE Claude
+// inference profiles in the region (the primary model, then Opus, Sonnet and the fast model,
+// which is also Haiku), written to the settings that feed the terminals and Claude Code's own. A
 // profile's name, ID and regions come from Bedrock: a quick pick renders $(icons) in them, so
 // they are escaped.
 import * as vscode from 'vscode';
 import type { ProfileInfo } from '../aws/bedrock';
 import type { Config } from '../config/config';
 import { escapeIcons } from '../util/text';
-import type { ModelRole } from './check';
+import { PINNED_ROLES, type PinnedRole } from './check';
 import { orderProfiles, settingValue } from './profiles';
 
 interface ProfileItem extends vscode.QuickPickItem {
@@ -14,7 +15,7 @@ interface ProfileItem extends vscode.QuickPickItem {
 }
 
 /** One item per profile, the best fits first; what the current setting holds is ticked. */
-export function profileItems(profiles: readonly ProfileInfo[], region: string, role: ModelRole, current: string): ProfileItem[] {
+export function profileItems(profiles: readonly ProfileInfo[], region: string, role: PinnedRole, current: string): ProfileItem[] {
   return orderProfiles(profiles, region, role).map((p) => {
     const value = settingValue(p);
     const regions = [...new Set(p.modelArns.map((arn) => arn.split(':')[3]).filter(Boolean))];
@@ -27,12 +28,16 @@ export function profileItems(profiles: readonly ProfileInfo[], region: string, r
   });
 }
 
-export async function pickModels(profiles: readonly ProfileInfo[], region: string, current: Readonly<Record<ModelRole, string>>, config: Config) {
-  const steps: [ModelRole, string][] = [
-    ['model', 'Model Claude Code uses (1 of 2)'],
-    ['smallFastModel', 'Fast model for small tasks, usually Haiku (2 of 2)'],
-  ];
-  const chosen: Partial<Record<ModelRole, string>> = {};
+const STEP_TITLES: Record<PinnedRole, string> = {
+  model: 'Model Claude Code starts with',
+  opusModel: 'What "/model opus" runs',
+  sonnetModel: 'What "/model sonnet" runs',
+  smallFastModel: 'Fast model for small tasks, and "/model haiku"',
+};
+
+export async function pickModels(profiles: readonly ProfileInfo[], region: string, current: Readonly<Record<PinnedRole, string>>, config: Config) {
+  const steps = PINNED_ROLES.map((role, i) => [role, `${STEP_TITLES[role]} (${i + 1} of ${PINNED_ROLES.length})`] as const);
+  const chosen: Partial<Record<PinnedRole, string>> = {};
   for (const [role, title] of steps) {
     const pick = await vscode.window.showQuickPick(profileItems(profiles, region, role, current[role]), {
       title,
@@ -45,5 +50,5 @@ export async function pickModels(profiles: readonly ProfileInfo[], region: strin
     chosen[role] = pick.value;
   }
   for (const [role] of steps) await config.write(role, chosen[role]);
-  return chosen as Record<ModelRole, string>;
+  return chosen as Record<PinnedRole, string>;
 }

@@ -11,7 +11,8 @@ import type { Notify } from '../errors/failure';
 import type { Log } from '../log';
 import { Backoff } from '../util/backoff';
 import type { Clock, Timer } from '../util/clock';
-import { ROLE_LABELS, checkModels, type ModelCheck, type ModelReport, type ModelRole } from './check';
+import type { ModelPolicy } from '../config/groups';
+import { PINNED_ROLES, checkModels, roleLabel, type ModelCheck, type ModelReport, type ModelRole, type PinnedRole } from './check';
 
 const CACHE_MS = 15 * 60_000;
 const DEBOUNCE_MS = 400;
@@ -58,6 +59,12 @@ export class ModelService implements vscode.Disposable {
     ];
   }
 
+  /** What the platform team set for Claude Code's models and their cost (the levers), as the settings hold it now. */
+  get policy(): ModelPolicy | undefined {
+    const checked = this.options.config.models();
+    return checked.ok ? checked.value : undefined;
+  }
+
   get report(): ModelReport | undefined {
     return this.current?.report;
   }
@@ -85,7 +92,8 @@ export class ModelService implements vscode.Disposable {
     if (!session || !checked.ok) return Promise.resolve(undefined);
     const settings = checked.value;
     const endpoint = bedrockControlEndpointFor(settings.region, settings.controlEndpoint);
-    const key = JSON.stringify([session.identity.subject, session.signedInAt, settings.region, endpoint, settings.model, settings.smallFastModel]);
+    const pins = Object.fromEntries(PINNED_ROLES.map((role) => [role, settings[role]])) as Record<PinnedRole, string>;
+    const key = JSON.stringify([session.identity.subject, session.signedInAt, settings.region, endpoint, pins, settings.modelOverrides]);
     if (!force && this.current?.key === key && clock.now() - this.current.report.checkedAt < CACHE_MS) return Promise.resolve(this.current.report);
     if (this.running?.key === key) return this.running.promise;
 
@@ -93,12 +101,12 @@ export class ModelService implements vscode.Disposable {
       let control: BedrockControl | undefined;
       try {
         control = this.options.bedrock({ region: settings.region, endpoint, credentials: session.credentials, timeoutMs: settings.requestTimeout * 1000 });
-        log.info(`Checking models in ${settings.region}: ${settings.model}, ${settings.smallFastModel}.`);
-        const models = { model: settings.model, smallFastModel: settings.smallFastModel };
-        const report = await checkModels({ region: settings.region, models, control, now: () => clock.now() });
+        const overrides = settings.modelOverrides;
+        log.info(`Checking models in ${settings.region}: ${[...new Set([...Object.values(pins), ...Object.values(overrides)])].join(', ')}.`);
+        const report = await checkModels({ region: settings.region, models: pins, overrides, control, now: () => clock.now() });
         if (sessions.session?.identity.subject !== session.identity.subject) return undefined;
         this.current = { key, report };
-        for (const c of report.checks) log.info(`${ROLE_LABELS[c.role]} ${c.modelId}: ${c.status}. ${c.reason}`);
+        for (const c of report.checks) log.info(`${roleLabel(c)} ${c.modelId}: ${c.status}. ${c.reason}`);
         this.changed.fire(report);
         this.announce(report);
         this.retryIfThrottled(report);
@@ -129,7 +137,7 @@ export class ModelService implements vscode.Disposable {
       const id = `${c.role}:${c.modelId}:${c.status}:${report.region}`;
       if (this.announced.has(id) || c.status === 'throttled') continue;
       this.announced.add(id);
-      const what = `${ROLE_LABELS[c.role]} "${c.modelId}" will not work on Bedrock in ${report.region}: ${c.reason}`;
+      const what = `${roleLabel(c)} "${c.modelId}" will not work on Bedrock in ${report.region}: ${c.reason}`;
       const fix =
         c.fix?.kind === 'use'
           ? { kind: 'run' as const, label: c.fix.label, command: 'claudeBedrock.applyModelFix', args: [c.role, c.fix.value] }

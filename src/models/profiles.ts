@@ -1,7 +1,10 @@
 // How inference profiles are offered and written. Pure.
 import type { ProfileInfo } from '../aws/bedrock';
 import { geographyPrefix } from '../config/groups';
-import type { ModelRole } from './check';
+import type { PinnedRole } from './check';
+
+/** The family each pinned role looks for first. */
+const FAMILY: Record<PinnedRole, RegExp | undefined> = { model: undefined, opusModel: /opus/i, sonnetModel: /sonnet/i, smallFastModel: /haiku/i };
 
 /** What a profile is called in a setting: application profiles by ARN, system ones by ID. */
 export function settingValue(profile: ProfileInfo): string {
@@ -9,10 +12,12 @@ export function settingValue(profile: ProfileInfo): string {
 }
 
 /** The region's own geography first, then global, then the account's application profiles. */
-export function orderProfiles(profiles: readonly ProfileInfo[], region: string, role: ModelRole): ProfileInfo[] {
+export function orderProfiles(profiles: readonly ProfileInfo[], region: string, role: PinnedRole): ProfileInfo[] {
   const geography = `${geographyPrefix(region)}.`;
   const group = (p: ProfileInfo) => (p.type === 'APPLICATION' ? 2 : p.id.startsWith(geography) ? 0 : 1);
-  const preferred = (p: ProfileInfo) => (role === 'smallFastModel' ? (/haiku/i.test(p.id + p.name) ? 0 : 1) : /haiku/i.test(p.id + p.name) ? 1 : 0);
+  const family = FAMILY[role];
+  // The primary model: anything but Haiku first; a family's pin: that family first.
+  const preferred = (p: ProfileInfo) => (family ? (family.test(p.id + p.name) ? 0 : 1) : /haiku/i.test(p.id + p.name) ? 1 : 0);
   return [...profiles].sort((a, b) => group(a) - group(b) || preferred(a) - preferred(b) || a.name.localeCompare(b.name));
 }
 

@@ -82,11 +82,17 @@ export const BEDROCK_VARIABLE_NAMES = [
   'AWS_REGION',
   'ANTHROPIC_MODEL',
   'ANTHROPIC_DEFAULT_HAIKU_MODEL',
+  'ANTHROPIC_DEFAULT_OPUS_MODEL',
+  'ANTHROPIC_DEFAULT_SONNET_MODEL',
   'ANTHROPIC_SMALL_FAST_MODEL',
   'ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION',
   'CLAUDE_CODE_MAX_OUTPUT_TOKENS',
   'MAX_THINKING_TOKENS',
   'ANTHROPIC_BEDROCK_BASE_URL',
+  'ENABLE_PROMPT_CACHING_1H',
+  'DISABLE_PROMPT_CACHING',
+  'ANTHROPIC_BEDROCK_SERVICE_TIER',
+  'ANTHROPIC_BEDROCK_REGION_PREFIX',
   'CLAUDE_CODE_ENABLE_TELEMETRY',
   'OTEL_METRICS_EXPORTER',
   'OTEL_LOGS_EXPORTER',
@@ -103,11 +109,19 @@ export function bedrockVariables(settings: TerminalSettings): Record<string, str
   const vars: Record<string, string> = {
     CLAUDE_CODE_USE_BEDROCK: '1',
     AWS_REGION: settings.region,
-    ANTHROPIC_MODEL: settings.model,
+    ANTHROPIC_MODEL: settings.longContext ? `${settings.model}[1m]` : settings.model,
+    // Every family pinned: unpinned, `/model opus` reaches the newest Opus, enabled or not.
+    ANTHROPIC_DEFAULT_OPUS_MODEL: settings.opusModel,
+    ANTHROPIC_DEFAULT_SONNET_MODEL: settings.sonnetModel,
     ANTHROPIC_DEFAULT_HAIKU_MODEL: settings.smallFastModel,
     // Older Claude Code releases read the fast model from here.
     ANTHROPIC_SMALL_FAST_MODEL: settings.smallFastModel,
   };
+  // The organisation's cost levers.
+  if (settings.promptCaching === '1h') vars.ENABLE_PROMPT_CACHING_1H = '1';
+  if (settings.promptCaching === 'off') vars.DISABLE_PROMPT_CACHING = '1';
+  if (settings.serviceTier !== 'default') vars.ANTHROPIC_BEDROCK_SERVICE_TIER = settings.serviceTier;
+  if (settings.regionPrefix) vars.ANTHROPIC_BEDROCK_REGION_PREFIX = settings.regionPrefix;
   if (settings.smallFastModelRegion) vars.ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION = settings.smallFastModelRegion;
   if (settings.maxOutputTokens) vars.CLAUDE_CODE_MAX_OUTPUT_TOKENS = String(settings.maxOutputTokens);
   if (settings.maxThinkingTokens) vars.MAX_THINKING_TOKENS = String(settings.maxThinkingTokens);

@@ -11,6 +11,7 @@ import type * as AwsModule from '../aws/index';
 import { PANEL_EXTENSION } from '../claudeCode/connection';
 import type { ClaudeCodeConnection } from '../claudeCode/connection';
 import { parseSettings } from '../claudeCode/jsonEdit';
+import { managedPlaces, readManaged } from '../claudeCode/managed';
 import type { Config } from '../config/config';
 import { DEFAULTS } from '../config/groups';
 import { SECTION } from '../config/rules';
@@ -108,6 +109,7 @@ export function createDiagnose(parts: DiagnoseParts): DiagnoseView {
     },
     endpoint: () => parts.terminals.endpointAccess(),
     helperAnswers: (signal) => helperAnswers(parts.claudeCode.settingsFile, signal),
+    managedSettings: () => readManaged(managedPlaces(process.platform, process.env)),
     home: os.homedir(),
     env: process.env,
     terminalEnv: () => terminalEnvironment(process.env, vscode.workspace.getConfiguration('terminal.integrated.env').get(TERMINAL_PLATFORM[process.platform] ?? 'linux')),

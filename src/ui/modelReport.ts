@@ -20,7 +20,7 @@ export class ModelReportView implements vscode.Disposable {
       viewType: 'claudeBedrock.modelReport',
       title: 'Claude Bedrock: Models',
       commands: REPORT_COMMANDS,
-      page: (source) => renderModelReport(this.models.report, { ...source, placeholder: this.placeholder }),
+      page: (source) => renderModelReport(this.models.report, { ...source, placeholder: this.placeholder, policy: this.models.policy }),
     });
     this.subscription = models.onDidChange(() => this.draw(SIGNED_OUT));
   }

@@ -3,7 +3,8 @@
 // reason in plain words, and the fix as a link that runs the fixing command. No script at all:
 // links are command URIs that VS Code allows for exactly these commands. Pure.
 import { escapeHtml } from '../util/text';
-import { ROLE_LABELS, type ModelCheck, type ModelFix, type ModelReport, type ModelStatus } from '../models/check';
+import type { ModelPolicy } from '../config/groups';
+import { roleLabel, type ModelCheck, type ModelFix, type ModelReport, type ModelStatus } from '../models/check';
 import { webviewPage, type PageSource } from './webviewPage';
 
 export const REPORT_COMMANDS = ['claudeBedrock.applyModelFix', 'claudeBedrock.checkModels', 'claudeBedrock.chooseModels', 'claudeBedrock.copyModelValue'] as const;
@@ -44,7 +45,7 @@ function block(check: ModelCheck): string {
   const tone = check.status === 'available' ? 'ok' : check.usable ? 'info' : 'bad';
   const fix = check.usable && check.status === 'available' ? '' : `<div class="fix">${fixLink(check, check.fix)}</div>`;
   return `<section class="model ${tone}" data-role="${check.role}" data-status="${check.status}">
-  <h2>${escapeHtml(ROLE_LABELS[check.role])} <span class="status">${escapeHtml(STATUS_TEXT[check.status])}</span> <span class="muted">in ${escapeHtml(check.region)}</span></h2>
+  <h2>${escapeHtml(roleLabel(check))} <span class="status">${escapeHtml(STATUS_TEXT[check.status])}</span> <span class="muted">in ${escapeHtml(check.region)}</span></h2>
   ${oneLine('Model', check.modelId, 'model ID')}
   ${check.profileArn ? oneLine('Profile', check.profileArn, 'profile ARN') : '<div class="line"><span class="label">Profile</span><span class="muted">none</span></div>'}
   <p class="why">${escapeHtml(check.reason)}</p>
@@ -55,6 +56,30 @@ function block(check: ModelCheck): string {
 export interface PageOptions extends PageSource {
   /** What to say when there is no report: signed out, or checking. */
   readonly placeholder: string;
+  /** The organisation's model policy and cost levers, as Claude Code is told them. */
+  readonly policy?: ModelPolicy;
+}
+
+const CACHE_WORDS: Record<ModelPolicy['promptCaching'], string> = {
+  '5m': '5 minutes (Claude Code\'s default)',
+  '1h': '1 hour (ENABLE_PROMPT_CACHING_1H): a write costs 2x input, reads after long pauses still hit',
+  off: 'off (DISABLE_PROMPT_CACHING): every request pays full input',
+};
+
+/** The levers a platform team sets, each as Claude Code is told it. */
+export function policyBlock(policy: ModelPolicy): string {
+  const rows: [string, string][] = [
+    ['Prompt cache', CACHE_WORDS[policy.promptCaching]],
+    ['Service tier', policy.serviceTier === 'default' ? 'standard on-demand' : `${policy.serviceTier} (ANTHROPIC_BEDROCK_SERVICE_TIER)`],
+    ['Profile prefix', policy.regionPrefix ? `${policy.regionPrefix}. (ANTHROPIC_BEDROCK_REGION_PREFIX)` : "Claude Code's choice from the region"],
+    ['Context', policy.longContext ? '1M tokens for the primary model ([1m])' : 'standard'],
+    ['/model offers', policy.availableModels.length > 0 ? policy.availableModels.join(', ') : "Claude Code's own list"],
+    ['Overrides', Object.keys(policy.modelOverrides).length > 0 ? Object.entries(policy.modelOverrides).map(([v, arn]) => `${v} → ${arn}`).join('; ') : 'none'],
+  ];
+  return `<section class="model policy" data-section="policy">
+  <h2>What Claude Code is told</h2>
+  ${rows.map(([label, value]) => `<div class="line" data-lever="${escapeHtml(label)}"><span class="label wide">${escapeHtml(label)}</span><span>${escapeHtml(value)}</span></div>`).join('\n  ')}
+</section>`;
 }
 
 const STYLE = `  body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 20px 20px; }
@@ -65,6 +90,7 @@ const STYLE = `  body { font-family: var(--vscode-font-family); font-size: var(-
   h2 .muted { font-weight: normal; }
   .line { display: flex; align-items: baseline; gap: 8px; min-width: 0; margin: 2px 0; }
   .label { flex: none; width: 4.5em; color: var(--vscode-descriptionForeground); }
+  .label.wide { width: 8em; }
   .line code { flex: 0 1 auto; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-family: var(--vscode-editor-font-family); font-size: 0.95em; }
   .line a.action { flex: none; }
   .why, .fix { margin: 6px 0 0; }
@@ -79,7 +105,8 @@ export function renderModelReport(report: ModelReport | undefined, page: PageOpt
   const checkedAt = report ? new Date(report.checkedAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '';
   const body = report
     ? `<p class="muted">Checked in ${escapeHtml(report.region)} at ${escapeHtml(checkedAt)}. ${commandLink('claudeBedrock.checkModels', [], 'Check Again')} · ${commandLink('claudeBedrock.chooseModels', [], 'Choose Models')}</p>
-${report.checks.map(block).join('\n')}`
+${report.checks.map(block).join('\n')}
+${page.policy ? policyBlock(page.policy) : ''}`
     : `<p class="muted">${escapeHtml(page.placeholder)}</p>`;
   return webviewPage(page, { title: 'Model availability', style: { rules: STYLE }, body: `<h1>Claude Code models on Amazon Bedrock</h1>\n${body}` });
 }

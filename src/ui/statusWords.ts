@@ -4,7 +4,7 @@
 import type { AuthState } from '../auth/core';
 import { displayName } from '../auth/identity';
 import { expiresAt } from '../auth/session';
-import { ROLE_LABELS, type ModelCheck } from '../models/check';
+import { roleLabel, type ModelCheck } from '../models/check';
 import { escapeIcons, markdownLiteral } from '../util/text';
 import { clockTime } from './format';
 
@@ -52,7 +52,7 @@ export function statusView(state: AuthState, modelProblems: readonly ModelCheck[
           tooltip: [
             'Claude Code on Amazon Bedrock',
             `Signed in as ${who}`,
-            ...modelProblems.map((c) => `${ROLE_LABELS[c.role]} ${c.modelId}: ${c.reason}`),
+            ...modelProblems.map((c) => `${roleLabel(c)} ${c.modelId}: ${c.reason}`),
             'Click for the model report and the fix.',
           ].join('\n'),
           links: [{ label: 'Model Report', command: 'claudeBedrock.showModelReport' }, DIAGNOSE],

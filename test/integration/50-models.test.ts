@@ -8,6 +8,7 @@ import { aws, changeSetting, harness, restoreAfterTest, runInTerminal, signInAs,
 
 const SONNET = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
 const HAIKU = 'anthropic.claude-haiku-4-5-20251001-v1:0';
+const OPUS = 'anthropic.claude-opus-4-6-v1';
 
 /** Waits for a report in which the models have these statuses. */
 async function reportWith(testApi: TestApi, model: ModelStatus, smallFastModel: ModelStatus, timeoutMs = 15_000): Promise<ModelReport> {
@@ -88,14 +89,14 @@ describe('Model availability', () => {
     assert.equal(report.region, 'eu-central-1');
     assert.match(report.checks[0].reason, new RegExp(`There is no inference profile "us\\.${SONNET.replace(/[.:]/g, '\\$&')}" in eu-central-1`));
     assert.deepEqual(report.checks[0].fix, { kind: 'use', label: `Use eu.${SONNET}`, value: `eu.${SONNET}` });
-    assert.equal(report.checks[1].modelId, `eu.${HAIKU}`, 'the fast model defaults to the region geography');
+    assert.equal(report.checks.find((c) => c.role === 'smallFastModel')?.modelId, `eu.${HAIKU}`, 'the fast model defaults to the region geography');
   });
 
   it('says when the account has no access to a model', async () => {
     await aws.bedrockSwitches({ notEntitled: [HAIKU] });
     await signInAs('alice');
     const report = await reportWith(testApi, 'available', 'notEntitled');
-    assert.match(report.checks[1].reason, /Your AWS account has no access to anthropic\.claude-haiku-4-5-20251001-v1:0 yet/);
+    assert.match(report.checks.find((c) => c.role === 'smallFastModel')!.reason, /Your AWS account has no access to anthropic\.claude-haiku-4-5-20251001-v1:0 yet/);
     assert.equal(testApi.statusBar()?.warning, true);
   });
 
@@ -133,18 +134,22 @@ describe('Model availability', () => {
     this.timeout(180_000);
     await signInAs('alice');
     await reportWith(testApi, 'available', 'available');
-    restoreAfterTest('model', 'smallFastModel');
+    restoreAfterTest('model', 'opusModel', 'sonnetModel', 'smallFastModel');
     const choosing = vscode.commands.executeCommand('claudeBedrock.chooseModels');
     await ui.quickPick('claude-code-team-sonnet');
+    await ui.quickPick(`us.${OPUS}`);
+    await ui.quickPick(`global.${SONNET}`);
     await ui.quickPick(`us.${HAIKU}`);
     const chosen = (await choosing) as Record<string, string>;
     const appProfile = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/claudeteam01';
-    assert.deepEqual(chosen, { model: appProfile, smallFastModel: `us.${HAIKU}` });
+    assert.deepEqual(chosen, { model: appProfile, opusModel: `us.${OPUS}`, sonnetModel: `global.${SONNET}`, smallFastModel: `us.${HAIKU}` });
     await reportWith(testApi, 'available', 'available');
     await testApi.terminalsUpdated();
     const vars = testApi.terminalEnvironment();
     assert.equal(vars.ANTHROPIC_MODEL, appProfile);
     assert.equal(vars.ANTHROPIC_DEFAULT_HAIKU_MODEL, `us.${HAIKU}`);
+    assert.equal(vars.ANTHROPIC_DEFAULT_OPUS_MODEL, `us.${OPUS}`);
+    assert.equal(vars.ANTHROPIC_DEFAULT_SONNET_MODEL, `global.${SONNET}`);
 
     const terminal = vscode.window.createTerminal({ name: 'chosen models' });
     try {

@@ -9,6 +9,7 @@ import { until } from './windowsHelpers';
 
 const SONNET = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
 const HAIKU = 'anthropic.claude-haiku-4-5-20251001-v1:0';
+const OPUS = 'anthropic.claude-opus-4-6-v1';
 
 /** Bedrock's control plane: the region's Claude profiles, with the faults a test queues. */
 class FakeBedrock {
@@ -23,7 +24,7 @@ class FakeBedrock {
         this.listings++;
         const fault = this.faults.shift();
         if (fault) throw fault;
-        return type === 'SYSTEM_DEFINED' ? [profile(`us.${SONNET}`), profile(`us.${HAIKU}`)] : [];
+        return type === 'SYSTEM_DEFINED' ? [profile(`us.${SONNET}`), profile(`us.${HAIKU}`), profile(`us.${OPUS}`)] : [];
       },
       getProfile: async (id) => Promise.reject(awsError('ResourceNotFoundException', 404)).then(() => profile(id)),
       availability: async (): Promise<ModelAvailability> => ({ agreement: 'AVAILABLE', agreementMessage: undefined, authorization: 'AUTHORIZED', entitlement: 'AVAILABLE', region: 'AVAILABLE' }),
@@ -52,7 +53,16 @@ describe('the model check service', () => {
     assert.equal(bedrock.targets.length, 0, 'not at once: settings may still be changing');
     await m.clock.advance(400);
     await until('the report', () => models.report !== undefined);
-    assert.deepEqual(models.report?.checks.map((c) => c.status), ['available', 'available']);
+    assert.deepEqual(
+      models.report?.checks.map((c) => [c.role, c.status]),
+      [
+        ['model', 'available'],
+        ['opusModel', 'available'],
+        ['sonnetModel', 'available'],
+        ['smallFastModel', 'available'],
+      ],
+      'every model a developer can select',
+    );
     assert.equal(bedrock.targets[0].credentials.accessKeyId, w.core.session?.credentials.accessKeyId);
     const listings = bedrock.listings;
     await models.check(false);
@@ -84,7 +94,7 @@ describe('the model check service', () => {
     assert.equal(bedrock.targets.length, targets);
     m.settings.set('claudeBedrock.smallFastModel', `us.${SONNET}`);
     await m.clock.advance(400);
-    await until('the new report', () => models.report?.checks[1].modelId === `us.${SONNET}`);
+    await until('the new report', () => models.report?.checks.find((c) => c.role === 'smallFastModel')?.modelId === `us.${SONNET}`);
   });
 
   it('announces a model that will not work once, with its fix', async () => {
@@ -97,6 +107,21 @@ describe('the model check service', () => {
     assert.equal(announced.length, 1);
     assert.match(announced[0].message, /^Primary model "anthropic\.claude-sonnet-4-5-20250929-v1:0" will not work on Bedrock in us-east-1: .* is a model ID, not an inference profile/);
     assert.deepEqual(announced[0].buttons, ['run', 'run']);
+  });
+
+  it('checks each override\'s profile, and catches an Opus pin the account cannot use at sign-in', async () => {
+    m.settings.set('claudeBedrock.opusModel', 'us.anthropic.claude-opus-5');
+    m.settings.set('claudeBedrock.modelOverrides', { 'claude-sonnet-4-5': `arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.${SONNET}` });
+    await w.signIn.signIn();
+    await m.clock.advance(400);
+    await until('the report', () => models.report !== undefined);
+    const opus = models.report!.checks.find((c) => c.role === 'opusModel')!;
+    assert.equal(opus.status, 'notFound');
+    const override = models.report!.checks.find((c) => c.role === 'override')!;
+    assert.deepEqual([override.version, override.status], ['claude-sonnet-4-5', 'available']);
+    const announced = w.notify.shown.filter((n) => /will not work/.test(n.message));
+    assert.equal(announced.length, 1);
+    assert.match(announced[0].message, /^Opus \(\/model opus\) "us\.anthropic\.claude-opus-5" will not work on Bedrock in us-east-1: There is no inference profile/);
   });
 
   it('forgets the report at sign-out', async () => {

@@ -38,6 +38,8 @@ describe('terminal variables', () => {
       CLAUDE_CODE_USE_BEDROCK: '1',
       AWS_REGION: 'us-east-1',
       ANTHROPIC_MODEL: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      ANTHROPIC_DEFAULT_OPUS_MODEL: 'us.anthropic.claude-opus-4-6-v1',
+      ANTHROPIC_DEFAULT_SONNET_MODEL: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
       ANTHROPIC_DEFAULT_HAIKU_MODEL: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
       ANTHROPIC_SMALL_FAST_MODEL: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
       AWS_CONFIG_FILE: '/storage/aws-config-for-terminals',
@@ -49,6 +51,35 @@ describe('terminal variables', () => {
       AWS_SESSION_TOKEN: '',
       AWS_PROFILE: 'claude-bedrock',
     });
+  });
+
+  it('pins every family and passes the cost levers, only when set', () => {
+    const levers = (raw: Record<string, unknown>) => {
+      const checked = checkTerminalSettings({ region: 'eu-west-1', ...raw });
+      assert.ok(checked.ok);
+      return terminalVariables(input({ settings: checked.value }));
+    };
+    const plain = levers({});
+    assert.equal(plain.ANTHROPIC_DEFAULT_OPUS_MODEL, 'eu.anthropic.claude-opus-4-6-v1', "Opus pinned, so /model opus never reaches a model the account may not have");
+    assert.equal(plain.ANTHROPIC_DEFAULT_SONNET_MODEL, 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0');
+    for (const name of ['ENABLE_PROMPT_CACHING_1H', 'DISABLE_PROMPT_CACHING', 'ANTHROPIC_BEDROCK_SERVICE_TIER', 'ANTHROPIC_BEDROCK_REGION_PREFIX']) assert.equal(plain[name], undefined, name);
+    const set = levers({ promptCaching: '1h', serviceTier: 'flex', regionPrefix: 'global', longContext: 'on', opusModel: 'global.anthropic.claude-opus-4-6-v1' });
+    assert.equal(set.ENABLE_PROMPT_CACHING_1H, '1');
+    assert.equal(set.ANTHROPIC_BEDROCK_SERVICE_TIER, 'flex');
+    assert.equal(set.ANTHROPIC_BEDROCK_REGION_PREFIX, 'global');
+    assert.equal(set.ANTHROPIC_MODEL, 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0[1m]');
+    assert.equal(set.ANTHROPIC_DEFAULT_OPUS_MODEL, 'global.anthropic.claude-opus-4-6-v1');
+    assert.equal(levers({ promptCaching: 'off' }).DISABLE_PROMPT_CACHING, '1');
+  });
+
+  it('names what is wrong in the model policy settings', () => {
+    const checked = checkTerminalSettings({ availableModels: ['opus', 'bad model!'], modelOverrides: { 'claude-opus-4-5': 'not-an-arn', nonsense: 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc' }, serviceTier: 'cheap' });
+    assert.equal(checked.ok, false);
+    const problems = checked.ok ? [] : checked.problems.map((p) => `${p.setting} ${p.problem}`);
+    assert.ok(problems.some((p) => /availableModels holds "bad model!"/.test(p)), problems.join('\n'));
+    assert.ok(problems.some((p) => /modelOverrides maps "claude-opus-4-5" to "not-an-arn", which is not an inference profile ARN/.test(p)));
+    assert.ok(problems.some((p) => /modelOverrides has the key "nonsense"/.test(p)));
+    assert.ok(problems.some((p) => /serviceTier must be one of default, flex, priority/.test(p)));
   });
 
   it('puts the keys in the environment in environment mode', () => {

@@ -133,6 +133,36 @@ export interface AnswerUsage {
   readonly cache_creation?: { readonly ephemeral_5m_input_tokens: number; readonly ephemeral_1h_input_tokens: number };
 }
 
+/** What a request asked for of Bedrock's cost levers: the prompt-cache TTLs it marked, and the service tier. */
+export interface RequestLevers {
+  /** One per cache_control mark in the request, its ttl ('5m' when it names none). */
+  readonly cacheTtls: readonly string[];
+  /** The service tier, from the body's service_tier or the request's header. */
+  readonly serviceTier: string | undefined;
+}
+
+export function requestLevers(body: Buffer, headers: Readonly<Record<string, string | string[] | undefined>>): RequestLevers {
+  const cacheTtls: string[] = [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== 'object' || node === null) return;
+    const record = node as Record<string, unknown>;
+    const mark = record.cache_control as { ttl?: unknown } | undefined;
+    if (typeof mark === 'object' && mark !== null) cacheTtls.push(typeof mark.ttl === 'string' ? mark.ttl : '5m');
+    for (const value of Object.values(record)) visit(value);
+  };
+  visit(parsed);
+  const header = headers['x-amzn-bedrock-service-tier'] ?? headers['x-amz-bedrock-service-tier'];
+  const fromBody = (parsed as { service_tier?: unknown } | undefined)?.service_tier;
+  return { cacheTtls, serviceTier: typeof fromBody === 'string' ? fromBody : typeof header === 'string' ? header : undefined };
+}
+
 /** A rough token count, as a stand-in for the model's tokenizer. */
 function tokens(text: string): number {
   return Math.max(1, Math.ceil(text.length / 4));

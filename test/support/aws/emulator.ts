@@ -8,7 +8,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { BedrockService, type BedrockSwitches } from './bedrock';
+import { BedrockService, requestLevers, type BedrockSwitches, type RequestLevers } from './bedrock';
 import { CloudWatchService } from './cloudwatch';
 import { CognitoIdentityService, type IdentityPool } from './cognito';
 import { OidcError, SsoService, type SsoInstance, type SsoLoginDecision } from './sso';
@@ -56,6 +56,8 @@ export interface RecordedCall {
   readonly accessKeyId: string | undefined;
   /** What the call was about: the model id for Bedrock calls. */
   readonly subject?: string;
+  /** For Bedrock inference: the cost levers the request asked for. */
+  readonly levers?: RequestLevers;
   readonly status: number;
   readonly errorCode: string | undefined;
   readonly at: string;
@@ -189,8 +191,8 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
     return rule;
   }
 
-  function record(service: string, action: string, accessKeyId: string | undefined, status: number, errorCode?: string, subject?: string): void {
-    calls.push({ service, action, accessKeyId, status, errorCode, subject, at: new Date().toISOString() });
+  function record(service: string, action: string, accessKeyId: string | undefined, status: number, errorCode?: string, subject?: string, levers?: RequestLevers): void {
+    calls.push({ service, action, accessKeyId, status, errorCode, subject, ...(levers ? { levers } : {}), at: new Date().toISOString() });
   }
 
   async function verify(ex: Exchange, service: string, dialect: Dialect): Promise<SignedCaller> {
@@ -298,7 +300,7 @@ export async function startEmulator(seed: EmulatorSeed, options: { port?: number
           return record('bedrock', route.action, accessKeyId, 200, undefined, route.id);
         default: {
           const { answer } = bedrock.invoke(caller.region, route.id!, ex.body, route.action === 'InvokeModelWithResponseStream');
-          record('bedrock', route.action, accessKeyId, answer.status, undefined, route.id);
+          record('bedrock', route.action, accessKeyId, answer.status, undefined, route.id, requestLevers(ex.body, ex.req.headers));
           ex.res.writeHead(answer.status, { ...answer.headers, 'x-amzn-requestid': ex.requestId, 'content-length': answer.body.length });
           ex.res.end(answer.body);
           return;

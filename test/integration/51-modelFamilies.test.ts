@@ -1,0 +1,55 @@
+// Every model family pinned, and the organisation's cost levers, as the real CLI in a terminal
+// sends them to the emulator's Bedrock: `opus` runs the pinned Opus profile, not the newest Opus;
+// the 1-hour prompt cache and the service tier reach the request.
+import * as assert from 'node:assert/strict';
+import { aws, changeSetting, harness, restoreAfterTest, runInTerminal, signInAs, useBedrockReply, useExtension, useTerminals } from './helpers';
+
+const INVOKE = /^InvokeModel/;
+
+describe('Model families and cost levers, as Claude Code sends them', () => {
+  const testApi = useExtension();
+  const terminals = useTerminals();
+  useBedrockReply('Pinned.');
+
+  before(function () {
+    if (!harness.hasBrowserBridge()) this.skip();
+  });
+
+  /** `claude -p` with `args` in a new terminal; the Bedrock inference calls it made. */
+  async function claudeCalls(args: string) {
+    await testApi.terminalsUpdated();
+    const shell = terminals.open('families');
+    const from = await aws.mark();
+    const run = await runInTerminal(shell, `claude -p "Say hi" --output-format json ${args}`);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    return (await aws.since(from, 'bedrock')).filter((c) => INVOKE.test(c.action));
+  }
+
+  it('runs the pinned Opus profile for `opus`, never the newest Opus', async function () {
+    this.timeout(180_000);
+    await signInAs('alice');
+    await testApi.terminalsUpdated();
+    assert.equal(testApi.terminalEnvironment().ANTHROPIC_DEFAULT_OPUS_MODEL, 'us.anthropic.claude-opus-4-6-v1');
+    const calls = await claudeCalls('--model opus');
+    const models = calls.map((c) => c.subject);
+    assert.ok(models.includes('us.anthropic.claude-opus-4-6-v1'), `the pinned Opus answered: ${models.join(', ')}`);
+    assert.ok(!models.some((m) => /opus-5/.test(m ?? '')), `no request for Opus 5: ${models.join(', ')}`);
+  });
+
+  it('asks Bedrock for the 1-hour prompt cache and the flex tier when the organisation sets them', async function () {
+    this.timeout(180_000);
+    restoreAfterTest('promptCaching', 'serviceTier');
+    await signInAs('alice');
+    await changeSetting('promptCaching', '1h');
+    await changeSetting('serviceTier', 'flex');
+    await testApi.terminalsUpdated();
+    const vars = testApi.terminalEnvironment();
+    assert.equal(vars.ENABLE_PROMPT_CACHING_1H, '1');
+    assert.equal(vars.ANTHROPIC_BEDROCK_SERVICE_TIER, 'flex');
+    const calls = await claudeCalls('');
+    const main = calls.filter((c) => (c.levers?.cacheTtls.length ?? 0) > 0);
+    assert.ok(main.length > 0, 'the conversation marks the prompt for caching');
+    assert.ok(main.every((c) => c.levers!.cacheTtls.every((ttl) => ttl === '1h')), `every cache mark asks for an hour: ${JSON.stringify(main.map((c) => c.levers))}`);
+    assert.ok(calls.some((c) => c.levers?.serviceTier === 'flex'), `the flex tier reached Bedrock: ${JSON.stringify(calls.map((c) => c.levers))}`);
+  });
+});
