@@ -18,6 +18,10 @@
 //   memory              the extension host's JS heap (after full GCs) and resident memory, after a
 //                       sign-in, a usage refresh and a model check, against a VS Code server whose
 //                       extension host runs only the empty extension
+//   record to status    a record Claude Code appends, to the status bar item showing the new cost
+//   session records     1 GB of records over 5,000 files: our first read beside ccusage's, the
+//                       longest event-loop block, memory, an appended record to the change event,
+//                       token totals and cost compared (benchRecords.ts)
 //
 // Prints a table and writes test/bench/latest.json.
 import { spawn, spawnSync } from 'node:child_process';
@@ -27,6 +31,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, read
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { benchRecords } from './benchRecords';
 import { NODE24 } from './install';
 import { ROOT } from './paths';
 import { DEMO_USER, startSandbox, type Sandbox } from './sandbox';
@@ -466,6 +471,8 @@ async function main(): Promise<void> {
     const diagnose = { p50: diagnoseMs[Math.floor(diagnoseMs.length / 2)], max: diagnoseMs[diagnoseMs.length - 1], runs: diagnoseMs.length, notPassing: [...new Set(diagnoseNotPassing)] };
 
     const baseline = await bareHttpBaseline(dir);
+    process.stdout.write("Measuring the session records' read beside ccusage…\n");
+    const sessionRecords = await benchRecords();
 
     const vsixBytes = statSync(sandbox.vsix).size;
     const entryBytes = statSync(path.join(ROOT, 'dist', 'extension.js')).size;
@@ -521,6 +528,7 @@ async function main(): Promise<void> {
       vsixBytes,
       cloudWatchRequestsPerHour: Number(perHour.toFixed(1)),
       extensionHostMemory: { ours, empty, heapGrowthBytes: heapGrowth },
+      sessionRecords,
     };
     mkdirSync(path.join(ROOT, 'test', 'bench'), { recursive: true });
     writeFileSync(path.join(ROOT, 'test', 'bench', 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
