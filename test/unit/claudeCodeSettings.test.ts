@@ -17,6 +17,7 @@ const EXPORT = "'/home/u/.config/Code/User/globalStorage/x/claude-code-helper' e
 const desired = (over: Partial<Desired['env']> = {}, helpers: Partial<Desired['helpers']> = {}): Desired => ({
   env: { CLAUDE_CODE_USE_BEDROCK: '1', AWS_REGION: 'us-east-1', ANTHROPIC_MODEL: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', ...over },
   helpers: { awsCredentialExport: EXPORT, awsAuthRefresh: EXPORT.replace('export', 'refresh'), otelHeadersHelper: undefined, ...helpers },
+  statusLine: EXPORT.replace('export', 'statusline'),
 });
 
 const USERS_OWN = `// My Claude Code settings
