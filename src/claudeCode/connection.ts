@@ -17,7 +17,7 @@ import type { Launcher } from './launcher';
 import type { LoosePart } from './looseJson';
 import { openFile, type ConnectPlan, type Outcome } from './outcome';
 import { credentialProcessProfiles } from './places';
-import { applyPlan, isConnected, planSettings, undoRecord, undoSettings, type Desired, type Plan, type UndoRecord } from './plan';
+import { applyPlan, isConnected, planSettings, STATUS_LINE, undoRecord, undoSettings, type Desired, type Plan, type UndoRecord } from './plan';
 
 const RECORD_KEY = 'claudeBedrock.claudeCodeConnection';
 const TOPIC = 'claudeCode.connection';
@@ -115,7 +115,7 @@ export class ClaudeCodeConnection implements vscode.Disposable {
     return (await this.planNow()).connect;
   }
 
-  /** Connects, with the fixes chosen for the plan's conflicts; `readable`: the parts the user agreed to have taken out. */
+  /** Connects, with what was ticked (the conflicts to fix, the status line: plan.ts); `readable`: the parts the user agreed to have taken out. */
   async connect(fixes: readonly string[], consented: { readonly readable?: readonly LoosePart[] } = {}): Promise<Outcome> {
     return this.locked(async () => {
       const { files, panel, log } = this.options;
@@ -135,7 +135,7 @@ export class ClaudeCodeConnection implements vscode.Disposable {
       const problem = await this.commit(now.bom + next.text, stored, before);
       if (problem) return this.failed(connectBlocked(files.settings, problem));
       for (const change of panelChanges) await panel.set(change.key, change.after);
-      log.info(`Connected Claude Code: ${plan.changes.length} settings in ${files.settings}${makeReadable ? `, ${plan.unreadable?.parts.length} comments and trailing commas taken out` : ''}${panelChanges.length ? `, and ${LOGIN_PROMPT}` : ''}.`);
+      log.info(`Connected Claude Code: ${plan.changes.length} settings in ${files.settings}${plan.statusLine && fixes.includes(STATUS_LINE) ? ', its status line' : ''}${makeReadable ? `, ${plan.unreadable?.parts.length} comments and trailing commas taken out` : ''}${panelChanges.length ? `, and ${LOGIN_PROMPT}` : ''}.`);
       this.announce(stored);
       return { ok: true, file: files.settings, kept: [], ...(plan.unreadable && !makeReadable ? { unreadable: plan.unreadable.why } : {}) };
     });
@@ -239,6 +239,7 @@ export class ClaudeCodeConnection implements vscode.Disposable {
         awsAuthRefresh: launcher.command('refresh'),
         otelHeadersHelper: checked.value.telemetryEndpoint ? launcher.command('otel-headers') : undefined,
       },
+      statusLine: launcher.command('statusline'),
     };
   }
 

@@ -9,7 +9,7 @@ export interface Launcher {
   /** The script Claude Code's settings name. */
   readonly script: string;
   /** The shell command for one of the helper's commands. */
-  command(sub: 'export' | 'refresh' | 'otel-headers' | 'environment-keys'): string;
+  command(sub: 'export' | 'refresh' | 'otel-headers' | 'environment-keys' | 'statusline'): string;
 }
 
 export interface LauncherPlace {

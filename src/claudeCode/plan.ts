@@ -3,7 +3,8 @@
 //
 // The extension owns a few keys of Claude Code's settings: the Bedrock variables in `env`
 // (BEDROCK_VARIABLE_NAMES), and the helpers `awsCredentialExport`, `awsAuthRefresh` and
-// `otelHeadersHelper`, plus the conflicts the user ticked for removal. The undo is key by key,
+// `otelHeadersHelper`, the `statusLine` when the user chose it, plus the conflicts the user
+// ticked for removal. The undo is key by key,
 // never a copy of the file: the user and Claude Code itself keep writing to the file while it is
 // connected (permissions, hooks, plugins; Claude Code rewrites the whole file when it does), and
 // all of that stays. For each key the record keeps what the extension last wrote there and the
@@ -16,10 +17,25 @@ import { makeReadable, putBack, settingsFingerprint, strictProblem, type LoosePa
 export const HELPER_KEYS = ['awsCredentialExport', 'awsAuthRefresh', 'otelHeadersHelper'] as const;
 export type HelperKey = (typeof HELPER_KEYS)[number];
 
+/**
+ * Claude Code's status line setting, and the id of its box in the consent view. Connect offers
+ * it only where the file has none, writes it only when the box is ticked, and follow-ups rewrite
+ * it only while it still holds what the extension wrote: the undo record owning the key is what
+ * remembers the choice (no key there: not chosen, and never asked again by a follow-up).
+ */
+export const STATUS_LINE = 'statusLine';
+
 /** What Claude Code's settings should hold of ours. */
 export interface Desired {
   readonly env: Readonly<Record<string, string>>;
   readonly helpers: Readonly<Record<HelperKey, string | undefined>>;
+  /** The command of the helper's status line (undefined: none). */
+  readonly statusLine: string | undefined;
+}
+
+/** The status line setting Claude Code runs `command` for. */
+export function statusLineSetting(command: string): { type: 'command'; command: string; padding: number } {
+  return { type: 'command', command, padding: 0 };
 }
 
 /**
@@ -70,6 +86,8 @@ export interface Plan {
   readonly conflicts: readonly Conflict[];
   /** The file holds the AWS guidance's credential helpers, which Connect replaces. */
   readonly replacesGuidance: boolean;
+  /** The status line Connect offers (the file has none): written only when chosen (STATUS_LINE among the ids). */
+  readonly statusLine?: Change;
   /** Claude Code cannot read the file as it is: why, and what Connect takes out (with consent). */
   readonly unreadable?: { readonly why: string; readonly parts: readonly LoosePart[] };
 }
@@ -118,6 +136,8 @@ export function planSettings(input: { file: string; text: string | undefined; de
     if (value === undefined && !ours.has(path.join('.'))) continue;
     if (before !== value) changes.push({ path, before, after: value });
   }
+  const statusLine = statusLineStep(text, input.desired, input.record);
+  if (statusLine.change) changes.push(statusLine.change);
   const env = (parsed.value.env ?? {}) as Record<string, unknown>;
   const conflicts: Conflict[] = [];
   if (typeof env.AWS_PROFILE === 'string') {
@@ -140,7 +160,20 @@ export function planSettings(input: { file: string; text: string | undefined; de
   const why = strictProblem(text);
   const readable = why ? makeReadable(text) : undefined;
   if (why && !readable) return { ...base, problem: `Claude Code cannot read it: ${why}` };
-  return { ...base, changes, conflicts, replacesGuidance, ...(why && readable ? { unreadable: { why, parts: readable.parts } } : {}) };
+  return { ...base, changes, conflicts, replacesGuidance, ...(statusLine.offer ? { statusLine: statusLine.offer } : {}), ...(why && readable ? { unreadable: { why, parts: readable.parts } } : {}) };
+}
+
+/**
+ * The status line: rewritten (`change`) while it holds what the extension wrote, offered
+ * (`offer`) where the file has none; a status line of the user's is never touched.
+ */
+function statusLineStep(text: string, desired: Desired, record: UndoRecord | undefined): { change?: Change; offer?: Change } {
+  const path = [STATUS_LINE];
+  const before = valueAt(text, path);
+  const after = desired.statusLine === undefined ? undefined : statusLineSetting(desired.statusLine);
+  const owned = record?.keys.find((k) => k.path.join('.') === STATUS_LINE);
+  if (owned && before !== undefined && sameJson(before, owned.wrote)) return sameJson(before, after) ? {} : { change: { path, before, after } };
+  return before === undefined && after !== undefined ? { offer: { path, before, after } } : {};
 }
 
 /** What a write to `path` in `text` replaces: the value, and (when the write removes it) where it stood. */
@@ -152,17 +185,19 @@ function replaced(text: string, path: JsonPath, removing: boolean): Pick<OwnedKe
 }
 
 /**
- * The file after a plan, with the fixes chosen for its conflicts (and, with `makeReadable`, the
+ * The file after a plan, with the choices ticked in the consent view (`chosen`: the ids of the
+ * conflicts to remove, and STATUS_LINE for the status line offered) and, with `makeReadable`, the
  * parts Claude Code cannot read taken out), and what to remember to undo it. A key written
  * again keeps the value its first write replaced, unless someone else changed it in between:
  * then that value is the one replaced, and the one Disconnect puts back.
  */
-export function applyPlan(text: string | undefined, plan: Plan, fixes: readonly string[], record: UndoRecord | undefined, options: { makeReadable?: boolean } = {}): { text: string; record: UndoRecord } {
+export function applyPlan(text: string | undefined, plan: Plan, chosen: readonly string[], record: UndoRecord | undefined, options: { makeReadable?: boolean } = {}): { text: string; record: UndoRecord } {
   const { text: found, bom } = splitBom(text ?? '');
   const readable = options.makeReadable && plan.unreadable ? makeReadable(found) : undefined;
   const current = readable ? readable.text : found;
-  const removed = plan.conflicts.filter((c) => fixes.includes(c.id)).flatMap((c) => c.paths);
-  const edits = [...plan.changes.map((c) => ({ path: c.path, value: c.after })), ...removed.map((path) => ({ path, value: undefined }))];
+  const removed = plan.conflicts.filter((c) => chosen.includes(c.id)).flatMap((c) => c.paths);
+  const offered = plan.statusLine && chosen.includes(STATUS_LINE) ? [plan.statusLine] : [];
+  const edits = [...[...plan.changes, ...offered].map((c) => ({ path: c.path, value: c.after })), ...removed.map((path) => ({ path, value: undefined }))];
   const next = setValues(current, edits);
   const keys = [...(record?.keys ?? [])];
   for (const { path, value } of edits) {

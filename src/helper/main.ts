@@ -3,7 +3,7 @@
 // `claude` in any terminal. It asks a VS Code window that holds the sign-in, over the windows'
 // channel (src/windows/), and prints what Claude Code reads. It keeps nothing and writes nothing.
 //
-//   helper.js --storage <extension's global storage> export | refresh | otel-headers | environment-keys
+//   helper.js --storage <extension's global storage> export | refresh | otel-headers | environment-keys | statusline
 //
 // Run with VS Code's own runtime, through the launcher the extension writes at activation
 // (src/claudeCode/launcher.ts): nothing else needs installing.
@@ -13,6 +13,7 @@
 // without escape sequences or control characters (say), so no message can drive the terminal.
 import { askWindows, CallError } from '../windows/client';
 import { environmentKeys } from './environmentKeys';
+import { noAnswerText, readStatusLineAnswer, statusLineText, type NoAnswer } from './statusLine';
 import { CALLS, type CredentialsAnswer, type OtelHeadersAnswer, type SignInAnswer, type StatusAnswer } from '../claudeCode/protocol';
 import { terminalText } from '../util/text';
 
@@ -25,6 +26,8 @@ const MOVING_MS = 300;
  * with words of its own; the helper stops a little earlier and says what to do in its own.
  */
 const SIGN_IN_WAIT_MS = 170_000;
+/** How long the status line waits for a window: Claude Code runs it often, and waits for its line. */
+const STATUS_LINE_WAIT_MS = 1_000;
 const STILL_WAITING = `${NAME}: the sign-in in your browser is not finished yet. Finish it there (VS Code keeps waiting for it), then send your message to Claude Code again.`;
 
 async function ask(storage: string, name: string, timeoutMs: number, payload: unknown = null): Promise<unknown> {
@@ -48,6 +51,42 @@ function sentence(error: unknown): string {
   if (error instanceof CallError && (error.code === 'notRunning' || error.code === 'noServer')) return NOT_RUNNING;
   if (error instanceof CallError && error.code === 'timeout') return `${NAME}: VS Code did not answer in time. Make sure VS Code is responding, then start Claude Code again.`;
   return `${NAME}: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+function noAnswer(error: unknown): NoAnswer {
+  if (error instanceof CallError && (error.code === 'notRunning' || error.code === 'noServer')) return 'notRunning';
+  return error instanceof CallError && error.code === 'timeout' ? 'timeout' : 'unreadable';
+}
+
+/**
+ * `statusline`: Claude Code's status line. One line on stdout and exit 0 whatever happens: Claude
+ * Code shows a status line's stdout, and an error on stderr or a failing exit would only be noise
+ * there. Claude Code writes its session as JSON on stdin; nothing of it is needed, so it is read
+ * away (its write never blocks) and never waited for. No retry while the windows move their hub:
+ * the next run, a moment later, finds the new one.
+ */
+function statusLine(storage: string | undefined): void {
+  let printed = false;
+  const print = (line: string) => {
+    if (printed) return;
+    printed = true;
+    process.stdout.write(`${line}\n`, () => process.exit(0));
+  };
+  process.exitCode = 0;
+  process.on('uncaughtException', () => print(noAnswerText('unreadable')));
+  process.stdout.on('error', () => process.exit(0));
+  process.stdin.on('error', () => undefined);
+  process.stdin.resume();
+  // Also when connecting to the windows itself hangs.
+  setTimeout(() => print(noAnswerText('timeout')), STATUS_LINE_WAIT_MS + 300).unref();
+  if (!storage) return print(noAnswerText('unreadable'));
+  askWindows(storage, CALLS.statusLine, null, STATUS_LINE_WAIT_MS).then(
+    (value) => {
+      const answer = readStatusLineAnswer(value);
+      print(answer ? statusLineText(answer) : noAnswerText('unreadable'));
+    },
+    (error: unknown) => print(noAnswerText(noAnswer(error))),
+  );
 }
 
 async function run(storage: string, command: string): Promise<number> {
@@ -97,7 +136,7 @@ async function run(storage: string, command: string): Promise<number> {
       return 0;
     }
     default:
-      say(process.stderr, `${NAME}: unknown command "${command}". Use export, refresh, otel-headers or environment-keys.`);
+      say(process.stderr, `${NAME}: unknown command "${command}". Use export, refresh, otel-headers, environment-keys or statusline.`);
       return 2;
   }
 }
@@ -107,6 +146,7 @@ async function main(): Promise<void> {
   const at = args.indexOf('--storage');
   const storage = at >= 0 ? args[at + 1] : undefined;
   const command = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--storage') ?? '';
+  if (command === 'statusline') return statusLine(storage);
   if (!storage) {
     say(process.stderr, `${NAME}: the helper was started without --storage; connect Claude Code again from VS Code (Claude Bedrock: Connect Claude Code).`);
     process.exitCode = 2;

@@ -1,10 +1,11 @@
 // The consent view's page: what Connect Claude Code changes, file by file, in plain words, the
-// conflicts it can remove (each with its own box), and the buttons. Pure: rendered in the
+// conflicts it can remove (each with its own box), the status line it offers (a box, ticked),
+// and the buttons. The page sends the ids of the ticked boxes as `fixes`. Pure: rendered in the
 // extension host; its only script is media/consent.js, allowed by nonce.
 import type { ConnectPlan } from '../claudeCode/connection';
 import type { JsonPath } from '../claudeCode/jsonEdit';
 import type { LoosePart } from '../claudeCode/looseJson';
-import { isGuidanceCommand, type Change } from '../claudeCode/plan';
+import { isGuidanceCommand, STATUS_LINE, type Change } from '../claudeCode/plan';
 import { escapeHtml } from '../util/html';
 import { webviewPage, type WebviewFiles } from './webviewPage';
 
@@ -27,7 +28,15 @@ const HELPERS: Record<string, string> = {
   awsCredentialExport: "this extension's helper, which hands Claude Code the session's keys from VS Code when it asks",
   awsAuthRefresh: "this extension's helper, which signs you in through VS Code when Claude Code finds no keys",
   otelHeadersHelper: "this extension's helper, which tells your usage collector who you are",
+  statusLine: "this extension's status line, which shows who is signed in, your quota, today's usage and when the keys renew",
 };
+
+/** The status line Connect offers where the file has none: a box, ticked, and what it shows. */
+function statusLineSection(offer: Change | undefined): string {
+  if (!offer) return '';
+  return `<h2>Claude Code's status line <span class="what">optional</span></h2>
+<ul id="statusLine"><li><label><input type="checkbox" class="fix" id="statusLineChoice" value="${STATUS_LINE}" checked> Set ${name(offer.path)} to this extension's helper.</label><p class="why">Under its prompt, in a terminal and in its panel, Claude Code then shows who is signed in, your quota headroom, today's tokens and cost on this machine, and when the keys renew. You have no status line of your own; Disconnect takes this one out.</p></li></ul>`;
+}
 
 const code = (text: string) => `<code>${escapeHtml(text)}</code>`;
 const name = (path: JsonPath) => code(path.join('.'));
@@ -79,6 +88,7 @@ ${changes ? `<ul id="changes">${changes}</ul>` : '<p id="changes">Nothing to cha
 ${plan.replacesGuidance ? '<p class="note">This file was set up by the AWS guidance\'s installer; its entries are replaced and put back on Disconnect.</p>' : ''}
 <p class="keep">Everything else in the file stays as it is, order and formatting included.</p>
 ${plan.unreadable ? readableSection(plan.unreadable) : ''}
+${statusLineSection(plan.statusLine)}
 ${conflicts ? `<h2>Would win over your sign-in</h2><ul id="conflicts">${conflicts}</ul>` : ''}
 ${panel ? `<h2>VS Code user settings <span class="what">Claude Code's panel</span></h2><ul id="panel">${panel}</ul>` : ''}
 <p><strong>Disconnect Claude Code</strong> takes out what Connect wrote and puts back each value it replaced; whatever you or Claude Code write in the file meanwhile stays. Signing out does not change these files: Claude Code then just gets no keys.</p>

@@ -12,7 +12,9 @@
 //                       meanwhile, and what the extension host still holds 5 s after it
 //   helper              Claude Code's credentials helper, process start to keys printed, 200
 //                       calls through the launcher the extension wrote, beside the runtime's own
-//                       start (`node -e ''` with the same executable)
+//                       start (`node -e ''` with the same executable); and its status line
+//                       (`statusline`, Claude Code's session as JSON on stdin), start to line
+//                       printed (the process ends right after it), 200 calls the same way
 //   VSIX                size
 //   CloudWatch          GetMetricData requests per hour per developer with three windows open
 //   memory              the extension host's JS heap (after full GCs) and resident memory, after a
@@ -302,16 +304,22 @@ async function logLines(sandbox: Sandbox, pattern: RegExp, count: number, timeou
   }
 }
 
-/** Milliseconds from spawning `command` to its exit, `runs` times one after another; every run must print `expect`. */
-async function startToExit(command: string, args: string[], env: NodeJS.ProcessEnv, runs: number, expect: RegExp): Promise<{ p50: number; p99: number; runs: number }> {
+/**
+ * Milliseconds from spawning `command` to its exit, `runs` times one after another; every run
+ * must print `expect`. `stdin`: written to it and closed, as Claude Code does for a status line.
+ */
+async function startToExit(command: string, args: string[], env: NodeJS.ProcessEnv, runs: number, expect: RegExp, stdin?: string): Promise<{ p50: number; p99: number; runs: number }> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const started = process.hrtime.bigint();
     const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const input: 'ignore' | 'pipe' = stdin === undefined ? 'ignore' : 'pipe';
+      const child = spawn(command, args, { env, stdio: [input, 'pipe', 'pipe'] });
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(stdin);
       let text = '';
-      child.stdout.on('data', (d: Buffer) => (text += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (text += d.toString()));
+      child.stdout?.on('data', (d: Buffer) => (text += d.toString()));
+      child.stderr?.on('data', (d: Buffer) => (text += d.toString()));
       child.on('error', reject);
       child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`${command} exited ${code}: ${text.slice(0, 300)}`))));
     });
@@ -428,6 +436,10 @@ async function main(): Promise<void> {
     await startToExit(launcher.script, ['export'], helperEnv, 5, /"AccessKeyId"/);
     const helper = await startToExit(launcher.script, ['export'], helperEnv, 200, /"AccessKeyId":"ASIA/);
     const runtimeStart = await startToExit(launcher.runtime, ['-e', ''], helperEnv, 200, /^$/);
+    const statusLineInput = JSON.stringify({ session_id: 'bench', transcript_path: '/tmp/bench.jsonl', model: { id: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', display_name: 'Sonnet 4.5' }, cost: { total_cost_usd: 0.42 } });
+    const statusLineShown = /^Bedrock · .+ · keys renew \d\d:\d\d\n$/;
+    await startToExit(launcher.script, ['statusline'], helperEnv, 5, statusLineShown, statusLineInput);
+    const helperStatusLine = await startToExit(launcher.script, ['statusline'], helperEnv, 200, statusLineShown, statusLineInput);
 
     // A model check and a usage refresh (both also ran once after the sign-in), then memory.
     process.stdout.write('Measuring the extension host\'s memory…\n');
@@ -499,6 +511,8 @@ async function main(): Promise<void> {
       ['helper p99', `${helper.p99.toFixed(1)} ms`, helper.p99 < 150 ? 'ok (< 150 ms)' : 'OVER BUDGET'],
       ["  baseline: the same runtime's `node -e ''`, p50", `${runtimeStart.p50.toFixed(1)} ms`, 'what starting the runtime costs here'],
       ['  baseline p99', `${runtimeStart.p99.toFixed(1)} ms`, ''],
+      ['helper status line: process start to line printed, p50 (200 calls)', `${helperStatusLine.p50.toFixed(1)} ms`, ''],
+      ['helper status line p99', `${helperStatusLine.p99.toFixed(1)} ms`, helperStatusLine.p99 < 150 ? 'ok (< 150 ms)' : 'OVER BUDGET'],
       [`Diagnose, every check end to end, median (${diagnose.runs} runs)`, `${diagnose.p50} ms`, ''],
       ['Diagnose, slowest run', `${diagnose.max} ms`, diagnose.max < 3000 ? 'ok (< 3 s)' : 'OVER BUDGET'],
       ['Diagnose rows not passing in the sandbox', diagnose.notPassing.length ? diagnose.notPassing.join(', ') : 'none', ''],
@@ -523,6 +537,7 @@ async function main(): Promise<void> {
       credentialsEndpointFlood: flood,
       bareNodeHttpBaseline: baseline,
       helperStartToKeysMs: helper,
+      helperStatusLineMs: helperStatusLine,
       runtimeStartMs: runtimeStart,
       diagnoseMs: diagnose,
       vsixBytes,

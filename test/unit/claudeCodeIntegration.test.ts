@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { ClaudeCodeConnection, type PanelSettings } from '../../src/claudeCode/connection';
 import { ClaudeCodeIntegration, type ConsentUi } from '../../src/claudeCode/integration';
+import { valueAt } from '../../src/claudeCode/jsonEdit';
 import { EventEmitter } from './fakes/vscode';
 import { settle } from './fakes/clock';
 import { useMachine, type Window } from './sessionWorld';
@@ -154,5 +155,22 @@ describe('connecting Claude Code: ask, always, never', () => {
     assert.equal((await b.integration.disconnect())?.ok, true);
     assert.equal(a.file(), USERS_OWN, 'byte for byte what it was');
     await until('the first window to know', () => !a.connection.connected);
+  });
+
+  it("writes the status line ticked in the consent view, with the launcher's command; \"always\" writes none (nobody chose it)", async () => {
+    const { win, connection, integration, consent, file, files } = await setUp();
+    mkdirSync(path.dirname(files.settings), { recursive: true });
+    writeFileSync(files.settings, USERS_OWN);
+    await win.signIn.signIn();
+    consent.answer = { connect: true, fixes: ['statusLine'] };
+    assert.equal((await integration.connectWithConsent())?.ok, true);
+    assert.deepEqual(JSON.parse(JSON.stringify(valueAt(file()!, ['statusLine']))), { type: 'command', command: "'/x/claude-code-helper' statusline", padding: 0 });
+    assert.equal((await integration.disconnect())?.ok, true);
+    assert.equal(file(), USERS_OWN);
+
+    setMode('always');
+    await integration.reconcile();
+    assert.equal(connection.connected, true);
+    assert.equal(valueAt(file()!, ['statusLine']), undefined);
   });
 });

@@ -4,8 +4,9 @@ import * as assert from 'node:assert/strict';
 import { parseSettings, valueAt } from '../../src/claudeCode/jsonEdit';
 import { makeReadable, putBack, strictProblem } from '../../src/claudeCode/looseJson';
 import { fileProblem } from '../../src/errors/settingsFile';
+import { renderConsent } from '../../src/ui/consentHtml';
 import { credentialProcessProfiles } from '../../src/claudeCode/places';
-import { applyPlan, isConnected, planSettings, undoSettings as undoOrProblem, type Desired, type UndoRecord } from '../../src/claudeCode/plan';
+import { applyPlan, isConnected, planSettings, STATUS_LINE, statusLineSetting, undoSettings as undoOrProblem, type Desired, type UndoRecord } from '../../src/claudeCode/plan';
 
 function undoSettings(text: string | undefined, record: UndoRecord) {
   const undone = undoOrProblem(text, record);
@@ -17,6 +18,7 @@ const EXPORT = "'/home/u/.config/Code/User/globalStorage/x/claude-code-helper' e
 const desired = (over: Partial<Desired['env']> = {}, helpers: Partial<Desired['helpers']> = {}): Desired => ({
   env: { CLAUDE_CODE_USE_BEDROCK: '1', AWS_REGION: 'us-east-1', ANTHROPIC_MODEL: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', ...over },
   helpers: { awsCredentialExport: EXPORT, awsAuthRefresh: EXPORT.replace('export', 'refresh'), otelHeadersHelper: undefined, ...helpers },
+  statusLine: EXPORT.replace('export', 'statusline'),
 });
 
 const USERS_OWN = `// My Claude Code settings
@@ -177,3 +179,76 @@ function parseValue(text: string): unknown {
   assert.ok(parsed.ok);
   return parsed.value;
 }
+
+describe("Claude Code's settings file: the status line", () => {
+  const LINE = EXPORT.replace('export', 'statusline');
+  const ours = statusLineSetting(LINE);
+  const line = (text: string | null | undefined) => JSON.parse(JSON.stringify(valueAt(text ?? '{}', ['statusLine']) ?? null)) as unknown;
+
+  it('is offered only where the file has no status line, and written only when ticked', () => {
+    const plan = planSettings({ file: '/f', text: USERS_OWN, desired: desired() });
+    assert.deepEqual(plan.statusLine, { path: ['statusLine'], before: undefined, after: { type: 'command', command: LINE, padding: 0 } });
+    assert.ok(!plan.changes.some((c) => c.path[0] === 'statusLine'), 'not among the changes made without a choice');
+    assert.deepEqual(line(applyPlan(USERS_OWN, plan, [STATUS_LINE], undefined).text), ours);
+    assert.equal(line(applyPlan(USERS_OWN, plan, [], undefined).text), null, 'unticked: nothing written');
+    const theirs = '{\n  "statusLine": { "type": "command", "command": "~/bin/my-line" }\n}\n';
+    const mine = planSettings({ file: '/f', text: theirs, desired: desired() });
+    assert.equal(mine.statusLine, undefined, "the user's own: not offered");
+    assert.deepEqual(line(applyPlan(theirs, mine, [STATUS_LINE], undefined).text), { type: 'command', command: '~/bin/my-line' });
+  });
+
+  it('is taken out key by key on Disconnect, the rest of the file as it was', () => {
+    const plan = planSettings({ file: '/f', text: USERS_OWN, desired: desired() });
+    const { text, record } = applyPlan(USERS_OWN, plan, [STATUS_LINE], undefined);
+    assert.ok(record.keys.some((k) => k.path.join('.') === 'statusLine'));
+    const edited = text.replace('"model": "opus"', '"model": "sonnet"');
+    const undone = undoSettings(edited, record);
+    assert.equal(line(undone.text), null);
+    assert.equal(undone.text, USERS_OWN.replace('"model": "opus"', '"model": "sonnet"'));
+  });
+
+  it("stays as the user left it when they changed it after Connect", () => {
+    const { text, record } = connect(USERS_OWN, desired(), [STATUS_LINE]);
+    const changed = text.replace(`"padding": 0`, `"padding": 2`);
+    assert.notEqual(changed, text);
+    const undone = undoSettings(changed, record);
+    assert.deepEqual(line(undone.text), { ...ours, padding: 2 });
+    assert.deepEqual(undone.kept, [['statusLine']]);
+  });
+
+  it('is rewritten by a follow-up (the launcher moved) only while it holds what was written, and never offered again', () => {
+    const moved = desired({}, {});
+    const movedLine = "'/home/u/.vscode-server/data/User/globalStorage/x/claude-code-helper' statusline";
+    const follow = { ...moved, statusLine: movedLine };
+    // Ticked: the follow-up rewrites it.
+    const ticked = connect(USERS_OWN, desired(), [STATUS_LINE]);
+    const plan = planSettings({ file: '/f', text: ticked.text, desired: follow, record: ticked.record });
+    assert.deepEqual(plan.changes.map((c) => c.path.join('.')), ['statusLine']);
+    const next = applyPlan(ticked.text, plan, [], ticked.record);
+    assert.deepEqual(line(next.text), statusLineSetting(movedLine));
+    assert.equal(undoSettings(next.text, next.record).text, USERS_OWN, 'and Disconnect still takes it out');
+    // Changed by the user since: theirs, not rewritten.
+    const changed = ticked.text.replace(`"padding": 0`, `"padding": 1`);
+    const theirs = planSettings({ file: '/f', text: changed, desired: follow, record: ticked.record });
+    assert.deepEqual(theirs.changes, []);
+    // Unticked: a follow-up writes nothing, whatever is chosen.
+    const unticked = connect(USERS_OWN, desired(), []);
+    const later = planSettings({ file: '/f', text: unticked.text, desired: follow, record: unticked.record });
+    assert.deepEqual(later.changes, []);
+    assert.equal(line(applyPlan(unticked.text, later, [], unticked.record).text), null);
+  });
+
+  it('is a box in the consent view, ticked, saying what it shows; absent where the user has a status line', () => {
+    const page = { cspSource: 'vscode-webview://fake', nonce: 'bm9uY2U', scriptUri: 's.js', styleUri: 's.css', fileLabel: '~/.claude/settings.json' };
+    const offered = renderConsent({ plan: planSettings({ file: '/f', text: USERS_OWN, desired: desired() }), panel: [] }, page);
+    assert.match(offered, /<input type="checkbox" class="fix" id="statusLineChoice" value="statusLine" checked>/);
+    assert.match(offered, /who is signed in, your quota headroom, today's tokens and cost on this machine, and when the keys renew/);
+    const theirs = '{ "statusLine": { "type": "command", "command": "x" } }';
+    assert.doesNotMatch(renderConsent({ plan: planSettings({ file: '/f', text: theirs, desired: desired() }), panel: [] }, page), /statusLineChoice/);
+  });
+
+  it('is not needed to count as connected', () => {
+    assert.ok(isConnected(connect(USERS_OWN, desired(), []).text, EXPORT));
+  });
+});
+

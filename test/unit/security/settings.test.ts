@@ -4,7 +4,8 @@
 // after Connect, a model change that rewrites the extension's keys, a typo, a dangling link, a
 // folder where the file should be, a file Claude Code cannot read (comments, trailing commas),
 // an undo record from the previous version. And a property test: random sequences of Connect,
-// user edits, Claude Code's own rewrites, follow-ups, typos and Disconnect.
+// user edits, Claude Code's own rewrites, follow-ups (the launcher moving too), typos and
+// Disconnect, with the status line chosen or not.
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -12,7 +13,7 @@ import type * as vscode from 'vscode';
 import { ClaudeCodeConnection, type PanelSettings } from '../../../src/claudeCode/connection';
 import { ClaudeCodeIntegration, type ConsentUi } from '../../../src/claudeCode/integration';
 import { setValues, valueAt } from '../../../src/claudeCode/jsonEdit';
-import { applyPlan, planSettings, undoSettings, type Desired, type UndoRecord } from '../../../src/claudeCode/plan';
+import { applyPlan, planSettings, STATUS_LINE, statusLineSetting, undoSettings, type Desired, type UndoRecord } from '../../../src/claudeCode/plan';
 import { claudeCodeChecks } from '../../../src/diagnose/claudeCodeChecks';
 import type { DiagnoseContext } from '../../../src/diagnose/context';
 import type { Action, Failure, Notify, Severity } from '../../../src/errors/failure';
@@ -336,9 +337,11 @@ describe("Security: Claude Code's settings file, random sequences of edits", () 
   const SEQUENCES = 60;
   const STEPS = 24;
   const HELPER = "'/x/claude-code-helper'";
+  /** Where the launcher is after VS Code moved it: the helpers' commands follow. */
+  const MOVED = "'/x/moved/claude-code-helper'";
   const TRACKED: string[][] = [
     ['model'], ['permissions'], ['hooks'], ['cleanupPeriodDays'], ['apiKeyHelper'],
-    ['awsCredentialExport'], ['awsAuthRefresh'], ['otelHeadersHelper'],
+    ['awsCredentialExport'], ['awsAuthRefresh'], ['otelHeadersHelper'], ['statusLine'],
     ['env', 'MY_TOOL_TOKEN'], ['env', 'EDITOR'], ['env', 'AWS_PROFILE'], ['env', 'AWS_ACCESS_KEY_ID'],
     ['env', 'CLAUDE_CODE_USE_BEDROCK'], ['env', 'AWS_REGION'], ['env', 'ANTHROPIC_MODEL'], ['env', 'ANTHROPIC_DEFAULT_HAIKU_MODEL'],
   ];
@@ -406,6 +409,7 @@ describe("Security: Claude Code's settings file, random sequences of edits", () 
     let desired: Desired = {
       env: { CLAUDE_CODE_USE_BEDROCK: '1', AWS_REGION: r.pick(REGIONS), ANTHROPIC_MODEL: r.pick(MODELS), ANTHROPIC_DEFAULT_HAIKU_MODEL: HAIKU },
       helpers: { awsCredentialExport: `${HELPER} export`, awsAuthRefresh: `${HELPER} refresh`, otelHeadersHelper: r.chance(0.3) ? `${HELPER} otel-headers` : undefined },
+      statusLine: `${HELPER} statusline`,
     };
     let record: UndoRecord | undefined;
     let typo: string | undefined;
@@ -430,6 +434,8 @@ describe("Security: Claude Code's settings file, random sequences of edits", () 
       if ([...after].some(([k, v]) => !sameJson(before.get(k), v)) || valueAt(text ?? '', ['env']) === undefined !== (valueAt(next, ['env']) === undefined)) othersWroteSince = true;
       text = next;
     };
+    /** The status line holds what the extension last wrote there. */
+    const lineIsOurs = () => ours.has(STATUS_LINE) && ours.get(STATUS_LINE) !== undefined && sameJson(values(text).get(STATUS_LINE), ours.get(STATUS_LINE));
     const expected = () => new Map([...values(text)].map(([k, v]) => [k, ours.has(k) && sameJson(v, ours.get(k)) ? replaced.get(k) : v]));
     const tokens = (t: string | undefined): string[] => [...((t ?? "").match(/note-\d+-\d+/g) ?? [])];
 
@@ -449,10 +455,16 @@ describe("Security: Claude Code's settings file, random sequences of edits", () 
           continue;
         }
         assert.equal(plan.problem, undefined, plan.problem);
-        const fixes = plan.conflicts.filter(() => r.chance(0.7)).map((c) => c.id);
+        const lineChosen = r.chance(0.7);
+        const fixes = [...plan.conflicts.filter(() => r.chance(0.7)).map((c) => c.id), ...(lineChosen ? [STATUS_LINE] : [])];
+        say.push(`   status line ${lineChosen ? 'ticked' : 'unticked'}`);
         const makeReadable = r.chance(0.85);
         const found = text;
+        const lineBefore = values(text).get(STATUS_LINE);
         const next = api.applyPlan(text, plan, fixes, record, { makeReadable });
+        const lineAfter = values(next.text).get(STATUS_LINE);
+        if (lineBefore === undefined) assert.ok(sameJson(lineAfter, lineChosen ? statusLineSetting(desired.statusLine!) : undefined), 'the status line is written where there was none, and only when ticked');
+        else if (!lineIsOurs()) assert.ok(sameJson(lineAfter, lineBefore), "the user's own status line is never touched");
         if (makeReadable && plan.unreadable) {
           assert.ok(strict(next.text), 'Claude Code can read what Connect leaves');
           removedAtConnect = [...(record ? removedAtConnect : []), ...tokens(found)];
@@ -462,13 +474,22 @@ describe("Security: Claude Code's settings file, random sequences of edits", () 
         ourWrite(next.text);
       } else if (op === 'follow') {
         if (!record) continue;
-        desired = { env: { ...desired.env, ANTHROPIC_MODEL: r.pick(MODELS), AWS_REGION: r.pick(REGIONS) }, helpers: { ...desired.helpers, otelHeadersHelper: r.chance(0.5) ? `${HELPER} otel-headers` : undefined } };
+        const launcher = r.chance(0.3) ? r.pick([HELPER, MOVED]) : desired.helpers.awsCredentialExport!.replace(/ export$/, '');
+        desired = {
+          env: { ...desired.env, ANTHROPIC_MODEL: r.pick(MODELS), AWS_REGION: r.pick(REGIONS) },
+          helpers: { awsCredentialExport: `${launcher} export`, awsAuthRefresh: `${launcher} refresh`, otelHeadersHelper: r.chance(0.5) ? `${launcher} otel-headers` : undefined },
+          statusLine: `${launcher} statusline`,
+        };
         const plan = api.planSettings({ file: '/f', text, desired, record });
         if (typo !== undefined) {
           assert.ok(plan.problem, 'a typo stops the follow-up');
           continue;
         }
+        const lineBefore = values(text).get(STATUS_LINE);
+        const lineOurs = lineIsOurs();
         const next = api.applyPlan(text, plan, [], record);
+        const lineAfter = values(next.text).get(STATUS_LINE);
+        assert.ok(sameJson(lineAfter, lineOurs ? statusLineSetting(desired.statusLine!) : lineBefore), lineOurs ? 'a follow-up rewrites the status line it wrote' : 'a follow-up never writes or asks for a status line that is not its own');
         record = next.record;
         ourWrite(next.text);
       } else if (op === 'edit' && typo === undefined) {
@@ -511,7 +532,7 @@ describe("Security: Claude Code's settings file, random sequences of edits", () 
         const next = undone.text === undefined ? text : undone.text === null ? undefined : undone.text;
         const got = values(next);
         for (const [k, v] of want) assert.ok(sameJson(got.get(k), v), `${k}: ${JSON.stringify(got.get(k))}, where ${JSON.stringify(v)} was expected`);
-        assert.ok(!(next ?? '').includes(HELPER), "none of the extension's helpers is left");
+        assert.ok(!(next ?? '').includes(HELPER) && !(next ?? '').includes(MOVED), "none of the extension's helpers is left");
         for (const t of tokens(before)) assert.ok(tokens(next).includes(t), `the comment ${t} stays`);
         if (record.madeReadable) {
           if (!othersWroteSince) assert.equal(undone.readable, 'putBack', 'nothing but the extension wrote since: the comments come back');
