@@ -41,6 +41,7 @@ import { ModelReportView } from './ui/modelReport';
 import { Notifier } from './ui/notify';
 import { StatusBar } from './ui/statusBar';
 import { UsageStatus } from './ui/usageStatus';
+import { lineFacts } from './ui/usageWords';
 import { WhenKeys } from './ui/whenKeys';
 import { LocalUsage } from './usage/localUsage';
 import { recordFolders } from './usage/recordReader';
@@ -112,7 +113,7 @@ function build(context: vscode.ExtensionContext, accountItem: vscode.StatusBarIt
     claudeCode,
     consent,
     claudeCodeIntegration: new ClaudeCodeIntegration({ connection: claudeCode, sessions, config, consent, memento: context.globalState, onDidOpenTerminal: vscode.window.onDidOpenTerminal, notify: notifier, log }),
-    broker: new Broker({ channel, sessions, keys, signIn, clock, log }),
+    broker: new Broker({ channel, sessions, keys, signIn, clock, log, lineFacts: () => lineFacts(usage.state, localUsage.state) }),
     dashboard,
     statusBar: new StatusBar(accountItem, { sessions, models }),
     usageStatus: new UsageStatus(sessions, usage, localUsage),

@@ -31,6 +31,8 @@ export interface Desired {
   readonly helpers: Readonly<Record<HelperKey, string | undefined>>;
   /** The command of the helper's status line (undefined: none). */
   readonly statusLine: string | undefined;
+  /** What the /model picker offers and the versions routed to application profiles (empty: not set). */
+  readonly policy?: { readonly availableModels: readonly string[]; readonly modelOverrides: Readonly<Record<string, string>> };
 }
 
 /** The status line setting Claude Code runs `command` for. */
@@ -96,10 +98,14 @@ export interface Plan {
 export const AWS_KEY_NAMES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
 
 /** Every path the extension may own, with the value it wants there (undefined: none). */
-export function wanted(desired: Desired): { path: JsonPath; value: string | undefined }[] {
+export function wanted(desired: Desired): { path: JsonPath; value: unknown }[] {
+  const models = desired.policy?.availableModels ?? [];
+  const overrides = desired.policy?.modelOverrides ?? {};
   return [
     ...BEDROCK_VARIABLE_NAMES.map((name) => ({ path: ['env', name], value: desired.env[name] })),
     ...HELPER_KEYS.map((key) => ({ path: [key], value: desired.helpers[key] })),
+    { path: ['availableModels'], value: models.length > 0 ? models : undefined },
+    { path: ['modelOverrides'], value: Object.keys(overrides).length > 0 ? overrides : undefined },
   ];
 }
 
@@ -134,7 +140,7 @@ export function planSettings(input: { file: string; text: string | undefined; de
     const before = valueAt(text, path);
     // Something not ours that we do not want either is the user's: left alone.
     if (value === undefined && !ours.has(path.join('.'))) continue;
-    if (before !== value) changes.push({ path, before, after: value });
+    if (!(before === value || (before !== undefined && value !== undefined && sameJson(before, value)))) changes.push({ path, before, after: value });
   }
   const statusLine = statusLineStep(text, input.desired, input.record);
   if (statusLine.change) changes.push(statusLine.change);

@@ -4,6 +4,7 @@
 // text, which renders $(icons): it is escaped there. The tooltip is plain text (VS Code shows a
 // string tooltip as it is).
 import { compactTokens, countsAnything, statusText, type UsageFigures } from '../usage/figures';
+import type { LineFacts } from '../claudeCode/broker';
 import type { Totals } from '../usage/localFigures';
 import type { LocalUsageState } from '../usage/localUsage';
 import type { UsageState } from '../usage/usageService';
@@ -110,8 +111,16 @@ function orgItemView(state: UsageState, local: LocalUsageState | undefined): Usa
     return { visible: true, text, tooltip, background: undefined };
   }
   if (here && !countsAnything(f)) {
-    const tooltip = ['Claude Code usage', orgHeading(state), 'No Claude Code metrics in CloudWatch for you this month: your organisation may not collect them.', 'Click for the usage dashboard.'];
-    return { visible: true, text: `${state.stale ? '$(history)' : '$(pulse)'} ${here}`, tooltip: tooltip.join('\n'), background: undefined };
+    const tooltip = [
+      'Claude Code usage',
+      orgHeading(state),
+      'No Claude Code metrics in CloudWatch for you this month: your organisation may not collect them.',
+      ...(state.stale ? [`Not current: ${state.stale}`] : []),
+      ...(state.note ? [state.note] : []),
+      'Click for the usage dashboard.',
+    ];
+    const icon = verdict?.kind === 'unchecked' ? '$(warning)' : state.stale ? '$(history)' : '$(pulse)';
+    return { visible: true, text: `${icon} ${here}${verdict?.kind === 'unchecked' ? ' · Quota not checked' : ''}`, tooltip: tooltip.join('\n'), background: undefined };
   }
   const icon = f.level === 'blocked' ? '$(circle-slash)' : verdict?.kind === 'unchecked' ? '$(warning)' : state.stale ? '$(history)' : '$(pulse)';
   const tooltip = [
@@ -130,5 +139,20 @@ function orgItemView(state: UsageState, local: LocalUsageState | undefined): Usa
     text: `${icon} ${here ? `${here} · ` : ''}${escapeIcons(statusText(f))}`,
     tooltip: tooltip.join('\n'),
     background: f.level === 'blocked' || f.level === 'error' ? 'error' : f.level === 'warning' ? 'warning' : undefined,
+  };
+}
+
+/** What Claude Code's status line shows of usage: the quota headroom, and today on this machine. */
+export function lineFacts(state: UsageState, local: LocalUsageState | undefined): LineFacts {
+  const f = state.figures;
+  const verdict = state.verdict;
+  let quota: string | undefined;
+  if (verdict?.kind === 'blocked') quota = 'quota reached';
+  else if (f?.monthPercent !== undefined) quota = `${Math.max(0, 100 - Math.floor(f.monthPercent))}% quota left`;
+  else if (f?.dayPercent !== undefined) quota = `${Math.max(0, 100 - Math.floor(f.dayPercent))}% daily quota left`;
+  const today = local?.figures?.today;
+  return {
+    quota,
+    today: today ? { tokens: tokenSum(today), cost: today.requests > 0 && today.unpriced === today.requests ? undefined : today.cost } : undefined,
   };
 }

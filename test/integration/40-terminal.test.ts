@@ -81,6 +81,8 @@ describe('Claude Code in the terminal', () => {
       assert.deepEqual(Object.keys(vars).sort(), [
         'ANTHROPIC_BEDROCK_BASE_URL',
         'ANTHROPIC_DEFAULT_HAIKU_MODEL',
+        'ANTHROPIC_DEFAULT_OPUS_MODEL',
+        'ANTHROPIC_DEFAULT_SONNET_MODEL',
         'ANTHROPIC_MODEL',
         'ANTHROPIC_SMALL_FAST_MODEL',
         'AWS_ACCESS_KEY_ID',

@@ -26,13 +26,15 @@ async function reportWith(testApi: TestApi, model: ModelStatus, smallFastModel: 
 describe('Model availability', () => {
   const testApi = useExtension();
 
-  it('checks both models after sign-in and finds them available', async () => {
+  it('checks every model a developer can select after sign-in and finds them available', async () => {
     await signInAs('alice');
     const report = await reportWith(testApi, 'available', 'available');
     assert.equal(report.region, 'us-east-1');
-    const [primary, fast] = report.checks;
+    const [primary, opus, sonnet, fast] = report.checks;
     assert.equal(primary.modelId, `us.${SONNET}`);
     assert.equal(primary.profileArn, `arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.${SONNET}`);
+    assert.deepEqual([opus.role, opus.modelId, opus.status], ['opusModel', `us.${OPUS}`, 'available']);
+    assert.deepEqual([sonnet.role, sonnet.modelId], ['sonnetModel', `us.${SONNET}`]);
     assert.equal(fast.modelId, `us.${HAIKU}`);
     assert.equal(testApi.statusBar()?.warning, false);
     // Checked with the session's keys.

@@ -151,7 +151,8 @@ describe('Usage and quota', () => {
     await changeSetting('usageErrorPercent', 50);
     await changeSetting('usageWarningPercent', 90);
     await signInAs('alice');
-    const view = await waitFor('the usage item', () => (testApi.usageStatus()?.text.includes('unavailable') ? testApi.usageStatus() : undefined));
+    const view = await waitFor('the usage item', () => (/cannot read your usage/.test(testApi.usageStatus()?.tooltip ?? '') ? testApi.usageStatus() : undefined));
+    assert.match(view.text, /^\$\(warning\) /);
     assert.match(view.tooltip, /Claude Bedrock cannot read your usage: the setting claudeBedrock\.usageErrorPercent must not be lower than claudeBedrock\.usageWarningPercent \(90\)/);
   });
 

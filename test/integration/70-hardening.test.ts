@@ -272,7 +272,7 @@ describe('Hardening: faults, races and the webview', () => {
       await aws.faults([{ service: 'bedrock', kind: 'server', times: 40 }]);
       await signInAs('alice');
       const report = await waitFor('a failed check', () => testApi.modelReport());
-      assert.deepEqual(report.checks.map((c) => c.status), ['error', 'error']);
+      assert.deepEqual(report.checks.map((c) => c.status), ['error', 'error', 'error', 'error']);
       assert.deepEqual(report.checks[0].fix, { kind: 'retry', label: 'Check Again' });
       await aws.reset();
       await aws.faults([{ service: 'bedrock', kind: 'malformed', times: 40 }]);
@@ -390,7 +390,7 @@ describe('Hardening: faults, races and the webview', () => {
       await signInAs('alice');
       await vscode.commands.executeCommand('claudeBedrock.refreshUsage');
       await vscode.commands.executeCommand('claudeBedrock.showUsage');
-      await ui.webviewText('[data-figure="month-tokens"]');
+      await ui.webviewText('[data-figure="freshness"]');
       const result = await ui.webviewAttack();
       assert.equal(result.inlineScriptRan, false, 'an inline script without the nonce ran');
       assert.ok(result.violations.some((v) => v.startsWith('script-src')), `CSP violations: ${result.violations.join(', ')}`);

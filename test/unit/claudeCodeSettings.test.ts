@@ -41,6 +41,21 @@ function connect(text: string | undefined, d = desired(), fixes: string[] = []) 
 }
 
 describe("Claude Code's settings file", () => {
+  it("writes the organisation's /model list and overrides, and puts the user's own list back on Disconnect", () => {
+    const arn = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/team-a';
+    const own = '{\n  "availableModels": ["sonnet"]\n}\n';
+    const d = { ...desired(), policy: { availableModels: ['opus', 'haiku'], modelOverrides: { 'claude-opus-4-6': arn } } };
+    const { text, record } = connect(own, d);
+    assert.deepEqual(valueAt(text, ['availableModels']), ['opus', 'haiku']);
+    assert.deepEqual({ ...(valueAt(text, ['modelOverrides']) as object) }, { 'claude-opus-4-6': arn });
+    const again = planSettings({ file: '/f', text, desired: d, record });
+    assert.deepEqual(again.changes, [], 'the same list and map again: nothing to change');
+    const cleared = planSettings({ file: '/f', text, desired: { ...d, policy: { availableModels: [], modelOverrides: {} } }, record });
+    assert.deepEqual(cleared.changes.map((c) => [c.path.join('.'), c.after]), [['availableModels', undefined], ['modelOverrides', undefined]], 'a policy taken back is taken out');
+    assert.equal(undoSettings(text, record).text, own, "the user's own list comes back");
+  });
+
+
   it("adds only the keys it owns, and keeps every comment, key and indentation of the user's", () => {
     const { text } = connect(USERS_OWN);
     assert.ok(text.startsWith('// My Claude Code settings\n{\n    "model": "opus", // what I like\n    "permissions": {\n        "allow": ["Bash(npm test:*)"],\n    },\n    /* keep this */\n'));
