@@ -1,7 +1,6 @@
-// Connecting Claude Code to the sign-in: its user settings get the Bedrock variables, the model
-// policy and this extension's helper (plan.ts decides what changes), its VS Code panel stops
-// asking for an Anthropic login, and Disconnect puts everything back. Sign Out does not
-// disconnect: the helper just has nothing to hand out. The connection is a value the windows share (windows/shared.ts):
+// Connecting Claude Code to the sign-in: its user settings get the Bedrock variables, the model policy and
+// this extension's helper (plan.ts decides what changes), its VS Code panel stops asking for an Anthropic
+// login, and Disconnect puts everything back. Sign Out does not disconnect: the helper has nothing to hand out. The connection is a value the windows share (windows/shared.ts):
 // each change of it is made in one window at a time, under its lock, and told to the others.
 import * as vscode from 'vscode';
 import type { Config } from '../config/config';

@@ -104,6 +104,13 @@ export class Tally {
     return this.duplicateAnswers;
   }
 
+  /** True (and counted as a duplicate) when the answer with this key is counted already. */
+  alreadyCounted(key: string): boolean {
+    if (!this.seen.has(hashKey(key))) return false;
+    this.duplicateAnswers++;
+    return true;
+  }
+
   /** New prices or routes: the same sums, priced again at the next `figures`. */
   setOptions(options: TallyOptions): void {
     this.options = options;

@@ -1,7 +1,5 @@
-// Finds and reads Claude Code's session records on this machine into a Tally (localFigures.ts):
-// every *.jsonl below each projects/ folder, first all of them, then what is appended, as it is
-// appended. Node only, no vscode.
-//
+// Finds and reads Claude Code's session records on this machine into a Tally (localFigures.ts): every
+// *.jsonl below each projects/ folder, first all of them, then what is appended, as it is. Node only.
 // - The first read of a large history (a gigabyte is not unusual) runs in slices of a few
 //   milliseconds, yielding between them, so the extension host is never held up for long.
 // - Each file is read from where the last read stopped; a line still being written (no newline
@@ -12,7 +10,7 @@
 import { promises as fs, watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
 import type { Tally } from './localFigures';
-import { parseLine } from './records';
+import { answerKey, parseLine } from './records';
 
 export { recordFolders } from './recordFolders';
 
@@ -22,7 +20,7 @@ export interface ReaderState {
   readonly files: number;
   readonly sessions: number;
   readonly linesRead: number;
-  /** Lines that could not be understood. */
+  /** Lines that name an answer or Claude Code's totals but could not be understood. */
   readonly skipped: number;
   readonly versions: readonly string[];
   readonly newest: number | undefined;
@@ -42,13 +40,16 @@ export interface RecordReaderOptions {
 interface FileState {
   offset: number;
   /** The start of a line not finished yet. */
-  pending: string;
+  pending: Buffer;
   ino: number;
   /** When it was last changed, as last read: a change that leaves the size as it was is a rewrite. */
   mtimeMs: number;
 }
 
 const CHUNK = 1024 * 1024;
+const EMPTY = Buffer.alloc(0);
+const ANSWER = Buffer.from('"assistant"');
+const TOTALS = Buffer.from('"cost-state"');
 const COALESCE_MS = 100;
 const WATCH_SETTLE_MS = 30;
 const MAX_VERSIONS = 8;
@@ -213,7 +214,7 @@ export class RecordReader {
     let state = this.files.get(file);
     const rewritten = state !== undefined && stat.size === state.offset && stat.mtimeMs !== state.mtimeMs;
     if (!state || stat.ino !== state.ino || stat.size < state.offset || rewritten) {
-      state = { offset: 0, pending: '', ino: stat.ino, mtimeMs: stat.mtimeMs };
+      state = { offset: 0, pending: EMPTY, ino: stat.ino, mtimeMs: stat.mtimeMs };
       this.files.set(file, state);
     }
     state.mtimeMs = stat.mtimeMs;
@@ -225,16 +226,12 @@ export class RecordReader {
       while (state.offset < stat.size && !this.disposed) {
         const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, stat.size - state.offset), state.offset);
         if (bytesRead === 0) break;
-        // Only whole UTF-8 characters: a chunk may end inside one, which the next chunk finishes.
-        let end = bytesRead;
-        const lastNewline = buffer.lastIndexOf(10, bytesRead - 1);
-        if (lastNewline >= 0) end = lastNewline + 1;
-        else if (state.offset + bytesRead < stat.size) end = bytesRead - trailingPartial(buffer, bytesRead);
-        const text = state.pending + buffer.toString('utf8', 0, end);
-        state.offset += end;
-        const parts = text.split('\n');
-        state.pending = parts.pop() ?? '';
-        lines += await this.take(parts);
+        state.offset += bytesRead;
+        const data = state.pending.length > 0 ? Buffer.concat([state.pending, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
+        // Whole lines now; the unfinished last one (a copy: the buffer is read into again) waits for the rest.
+        const lastNewline = data.lastIndexOf(10);
+        state.pending = Buffer.from(data.subarray(lastNewline + 1));
+        if (lastNewline >= 0) lines += await this.take(data.subarray(0, lastNewline + 1));
       }
     } finally {
       await handle.close();
@@ -242,30 +239,50 @@ export class RecordReader {
     return lines;
   }
 
-  /** Counts whole lines into the tally, yielding whenever a slice's time is up. */
-  private async take(lines: string[]): Promise<number> {
+  /**
+   * Counts the whole lines in `data` into the tally. Only a line that names an answer or Claude
+   * Code's totals is decoded: the search jumps from one to the next over everything else (prompts,
+   * tool results, bookkeeping), and a further record of an answer already counted is known by its
+   * key without parsing it. Yields whenever a slice's time is up.
+   */
+  private async take(data: Buffer): Promise<number> {
     const sliceMs = this.options.sliceMs ?? 20;
-    let taken = 0;
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i];
-      if (line.length === 0) continue;
-      const parsed = parseLine(line);
-      this.linesRead++;
-      taken++;
-      if (parsed.kind === 'unreadable') this.skipped++;
-      else if (parsed.kind === 'usage') {
-        const { usage } = parsed;
-        this.sessionIds.add(usage.sessionId);
-        if (usage.version) this.versions.add(usage.version);
-        this.newest = Math.max(this.newest ?? usage.at, usage.at);
-      }
-      this.options.tally.add(parsed);
-      if ((i & 31) === 31 && performance.now() - this.sliceStart > sliceMs) {
+    let lines = 0;
+    for (let at = data.indexOf(10); at >= 0; at = data.indexOf(10, at + 1)) lines++;
+    this.linesRead += lines;
+    let nextAnswer = data.indexOf(ANSWER);
+    let nextTotals = data.indexOf(TOTALS);
+    let parsed = 0;
+    let position = 0;
+    while (nextAnswer >= 0 || nextTotals >= 0) {
+      const found = nextAnswer < 0 ? nextTotals : nextTotals < 0 ? nextAnswer : Math.min(nextAnswer, nextTotals);
+      const start = found === 0 ? 0 : data.lastIndexOf(10, found) + 1;
+      const end = data.indexOf(10, found);
+      this.count(data.toString('utf8', start, end));
+      position = end + 1;
+      if (nextAnswer >= 0 && nextAnswer < position) nextAnswer = data.indexOf(ANSWER, position);
+      if (nextTotals >= 0 && nextTotals < position) nextTotals = data.indexOf(TOTALS, position);
+      if ((++parsed & 15) === 0 && performance.now() - this.sliceStart > sliceMs) {
         await new Promise((resolve) => setImmediate(resolve));
         this.sliceStart = performance.now();
       }
     }
-    return taken;
+    return lines;
+  }
+
+  /** One line that names an answer or Claude Code's totals, into the tally. */
+  private count(line: string): void {
+    const key = answerKey(line);
+    if (key !== undefined && this.options.tally.alreadyCounted(key)) return;
+    const parsed = parseLine(line);
+    if (parsed.kind === 'unreadable') this.skipped++;
+    else if (parsed.kind === 'usage') {
+      const { usage } = parsed;
+      this.sessionIds.add(usage.sessionId);
+      if (usage.version) this.versions.add(usage.version);
+      this.newest = Math.max(this.newest ?? usage.at, usage.at);
+    }
+    this.options.tally.add(parsed);
   }
 
   private notifySoon(): void {
@@ -278,16 +295,4 @@ export class RecordReader {
     this.notifyTimer = undefined;
     for (const listener of [...this.listeners]) listener();
   }
-}
-
-/** How many bytes at the end of `buffer` start a UTF-8 character the buffer does not finish. */
-function trailingPartial(buffer: Buffer, length: number): number {
-  for (let back = 1; back <= Math.min(3, length); back++) {
-    const byte = buffer[length - back];
-    if ((byte & 0xc0) !== 0x80) {
-      const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-      return needed > back ? back : 0;
-    }
-  }
-  return 0;
 }

@@ -154,3 +154,17 @@ export function parseLine(line: string): ParsedLine {
   if (type === 'cost-state') return costRecord(record as Record<string, unknown>);
   return { kind: 'ignored' };
 }
+
+/**
+ * The key of an answer record, read from the line without parsing it (Claude Code writes
+ * `"message":{"id":"…"` and `"requestId":"…"`); undefined when the line does not say it plainly.
+ * It matches the key parseLine gives the same line.
+ */
+export function answerKey(line: string): string | undefined {
+  const messageAt = line.indexOf('"message":{"id":"');
+  const requestAt = line.indexOf('"requestId":"');
+  if (messageAt < 0 || requestAt < 0) return undefined;
+  const id = line.slice(messageAt + 17, line.indexOf('"', messageAt + 17));
+  const request = line.slice(requestAt + 13, line.indexOf('"', requestAt + 13));
+  return id && request && !id.includes('\\') && !request.includes('\\') ? `${id}:${request}` : undefined;
+}

@@ -51,7 +51,7 @@ export function writeSessionRecords(root: string, options: { bytes: number; file
     mkdirSync(folder, { recursive: true });
     const sessionId = `${String(f).padStart(8, '0')}-5a4d-4b0c-9e6f-${String(Math.floor(random() * 1e12)).padStart(12, '0')}`;
     const common = { isSidechain: false, userType: 'external', entrypoint: 'cli', cwd: project, sessionId, version: '2.1.330', gitBranch: BRANCHES[f % BRANCHES.length] };
-    let at = options.now - Math.floor(random() * 30 * 86_400_000);
+    let at = options.now - Math.floor(random() * 28 * 86_400_000);
     const lines: string[] = [];
     let size = 0;
     const push = (record: object) => {
