@@ -56,9 +56,12 @@ interface FileState {
   inode: number;
   /** The bytes after the last newline read: a line not finished yet. */
   rest: Buffer;
+  /** The last bytes read, checked again before reading on: a file rewritten in place differs there. */
+  tail: Buffer;
 }
 
 const CHUNK_BYTES = 1 << 20;
+const TAIL_BYTES = 64;
 const NEWLINE = 0x0a;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
@@ -269,8 +272,8 @@ export class RecordReader {
     try {
       const stat = await handle.stat();
       let state = this.files.get(file);
-      if (!state || stat.ino !== state.inode || stat.size < state.offset) {
-        state = { offset: 0, inode: stat.ino, rest: Buffer.alloc(0) };
+      if (!state || stat.ino !== state.inode || stat.size < state.offset || !(await this.sameTail(handle, state))) {
+        state = { offset: 0, inode: stat.ino, rest: Buffer.alloc(0), tail: Buffer.alloc(0) };
         this.files.set(file, state);
       }
       const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
@@ -278,6 +281,7 @@ export class RecordReader {
         const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, stat.size - state.offset), state.offset);
         if (bytesRead <= 0) break;
         state.offset += bytesRead;
+        state.tail = Buffer.from(buffer.subarray(Math.max(0, bytesRead - TAIL_BYTES), bytesRead));
         await this.readBytes(state, buffer.subarray(0, bytesRead));
       }
       this.finishLastLine(state);
@@ -286,6 +290,14 @@ export class RecordReader {
     } finally {
       await handle.close().catch(() => undefined);
     }
+  }
+
+  /** Whether the bytes before the offset are still the ones read there (a truncated and rewritten file's are not). */
+  private async sameTail(handle: fs.promises.FileHandle, state: FileState): Promise<boolean> {
+    if (state.tail.length === 0) return true;
+    const check = Buffer.alloc(state.tail.length);
+    const { bytesRead } = await handle.read(check, 0, check.length, state.offset - check.length);
+    return bytesRead === check.length && check.equals(state.tail);
   }
 
   /** Splits the bytes into lines, carrying the unfinished end; only marked lines are parsed. */
