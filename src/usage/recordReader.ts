@@ -58,6 +58,8 @@ interface FileState {
   rest: Buffer;
   /** The last bytes read, checked again before reading on: a file rewritten in place differs there. */
   tail: Buffer;
+  /** The modification time at the last read. */
+  mtimeMs: number;
 }
 
 const CHUNK_BYTES = 1 << 20;
@@ -88,6 +90,10 @@ export class RecordReader {
   private readonly watchers = new Map<string, fs.FSWatcher>();
   private readonly listeners = new Set<() => void>();
   private readonly dirty = new Set<string>();
+  /** Folders that appeared below a watched one, to list and read. */
+  private readonly newFolders = new Set<string>();
+  /** One read buffer: files are read one at a time. */
+  private readonly buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   private readonly versions = new Set<string>();
   private readonly sessionIds = new Set<string>();
   private existing: string[] = [];
@@ -162,10 +168,11 @@ export class RecordReader {
   }
 
   /** Handles changes after a short wait, so a burst of events is one read and one notification. */
-  private schedule(rescan: boolean, file?: string): void {
+  private schedule(rescan: boolean, file?: string, folder?: string): void {
     if (this.disposed || !this.firstReadDone) return;
     if (rescan) this.rescanAll = true;
     if (file) this.dirty.add(file);
+    if (folder) this.newFolders.add(folder);
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -176,7 +183,7 @@ export class RecordReader {
   private async catchUp(): Promise<void> {
     if (this.running) {
       await this.running;
-      if (this.dirty.size > 0 || this.rescanAll) this.schedule(false);
+      if (this.dirty.size > 0 || this.newFolders.size > 0 || this.rescanAll) this.schedule(false);
       return;
     }
     const linesBefore = this.linesRead;
@@ -185,12 +192,16 @@ export class RecordReader {
       if (this.rescanAll) {
         this.rescanAll = false;
         this.dirty.clear();
+        this.newFolders.clear();
         await this.scanAndRead();
-      } else {
-        const files = [...this.dirty];
-        this.dirty.clear();
-        for (const file of files) await this.readFile(file);
+        return;
       }
+      const folders = [...this.newFolders];
+      this.newFolders.clear();
+      for (const folder of folders) for (const file of (await this.listFolder(folder)) ?? []) this.dirty.add(file);
+      const files = [...this.dirty];
+      this.dirty.clear();
+      for (const file of files) await this.readFile(file);
     })();
     try {
       await this.running;
@@ -218,10 +229,11 @@ export class RecordReader {
     }
   }
 
-  /** A folder below projects/: a file event reads that file, anything else rescans. */
+  /** A folder below projects/: a file event reads that file, another name is listed as a folder, no name rescans. */
   private watchRecordFolder(folder: string): void {
     this.watch(folder, (name) => {
       if (name && isRecordFile(name)) this.schedule(false, path.join(folder, name));
+      else if (name) this.schedule(false, undefined, path.join(folder, name));
       else this.schedule(true);
     });
   }
@@ -262,7 +274,20 @@ export class RecordReader {
     return files.sort();
   }
 
+  /** Whether the file is as last read (a rescan then leaves it unopened). */
+  private async unchanged(file: string): Promise<boolean> {
+    const state = this.files.get(file);
+    if (!state) return false;
+    try {
+      const stat = await fs.promises.stat(file);
+      return stat.ino === state.inode && stat.size === state.offset && stat.mtimeMs === state.mtimeMs;
+    } catch {
+      return true; // Deleted: its figures stay.
+    }
+  }
+
   private async readFile(file: string): Promise<void> {
+    if (await this.unchanged(file)) return;
     let handle: fs.promises.FileHandle;
     try {
       handle = await fs.promises.open(file, 'r');
@@ -273,10 +298,11 @@ export class RecordReader {
       const stat = await handle.stat();
       let state = this.files.get(file);
       if (!state || stat.ino !== state.inode || stat.size < state.offset || !(await this.sameTail(handle, state))) {
-        state = { offset: 0, inode: stat.ino, rest: Buffer.alloc(0), tail: Buffer.alloc(0) };
+        state = { offset: 0, inode: stat.ino, rest: Buffer.alloc(0), tail: Buffer.alloc(0), mtimeMs: stat.mtimeMs };
         this.files.set(file, state);
       }
-      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+      state.mtimeMs = stat.mtimeMs;
+      const buffer = this.buffer;
       while (state.offset < stat.size && !this.disposed) {
         const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, stat.size - state.offset), state.offset);
         if (bytesRead <= 0) break;
