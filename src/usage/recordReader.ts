@@ -15,7 +15,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Tally } from './localFigures';
-import { parseLine, RECORD_MARKERS } from './records';
+import { parseLine, RECORD_MARKERS, type ParsedLine } from './records';
 
 /** The projects/ folders to read, in order, whether or not they exist. */
 export function recordFolders(env: Record<string, string | undefined>, home: string): string[] {
@@ -64,12 +64,19 @@ interface FileState {
 
 const CHUNK_BYTES = 1 << 20;
 const TAIL_BYTES = 64;
+/** Files read whole, ahead of the one being counted, during a scan (the disk works while we count). */
+const READ_AHEAD = 4;
+/** Larger files are read in chunks instead. */
+const WHOLE_FILE_BYTES = 8 << 20;
 const NEWLINE = 0x0a;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 /** Change events closer than this are handled together. */
 const COALESCE_MS = 100;
 const MARKER_BYTES = RECORD_MARKERS.map((marker) => Buffer.from(marker));
+const MESSAGE_ID = Buffer.from('"message":{"id":"');
+const REQUEST_ID = Buffer.from('"requestId":"');
+const QUOTE = 0x22;
 /** Versions listed in the state, at most. */
 const VERSIONS_KEPT = 20;
 
@@ -79,6 +86,49 @@ function isRecordFile(name: string): boolean {
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+interface WholeFile {
+  readonly bytes: Buffer;
+  readonly inode: number;
+  readonly mtimeMs: number;
+}
+
+/** A file's bytes and identity, when it is small enough to read at once. */
+async function loadWhole(file: string): Promise<WholeFile | undefined> {
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    handle = await fs.promises.open(file, 'r');
+    const stat = await handle.stat();
+    if (stat.size > WHOLE_FILE_BYTES) return undefined;
+    const bytes = Buffer.allocUnsafe(stat.size);
+    let read = 0;
+    while (read < stat.size) {
+      const { bytesRead } = await handle.read(bytes, read, stat.size - read, read);
+      if (bytesRead <= 0) break;
+      read += bytesRead;
+    }
+    return { bytes: bytes.subarray(0, read), inode: stat.ino, mtimeMs: stat.mtimeMs };
+  } catch {
+    return undefined;
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * message.id and the top-level requestId of an assistant line, from its bytes, without parsing it:
+ * Claude Code writes each content block of an answer as its own line, one after the other, and
+ * the lines after the first need no parse. Undefined when either is not found.
+ */
+function answerSignature(line: Buffer): string | undefined {
+  const message = line.indexOf(MESSAGE_ID);
+  const request = line.lastIndexOf(REQUEST_ID);
+  if (message < 0 || request < 0) return undefined;
+  const messageEnd = line.indexOf(QUOTE, message + MESSAGE_ID.length);
+  const requestEnd = line.indexOf(QUOTE, request + REQUEST_ID.length);
+  if (messageEnd < 0 || requestEnd < 0) return undefined;
+  return `${line.toString('latin1', message + MESSAGE_ID.length, messageEnd)}:${line.toString('latin1', request + REQUEST_ID.length, requestEnd)}`;
 }
 
 export class RecordReader {
@@ -95,6 +145,8 @@ export class RecordReader {
   /** One read buffer: files are read one at a time. */
   private readonly buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   private readonly versions = new Set<string>();
+  /** The message and request IDs of the last answer record read in this file, and what it said. */
+  private lastAnswer: { signature: string; parsed: ParsedLine } | undefined;
   private readonly sessionIds = new Set<string>();
   private existing: string[] = [];
   private newest: number | undefined;
@@ -240,13 +292,40 @@ export class RecordReader {
 
   private async scanAndRead(): Promise<void> {
     const existing: string[] = [];
+    const files: string[] = [];
     for (const folder of this.folders) {
-      const files = await this.listFolder(folder);
-      if (files === undefined) continue;
+      const found = await this.listFolder(folder);
+      if (found === undefined) continue;
       existing.push(folder);
-      for (const file of files) await this.readFile(file);
+      files.push(...found);
     }
     this.existing = existing;
+    await this.readFiles(files);
+  }
+
+  /** Reads files in order; the ones not read before are loaded whole a few ahead. */
+  private async readFiles(files: readonly string[]): Promise<void> {
+    const loads = new Map<number, Promise<WholeFile | undefined>>();
+    const loadAhead = (index: number) => {
+      for (let i = index; i < Math.min(files.length, index + READ_AHEAD); i++) {
+        if (!loads.has(i) && !this.files.has(files[i])) loads.set(i, loadWhole(files[i]));
+      }
+    };
+    for (let i = 0; i < files.length && !this.disposed; i++) {
+      loadAhead(i);
+      const whole = await loads.get(i);
+      loads.delete(i);
+      if (whole && !this.files.has(files[i])) await this.countWhole(files[i], whole);
+      else await this.readFile(files[i]);
+    }
+  }
+
+  private async countWhole(file: string, whole: WholeFile): Promise<void> {
+    const state: FileState = { offset: whole.bytes.length, inode: whole.inode, rest: Buffer.alloc(0), tail: Buffer.from(whole.bytes.subarray(Math.max(0, whole.bytes.length - TAIL_BYTES))), mtimeMs: whole.mtimeMs };
+    this.files.set(file, state);
+    this.lastAnswer = undefined;
+    await this.readBytes(state, whole.bytes);
+    this.finishLastLine(state);
   }
 
   /** Every *.jsonl below the folder, watching each folder on the way; undefined when it does not exist. */
@@ -303,6 +382,7 @@ export class RecordReader {
       }
       state.mtimeMs = stat.mtimeMs;
       const buffer = this.buffer;
+      this.lastAnswer = undefined;
       while (state.offset < stat.size && !this.disposed) {
         const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, stat.size - state.offset), state.offset);
         if (bytesRead <= 0) break;
@@ -375,10 +455,17 @@ export class RecordReader {
       if (data[start] !== OPEN_BRACE || data[last] !== CLOSE_BRACE) this.skipped++;
       return;
     }
-    this.countLine(data.toString('utf8', start, last + 1));
+    const signature = answerSignature(data.subarray(start, last + 1));
+    if (signature !== undefined && this.lastAnswer?.signature === signature) {
+      // The next content block of the answer just read: the same usage, counted once by the tally.
+      this.tally.add(this.lastAnswer.parsed);
+      return;
+    }
+    const parsed = this.countLine(data.toString('utf8', start, last + 1));
+    this.lastAnswer = signature !== undefined && parsed.kind === 'usage' ? { signature, parsed } : undefined;
   }
 
-  private countLine(line: string): void {
+  private countLine(line: string): ParsedLine {
     const parsed = parseLine(line);
     if (parsed.kind === 'unreadable') this.skipped++;
     else if (parsed.kind === 'usage') {
@@ -387,6 +474,7 @@ export class RecordReader {
       if (parsed.usage.version && !this.versions.has(parsed.usage.version)) this.versions.add(parsed.usage.version);
     }
     this.tally.add(parsed);
+    return parsed;
   }
 
   /** A last line without its newline is counted when it is already whole JSON (a record written without one). */
