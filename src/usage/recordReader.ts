@@ -67,7 +67,7 @@ const TAIL_BYTES = 64;
 /** Files read whole, ahead of the one being counted, during a scan (the disk works while we count). */
 const READ_AHEAD = 4;
 /** Larger files are read in chunks instead. */
-const WHOLE_FILE_BYTES = 8 << 20;
+const WHOLE_FILE_BYTES = 1 << 20;
 const NEWLINE = 0x0a;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
