@@ -3,52 +3,13 @@
 // day and project, by session, by minute for the last hours), never the records, so it can be
 // re-priced when the prices or the profile resolution change. The snapshot is small and
 // JSON-serialisable (it crosses the windows' channel). Pure.
-import { costOf, priceOf, type Price, type PriceOverrides } from './prices';
-import type { CostRecord, ParsedLine, Tokens, UsageRecord } from './records';
+import type { LocalFigures, SessionFigures, TallyOptions, Totals } from './figureShapes';
+import { costOf, priceOf, type Price } from './prices';
+import type { CostRecord, ParsedLine, UsageRecord } from './records';
+import { addTo, hashKey, localDay, shownPath, Sums, type ByModel } from './tallySums';
 
-export interface Totals {
-  readonly tokens: Tokens;
-  readonly requests: number;
-  /** USD, priced requests only. */
-  readonly cost: number;
-  /** Requests whose model has no price. */
-  readonly unpriced: number;
-}
-
-export interface SessionFigures {
-  readonly id: string;
-  readonly project: string;
-  readonly branch: string | undefined;
-  readonly models: readonly string[];
-  readonly start: number;
-  readonly last: number;
-  readonly totals: Totals;
-  readonly linesAdded: number | undefined;
-  readonly linesRemoved: number | undefined;
-  /** Claude Code's own totalCostUSD, from the newest cost-state. */
-  readonly claudeCost: number | undefined;
-  readonly lastHourCost: number;
-}
-
-export interface LocalFigures {
-  readonly newest: number | undefined;
-  readonly today: Totals;
-  readonly lastHour: Totals;
-  readonly days: readonly { readonly day: string; readonly totals: Totals }[];
-  readonly models: readonly { readonly model: string; readonly totals: Totals }[];
-  readonly projects: readonly { readonly project: string; readonly totals: Totals; readonly sessions: number }[];
-  readonly sessions: readonly SessionFigures[];
-  readonly cache: { readonly hitRate: number | undefined; readonly saved: number };
-  readonly unpricedModels: readonly string[];
-}
-
-export interface TallyOptions {
-  /** Application-profile ARN -> the model it routes to. */
-  readonly resolve?: (model: string) => string;
-  readonly overrides?: PriceOverrides;
-  /** Default: the local date, YYYY-MM-DD. */
-  readonly dayOf?: (at: number) => string;
-}
+export { hashKey, localDay } from './tallySums';
+export type { LocalFigures, SessionFigures, TallyOptions, Totals } from './figureShapes';
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
@@ -57,40 +18,6 @@ const MINUTES_KEPT_MS = 2 * HOUR_MS;
 const DAYS_SHOWN = 31;
 const PROJECTS_SHOWN = 20;
 const SESSIONS_SHOWN = 50;
-/** Longest project path in the snapshot (its end is kept). */
-const PATH_SHOWN = 400;
-
-/** Mutable token sums and a request count. */
-class Sums {
-  input = 0;
-  output = 0;
-  cacheWrite5m = 0;
-  cacheWrite1h = 0;
-  cacheRead = 0;
-  requests = 0;
-
-  add(tokens: Tokens, requests = 1): void {
-    this.input += tokens.input;
-    this.output += tokens.output;
-    this.cacheWrite5m += tokens.cacheWrite5m;
-    this.cacheWrite1h += tokens.cacheWrite1h;
-    this.cacheRead += tokens.cacheRead;
-    this.requests += requests;
-  }
-
-  tokens(): Tokens {
-    return { input: this.input, output: this.output, cacheWrite5m: this.cacheWrite5m, cacheWrite1h: this.cacheWrite1h, cacheRead: this.cacheRead };
-  }
-}
-
-/** Sums per model. */
-type ByModel = Map<string, Sums>;
-
-function addTo(byModel: ByModel, model: string, tokens: Tokens): void {
-  let sums = byModel.get(model);
-  if (!sums) byModel.set(model, (sums = new Sums()));
-  sums.add(tokens);
-}
 
 interface SessionState {
   readonly id: string;
@@ -106,31 +33,6 @@ interface SessionState {
 interface CostState {
   readonly cost: CostRecord;
   readonly order: number;
-}
-
-function pad(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
-}
-
-export function localDay(at: number): string {
-  const date = new Date(at);
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
-
-/** A 52-bit hash of a dedupe key: two 26-bit FNV-1a variants. */
-export function hashKey(key: string): number {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ key.length;
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
-  }
-  return ((a >>> 6) & 0x3ffffff) * 0x4000000 + ((b >>> 6) & 0x3ffffff);
-}
-
-function shownPath(project: string): string {
-  return project.length > PATH_SHOWN ? `…${project.slice(project.length - PATH_SHOWN + 1)}` : project;
 }
 
 /** Adds what each line says, once per API answer; figures(now) prices and summarises it. */
