@@ -197,6 +197,9 @@ export async function benchRecords(options: { bytes?: number; files?: number } =
     const ours = priceOf(m.model);
     return { model: m.model, ourCost: m.totals.cost, ourInputPrice: ours?.input, globalInputPrice: global?.input };
   });
+  // Our cost with every profile priced as global: what remains beside ccusage's is the table, not the premium.
+  const atGlobalPrices = perModel.reduce((sum, m) => sum + (m.ourInputPrice && m.globalInputPrice ? (m.ourCost * m.globalInputPrice) / m.ourInputPrice : 0), 0);
+  const atGlobalDifference = (atGlobalPrices - ccusage.totals.totalCost) / ccusage.totals.totalCost;
   const result = {
     measuredAt: new Date().toISOString(),
     machine: `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}`,
@@ -216,6 +219,7 @@ export async function benchRecords(options: { bytes?: number; files?: number } =
     ccusage: { ms: Math.round(ccusage.ms), totals: ccusage.totals, perModelCost: Object.fromEntries([...ccusage.models].map(([k, v]) => [k, Number(v.toFixed(2))])) },
     tokensEqual,
     costDifferencePercent: Number((costDifference * 100).toFixed(2)),
+    costAtGlobalPricesDifferencePercent: Number((atGlobalDifference * 100).toFixed(3)),
     perModel,
   };
   const table: [string, string, string][] = [
@@ -230,6 +234,7 @@ export async function benchRecords(options: { bytes?: number; files?: number } =
     ['appended record to onDidChange p50 / max', `${result.ours.appendToChangeMs.p50} / ${result.ours.appendToChangeMs.max} ms`, result.ours.appendToChangeMs.max < 1000 ? 'ok (< 1 s)' : 'OVER BUDGET'],
     ['token totals equal to ccusage', tokensEqual ? 'yes' : 'NO', ''],
     ['cost, ours / ccusage', `$${result.ours.cost} / $${ccusage.totals.totalCost.toFixed(2)}`, `${result.costDifferencePercent}% (geographic profiles +10% from Sonnet 4.5 on)`],
+    ['cost with every profile at its global price', `$${atGlobalPrices.toFixed(2)}`, Math.abs(atGlobalDifference) < 0.02 ? `${result.costAtGlobalPricesDifferencePercent}% from ccusage: ok (< 2%)` : 'DIFFERS'],
   ];
   const width = Math.max(...table.map((r) => r[0].length));
   process.stdout.write(`\n${table.map(([k, v, n]) => `${k.padEnd(width)}  ${v.padStart(22)}  ${n}`).join('\n')}\n`);
