@@ -1,119 +1,68 @@
-// This machine's figures from Claude Code's session records (records.ts): today, the last hour,
-// by day, by model, by project and by session, the prompt cache's hit rate and what it saved.
-// Sums are kept per model (so a change of prices or of what an application profile routes to
-// prices them again), never the records themselves; each API answer is counted once by its key,
-// kept as a compact hash. What `figures` returns is plain data, small enough to share between
-// windows. Pure.
-import { costOf, priceOf, type Price, type PriceOverrides } from './prices';
-import { NO_TOKENS, type CostRecord, type ParsedLine, type Tokens, type UsageRecord } from './records';
-import { addTo, hashKey, localDate, plus, type ByModel } from './sums';
+// The usage figures of this machine, from Claude Code's session records: today, the last hour, by
+// day, model, project and session, the cache's hit rate and savings. Keeps sums per model (by
+// day and project, by session, by minute for the last hours), never the records, so it can be
+// re-priced when the prices or the profile resolution change. The snapshot is small and
+// JSON-serialisable (it crosses the windows' channel). Pure.
+import type { LocalFigures, SessionFigures, TallyOptions, Totals } from './figureShapes';
+import { costOf, priceOf, type Price } from './prices';
+import type { CostRecord, ParsedLine, UsageRecord } from './records';
+import { addTo, hashKey, localDay, shownPath, Sums, type ByModel } from './tallySums';
 
-export interface Totals {
-  readonly tokens: Tokens;
-  readonly requests: number;
-  /** USD, of the requests with a known price. */
-  readonly cost: number;
-  /** Requests whose model has no known price: not in `cost`. */
-  readonly unpriced: number;
-}
+export { hashKey, localDay } from './tallySums';
+export type { LocalFigures, SessionFigures, TallyOptions, Totals } from './figureShapes';
 
-export interface SessionFigures {
-  readonly id: string;
-  readonly project: string;
-  readonly branch: string | undefined;
-  readonly models: readonly string[];
-  readonly start: number;
-  readonly last: number;
-  readonly totals: Totals;
-  readonly linesAdded: number | undefined;
-  readonly linesRemoved: number | undefined;
-  /** Claude Code's own figure for the session (its newest running total). */
-  readonly claudeCost: number | undefined;
-  readonly lastHourCost: number;
-}
-
-export interface LocalFigures {
-  /** When the newest record counted was written. */
-  readonly newest: number | undefined;
-  readonly today: Totals;
-  /** The hour before now: the burn rate. */
-  readonly lastHour: Totals;
-  /** Days with records, the last 31, oldest first. */
-  readonly days: readonly { readonly day: string; readonly totals: Totals }[];
-  /** This month, most cost first. */
-  readonly models: readonly { readonly model: string; readonly totals: Totals }[];
-  /** This month, most cost first, the top 20. */
-  readonly projects: readonly { readonly project: string; readonly totals: Totals; readonly sessions: number }[];
-  /** The most recent first, the top 50. */
-  readonly sessions: readonly SessionFigures[];
-  readonly cache: {
-    /** Of the input this month, the share read from the cache. */
-    readonly hitRate: number | undefined;
-    /** USD saved this month: cache reads at the input price less their own, less the premium paid for cache writes. */
-    readonly saved: number;
-  };
-  readonly unpricedModels: readonly string[];
-}
-
-export interface TallyOptions {
-  /** The model an application inference-profile ARN routes to. */
-  readonly resolve?: (model: string) => string;
-  readonly overrides?: PriceOverrides;
-  /** YYYY-MM-DD of a time: this machine's calendar unless said. */
-  readonly dayOf?: (at: number) => string;
-}
-
-const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
-const DAYS_KEPT = 31;
-const TOP_SESSIONS = 50;
-const TOP_PROJECTS = 20;
+const MINUTE_MS = 60_000;
+/** Minute sums are kept this far behind the newest record (the last hour, with room). */
+const MINUTES_KEPT_MS = 2 * HOUR_MS;
+const DAYS_SHOWN = 31;
+const PROJECTS_SHOWN = 20;
+const SESSIONS_SHOWN = 50;
 
 interface SessionState {
+  readonly id: string;
   project: string;
   branch: string | undefined;
   start: number;
   last: number;
   readonly byModel: ByModel;
-  cost: CostRecord | undefined;
+  /** The days it has records on. */
+  readonly days: Set<string>;
 }
 
+interface CostState {
+  readonly cost: CostRecord;
+  readonly order: number;
+}
+
+/** Adds what each line says, once per API answer; figures(now) prices and summarises it. */
 export class Tally {
   private options: TallyOptions;
   private readonly seen = new Set<number>();
-  private readonly days = new Map<string, ByModel>();
+  /** day -> project -> model -> sums. */
+  private readonly byDay = new Map<string, Map<string, ByModel>>();
   private readonly sessions = new Map<string, SessionState>();
-  /** Per month (YYYY-MM), per project: its sums and its sessions. */
-  private readonly projects = new Map<string, Map<string, { byModel: ByModel; sessions: Set<string> }>>();
-  /** Per minute, per session: the two hours before the newest answer, enough for "the last hour" at any now after it. */
-  private readonly recent = new Map<number, Map<string, ByModel>>();
+  private readonly costs = new Map<string, CostState>();
+  /** minute (epoch ms / 60000) -> session -> model -> sums, for the newest two hours. */
+  private readonly minutes = new Map<number, Map<string, ByModel>>();
+  /** The model the answer named, per requested model: a price when the requested one has none. */
+  private readonly answered = new Map<string, string>();
+  private readonly priceCache = new Map<string, Price | undefined>();
   private newest: number | undefined;
-  private countedAnswers = 0;
-  private duplicateAnswers = 0;
+  private costOrder = 0;
+  private countedLines = 0;
+  private duplicateLines = 0;
 
   constructor(options: TallyOptions = {}) {
     this.options = options;
   }
 
-  /** Answers counted, and records of an answer already counted. */
   get counted(): number {
-    return this.countedAnswers;
+    return this.countedLines;
   }
 
   get duplicates(): number {
-    return this.duplicateAnswers;
-  }
-
-  /** True (and counted as a duplicate) when the answer with this key is counted already. */
-  alreadyCounted(key: string): boolean {
-    if (!this.seen.has(hashKey(key))) return false;
-    this.duplicateAnswers++;
-    return true;
-  }
-
-  /** New prices or routes: the same sums, priced again at the next `figures`. */
-  setOptions(options: TallyOptions): void {
-    this.options = options;
+    return this.duplicateLines;
   }
 
   add(line: ParsedLine): void {
@@ -121,164 +70,222 @@ export class Tally {
     else if (line.kind === 'cost') this.addCost(line.cost);
   }
 
-  private dayOf(at: number): string {
-    return (this.options.dayOf ?? localDate)(at);
+  /** New prices or profile resolution: the next figures are priced with them. dayOf stays as constructed. */
+  setOptions(options: TallyOptions): void {
+    this.options = { ...options, dayOf: this.options.dayOf };
+    this.priceCache.clear();
   }
 
-  private addUsage(record: UsageRecord): void {
-    if (record.key !== undefined) {
-      const hash = hashKey(record.key);
+  private dayOf(at: number): string {
+    return (this.options.dayOf ?? localDay)(at);
+  }
+
+  private addUsage(usage: UsageRecord): void {
+    if (usage.key !== undefined) {
+      const hash = hashKey(usage.key);
       if (this.seen.has(hash)) {
-        this.duplicateAnswers++;
+        this.duplicateLines++;
         return;
       }
       this.seen.add(hash);
     }
-    this.countedAnswers++;
-    const day = this.dayOf(record.at);
-    let byModel = this.days.get(day);
-    if (!byModel) this.days.set(day, (byModel = new Map()));
-    addTo(byModel, record.model, record.tokens);
-
-    const session = this.sessionOf(record.sessionId, record.at);
-    if (record.project) session.project = record.project;
-    if (record.branch) session.branch = record.branch;
-    session.start = Math.min(session.start, record.at);
-    session.last = Math.max(session.last, record.at);
-    addTo(session.byModel, record.model, record.tokens);
-
-    const month = day.slice(0, 7);
-    let monthProjects = this.projects.get(month);
-    if (!monthProjects) this.projects.set(month, (monthProjects = new Map()));
-    const projectKey = session.project || record.project;
-    let project = monthProjects.get(projectKey);
-    if (!project) monthProjects.set(projectKey, (project = { byModel: new Map(), sessions: new Set() }));
-    addTo(project.byModel, record.model, record.tokens);
-    project.sessions.add(record.sessionId);
-
-    const newest = Math.max(this.newest ?? record.at, record.at);
-    if (newest !== this.newest) {
-      this.newest = newest;
-      for (const minute of this.recent.keys()) if ((minute + 1) * MINUTE_MS <= newest - 2 * HOUR_MS) this.recent.delete(minute);
-    }
-    if (record.at > newest - 2 * HOUR_MS) {
-      const minute = Math.floor(record.at / MINUTE_MS);
-      let sessions = this.recent.get(minute);
-      if (!sessions) this.recent.set(minute, (sessions = new Map()));
-      let byModel = sessions.get(record.sessionId);
-      if (!byModel) sessions.set(record.sessionId, (byModel = new Map()));
-      addTo(byModel, record.model, record.tokens);
-    }
+    this.countedLines++;
+    if (usage.answeredModel && !this.answered.has(usage.model)) this.answered.set(usage.model, usage.answeredModel);
+    const day = this.dayOf(usage.at);
+    const project = shownPath(usage.project);
+    let projects = this.byDay.get(day);
+    if (!projects) this.byDay.set(day, (projects = new Map()));
+    let byModel = projects.get(project);
+    if (!byModel) projects.set(project, (byModel = new Map()));
+    addTo(byModel, usage.model, usage.tokens);
+    this.addToSession(usage, project, day);
+    this.addToMinutes(usage);
   }
 
+  private addToSession(usage: UsageRecord, project: string, day: string): void {
+    let session = this.sessions.get(usage.sessionId);
+    if (!session) {
+      session = { id: usage.sessionId, project, branch: usage.branch, start: usage.at, last: usage.at, byModel: new Map(), days: new Set() };
+      this.sessions.set(usage.sessionId, session);
+    }
+    if (usage.at < session.start) session.start = usage.at;
+    if (usage.at >= session.last) {
+      session.last = usage.at;
+      if (project) session.project = project;
+      if (usage.branch !== undefined) session.branch = usage.branch;
+    }
+    session.days.add(day);
+    addTo(session.byModel, usage.model, usage.tokens);
+  }
+
+  private addToMinutes(usage: UsageRecord): void {
+    if (this.newest === undefined || usage.at > this.newest) {
+      this.newest = usage.at;
+      this.pruneMinutes();
+    }
+    if (usage.at < this.newest - MINUTES_KEPT_MS) return;
+    const minute = Math.floor(usage.at / MINUTE_MS);
+    let bySession = this.minutes.get(minute);
+    if (!bySession) this.minutes.set(minute, (bySession = new Map()));
+    let byModel = bySession.get(usage.sessionId);
+    if (!byModel) bySession.set(usage.sessionId, (byModel = new Map()));
+    addTo(byModel, usage.model, usage.tokens);
+  }
+
+  private pruneMinutes(): void {
+    const oldest = Math.floor(((this.newest ?? 0) - MINUTES_KEPT_MS) / MINUTE_MS);
+    for (const minute of this.minutes.keys()) if (minute < oldest) this.minutes.delete(minute);
+  }
+
+  /** The newest cost-state wins: by its time when both have one, else the one read last. */
   private addCost(cost: CostRecord): void {
-    const session = this.sessionOf(cost.sessionId, cost.at ?? Number.MAX_SAFE_INTEGER);
-    // Claude Code's running total: the newest wins (a record without a time, the later line).
-    if (!session.cost || (cost.at ?? Infinity) >= (session.cost.at ?? -Infinity)) session.cost = cost;
+    const order = ++this.costOrder;
+    const known = this.costs.get(cost.sessionId);
+    if (known && known.cost.at !== undefined && cost.at !== undefined && cost.at < known.cost.at) return;
+    this.costs.set(cost.sessionId, { cost, order });
   }
 
-  private sessionOf(id: string, at: number): SessionState {
-    let session = this.sessions.get(id);
-    if (!session) this.sessions.set(id, (session = { project: '', branch: undefined, start: at, last: Number.isFinite(at) && at !== Number.MAX_SAFE_INTEGER ? at : 0, byModel: new Map(), cost: undefined }));
-    return session;
-  }
-
-  private priceOf(model: string): Price | undefined {
+  /** The price of a model as recorded: resolved, then the answered model's when it has none. */
+  private priceFor(model: string): Price | undefined {
+    if (this.priceCache.has(model)) return this.priceCache.get(model);
     const resolved = this.options.resolve ? this.options.resolve(model) : model;
-    return priceOf(resolved, this.options.overrides);
+    let price = priceOf(resolved, this.options.overrides);
+    const answered = this.answered.get(model);
+    if (!price && answered) price = priceOf(answered, this.options.overrides);
+    this.priceCache.set(model, price);
+    return price;
   }
 
-  /** Totals of per-model sums, priced; models without a price are noted in `unpriced`. */
-  private totals(byModels: Iterable<ByModel>, unpricedModels: Set<string>): Totals {
-    let tokens = NO_TOKENS;
-    let requests = 0;
+  /** The name a model is shown and grouped by: an application profile as the model it routes to. */
+  private nameOf(model: string): string {
+    return this.options.resolve ? this.options.resolve(model) : model;
+  }
+
+  private totalsOf(groups: Iterable<ByModel>): Totals {
+    const sums = new Sums();
     let cost = 0;
     let unpriced = 0;
-    for (const byModel of byModels) {
-      for (const [model, sums] of byModel) {
-        tokens = plus(tokens, sums.tokens);
-        requests += sums.requests;
-        const price = this.priceOf(model);
-        if (price) cost += costOf(sums.tokens, price);
-        else {
-          unpriced += sums.requests;
-          unpricedModels.add(model);
-        }
+    for (const byModel of groups) {
+      for (const [model, modelSums] of byModel) {
+        const tokens = modelSums.tokens();
+        sums.add(tokens, modelSums.requests);
+        const price = this.priceFor(model);
+        if (price) cost += costOf(tokens, price);
+        else unpriced += modelSums.requests;
       }
     }
-    return { tokens, requests, cost, unpriced };
+    return { tokens: sums.tokens(), requests: sums.requests, cost, unpriced };
+  }
+
+  private mergedByModel(groups: Iterable<ByModel>): ByModel {
+    const merged: ByModel = new Map();
+    for (const byModel of groups) for (const [model, sums] of byModel) {
+      let target = merged.get(model);
+      if (!target) merged.set(model, (target = new Sums()));
+      target.add(sums.tokens(), sums.requests);
+    }
+    return merged;
   }
 
   figures(now: number): LocalFigures {
-    const unpricedModels = new Set<string>();
     const today = this.dayOf(now);
     const month = today.slice(0, 7);
-    const dayKeys = [...this.days.keys()].filter((d) => d <= today).sort().slice(-DAYS_KEPT);
-    const monthDays = [...this.days.entries()].filter(([d]) => d.slice(0, 7) === month).map(([, byModel]) => byModel);
-
-    const monthByModel: ByModel = new Map();
-    for (const byModel of monthDays) for (const [model, sums] of byModel) addTo(monthByModel, model, sums.tokens, sums.requests);
-    const models = [...monthByModel.entries()].map(([model, sums]) => ({ model, totals: this.totals([new Map([[model, sums]])], unpricedModels) })).sort((a, b) => b.totals.cost - a.totals.cost || b.totals.requests - a.totals.requests);
-
-    // The minutes that began within the hour before now.
-    const inLastHour = [...this.recent.entries()].filter(([minute]) => minute * MINUTE_MS > now - HOUR_MS && minute * MINUTE_MS <= now).map(([, sessions]) => sessions);
-    const lastHourBy = (session?: string): ByModel => {
-      const byModel: ByModel = new Map();
-      for (const sessions of inLastHour) {
-        for (const [id, sums] of sessions) if (session === undefined || id === session) for (const [model, s] of sums) addTo(byModel, model, s.tokens, s.requests);
+    const dayNames = [...this.byDay.keys()].sort();
+    const monthDays = dayNames.filter((day) => day.startsWith(month));
+    const monthGroups = monthDays.flatMap((day) => [...this.byDay.get(day)!.values()]);
+    const lastHourStart = now - HOUR_MS;
+    const lastHourBySession = new Map<string, ByModel[]>();
+    for (const [minute, bySession] of this.minutes) {
+      const at = minute * MINUTE_MS;
+      if (at < Math.floor(lastHourStart / MINUTE_MS) * MINUTE_MS || at > now) continue;
+      for (const [session, byModel] of bySession) {
+        const list = lastHourBySession.get(session);
+        if (list) list.push(byModel);
+        else lastHourBySession.set(session, [byModel]);
       }
-      return byModel;
-    };
-
-    const sessions = [...this.sessions.entries()]
-      .filter(([, s]) => s.byModel.size > 0)
-      .sort((a, b) => b[1].last - a[1].last)
-      .slice(0, TOP_SESSIONS)
-      .map(([id, s]): SessionFigures => ({
-        id,
-        project: s.project,
-        branch: s.branch,
-        models: [...s.byModel.keys()],
-        start: s.start,
-        last: s.last,
-        totals: this.totals([s.byModel], unpricedModels),
-        linesAdded: s.cost?.linesAdded,
-        linesRemoved: s.cost?.linesRemoved,
-        claudeCost: s.cost?.totalCostUSD,
-        lastHourCost: this.totals([lastHourBy(id)], unpricedModels).cost,
-      }));
-
-    const projects = [...(this.projects.get(month) ?? new Map<string, { byModel: ByModel; sessions: Set<string> }>()).entries()]
-      .map(([project, p]) => ({ project, totals: this.totals([p.byModel], unpricedModels), sessions: p.sessions.size }))
-      .sort((a, b) => b.totals.cost - a.totals.cost || b.totals.requests - a.totals.requests)
-      .slice(0, TOP_PROJECTS);
-
+    }
     return {
       newest: this.newest,
-      today: this.totals(this.days.has(today) ? [this.days.get(today)!] : [], unpricedModels),
-      lastHour: this.totals([lastHourBy()], unpricedModels),
-      days: dayKeys.map((day) => ({ day, totals: this.totals([this.days.get(day)!], unpricedModels) })),
-      models,
-      projects,
-      sessions,
-      cache: this.cache(monthByModel),
-      unpricedModels: [...unpricedModels].sort(),
+      today: this.totalsOf(this.byDay.get(today)?.values() ?? []),
+      lastHour: this.totalsOf([...lastHourBySession.values()].flat()),
+      days: dayNames.slice(-DAYS_SHOWN).map((day) => ({ day, totals: this.totalsOf(this.byDay.get(day)!.values()) })),
+      models: this.modelFigures(monthGroups),
+      projects: this.projectFigures(monthDays, month),
+      sessions: this.sessionFigures(lastHourBySession),
+      cache: this.cacheFigures(monthGroups),
+      unpricedModels: this.unpricedModels(),
     };
   }
 
-  /** The month's prompt cache: the share of input read from it, and what it saved at each model's price. */
-  private cache(monthByModel: ByModel): LocalFigures['cache'] {
-    let read = 0;
-    let input = 0;
-    let saved = 0;
-    for (const [model, { tokens }] of monthByModel) {
-      const written = tokens.cacheWrite5m + tokens.cacheWrite1h;
-      read += tokens.cacheRead;
-      input += tokens.input + tokens.cacheRead + written;
-      const price = this.priceOf(model);
-      if (!price) continue;
-      saved += (tokens.cacheRead * (price.input - price.cacheRead) - tokens.cacheWrite5m * (price.cacheWrite5m - price.input) - tokens.cacheWrite1h * (price.cacheWrite1h - price.input)) / 1_000_000;
+  private modelFigures(monthGroups: ByModel[]): LocalFigures['models'] {
+    const byName = new Map<string, ByModel[]>();
+    for (const [model, sums] of this.mergedByModel(monthGroups)) {
+      const name = this.nameOf(model);
+      const list = byName.get(name) ?? [];
+      list.push(new Map([[model, sums]]));
+      byName.set(name, list);
     }
-    return { hitRate: input > 0 ? read / input : undefined, saved };
+    return [...byName].map(([model, groups]) => ({ model, totals: this.totalsOf(groups) })).sort((a, b) => b.totals.cost - a.totals.cost || b.totals.requests - a.totals.requests);
+  }
+
+  private projectFigures(monthDays: string[], month: string): LocalFigures['projects'] {
+    const byProject = new Map<string, ByModel[]>();
+    for (const day of monthDays) for (const [project, byModel] of this.byDay.get(day)!) {
+      const list = byProject.get(project) ?? [];
+      list.push(byModel);
+      byProject.set(project, list);
+    }
+    const sessionsPer = new Map<string, number>();
+    for (const session of this.sessions.values()) {
+      if (![...session.days].some((day) => day.startsWith(month))) continue;
+      sessionsPer.set(session.project, (sessionsPer.get(session.project) ?? 0) + 1);
+    }
+    return [...byProject]
+      .map(([project, groups]) => ({ project, totals: this.totalsOf(groups), sessions: sessionsPer.get(project) ?? 0 }))
+      .sort((a, b) => b.totals.cost - a.totals.cost || b.totals.requests - a.totals.requests)
+      .slice(0, PROJECTS_SHOWN);
+  }
+
+  private sessionFigures(lastHourBySession: Map<string, ByModel[]>): SessionFigures[] {
+    return [...this.sessions.values()]
+      .sort((a, b) => b.last - a.last)
+      .slice(0, SESSIONS_SHOWN)
+      .map((session) => {
+        const cost = this.costs.get(session.id)?.cost;
+        return {
+          id: session.id,
+          project: session.project,
+          branch: session.branch,
+          models: [...new Set([...session.byModel.keys()].map((model) => this.nameOf(model)))],
+          start: session.start,
+          last: session.last,
+          totals: this.totalsOf([session.byModel]),
+          linesAdded: cost?.linesAdded,
+          linesRemoved: cost?.linesRemoved,
+          claudeCost: cost?.totalCostUSD,
+          lastHourCost: this.totalsOf(lastHourBySession.get(session.id) ?? []).cost,
+        };
+      });
+  }
+
+  /** Hit rate: reads over all input; saved: reads priced as input minus as read, less the write premium. */
+  private cacheFigures(monthGroups: ByModel[]): LocalFigures['cache'] {
+    let read = 0;
+    let all = 0;
+    let saved = 0;
+    for (const [model, sums] of this.mergedByModel(monthGroups)) {
+      read += sums.cacheRead;
+      all += sums.input + sums.cacheRead + sums.cacheWrite5m + sums.cacheWrite1h;
+      const price = this.priceFor(model);
+      if (!price) continue;
+      saved += (sums.cacheRead * (price.input - price.cacheRead) - sums.cacheWrite5m * (price.cacheWrite5m - price.input) - sums.cacheWrite1h * (price.cacheWrite1h - price.input)) / 1_000_000;
+    }
+    return { hitRate: all > 0 ? read / all : undefined, saved };
+  }
+
+  private unpricedModels(): string[] {
+    const models = new Set<string>();
+    for (const session of this.sessions.values()) for (const model of session.byModel.keys()) if (!this.priceFor(model)) models.add(this.nameOf(model));
+    return [...models].sort();
   }
 }

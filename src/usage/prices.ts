@@ -102,14 +102,19 @@ function isGlobal(model: string): boolean {
   return idOf(model.trim().toLowerCase()).startsWith('global.');
 }
 
+/** Prices to a billionth of a dollar per million tokens, without binary fractions' noise. */
+function round(value: number): number {
+  return Math.round(value * 1e9) / 1e9;
+}
+
 function priceFromRow(row: TableRow, factor: number): Price {
   const input = row.input * factor;
   return {
-    input,
-    output: row.output * factor,
-    cacheWrite5m: input * (row.write5mShare ?? 1.25),
-    cacheWrite1h: input * 2,
-    cacheRead: input * (row.readShare ?? 0.1),
+    input: round(input),
+    output: round(row.output * factor),
+    cacheWrite5m: round(input * (row.write5mShare ?? 1.25)),
+    cacheWrite1h: round(input * 2),
+    cacheRead: round(input * (row.readShare ?? 0.1)),
   };
 }
 

@@ -1,18 +1,24 @@
-// Finds and reads Claude Code's session records on this machine into a Tally (localFigures.ts): every
-// *.jsonl below each projects/ folder, first all of them, then what is appended, as it is. Node only.
-// - The first read of a large history (a gigabyte is not unusual) runs in slices of a few
-//   milliseconds, yielding between them, so the extension host is never held up for long.
-// - Each file is read from where the last read stopped; a line still being written (no newline
-//   yet) waits for the rest. A file that shrank or was replaced is read again from the start
-//   (each answer still counts once). A deleted file's usage stays counted: it happened.
-// - Changes are found by watching the folders, and by a slow rescan besides (a watch can miss
-//   events, and a projects/ folder may appear later).
-import { promises as fs, watch, type FSWatcher } from 'node:fs';
+// Finds Claude Code's session records on this machine and reads them into a Tally: a first full
+// read that yields to the event loop every few milliseconds, then only what is appended, as it is
+// appended. Node only (no VS Code).
+//
+// Per file it keeps the offset read to and the unfinished last line (a half-written line waits for
+// its end). A file that shrank or was replaced is read again from the start (the tally counts each
+// answer once, so nothing is counted twice); a deleted file's figures stay (its usage happened).
+// Only lines that hold a record marker (records.ts) are decoded and parsed: the rest are prompts,
+// tool results and attachments, by far most of the bytes.
+//
+// Watching: one non-recursive fs.watch per folder (projects/, each project, each subagents/
+// folder) and on each config folder for a projects/ that appears later, plus a slow rescan.
+// Node 20's recursive fs.watch on Linux puts a stat poller on every file (measured: 2,000 files
+// gave 2,051 handles and 7% of a core), which thousands of session files make too costly.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Tally } from './localFigures';
-import { answerKey, parseLine } from './records';
+import { CHUNK_BYTES, isRecordFile, listRecordFiles, loadWhole, sameTail, TAIL_BYTES, type FileState, type WholeFile } from './recordFiles';
+import { RecordLines } from './recordLines';
 
-export { recordFolders } from './recordFolders';
+export { recordFolders } from './recordFiles';
 
 export interface ReaderState {
   /** The folders that exist. */
@@ -20,7 +26,7 @@ export interface ReaderState {
   readonly files: number;
   readonly sessions: number;
   readonly linesRead: number;
-  /** Lines that name an answer or Claude Code's totals but could not be understood. */
+  /** Unreadable lines. */
   readonly skipped: number;
   readonly versions: readonly string[];
   readonly newest: number | undefined;
@@ -31,62 +37,72 @@ export interface ReaderState {
 export interface RecordReaderOptions {
   readonly folders: readonly string[];
   readonly tally: Tally;
-  /** The longest run before yielding to the event loop, in ms. */
+  /** Longest run before yielding, default 20 ms. */
   readonly sliceMs?: number;
-  /** The rescan besides the watch, in ms. */
+  /** Fallback rescan, default 30 s. */
   readonly pollMs?: number;
 }
 
-interface FileState {
-  offset: number;
-  /** The start of a line not finished yet. */
-  pending: Buffer;
-  ino: number;
-  /** When it was last changed, as last read: a change that leaves the size as it was is a rewrite. */
-  mtimeMs: number;
-}
-
-const CHUNK = 1024 * 1024;
-const EMPTY = Buffer.alloc(0);
-const ANSWER = Buffer.from('"assistant"');
-const TOTALS = Buffer.from('"cost-state"');
+/** Files read whole, ahead of the one being counted, during a scan (the disk works while we count). */
+const READ_AHEAD = 4;
+/** Change events closer than this are handled together. */
 const COALESCE_MS = 100;
-const WATCH_SETTLE_MS = 30;
-const MAX_VERSIONS = 8;
+/** Versions listed in the state, at most. */
+const VERSIONS_KEPT = 20;
 
 export class RecordReader {
+  private readonly tally: Tally;
+  private readonly lines: RecordLines;
+  private readonly pollMs: number;
+  private readonly folders: readonly string[];
   private readonly files = new Map<string, FileState>();
-  private readonly dirty = new Set<string>();
-  private readonly sessionIds = new Set<string>();
-  private readonly versions = new Set<string>();
+  private readonly watchers = new Map<string, fs.FSWatcher>();
   private readonly listeners = new Set<() => void>();
-  private readonly watchers = new Map<string, FSWatcher>();
+  private readonly dirty = new Set<string>();
+  /** Folders that appeared below a watched one, to list and read. */
+  private readonly newFolders = new Set<string>();
+  /** One read buffer: files are read one at a time. */
+  private readonly buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   private existing: string[] = [];
-  private linesRead = 0;
-  private skipped = 0;
-  private newest: number | undefined;
+  private firstReadDone = false;
   private firstReadMs: number | undefined;
-  private pumping: Promise<void> | undefined;
-  private sliceStart = 0;
-  private notifyTimer: NodeJS.Timeout | undefined;
-  private settleTimer: NodeJS.Timeout | undefined;
-  private pollTimer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private rescanAll = false;
+  private timer: NodeJS.Timeout | undefined;
+  private poll: NodeJS.Timeout | undefined;
   private disposed = false;
 
-  constructor(private readonly options: RecordReaderOptions) {}
+  constructor(options: RecordReaderOptions) {
+    this.folders = options.folders;
+    this.tally = options.tally;
+    this.lines = new RecordLines(options.tally, options.sliceMs ?? 20);
+    this.pollMs = options.pollMs ?? 30_000;
+  }
 
   get state(): ReaderState {
     return {
       folders: this.existing,
       files: this.files.size,
-      sessions: this.sessionIds.size,
-      linesRead: this.linesRead,
-      skipped: this.skipped,
-      versions: [...this.versions].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).slice(-MAX_VERSIONS),
-      newest: this.newest,
-      firstReadDone: this.firstReadMs !== undefined,
+      sessions: this.lines.sessionIds.size,
+      linesRead: this.lines.linesRead,
+      skipped: this.lines.skipped,
+      versions: [...this.lines.versions].slice(-VERSIONS_KEPT),
+      newest: this.lines.newest,
+      firstReadDone: this.firstReadDone,
       firstReadMs: this.firstReadMs,
     };
+  }
+
+  /** Resolves when the first full read is done. */
+  async start(): Promise<void> {
+    const started = performance.now();
+    this.watchConfigFolders();
+    await this.scanAndRead();
+    this.firstReadDone = true;
+    this.firstReadMs = Math.round(performance.now() - started);
+    this.poll = setInterval(() => this.schedule(true), this.pollMs);
+    this.poll.unref?.();
+    this.notify();
   }
 
   onDidChange(listener: () => void): { dispose(): void } {
@@ -94,205 +110,176 @@ export class RecordReader {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
-  /** Reads every record there is; resolves when done. Watching starts at once. */
-  async start(): Promise<void> {
-    const started = performance.now();
-    await this.rescan();
-    this.firstReadMs = Math.round(performance.now() - started);
-    this.notifyNow();
-    this.schedulePoll();
-  }
-
   dispose(): void {
     this.disposed = true;
-    for (const w of this.watchers.values()) w.close();
+    for (const watcher of this.watchers.values()) watcher.close();
     this.watchers.clear();
-    clearTimeout(this.notifyTimer);
-    clearTimeout(this.settleTimer);
-    clearTimeout(this.pollTimer);
+    if (this.timer) clearTimeout(this.timer);
+    if (this.poll) clearInterval(this.poll);
     this.listeners.clear();
   }
 
-  private schedulePoll(): void {
-    if (this.disposed) return;
-    this.pollTimer = setTimeout(() => void this.rescan().finally(() => this.schedulePoll()), this.options.pollMs ?? 30_000);
-    this.pollTimer.unref?.();
-  }
-
-  /** Finds every record file (and watches each folder that exists), then reads what is new. */
-  private async rescan(): Promise<void> {
-    const existing: string[] = [];
-    for (const folder of this.options.folders) {
-      const found = await this.listFiles(folder);
-      if (!found) {
-        this.watchParent(folder);
-        continue;
+  private notify(): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener();
+      } catch {
+        // A listener's failure is its own.
       }
-      existing.push(folder);
-      this.watchFolder(folder);
-      for (const file of found) this.dirty.add(file);
     }
-    this.existing = existing;
-    await this.pump();
   }
 
-  /** Every *.jsonl below `folder`; undefined when the folder does not exist. */
-  private async listFiles(folder: string): Promise<string[] | undefined> {
-    const entries = await fs.readdir(folder, { recursive: true, withFileTypes: true }).catch(() => undefined);
-    if (!entries) return undefined;
-    return entries.filter((e) => e.isFile() && e.name.endsWith('.jsonl')).map((e) => path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name));
+  /** Handles changes after a short wait, so a burst of events is one read and one notification. */
+  private schedule(rescan: boolean, file?: string, folder?: string): void {
+    if (this.disposed || !this.firstReadDone) return;
+    if (rescan) this.rescanAll = true;
+    if (file) this.dirty.add(file);
+    if (folder) this.newFolders.add(folder);
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.catchUp();
+    }, COALESCE_MS);
   }
 
-  private watchFolder(folder: string): void {
-    if (this.watchers.has(folder) || this.disposed) return;
+  private async catchUp(): Promise<void> {
+    if (this.running) {
+      await this.running;
+      if (this.dirty.size > 0 || this.newFolders.size > 0 || this.rescanAll) this.schedule(false);
+      return;
+    }
+    const linesBefore = this.lines.linesRead;
+    const countedBefore = this.tally.counted;
+    this.running = (async () => {
+      if (this.rescanAll) {
+        this.rescanAll = false;
+        this.dirty.clear();
+        this.newFolders.clear();
+        await this.scanAndRead();
+        return;
+      }
+      const folders = [...this.newFolders];
+      this.newFolders.clear();
+      for (const folder of folders) for (const file of (await listRecordFiles(folder, (found) => this.watchRecordFolder(found))) ?? []) this.dirty.add(file);
+      const files = [...this.dirty];
+      this.dirty.clear();
+      for (const file of files) await this.readFile(file);
+    })();
     try {
-      const watcher = watch(folder, { recursive: true }, (_event, name) => {
-        if (!name || !String(name).endsWith('.jsonl')) return;
-        this.dirty.add(path.join(folder, String(name)));
-        this.settle();
-      });
+      await this.running;
+    } finally {
+      this.running = undefined;
+    }
+    if (this.lines.linesRead !== linesBefore || this.tally.counted !== countedBefore) this.notify();
+  }
+
+  private watchConfigFolders(): void {
+    for (const folder of this.folders) this.watch(path.dirname(folder), (name) => name === path.basename(folder) && this.schedule(true));
+  }
+
+  private watch(folder: string, onEvent: (name: string) => void): void {
+    if (this.disposed || this.watchers.has(folder)) return;
+    try {
+      const watcher = fs.watch(folder, { persistent: false }, (_event, name) => onEvent(name ? String(name) : ''));
       watcher.on('error', () => {
         watcher.close();
         this.watchers.delete(folder);
       });
       this.watchers.set(folder, watcher);
     } catch {
-      // No watch here (too many watches, say): the rescan still finds new records.
+      // The folder does not exist (yet): the rescan finds it.
     }
   }
 
-  /** A projects/ folder that does not exist yet: its config folder is watched for it to appear. */
-  private watchParent(folder: string): void {
-    const parent = path.dirname(folder);
-    if (this.watchers.has(parent) || this.disposed) return;
+  /** A folder below projects/: a file event reads that file, another name is listed as a folder, no name rescans. */
+  private watchRecordFolder(folder: string): void {
+    this.watch(folder, (name) => {
+      if (name && isRecordFile(name)) this.schedule(false, path.join(folder, name));
+      else if (name) this.schedule(false, undefined, path.join(folder, name));
+      else this.schedule(true);
+    });
+  }
+
+  private async scanAndRead(): Promise<void> {
+    const existing: string[] = [];
+    const files: string[] = [];
+    for (const folder of this.folders) {
+      const found = await listRecordFiles(folder, (found) => this.watchRecordFolder(found));
+      if (found === undefined) continue;
+      existing.push(folder);
+      files.push(...found);
+    }
+    this.existing = existing;
+    await this.readFiles(files);
+  }
+
+  /** Reads files in order; the ones not read before are loaded whole a few ahead. */
+  private async readFiles(files: readonly string[]): Promise<void> {
+    const loads = new Map<number, Promise<WholeFile | undefined>>();
+    const loadAhead = (index: number) => {
+      for (let i = index; i < Math.min(files.length, index + READ_AHEAD); i++) {
+        if (!loads.has(i) && !this.files.has(files[i])) loads.set(i, loadWhole(files[i]));
+      }
+    };
+    for (let i = 0; i < files.length && !this.disposed; i++) {
+      loadAhead(i);
+      const whole = await loads.get(i);
+      loads.delete(i);
+      if (whole && !this.files.has(files[i])) await this.countWhole(files[i], whole);
+      else await this.readFile(files[i]);
+    }
+  }
+
+  private async countWhole(file: string, whole: WholeFile): Promise<void> {
+    const state: FileState = { offset: whole.bytes.length, inode: whole.inode, rest: Buffer.alloc(0), tail: Buffer.from(whole.bytes.subarray(Math.max(0, whole.bytes.length - TAIL_BYTES))), mtimeMs: whole.mtimeMs };
+    this.files.set(file, state);
+    this.lines.newFile();
+    await this.lines.readBytes(state, whole.bytes);
+    this.lines.finishLastLine(state);
+  }
+
+  /** Whether the file is as last read (a rescan then leaves it unopened). */
+  private async unchanged(file: string): Promise<boolean> {
+    const state = this.files.get(file);
+    if (!state) return false;
     try {
-      const watcher = watch(parent, (_event, name) => {
-        if (String(name) !== path.basename(folder)) return;
-        watcher.close();
-        this.watchers.delete(parent);
-        void this.rescan();
-      });
-      watcher.on('error', () => {
-        watcher.close();
-        this.watchers.delete(parent);
-      });
-      this.watchers.set(parent, watcher);
+      const stat = await fs.promises.stat(file);
+      return stat.ino === state.inode && stat.size === state.offset && stat.mtimeMs === state.mtimeMs;
     } catch {
-      // No config folder either: the rescan looks again.
+      return true; // Deleted: its figures stay.
     }
   }
 
-  /** Several events for one write come together: read once they settle. */
-  private settle(): void {
-    clearTimeout(this.settleTimer);
-    this.settleTimer = setTimeout(() => void this.pump(), WATCH_SETTLE_MS);
-  }
-
-  /** Reads the files marked dirty, one at a time, until none is left. */
-  private pump(): Promise<void> {
-    if (this.pumping) return this.pumping.then(() => (this.dirty.size > 0 ? this.pump() : undefined));
-    this.pumping = (async () => {
-      this.sliceStart = performance.now();
-      while (this.dirty.size > 0 && !this.disposed) {
-        const [file] = this.dirty;
-        this.dirty.delete(file);
-        const added = await this.readFile(file).catch(() => 0);
-        if (added > 0 && this.firstReadMs !== undefined) this.notifySoon();
-      }
-    })().finally(() => (this.pumping = undefined));
-    return this.pumping;
-  }
-
-  /** Reads what is new in `file`; how many lines it added. */
-  private async readFile(file: string): Promise<number> {
-    const stat = await fs.stat(file).catch(() => undefined);
-    if (!stat) {
-      // Deleted: its usage stays counted.
-      this.files.delete(file);
-      return 0;
-    }
-    let state = this.files.get(file);
-    const rewritten = state !== undefined && stat.size === state.offset && stat.mtimeMs !== state.mtimeMs;
-    if (!state || stat.ino !== state.ino || stat.size < state.offset || rewritten) {
-      state = { offset: 0, pending: EMPTY, ino: stat.ino, mtimeMs: stat.mtimeMs };
-      this.files.set(file, state);
-    }
-    state.mtimeMs = stat.mtimeMs;
-    if (stat.size === state.offset) return 0;
-    const handle = await fs.open(file, 'r');
-    let lines = 0;
+  private async readFile(file: string): Promise<void> {
+    if (await this.unchanged(file)) return;
+    let handle: fs.promises.FileHandle;
     try {
-      const buffer = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(1, stat.size - state.offset)));
+      handle = await fs.promises.open(file, 'r');
+    } catch {
+      return; // Deleted: its figures stay.
+    }
+    try {
+      const stat = await handle.stat();
+      let state = this.files.get(file);
+      if (!state || stat.ino !== state.inode || stat.size < state.offset || !(await sameTail(handle, state))) {
+        state = { offset: 0, inode: stat.ino, rest: Buffer.alloc(0), tail: Buffer.alloc(0), mtimeMs: stat.mtimeMs };
+        this.files.set(file, state);
+      }
+      state.mtimeMs = stat.mtimeMs;
+      const buffer = this.buffer;
+      this.lines.newFile();
       while (state.offset < stat.size && !this.disposed) {
-        const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, stat.size - state.offset), state.offset);
-        if (bytesRead === 0) break;
+        const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, stat.size - state.offset), state.offset);
+        if (bytesRead <= 0) break;
         state.offset += bytesRead;
-        const data = state.pending.length > 0 ? Buffer.concat([state.pending, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
-        // Whole lines now; the unfinished last one (a copy: the buffer is read into again) waits for the rest.
-        const lastNewline = data.lastIndexOf(10);
-        state.pending = Buffer.from(data.subarray(lastNewline + 1));
-        if (lastNewline >= 0) lines += await this.take(data.subarray(0, lastNewline + 1));
+        state.tail = Buffer.from(buffer.subarray(Math.max(0, bytesRead - TAIL_BYTES), bytesRead));
+        await this.lines.readBytes(state, buffer.subarray(0, bytesRead));
       }
+      this.lines.finishLastLine(state);
+    } catch {
+      // Unreadable now (permissions, a race with a delete): the next event or rescan retries.
     } finally {
-      await handle.close();
+      await handle.close().catch(() => undefined);
     }
-    return lines;
-  }
-
-  /**
-   * Counts the whole lines in `data` into the tally. Only a line that names an answer or Claude
-   * Code's totals is decoded: the search jumps from one to the next over everything else (prompts,
-   * tool results, bookkeeping), and a further record of an answer already counted is known by its
-   * key without parsing it. Yields whenever a slice's time is up.
-   */
-  private async take(data: Buffer): Promise<number> {
-    const sliceMs = this.options.sliceMs ?? 20;
-    let lines = 0;
-    for (let at = data.indexOf(10); at >= 0; at = data.indexOf(10, at + 1)) lines++;
-    this.linesRead += lines;
-    let nextAnswer = data.indexOf(ANSWER);
-    let nextTotals = data.indexOf(TOTALS);
-    let parsed = 0;
-    let position = 0;
-    while (nextAnswer >= 0 || nextTotals >= 0) {
-      const found = nextAnswer < 0 ? nextTotals : nextTotals < 0 ? nextAnswer : Math.min(nextAnswer, nextTotals);
-      const start = found === 0 ? 0 : data.lastIndexOf(10, found) + 1;
-      const end = data.indexOf(10, found);
-      this.count(data.toString('utf8', start, end));
-      position = end + 1;
-      if (nextAnswer >= 0 && nextAnswer < position) nextAnswer = data.indexOf(ANSWER, position);
-      if (nextTotals >= 0 && nextTotals < position) nextTotals = data.indexOf(TOTALS, position);
-      if ((++parsed & 15) === 0 && performance.now() - this.sliceStart > sliceMs) {
-        await new Promise((resolve) => setImmediate(resolve));
-        this.sliceStart = performance.now();
-      }
-    }
-    return lines;
-  }
-
-  /** One line that names an answer or Claude Code's totals, into the tally. */
-  private count(line: string): void {
-    const key = answerKey(line);
-    if (key !== undefined && this.options.tally.alreadyCounted(key)) return;
-    const parsed = parseLine(line);
-    if (parsed.kind === 'unreadable') this.skipped++;
-    else if (parsed.kind === 'usage') {
-      const { usage } = parsed;
-      this.sessionIds.add(usage.sessionId);
-      if (usage.version) this.versions.add(usage.version);
-      this.newest = Math.max(this.newest ?? usage.at, usage.at);
-    }
-    this.options.tally.add(parsed);
-  }
-
-  private notifySoon(): void {
-    if (this.notifyTimer) return;
-    this.notifyTimer = setTimeout(() => this.notifyNow(), COALESCE_MS);
-  }
-
-  private notifyNow(): void {
-    clearTimeout(this.notifyTimer);
-    this.notifyTimer = undefined;
-    for (const listener of [...this.listeners]) listener();
   }
 }

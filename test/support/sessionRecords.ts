@@ -1,101 +1,212 @@
-// Session records shaped like the real CLI's (Claude Code 2.1.330, test/unit/fixtures/
-// claudeCodeSession.jsonl): per session file, turns of a user prompt, attachments, bookkeeping
-// records, answers written as one assistant record per content block (the same message id and
-// usage in each), tool results, and Claude Code's running totals. Sizes and proportions vary
-// by a seeded generator, so a folder of a given size is the same every time.
+// Writes session records shaped like Claude Code 2.1.330's (test/unit/fixtures/claudeCodeSession.jsonl
+// is one it wrote): queue operations, user prompts, attachments, tool results, API request records,
+// assistant answers written as one record per content block with the same message.id, requestId
+// and usage, and cost-state. Deterministic for a seed. For the unit tests and the benchmark.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-const MODELS = ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'us.anthropic.claude-haiku-4-5-20251001-v1:0', 'global.anthropic.claude-opus-4-6-v1', 'global.anthropic.claude-sonnet-4-5-20250929-v1:0'];
-const BRANCHES = ['main', 'feature/payments', 'fix/flaky-test', 'HEAD'];
-
-/** A small, repeatable stream of numbers in [0, 1). */
+/** A small deterministic generator (mulberry32). */
 export function seeded(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
-    state = (state * 1_664_525 + 1_013_904_223) >>> 0;
-    return state / 2 ** 32;
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
-function words(random: () => number, bytes: number): string {
-  const vocabulary = ['const', 'function', 'return', 'the', 'test', 'value', 'await', 'import', 'export', 'if', 'else', 'string', 'number', 'file', 'error'];
-  const out: string[] = [];
-  let length = 0;
-  while (length < bytes) {
-    const word = vocabulary[Math.floor(random() * vocabulary.length)];
-    out.push(word);
-    length += word.length + 1;
-  }
-  return out.join(' ');
+export interface AnswerUsage {
+  readonly input: number;
+  readonly output: number;
+  readonly cacheWrite5m: number;
+  readonly cacheWrite1h: number;
+  readonly cacheRead: number;
 }
 
-export interface Generated {
+export interface AnswerOptions {
+  readonly sessionId: string;
+  readonly at: number;
+  readonly model: string;
+  readonly answeredModel?: string;
+  readonly messageId: string;
+  readonly requestId: string;
+  readonly cwd?: string;
+  readonly branch?: string;
+  readonly usage: AnswerUsage;
+  /** Content blocks: one record each. */
+  readonly blocks?: readonly Record<string, unknown>[];
+  readonly sidechain?: boolean;
+}
+
+/** The assistant records of one answer, one line per content block. */
+export function answerLines(options: AnswerOptions): string[] {
+  const usage = {
+    input_tokens: options.usage.input,
+    cache_creation_input_tokens: options.usage.cacheWrite5m + options.usage.cacheWrite1h,
+    cache_read_input_tokens: options.usage.cacheRead,
+    output_tokens: options.usage.output,
+    output_tokens_details: { thinking_tokens: 0 },
+    server_tool_use: { web_search_requests: 0, web_fetch_requests: 0 },
+    service_tier: 'standard',
+    cache_creation: { ephemeral_1h_input_tokens: options.usage.cacheWrite1h, ephemeral_5m_input_tokens: options.usage.cacheWrite5m },
+    inference_geo: '',
+    iterations: [],
+    speed: 'standard',
+  };
+  const blocks = options.blocks ?? [{ type: 'text', text: 'Done.' }];
+  return blocks.map((block, index) =>
+    JSON.stringify({
+      parentUuid: `parent-${options.messageId}-${index}`,
+      isSidechain: options.sidechain ?? false,
+      message: {
+        id: options.messageId,
+        type: 'message',
+        role: 'assistant',
+        model: options.answeredModel ?? options.model.replace(/^(us|eu|apac|global)\.anthropic\./, '').replace(/-v\d+(:\d+)?$/, ''),
+        content: [block],
+        stop_reason: 'end_turn',
+        stop_sequence: null,
+        usage,
+      },
+      apiBlockIndex: index,
+      requestId: options.requestId,
+      requestRef: `ref-${options.requestId}`,
+      requestedModel: options.model,
+      promptCacheRequested: '5m',
+      type: 'assistant',
+      uuid: `uuid-${options.messageId}-${index}`,
+      timestamp: new Date(options.at + index * 3).toISOString(),
+      userType: 'external',
+      entrypoint: 'cli',
+      cwd: options.cwd ?? '/home/dev/projects/app',
+      sessionId: options.sessionId,
+      version: '2.1.330',
+      gitBranch: options.branch ?? 'main',
+    }),
+  );
+}
+
+export interface CostStateOptions {
+  readonly sessionId: string;
+  readonly totalCostUSD: number;
+  readonly linesAdded?: number;
+  readonly linesRemoved?: number;
+}
+
+export function costStateLine(options: CostStateOptions): string {
+  return JSON.stringify({
+    type: 'cost-state',
+    sessionId: options.sessionId,
+    totalCostUSD: options.totalCostUSD,
+    totalAPIDuration: 1200,
+    totalLinesAdded: options.linesAdded ?? 0,
+    totalLinesRemoved: options.linesRemoved ?? 0,
+    totalDuration: 5000,
+    modelUsage: {},
+    hasUnknownModelCost: false,
+  });
+}
+
+export function userLine(sessionId: string, at: number, text: string, cwd = '/home/dev/projects/app'): string {
+  return JSON.stringify({
+    parentUuid: null,
+    isSidechain: false,
+    type: 'user',
+    message: { role: 'user', content: text },
+    uuid: `user-${at}`,
+    timestamp: new Date(at).toISOString(),
+    userType: 'external',
+    entrypoint: 'cli',
+    cwd,
+    sessionId,
+    version: '2.1.330',
+    gitBranch: 'main',
+  });
+}
+
+const MODELS = ['global.anthropic.claude-sonnet-4-5-20250929-v1:0', 'us.anthropic.claude-opus-4-6-v1', 'us.anthropic.claude-haiku-4-5-20251001-v1:0', 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'];
+const WORDS = 'the function returns a value when called with an index of files in the project folder and then writes its result to the log'.split(' ');
+
+function words(random: () => number, bytes: number): string {
+  const parts: string[] = [];
+  let length = 0;
+  while (length < bytes) {
+    const word = WORDS[Math.floor(random() * WORDS.length)];
+    parts.push(word);
+    length += word.length + 1;
+  }
+  return parts.join(' ');
+}
+
+export interface GeneratedSet {
   readonly files: number;
   readonly bytes: number;
   readonly answers: number;
-  /** Sums of what every answer reported, each answer once. */
-  readonly tokens: { input: number; output: number; cacheCreation: number; cacheRead: number };
 }
 
-/** Writes about `bytes` of records over `files` session files below `root`/projects. */
-export function writeSessionRecords(root: string, options: { bytes: number; files: number; now: number; seed?: number }): Generated {
-  const random = seeded(options.seed ?? 42);
-  const perFile = options.bytes / options.files;
-  const tokens = { input: 0, output: 0, cacheCreation: 0, cacheRead: 0 };
-  let bytes = 0;
+/**
+ * Writes about `bytes` of session files over `files` sessions below `projectsFolder`, spread over
+ * the 30 days before `end`, in the proportions a working session has: most bytes in tool results
+ * and attachments, assistant answers of one to four content blocks, a cost-state after each turn.
+ */
+export function writeSessionSet(projectsFolder: string, options: { bytes: number; files: number; seed?: number; end?: number }): GeneratedSet {
+  const random = seeded(options.seed ?? 22);
+  const end = options.end ?? Date.parse('2026-12-01T12:00:00Z');
+  const perFile = Math.max(4096, Math.floor(options.bytes / options.files));
+  let total = 0;
   let answers = 0;
   for (let f = 0; f < options.files; f++) {
-    const project = `/home/dev/project-${f % 40}`;
-    const folder = path.join(root, 'projects', project.replace(/\//g, '-'));
+    const project = `project${f % 40}`;
+    const cwd = `/home/dev/projects/${project}`;
+    const folder = path.join(projectsFolder, `-home-dev-projects-${project}`);
     mkdirSync(folder, { recursive: true });
-    const sessionId = `${String(f).padStart(8, '0')}-5a4d-4b0c-9e6f-${String(Math.floor(random() * 1e12)).padStart(12, '0')}`;
-    const common = { isSidechain: false, userType: 'external', entrypoint: 'cli', cwd: project, sessionId, version: '2.1.330', gitBranch: BRANCHES[f % BRANCHES.length] };
-    let at = options.now - Math.floor(random() * 28 * 86_400_000);
+    const sessionId = `00000000-0000-4000-8000-${String(f).padStart(12, '0')}`;
+    let at = end - Math.floor(random() * 30 * 86_400_000);
+    const model = MODELS[f % MODELS.length];
     const lines: string[] = [];
     let size = 0;
-    const push = (record: object) => {
-      const line = JSON.stringify(record);
+    let cost = 0;
+    let turn = 0;
+    const push = (line: string) => {
       lines.push(line);
       size += line.length + 1;
     };
-    let cost = 0;
-    let turn = 0;
     while (size < perFile) {
-      at += 5_000 + Math.floor(random() * 60_000);
-      const timestamp = new Date(at).toISOString();
-      push({ type: 'queue-operation', operation: 'enqueue', timestamp, sessionId, content: words(random, 40) });
-      push({ ...common, parentUuid: null, type: 'user', message: { role: 'user', content: words(random, 200 + random() * 1500) }, uuid: `u-${f}-${turn}`, timestamp });
-      push({ ...common, type: 'attachment', attachment: { type: 'environment', snapshot: { workingDirectory: project, platform: 'linux' } }, uuid: `a-${f}-${turn}`, timestamp });
-      const model = MODELS[Math.floor(random() * MODELS.length)];
-      push({ type: 'api-request', sessionId, timestamp, model, shape: { messages: turn * 2 + 1 } });
-      const usage = {
-        input_tokens: 1 + Math.floor(random() * 500),
-        cache_creation_input_tokens: Math.floor(random() * 4000),
-        cache_read_input_tokens: Math.floor(random() * 60_000),
-        output_tokens: 20 + Math.floor(random() * 2000),
-        service_tier: 'standard',
-      };
-      const split = Math.floor(usage.cache_creation_input_tokens * random());
-      const fullUsage = { ...usage, cache_creation: { ephemeral_5m_input_tokens: split, ephemeral_1h_input_tokens: usage.cache_creation_input_tokens - split } };
-      const messageId = `msg_bdrk_${f}_${turn}`;
-      const blocks = 1 + Math.floor(random() * 3);
-      for (let b = 0; b < blocks; b++) {
-        const content = b === blocks - 1 && random() < 0.6 ? [{ type: 'tool_use', id: `toolu_${f}_${turn}`, name: 'Read', input: { file_path: `${project}/src/file${b}.ts` } }] : [{ type: 'text', text: words(random, 100 + random() * 2500) }];
-        push({ ...common, parentUuid: `u-${f}-${turn}`, message: { id: messageId, type: 'message', role: 'assistant', model: model.replace(/^(us|global)\.anthropic\./, '').replace(/-v\d+(:\d+)?$/, ''), content, stop_reason: null, usage: fullUsage }, requestId: `req_${f}_${turn}`, requestedModel: model, type: 'assistant', uuid: `as-${f}-${turn}-${b}`, timestamp });
-      }
-      answers++;
-      tokens.input += usage.input_tokens;
-      tokens.output += usage.output_tokens;
-      tokens.cacheCreation += usage.cache_creation_input_tokens;
-      tokens.cacheRead += usage.cache_read_input_tokens;
-      if (random() < 0.6) push({ ...common, type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: `toolu_${f}_${turn}`, content: words(random, 500 + random() * 8000) }] }, uuid: `t-${f}-${turn}`, timestamp });
-      cost += (usage.input_tokens * 3 + usage.output_tokens * 15) / 1e6;
-      push({ type: 'cost-state', sessionId, timestamp, totalCostUSD: Number(cost.toFixed(6)), totalLinesAdded: turn * 3, totalLinesRemoved: turn, hasUnknownModelCost: false });
       turn++;
+      push(JSON.stringify({ type: 'queue-operation', operation: 'enqueue', timestamp: new Date(at).toISOString(), sessionId, content: 'next' }));
+      push(userLine(sessionId, at, words(random, 80 + Math.floor(random() * 400)), cwd));
+      push(JSON.stringify({ type: 'attachment', attachment: { type: 'prompt_snapshot', content: words(random, 2000 + Math.floor(random() * 12000)) }, sessionId, timestamp: new Date(at).toISOString(), cwd }));
+      const steps = 1 + Math.floor(random() * 4);
+      for (let s = 0; s < steps; s++) {
+        at += 2000 + Math.floor(random() * 20000);
+        push(JSON.stringify({ type: 'api-request', sessionId, id: `req-${f}-${turn}-${s}`, timestamp: new Date(at).toISOString(), version: '2.1.330', params: { model } }));
+        const blockCount = 1 + Math.floor(random() * 3);
+        const blocks: Record<string, unknown>[] = [];
+        for (let b = 0; b < blockCount; b++) {
+          blocks.push(b === blockCount - 1 && s < steps - 1 ? { type: 'tool_use', id: `tool-${f}-${turn}-${s}`, name: 'Read', input: { file_path: `${cwd}/src/file${b}.ts` } } : { type: 'text', text: words(random, 100 + Math.floor(random() * 900)) });
+        }
+        const usage = {
+          input: 3 + Math.floor(random() * 3000),
+          output: 20 + Math.floor(random() * 2500),
+          cacheWrite5m: Math.floor(random() * 8000),
+          cacheWrite1h: random() < 0.2 ? Math.floor(random() * 4000) : 0,
+          cacheRead: Math.floor(random() * 120_000),
+        };
+        cost += (usage.input * 3 + usage.output * 15 + usage.cacheWrite5m * 3.75 + usage.cacheWrite1h * 6 + usage.cacheRead * 0.3) / 1e6;
+        answers++;
+        for (const line of answerLines({ sessionId, at, model, messageId: `msg_bdrk_${f}_${turn}_${s}`, requestId: `${f}-${turn}-${s}-req`, cwd, usage, blocks })) push(line);
+        if (s < steps - 1) {
+          push(JSON.stringify({ type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: `tool-${f}-${turn}-${s}`, content: words(random, 500 + Math.floor(random() * 6000)) }] }, sessionId, timestamp: new Date(at + 50).toISOString(), cwd, isSidechain: false }));
+        }
+      }
+      push(JSON.stringify({ type: 'last-prompt', lastPrompt: 'next', sessionId }));
+      push(costStateLine({ sessionId, totalCostUSD: Number(cost.toFixed(6)), linesAdded: turn * 3, linesRemoved: turn }));
     }
-    writeFileSync(path.join(folder, `${sessionId}.jsonl`), `${lines.join('\n')}\n`);
-    bytes += size;
+    const text = `${lines.join('\n')}\n`;
+    writeFileSync(path.join(folder, `${sessionId}.jsonl`), text);
+    total += Buffer.byteLength(text);
   }
-  return { files: options.files, bytes, answers, tokens };
+  return { files: options.files, bytes: total, answers };
 }
