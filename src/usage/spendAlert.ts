@@ -4,6 +4,7 @@
 // Pure.
 import type { LocalUsageSettings } from '../config/groups';
 import type { LocalFigures, SessionFigures } from './localFigures';
+import { localDay } from './tallySums';
 
 export interface SpendAlert {
   /** What it is about, so it is said once (kept by the windows). */
@@ -12,12 +13,6 @@ export interface SpendAlert {
 }
 
 const money = (n: number) => `$${n.toFixed(2)}`;
-
-/** YYYY-MM-DD of `at` on this machine's calendar. */
-export function localDay(at: number): string {
-  const d = new Date(at);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
 
 /** The last folder of a project path: what people call their project. */
 export function projectName(project: string): string {
