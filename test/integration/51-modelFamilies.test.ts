@@ -2,13 +2,17 @@
 // sends them to the emulator's Bedrock: `opus` runs the pinned Opus profile, not the newest Opus;
 // the 1-hour prompt cache and the service tier reach the request.
 import * as assert from 'node:assert/strict';
-import { aws, changeSetting, harness, restoreAfterTest, runInTerminal, signInAs, useBedrockReply, useExtension, useTerminals } from './helpers';
+import { aws, changeSetting, claudeCodeIntegration, harness, restoreAfterTest, runInTerminal, signInAs, useBedrockReply, useClaudeSettingsFile, useExtension, useTerminals } from './helpers';
+
+/** The emulated account's application inference profile (a team's). */
+const TEAM_PROFILE = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/claudeteam01';
 
 const INVOKE = /^InvokeModel/;
 
 describe('Model families and cost levers, as Claude Code sends them', () => {
   const testApi = useExtension();
   const terminals = useTerminals();
+  const settingsFile = useClaudeSettingsFile(testApi);
   useBedrockReply('Pinned.');
 
   before(function () {
@@ -51,5 +55,19 @@ describe('Model families and cost levers, as Claude Code sends them', () => {
     assert.ok(main.length > 0, 'the conversation marks the prompt for caching');
     assert.ok(main.every((c) => c.levers!.cacheTtls.every((ttl) => ttl === '1h')), `every cache mark asks for an hour: ${JSON.stringify(main.map((c) => c.levers))}`);
     assert.ok(calls.some((c) => c.levers?.serviceTier === 'flex'), `the flex tier reached Bedrock: ${JSON.stringify(calls.map((c) => c.levers))}`);
+  });
+
+  it("routes a version to the team's application profile through Connect, and offers only the organisation's /model list", async function () {
+    this.timeout(180_000);
+    restoreAfterTest('modelOverrides', 'availableModels');
+    await signInAs('alice');
+    await changeSetting('modelOverrides', { 'claude-opus-4-6': TEAM_PROFILE });
+    await changeSetting('availableModels', ['opus', 'haiku']);
+    await claudeCodeIntegration(testApi, 'always');
+    const written = JSON.parse((await settingsFile.read()) ?? '{}') as { modelOverrides?: unknown; availableModels?: unknown };
+    assert.deepEqual(written.modelOverrides, { 'claude-opus-4-6': TEAM_PROFILE });
+    assert.deepEqual(written.availableModels, ['opus', 'haiku']);
+    const calls = await claudeCalls('--model claude-opus-4-6');
+    assert.ok(calls.some((c) => c.subject === TEAM_PROFILE), `the request went to the team's profile: ${calls.map((c) => c.subject).join(', ')}`);
   });
 });
