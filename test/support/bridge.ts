@@ -83,14 +83,14 @@ export async function startBridge(
             return send(200, {});
           }
           case 'POST /ui/webview-text': {
-            const frame = p.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+            const frame = shownWebview(p);
             const element = frame.locator(json.selector).first();
             await element.waitFor({ state: 'visible', timeout: 15_000 });
             return send(200, { text: await element.innerText() });
           }
           case 'POST /ui/webview-attack': {
             // What an injected page would try: an inline script without the nonce, a remote image.
-            const frame = p.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+            const frame = shownWebview(p);
             const result = await frame.locator('body').evaluate(async (body) => {
               const violations: string[] = [];
               document.addEventListener('securitypolicyviolation', (e) => violations.push(e.effectiveDirective));
@@ -108,7 +108,7 @@ export async function startBridge(
           case 'POST /ui/webview-post': {
             // Messages as the page would post them: through the channel acquireVsCodeApi()'s
             // postMessage calls in the webview's host frame (VS Code's webview pre/index.html).
-            const host = p.frameLocator('iframe.webview.ready').last();
+            const host = p.locator('iframe.webview.ready:visible').last().contentFrame();
             await host.locator('body').evaluate((_body, messages: unknown[]) => {
               const channel = window as unknown as Record<string, (command: string, data: unknown) => void>;
               for (const message of messages) channel.__vscode_post_message__('onmessage', { message });
@@ -117,7 +117,7 @@ export async function startBridge(
           }
           case 'POST /ui/webview-lines': {
             // How many lines an element's text takes as laid out: the distinct tops of its text's boxes.
-            const frame = p.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+            const frame = shownWebview(p);
             const element = frame.locator(json.selector).first();
             await element.waitFor({ state: 'visible', timeout: 15_000 });
             const lines = await element.evaluate((el) => {
@@ -128,7 +128,7 @@ export async function startBridge(
             return send(200, { lines });
           }
           case 'POST /ui/webview-click': {
-            const frame = p.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+            const frame = shownWebview(p);
             await frame.locator(json.selector).first().click();
             return send(200, {});
           }
@@ -227,4 +227,9 @@ export async function startBridge(
         server.closeAllConnections();
       }),
   };
+}
+
+/** The webview the workbench shows (a hidden one, kept for an editor in the background, is not it). */
+function shownWebview(page: Page) {
+  return page.locator('iframe.webview.ready:visible').last().contentFrame().locator('#active-frame').contentFrame();
 }
