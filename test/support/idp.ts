@@ -127,7 +127,14 @@ async function readBody(req: http.IncomingMessage, limit = 64 * 1024): Promise<s
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function startIdp(options: { port?: number } = {}): Promise<Idp> {
+/** A confidential web client a server registers (the Claude apps gateway): its secret and callback. */
+export interface ServerClient {
+  readonly client_id: string;
+  readonly client_secret: string;
+  readonly redirect_uris: readonly string[];
+}
+
+export async function startIdp(options: { port?: number; serverClients?: readonly ServerClient[] } = {}): Promise<Idp> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const jwk: JWK = { ...(await exportJWK(privateKey)), kid: `test-${randomBytes(4).toString('hex')}`, alg: 'RS256', use: 'sig' };
 
@@ -145,7 +152,17 @@ export async function startIdp(options: { port?: number } = {}): Promise<Idp> {
       redirect_uris: [client_id === OTHER_REDIRECT_CLIENT_ID ? 'http://127.0.0.1/oauth/other-callback' : 'http://127.0.0.1/callback'],
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
-    })),
+    })).concat(
+      (options.serverClients ?? []).map((c) => ({
+        client_id: c.client_id,
+        client_secret: c.client_secret,
+        token_endpoint_auth_method: 'client_secret_basic',
+        application_type: 'native',
+        redirect_uris: [...c.redirect_uris],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+      })) as never[],
+    ),
     pkce: { required: () => true },
     features: { devInteractions: { enabled: true }, revocation: { enabled: true } },
     claims: {
