@@ -10,7 +10,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import Provider, { type Configuration } from 'oidc-provider';
+import Provider, { type ClientMetadata, type Configuration } from 'oidc-provider';
 import { SignJWT, decodeJwt, exportJWK, generateKeyPair, type JWK } from 'jose';
 
 export const CLIENT_ID = 'claude-code-bedrock';
@@ -127,7 +127,7 @@ async function readBody(req: http.IncomingMessage, limit = 64 * 1024): Promise<s
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** A confidential web client a server registers (the Claude apps gateway): its secret and callback. */
+/** A confidential client a server registers (the Claude apps gateway): its secret and callbacks. */
 export interface ServerClient {
   readonly client_id: string;
   readonly client_secret: string;
@@ -152,17 +152,7 @@ export async function startIdp(options: { port?: number; serverClients?: readonl
       redirect_uris: [client_id === OTHER_REDIRECT_CLIENT_ID ? 'http://127.0.0.1/oauth/other-callback' : 'http://127.0.0.1/callback'],
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
-    })).concat(
-      (options.serverClients ?? []).map((c) => ({
-        client_id: c.client_id,
-        client_secret: c.client_secret,
-        token_endpoint_auth_method: 'client_secret_basic',
-        application_type: 'native',
-        redirect_uris: [...c.redirect_uris],
-        grant_types: ['authorization_code', 'refresh_token'],
-        response_types: ['code'],
-      })) as never[],
-    ),
+    })),
     pkce: { required: () => true },
     features: { devInteractions: { enabled: true }, revocation: { enabled: true } },
     claims: {
@@ -196,6 +186,10 @@ export async function startIdp(options: { port?: number; serverClients?: readonl
       };
     },
   };
+  for (const c of options.serverClients ?? []) {
+    const client: ClientMetadata = { ...c, redirect_uris: [...c.redirect_uris], token_endpoint_auth_method: 'client_secret_basic', application_type: 'native', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] };
+    configuration.clients = [...(configuration.clients ?? []), client];
+  }
   const provider = new Provider(issuer, configuration);
   provider.proxy = false;
   const handle = provider.callback();
