@@ -34,6 +34,14 @@ async function main(): Promise<void> {
     console.log(`gateway ${gateway.url} ready in ${Date.now() - started} ms (initdb ${gateway.timings.initdb} ms, postgres ${gateway.timings.postgres} ms, gateway ${gateway.timings.gateway} ms)`);
     console.log(`discovery issuer: ${String(discovery.issuer)}`);
     console.log(`device_authorization_endpoint: ${String(discovery.device_authorization_endpoint)}`);
+    if (process.argv.includes('--hold')) {
+      // For trying things by hand: keep everything up until Ctrl-C (or SIGTERM to this PID).
+      console.log(`holding: idp ${idp.issuer} aws ${aws.endpoint} dir ${dir} (pid ${process.pid})`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+    }
   } finally {
     for (const stop of stops) await stop().catch((error: unknown) => console.error(`stop: ${String(error)}`));
     rmSync(dir, { recursive: true, force: true });
