@@ -94,8 +94,12 @@ export function gatewayEnv(gatewayUrl: string, tokens: GatewayTokens): Record<st
  * Stores a gateway session where Claude Code 2.1.330's `/login` stores one on Linux: the
  * `enterpriseGateway` entry of `<CLAUDE_CONFIG_DIR or ~/.claude>/.credentials.json` (mode 0600),
  * beside whatever else the file holds. The entry's fields are the ones its gateway login writes.
+ * Claude Code uses a stored session only when `gatewayTrust[<hostname>]` holds the gateway's
+ * pinned TLS certificate (its SHA-256, lowercase hex without colons), or "http-loopback" for an
+ * http:// gateway on a loopback address; without it, it logs "no certificate is saved for <host>;
+ * the stored sign-in is not used".
  */
-export function writeGatewaySession(configDir: string, gatewayUrl: string, tokens: GatewayTokens): string {
+export function writeGatewaySession(configDir: string, gatewayUrl: string, tokens: GatewayTokens, certificateSha256?: string): string {
   mkdirSync(configDir, { recursive: true, mode: 0o700 });
   const file = path.join(configDir, '.credentials.json');
   let existing: Record<string, unknown> = {};
@@ -112,6 +116,10 @@ export function writeGatewaySession(configDir: string, gatewayUrl: string, token
     ...(tokens.refresh_token ? { idpRefreshToken: tokens.refresh_token } : {}),
     ...(tokens.email ? { email: tokens.email } : {}),
   };
-  writeFileSync(file, JSON.stringify({ ...existing, enterpriseGateway: session }, null, 2), { mode: 0o600 });
+  const url = new URL(gatewayUrl);
+  const pin = url.protocol === 'http:' ? 'http-loopback' : certificateSha256;
+  if (!pin) throw new Error('an https:// gateway session needs the SHA-256 of its certificate to be trusted');
+  const trust = { ...((existing.gatewayTrust as Record<string, string> | undefined) ?? {}), [url.hostname.replace(/^\[|\]$/g, '')]: pin };
+  writeFileSync(file, JSON.stringify({ ...existing, enterpriseGateway: session, gatewayTrust: trust }, null, 2), { mode: 0o600 });
   return file;
 }
