@@ -186,7 +186,9 @@ async function startPostgres(dir: string, deadline: number): Promise<{ child: Ch
     { env, cwd: pgDir, stdio: ['ignore', out, out], ...(owner ?? {}) },
   );
   closeSync(out);
-  const log = () => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : '');
+  let spawnError = '';
+  child.once('error', (error) => (spawnError = `could not start postgres: ${error.message}\n`));
+  const log = () => spawnError + (existsSync(logPath) ? readFileSync(logPath, 'utf8') : '');
   await until('PostgreSQL', deadline, child, log, async () => {
     const ready = spawnSync(path.join(POSTGRES_BIN, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port), '-U', 'gateway', '-d', 'postgres'], { env, timeout: 5000 });
     return ready.status === 0;
@@ -224,6 +226,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const child = spawn(CLAUDE_BIN, ['gateway', '--config', configPath], { env, cwd: options.dir, stdio: ['ignore', 'pipe', 'pipe'] });
     gateway = child;
     let output = '';
+    child.once('error', (error) => (output += `\ncould not start ${CLAUDE_BIN}: ${error.message}\n`));
     child.stdout!.on('data', (d: Buffer) => (output += d.toString('utf8')));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString('utf8')));
     const url = `http://127.0.0.1:${port}`;
