@@ -10,7 +10,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import Provider, { type Configuration } from 'oidc-provider';
+import Provider, { type ClientMetadata, type Configuration } from 'oidc-provider';
 import { SignJWT, decodeJwt, exportJWK, generateKeyPair, type JWK } from 'jose';
 
 export const CLIENT_ID = 'claude-code-bedrock';
@@ -127,7 +127,14 @@ async function readBody(req: http.IncomingMessage, limit = 64 * 1024): Promise<s
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function startIdp(options: { port?: number } = {}): Promise<Idp> {
+/** A confidential client a server registers (the Claude apps gateway): its secret and callbacks. */
+export interface ServerClient {
+  readonly client_id: string;
+  readonly client_secret: string;
+  readonly redirect_uris: readonly string[];
+}
+
+export async function startIdp(options: { port?: number; serverClients?: readonly ServerClient[] } = {}): Promise<Idp> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const jwk: JWK = { ...(await exportJWK(privateKey)), kid: `test-${randomBytes(4).toString('hex')}`, alg: 'RS256', use: 'sig' };
 
@@ -179,6 +186,10 @@ export async function startIdp(options: { port?: number } = {}): Promise<Idp> {
       };
     },
   };
+  for (const c of options.serverClients ?? []) {
+    const client: ClientMetadata = { ...c, redirect_uris: [...c.redirect_uris], token_endpoint_auth_method: 'client_secret_basic', application_type: 'native', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] };
+    configuration.clients = [...(configuration.clients ?? []), client];
+  }
   const provider = new Provider(issuer, configuration);
   provider.proxy = false;
   const handle = provider.callback();
