@@ -20,6 +20,7 @@ import { pageRenderer } from './browser/page';
 import { loadAws, loadCognito, loadOidc, loadSso } from './bundles';
 import { Broker } from './claudeCode/broker';
 import { ClaudeCodeConnection } from './claudeCode/connection';
+import { GatewayWatch } from './claudeCode/gatewayWatch';
 import { ClaudeCodeIntegration } from './claudeCode/integration';
 import { launcherOnce } from './claudeCode/launcher';
 import { awsConfigFile, claudeSettingsFile } from './claudeCode/places';
@@ -83,7 +84,9 @@ function build(context: vscode.ExtensionContext, accountItem: vscode.StatusBarIt
   const sessions = new SessionCore({ store, flows, clock, onDidChangeSettings: signInChanged, quota });
   const renewal = new Renewal({ store, sessions, flows, admission: quota, channel, clock, log, notify: notifier });
   const keys = new Keys({ store, sessions, renewal, quota, clock, log });
-  const signIn = new SignIn({ store, sessions, flows, renewal, admission: quota, channel, ui: signInProgress(), notify: notifier, log, clock });
+  // Where Claude Code signs in through the organisation's gateway, the extension stands aside.
+  const gateway = new GatewayWatch({ env: process.env, home: os.homedir(), platform: process.platform, log, clock });
+  const signIn = new SignIn({ store, sessions, flows, renewal, admission: quota, channel, ui: signInProgress(), notify: notifier, log, clock, standAside: () => gateway.standAside() });
   const models = new ModelService({ sessions, config, bedrock: (target) => loadAws().bedrockControl(target), log, notify: notifier, clock });
   const usage = new UsageService({ sessions, quota, config, channel, fetchUsage: (query) => loadAws().fetchUsage(query), focus: vscode.window, log, clock });
   // This machine's usage, live, from Claude Code's own records: one window reads them for all.
@@ -105,6 +108,7 @@ function build(context: vscode.ExtensionContext, accountItem: vscode.StatusBarIt
     sessions,
     renewal,
     keys,
+    gateway,
     signIn,
     models,
     modelReport: new ModelReportView(models),
@@ -115,12 +119,12 @@ function build(context: vscode.ExtensionContext, accountItem: vscode.StatusBarIt
     claudeCodeIntegration: new ClaudeCodeIntegration({ connection: claudeCode, sessions, config, consent, memento: context.globalState, onDidOpenTerminal: vscode.window.onDidOpenTerminal, notify: notifier, log }),
     broker: new Broker({ channel, sessions, keys, signIn, clock, log, lineFacts: () => lineFacts(usage.state, localUsage.state) }),
     dashboard,
-    statusBar: new StatusBar(accountItem, { sessions, models }),
+    statusBar: new StatusBar(accountItem, { sessions, models, gateway }),
     usageStatus: new UsageStatus(sessions, usage, localUsage),
     terminals,
     accounts: new AccountsMenu(sessions, signIn),
     whenKeys: new WhenKeys({ sessions, models, onDidOpenTerminal: vscode.window.onDidOpenTerminal, dashboard, claudeCode }),
-    diagnose: createDiagnose({ extensionPath: context.extensionPath, extensionVersion: String((context.extension.packageJSON as { version?: string }).version), config, sessions, store, signIn, aws: loadAws, models, usage, localUsage, quota, claudeCode, terminals, notify: notifier, log, clock }),
+    diagnose: createDiagnose({ extensionPath: context.extensionPath, extensionVersion: String((context.extension.packageJSON as { version?: string }).version), config, sessions, store, signIn, aws: loadAws, models, usage, localUsage, quota, gateway, claudeCode, terminals, notify: notifier, log, clock }),
   };
 }
 

@@ -41,6 +41,8 @@ export interface SignInOptions {
   readonly notify: Notify;
   readonly log: Log;
   readonly clock: Clock;
+  /** Why not to sign in at all (Claude Code uses the organisation's gateway), when that is so. */
+  readonly standAside?: () => Promise<string | undefined>;
 }
 
 /** How the last sign-in this window led failed: its sentence and kind, for Diagnose (nothing secret). */
@@ -90,8 +92,19 @@ export class SignIn implements vscode.Disposable {
 
   /** Signs in; a second call while one runs joins it. */
   signIn(): Promise<Session | undefined> {
-    this.running ??= this.options.sessions.signingIn(() => this.run()).finally(() => (this.running = undefined));
+    this.running ??= this.standingAside()
+      .then((standing) => (standing ? undefined : this.options.sessions.signingIn(() => this.run())))
+      .finally(() => (this.running = undefined));
     return this.running;
+  }
+
+  /** True (and said once, with Diagnose) when this extension must not sign in here. */
+  private async standingAside(): Promise<boolean> {
+    const why = await this.options.standAside?.().catch(() => undefined);
+    if (!why) return false;
+    this.options.log.info(why);
+    this.options.notify.show('info', why, [{ kind: 'run', command: 'claudeBedrock.diagnose', label: 'Diagnose' }]);
+    return true;
   }
 
   cancel(): void {

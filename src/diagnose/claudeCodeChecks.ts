@@ -136,6 +136,17 @@ export function claudeCodeChecks(ctx: DiagnoseContext): Check[] {
       },
     },
     {
+      id: 'claude.gatewaySession',
+      area: 'Claude Code',
+      title: "Claude Code's sign-in: this extension, or your organisation's gateway",
+      why: "A Claude apps gateway session outranks CLAUDE_CODE_USE_BEDROCK: Claude Code would not use this extension's sign-in.",
+      run: async () => {
+        const gateway = await ctx.gateway();
+        if (!gateway) return pass("Claude Code is not signed in to a Claude apps gateway here: it uses this extension's sign-in.");
+        return warning(`${gateway.found} It outranks this extension's sign-in: this extension stands aside (no keys minted, nothing written to Claude Code's settings).`, "Nothing to do if your organisation runs the gateway; to use this extension's sign-in instead, run /logout in Claude Code.");
+      },
+    },
+    {
       id: 'claude.gateway',
       area: 'Claude Code',
       title: "Your organisation's Claude apps gateway",

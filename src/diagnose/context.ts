@@ -3,6 +3,7 @@
 import type { SessionSource } from '../auth/core';
 import type { LastSignInFailure } from '../auth/signIn';
 import type * as AwsModule from '../aws/index';
+import type { Gateway } from '../claudeCode/gateway';
 import type { Managed } from '../claudeCode/managed';
 import type { Config } from '../config/config';
 import type { ModelService } from '../models/modelService';
@@ -61,6 +62,8 @@ export interface DiagnoseContext {
   readonly helperAnswers: (signal: AbortSignal) => Promise<{ readonly ok: boolean; readonly detail: string }>;
   /** Claude Code's managed settings on this machine, as Claude Code merges them. */
   readonly managedSettings: () => Promise<Managed>;
+  /** The organisation's Claude apps gateway, when Claude Code uses it here. */
+  readonly gateway: () => Promise<Gateway | undefined>;
   /** The user's home folder; this extension's environment; what integrated terminals start with. */
   readonly home: string;
   readonly env: NodeJS.ProcessEnv;

@@ -11,6 +11,7 @@ import type * as AwsModule from '../aws/index';
 import { PANEL_EXTENSION } from '../claudeCode/connection';
 import type { ClaudeCodeConnection } from '../claudeCode/connection';
 import { parseSettings } from '../claudeCode/jsonEdit';
+import type { GatewayWatch } from '../claudeCode/gatewayWatch';
 import { managedPlaces, readManaged } from '../claudeCode/managed';
 import type { Config } from '../config/config';
 import { DEFAULTS } from '../config/groups';
@@ -41,6 +42,7 @@ export interface DiagnoseParts {
   readonly models: ModelService;
   readonly usage: UsageService;
   readonly localUsage: LocalUsage;
+  readonly gateway: GatewayWatch;
   readonly quota: QuotaGate;
   readonly claudeCode: ClaudeCodeConnection;
   readonly terminals: TerminalEnvironment;
@@ -110,6 +112,7 @@ export function createDiagnose(parts: DiagnoseParts): DiagnoseView {
     endpoint: () => parts.terminals.endpointAccess(),
     helperAnswers: (signal) => helperAnswers(parts.claudeCode.settingsFile, signal),
     managedSettings: () => readManaged(managedPlaces(process.platform, process.env)),
+    gateway: () => parts.gateway.look(),
     home: os.homedir(),
     env: process.env,
     terminalEnv: () => terminalEnvironment(process.env, vscode.workspace.getConfiguration('terminal.integrated.env').get(TERMINAL_PLATFORM[process.platform] ?? 'linux')),

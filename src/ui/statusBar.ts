@@ -1,6 +1,7 @@
 // The status bar item: who is signed in, and the obvious next step on click.
 import * as vscode from 'vscode';
 import type { SessionSource } from '../auth/core';
+import type { Gateway } from '../claudeCode/gateway';
 import type { ModelCheck } from '../models/check';
 import { statusView, tooltipMarkdown, type StatusView } from './statusWords';
 
@@ -15,6 +16,8 @@ function tooltip(view: StatusView): vscode.MarkdownString {
 export interface StatusSources {
   readonly sessions: Pick<SessionSource, 'state' | 'onDidChangeState'>;
   readonly models: { readonly problems: readonly ModelCheck[]; readonly onDidChange: vscode.Event<unknown> };
+  /** The organisation's Claude apps gateway, when Claude Code uses it here. */
+  readonly gateway?: { readonly gateway: Gateway | undefined; readonly onDidChange: vscode.Event<unknown> };
 }
 
 export class StatusBar implements vscode.Disposable {
@@ -26,12 +29,12 @@ export class StatusBar implements vscode.Disposable {
     private readonly item: vscode.StatusBarItem,
     private readonly sources: StatusSources,
   ) {
-    this.subscriptions = [sources.sessions.onDidChangeState(() => this.render()), sources.models.onDidChange(() => this.render())];
+    this.subscriptions = [sources.sessions.onDidChangeState(() => this.render()), sources.models.onDidChange(() => this.render()), ...(sources.gateway ? [sources.gateway.onDidChange(() => this.render())] : [])];
     this.render();
   }
 
   private render(): void {
-    const view = statusView(this.sources.sessions.state, this.sources.models.problems);
+    const view = statusView(this.sources.sessions.state, this.sources.models.problems, this.sources.gateway?.gateway);
     this.view = view;
     this.item.text = view.text;
     this.item.tooltip = tooltip(view);

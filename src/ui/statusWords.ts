@@ -4,6 +4,7 @@
 import type { AuthState } from '../auth/core';
 import { displayName } from '../auth/identity';
 import { expiresAt } from '../auth/session';
+import type { Gateway } from '../claudeCode/gateway';
 import { roleLabel, type ModelCheck } from '../models/check';
 import { escapeIcons, markdownLiteral } from '../util/text';
 import { clockTime } from './format';
@@ -25,7 +26,8 @@ export interface StatusView {
 const DIAGNOSE: StatusLink = { label: 'Diagnose', command: 'claudeBedrock.diagnose' };
 const SIGN_IN: StatusLink = { label: 'Sign In', command: 'claudeBedrock.signIn' };
 
-export function statusView(state: AuthState, modelProblems: readonly ModelCheck[] = []): StatusView {
+export function statusView(state: AuthState, modelProblems: readonly ModelCheck[] = [], gateway?: Gateway): StatusView {
+  if (gateway) return gatewayView(state, gateway);
   switch (state.kind) {
     case 'signedOut':
       return {
@@ -99,4 +101,19 @@ export function tooltipMarkdown(view: StatusView): string {
   const [title, ...lines] = view.tooltip.split('\n');
   const text = [`**${literal(title)}**`, ...lines.map(literal)].join('  \n');
   return `${text}\n\n${view.links.map((l) => `[${l.label}](command:${l.command})`).join(' · ')}`;
+}
+
+/** Claude Code signs in through the organisation's gateway: the extension stands aside, and says so. */
+function gatewayView(state: AuthState, gateway: Gateway): StatusView {
+  const signedIn = state.kind === 'signedIn';
+  return {
+    text: '$(organization) Claude: organisation gateway',
+    tooltip: [
+      `Claude Code signs in through your organisation's Claude apps gateway${gateway.url ? ` (${gateway.url})` : ''}${gateway.email ? ` as ${gateway.email}` : ''}; it outranks this extension's sign-in.`,
+      signedIn ? 'This extension is still signed in, unused by Claude Code: Sign Out to end it.' : 'This extension does not sign in or change Claude Code\'s settings here.',
+    ].join('\n'),
+    links: signedIn ? [{ label: 'Sign Out', command: 'claudeBedrock.signOut' }, DIAGNOSE] : [DIAGNOSE],
+    command: 'claudeBedrock.diagnose',
+    warning: signedIn,
+  };
 }
