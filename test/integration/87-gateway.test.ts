@@ -59,14 +59,14 @@ describe("Claude apps gateway on this machine", () => {
     await vscode.commands.executeCommand('claudeBedrock.signOut');
     const from = await aws.mark();
     const notifications = testApi.notifications.length;
-    const session = await vscode.commands.executeCommand('claudeBedrock.signIn');
-    assert.equal(session, undefined, 'no sign-in');
+    assert.deepEqual(await vscode.commands.executeCommand('claudeBedrock.signIn'), { signedIn: false }, 'no sign-in');
     assert.equal(testApi.state().kind, 'signedOut');
     const said = testApi.notifications.slice(notifications).map((n) => n.message);
     assert.ok(said.some((m) => m.includes(`signs in through your organisation's Claude apps gateway (${gateway.url})`)), said.join('\n'));
     assert.deepEqual((await aws.since(from, 'sts')).length, 0, 'no keys minted');
     const view = await waitFor('the status bar to say so', () => (testApi.statusBar()?.text.includes('organisation gateway') ? testApi.statusBar() : undefined));
-    assert.match(view!.tooltip, new RegExp(`Claude apps gateway \\(${gateway.url.replace(/[.:/]/g, '\\$&')}\\) as alice@example\\.com`));
+    assert.ok(view!.tooltip.includes(`Claude apps gateway (${gateway.url})`), view!.tooltip);
+    assert.match(view!.tooltip, /This extension does not sign in or change Claude Code's settings here\./);
     await testApi.terminalsUpdated();
     assert.equal(testApi.terminalEnvironment().CLAUDE_CODE_USE_BEDROCK, undefined, 'terminals get nothing');
     assert.equal(await fs.readFile(claudeSettingsPath(), 'utf8').catch(() => undefined), undefined, "Claude Code's settings untouched");
