@@ -116,7 +116,7 @@ function build(context: vscode.ExtensionContext, accountItem: vscode.StatusBarIt
     localUsage,
     claudeCode,
     consent,
-    claudeCodeIntegration: new ClaudeCodeIntegration({ connection: claudeCode, sessions, config, consent, memento: context.globalState, onDidOpenTerminal: vscode.window.onDidOpenTerminal, notify: notifier, log }),
+    claudeCodeIntegration: new ClaudeCodeIntegration({ connection: claudeCode, sessions, config, consent, memento: context.globalState, onDidOpenTerminal: vscode.window.onDidOpenTerminal, notify: notifier, log, outranked: () => gateway.connectOutranked() }),
     broker: new Broker({ channel, sessions, keys, signIn, clock, log, lineFacts: () => lineFacts(usage.state, localUsage.state) }),
     dashboard,
     statusBar: new StatusBar(accountItem, { sessions, models, gateway }),

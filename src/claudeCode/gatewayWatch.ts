@@ -1,12 +1,12 @@
 // Whether Claude Code on this machine uses the organisation's Claude apps gateway (gateway.ts),
 // looked at when VS Code starts and every half minute: while it does, the extension stands
 // aside (no sign-in, so no keys minted and nothing written to Claude Code's settings) and the
-// status bar says why.
+// status bar says why. Connect also asks it whether managed settings outrank what it would write.
 import * as vscode from 'vscode';
 import type { Log } from '../log';
 import type { Clock, Timer } from '../util/clock';
 import { gatewayInUse, type Gateway } from './gateway';
-import { managedPlaces, readManaged } from './managed';
+import { findings, managedPlaces, readManaged } from './managed';
 
 const EVERY_MS = 30_000;
 
@@ -55,6 +55,18 @@ export class GatewayWatch implements vscode.Disposable {
   async standAside(): Promise<string | undefined> {
     const gateway = await this.look();
     return gateway ? standAsideSentence(gateway) : undefined;
+  }
+
+  /**
+   * Why Connect would change nothing Claude Code uses, when something outranks Claude Code's user
+   * settings: the gateway, managed settings that set the provider, a host that manages it.
+   */
+  async connectOutranked(): Promise<string | undefined> {
+    const standing = await this.standAside();
+    if (standing) return standing;
+    const { env, platform } = this.options;
+    const found = findings(await readManaged(managedPlaces(platform, env)), env).filter((f) => f.id === 'managedEnv' || f.id === 'managedByHost');
+    return found.length > 0 ? `${found.map((f) => f.found).join(' ')} So Connect Claude Code changes nothing. ${found[0].fix}` : undefined;
   }
 
   dispose(): void {

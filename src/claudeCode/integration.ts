@@ -46,6 +46,8 @@ export interface IntegrationOptions {
   readonly onDidOpenTerminal: vscode.Event<unknown>;
   readonly notify: Notify;
   readonly log: Log;
+  /** What outranks Connect here, in words (Claude Code uses the organisation's gateway, managed settings win), when something does. */
+  readonly outranked?: () => Promise<string | undefined>;
 }
 
 export class ClaudeCodeIntegration implements vscode.Disposable {
@@ -121,7 +123,7 @@ export class ClaudeCodeIntegration implements vscode.Disposable {
     // A platform team's "always" connects signed in or not: a `claude` started signed out then
     // signs in through VS Code (awsAuthRefresh) instead of asking for an Anthropic login.
     if (mode === 'always') {
-      const plan = await this.planOrSay();
+      const plan = await this.planOrSay(true);
       if (!plan) return;
       this.report(await connection.connect(plan.plan.conflicts.map((c) => c.id)));
       return;
@@ -143,7 +145,14 @@ export class ClaudeCodeIntegration implements vscode.Disposable {
     );
   }
 
-  private async planOrSay(): Promise<ConnectPlan | undefined> {
+  /** The plan, or undefined after saying why there is none (`quiet`: what outranks Connect goes to the log only). */
+  private async planOrSay(quiet = false): Promise<ConnectPlan | undefined> {
+    const outranked = await this.options.outranked?.().catch(() => undefined);
+    if (outranked) {
+      this.options.log.info(`Not connecting Claude Code: ${outranked}`);
+      if (!quiet) this.options.notify.show('warning', outranked, [{ kind: 'run', command: 'claudeBedrock.diagnose', label: 'Diagnose' }]);
+      return undefined;
+    }
     try {
       const plan = await this.options.connection.plan();
       if (plan.plan.problem) {

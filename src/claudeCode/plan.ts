@@ -162,6 +162,14 @@ export function planSettings(input: { file: string; text: string | undefined; de
       why: `Claude Code's settings hold AWS keys of their own (${keys.join(', ')}): they would be used instead of your sign-in.`,
     });
   }
+  // A Bedrock API key (Claude Code's /setup-bedrock offers one) is used before any AWS keys.
+  if (env.AWS_BEARER_TOKEN_BEDROCK !== undefined) {
+    conflicts.push({
+      id: 'apiKey',
+      paths: [['env', 'AWS_BEARER_TOKEN_BEDROCK']],
+      why: "Claude Code's settings hold a Bedrock API key (AWS_BEARER_TOKEN_BEDROCK, as Claude Code's /setup-bedrock writes it): Claude Code would use it instead of your sign-in.",
+    });
+  }
   const replacesGuidance = HELPER_KEYS.some((key) => isGuidanceCommand(parsed.value[key]));
   const why = strictProblem(text);
   const readable = why ? makeReadable(text) : undefined;

@@ -22,7 +22,7 @@ const RELOAD = { kind: 'run', command: 'workbench.action.reloadWindow', label: '
 const PANEL_VARIABLES = 'claudeCode.environmentVariables';
 const STARTUP_FILES = ['.bashrc', '.bash_profile', '.profile', '.zshrc', '.zprofile', '.zshenv', path.join('.config', 'fish', 'config.fish')];
 /** Variables that, exported by a shell or set in Claude Code's settings, take Claude Code elsewhere. */
-const FIGHTING: readonly string[] = ['AWS_PROFILE', ...AWS_KEY_NAMES, 'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL'];
+const FIGHTING: readonly string[] = ['AWS_PROFILE', ...AWS_KEY_NAMES, 'AWS_BEARER_TOKEN_BEDROCK', 'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL'];
 
 /** The names in the panel's `claudeCode.environmentVariables` (a list of {name, value}) that take it elsewhere. */
 function panelVariables(value: unknown): string[] {

@@ -54,7 +54,7 @@ describe("Claude apps gateway on this machine", () => {
     if (gateway) await fs.rm(gateway.credentials, { force: true });
   });
 
-  it('stands aside: no sign-in and no keys, nothing written to Claude Code, and the status bar and Diagnose say why', async function () {
+  it('stands aside: no sign-in and no keys, nothing written to Claude Code (Connect says why), and the status bar and Diagnose say why', async function () {
     this.timeout(120_000);
     await vscode.commands.executeCommand('claudeBedrock.signOut');
     const from = await aws.mark();
@@ -69,6 +69,9 @@ describe("Claude apps gateway on this machine", () => {
     assert.match(view!.tooltip, /This extension does not sign in or change Claude Code's settings here\./);
     await testApi.terminalsUpdated();
     assert.equal(testApi.terminalEnvironment().CLAUDE_CODE_USE_BEDROCK, undefined, 'terminals get nothing');
+    const before = testApi.notifications.length;
+    assert.equal(await vscode.commands.executeCommand('claudeBedrock.connectClaudeCode'), undefined, 'Connect says why instead of pretending');
+    assert.ok(testApi.notifications.slice(before).some((n) => n.message.includes("outranks this extension's sign-in")));
     assert.equal(await fs.readFile(claudeSettingsPath(), 'utf8').catch(() => undefined), undefined, "Claude Code's settings untouched");
 
     const rows = (await vscode.commands.executeCommand('claudeBedrock.diagnose')) as { id: string; status: string; found: string }[];

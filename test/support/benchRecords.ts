@@ -12,7 +12,7 @@
 // we price the Bedrock profile asked for, 10% more for geographic (us.) profiles of the models
 // from Sonnet 4.5 on.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
@@ -21,7 +21,7 @@ import * as vm from 'node:vm';
 import { Tally, type Totals } from '../../src/usage/localFigures';
 import { priceOf } from '../../src/usage/prices';
 import { RecordReader } from '../../src/usage/recordReader';
-import { ROOT } from './paths';
+import { CACHE, ROOT } from './paths';
 import { answerLines, writeSessionSet, type GeneratedSet } from './sessionRecords';
 
 const LATENCY_SAMPLES = 20;
@@ -61,11 +61,29 @@ interface CcusageTotals {
   totalCost: number;
 }
 
+/** ccusage's version the bench measures, and its native build for this platform (installed once under .vscode-test/). */
+const CCUSAGE_VERSION = '20.0.24';
+
+function ccusageBinary(): string {
+  const dir = path.join(CACHE, 'ccusage');
+  const name = `@ccusage/ccusage-${process.platform}-${process.arch}`;
+  const binary = path.join(dir, 'node_modules', name, 'bin', process.platform === 'win32' ? 'ccusage.exe' : 'ccusage');
+  if (existsSync(binary)) return binary;
+  process.stdout.write(`Installing ccusage ${CCUSAGE_VERSION} (its native build, ${name}) into ${dir}, once…\n`);
+  mkdirSync(dir, { recursive: true });
+  const installed = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', dir, `${name}@${CCUSAGE_VERSION}`], { stdio: 'inherit', shell: process.platform === 'win32' });
+  if (installed.status !== 0 || !existsSync(binary)) throw new Error(`ccusage could not be installed from the npm registry (${name}@${CCUSAGE_VERSION}).`);
+  // The platform package is not installed as a command of its own: it gets no execute bit.
+  chmodSync(binary, 0o755);
+  return binary;
+}
+
 function runCcusage(config: string): { ms: number; totals: CcusageTotals; models: Map<string, number> } {
   const home = mkdtempSync(path.join(os.tmpdir(), 'bench-ccusage-home-'));
   try {
+    const binary = ccusageBinary();
     const started = performance.now();
-    const result = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'ccusage'), ['claude', 'daily', '--json', '--offline', '--mode', 'calculate'], {
+    const result = spawnSync(binary, ['claude', 'daily', '--json', '--offline', '--mode', 'calculate'], {
       env: { PATH: process.env.PATH, HOME: home, CLAUDE_CONFIG_DIR: config, TZ: process.env.TZ },
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,

@@ -41,6 +41,22 @@ function connect(text: string | undefined, d = desired(), fixes: string[] = []) 
 }
 
 describe("Claude Code's settings file", () => {
+  it("replaces what Claude Code's /setup-bedrock wrote, with consent for its API key, and puts all of it back on Disconnect", () => {
+    const wizard = JSON.stringify({ env: { CLAUDE_CODE_USE_BEDROCK: '1', AWS_REGION: 'eu-west-1', AWS_BEARER_TOKEN_BEDROCK: 'bedrock-api-key-abc', ANTHROPIC_DEFAULT_OPUS_MODEL: 'eu.anthropic.claude-opus-5' } }, null, 2);
+    const d = { ...desired(), env: { ...desired().env, ANTHROPIC_DEFAULT_OPUS_MODEL: 'us.anthropic.claude-opus-4-6-v1' } };
+    const plan = planSettings({ file: '/f', text: wizard, desired: d });
+    const apiKey = plan.conflicts.find((c) => c.id === 'apiKey');
+    assert.ok(apiKey, 'the API key would win over the sign-in');
+    assert.doesNotMatch(apiKey.why, /bedrock-api-key-abc/, 'its value is never shown');
+    const { text, record } = applyPlan(wizard, plan, ['apiKey'], undefined);
+    const env = JSON.parse(text).env as Record<string, string>;
+    assert.equal(env.AWS_BEARER_TOKEN_BEDROCK, undefined);
+    assert.equal(env.ANTHROPIC_DEFAULT_OPUS_MODEL, 'us.anthropic.claude-opus-4-6-v1');
+    assert.equal(env.AWS_REGION, 'us-east-1');
+    assert.deepEqual(JSON.parse(undoSettings(text, record).text!), JSON.parse(wizard), 'the wizard\'s settings come back, key by key');
+  });
+
+
   it("writes the organisation's /model list and overrides, and puts the user's own list back on Disconnect", () => {
     const arn = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/team-a';
     const own = '{\n  "availableModels": ["sonnet"]\n}\n';
