@@ -70,4 +70,19 @@ describe('Model families and cost levers, as Claude Code sends them', () => {
     const calls = await claudeCalls('--model claude-opus-4-6');
     assert.ok(calls.some((c) => c.subject === TEAM_PROFILE), `the request went to the team's profile: ${calls.map((c) => c.subject).join(', ')}`);
   });
+
+  it('asks for no prompt cache when the organisation turns it off, and for the 1M-token context when it turns that on', async function () {
+    this.timeout(180_000);
+    restoreAfterTest('promptCaching', 'longContext');
+    await signInAs('alice');
+    await changeSetting('promptCaching', 'off');
+    await changeSetting('longContext', 'on');
+    await testApi.terminalsUpdated();
+    assert.equal(testApi.terminalEnvironment().DISABLE_PROMPT_CACHING, '1');
+    assert.match(testApi.terminalEnvironment().ANTHROPIC_MODEL, /\[1m\]$/);
+    const calls = await claudeCalls('');
+    assert.ok(calls.length > 0 && calls.every((c) => c.levers?.cacheTtls.length === 0), `no cache marks: ${JSON.stringify(calls.map((c) => c.levers))}`);
+    const primary = calls.filter((c) => /sonnet/.test(c.subject ?? ''));
+    assert.ok(primary.some((c) => c.levers?.betas.some((b) => /context-1m/.test(b))), `the 1M context asked for: ${JSON.stringify(primary.map((c) => [c.subject, c.levers?.betas]))}`);
+  });
 });

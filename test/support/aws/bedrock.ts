@@ -139,6 +139,8 @@ export interface RequestLevers {
   readonly cacheTtls: readonly string[];
   /** The service tier, from the body's service_tier or the request's header. */
   readonly serviceTier: string | undefined;
+  /** The betas the request asked for (anthropic_beta), the 1M-token context among them. */
+  readonly betas: readonly string[];
 }
 
 export function requestLevers(body: Buffer, headers: Readonly<Record<string, string | string[] | undefined>>): RequestLevers {
@@ -160,7 +162,8 @@ export function requestLevers(body: Buffer, headers: Readonly<Record<string, str
   visit(parsed);
   const header = headers['x-amzn-bedrock-service-tier'] ?? headers['x-amz-bedrock-service-tier'];
   const fromBody = (parsed as { service_tier?: unknown } | undefined)?.service_tier;
-  return { cacheTtls, serviceTier: typeof fromBody === 'string' ? fromBody : typeof header === 'string' ? header : undefined };
+  const betas = (parsed as { anthropic_beta?: unknown } | undefined)?.anthropic_beta;
+  return { cacheTtls, serviceTier: typeof fromBody === 'string' ? fromBody : typeof header === 'string' ? header : undefined, betas: Array.isArray(betas) ? betas.map(String) : [] };
 }
 
 /** A rough token count, as a stand-in for the model's tokenizer. */
