@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     // Claude Code with this extension's kind of Bedrock environment: the gateway session wins.
     const work = path.join(home, 'work');
     mkdirSync(work, { recursive: true });
-    const ownKeyId = 'AKIADEVELOPEROWNKEY0';
+    const ownKeyId = 'developer-own-key-id';
     const before = aws.calls.length;
     const cliStarted = Date.now();
     // Not spawnSync: the emulator answers from this process's event loop.
