@@ -11,6 +11,7 @@ import { compactTokens, countsAnything, type UsageFigures } from '../usage/figur
 import type { LocalUsageState } from '../usage/localUsage';
 import { renderLocalSection } from './localDashboardHtml';
 import type { UsageState } from '../usage/usageService';
+import { usd } from '../util/money';
 
 /** The only message the page sends; anything else is dropped. */
 export function isDashboardMessage(message: unknown): message is { type: 'refresh' } {
@@ -27,7 +28,6 @@ export interface DashboardPage extends WebviewFiles {
 }
 
 const full = (n: number) => Math.round(n).toLocaleString('en-US');
-const money = (n: number) => `$${n.toFixed(2)}`;
 
 function dayLabel(isoDay: string): string {
   return new Date(`${isoDay}T00:00:00Z`).toLocaleDateString('en-US', { month: 'long', day: 'numeric', timeZone: 'UTC' });
@@ -136,8 +136,8 @@ export function renderDashboard(state: UsageState, page: DashboardPage): string 
         ? card(
             'month-cost',
             'Cost this month (estimate)',
-            money(f.monthCost),
-            f.limits.monthlyCost ? `of ${money(f.limits.monthlyCost)} (${Math.floor(f.costPercent ?? 0)}%)` : `Today: ${money(f.todayCost ?? 0)}`,
+            usd(f.monthCost),
+            f.limits.monthlyCost ? `of ${usd(f.limits.monthlyCost)} (${Math.floor(f.costPercent ?? 0)}%)` : `Today: ${usd(f.todayCost ?? 0)}`,
             meter(f.costPercent, levelOf(f.costPercent, state)),
           )
         : '';

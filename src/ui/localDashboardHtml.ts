@@ -8,9 +8,9 @@ import type { LocalUsageState } from '../usage/localUsage';
 import { projectName } from '../usage/spendAlert';
 import { escapeHtml } from '../util/text';
 import { costWords, tokenSum } from './usageWords';
+import { usd } from '../util/money';
 
 const full = (n: number) => Math.round(n).toLocaleString('en-US');
-const money = (n: number) => `$${n.toFixed(2)}`;
 const percent = (n: number) => `${(n * 100).toFixed(1)}%`;
 
 function clock(at: number): string {
@@ -38,7 +38,7 @@ export function costChart(days: LocalFigures['days']): string {
     .map((d, i) => {
       const h = (d.totals.cost / top) * plotH;
       const last = i === days.length - 1;
-      return `<rect class="bar${last ? ' today' : ''}" x="${(pad.left + i * slot + slot * 0.15).toFixed(1)}" y="${(pad.top + plotH - h).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${h.toFixed(1)}"><title>${escapeHtml(d.day)}: ${money(d.totals.cost)}, ${full(tokenSum(d.totals))} tokens</title></rect>`;
+      return `<rect class="bar${last ? ' today' : ''}" x="${(pad.left + i * slot + slot * 0.15).toFixed(1)}" y="${(pad.top + plotH - h).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${h.toFixed(1)}"><title>${escapeHtml(d.day)}: ${usd(d.totals.cost)}, ${full(tokenSum(d.totals))} tokens</title></rect>`;
     })
     .join('');
   const labels = days
@@ -46,7 +46,7 @@ export function costChart(days: LocalFigures['days']): string {
     .join('');
   return `<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="Cost per day on this machine">
   <line class="baseline" x1="${pad.left}" x2="${width}" y1="${pad.top + plotH}" y2="${pad.top + plotH}"></line>
-  <text class="axis" x="${pad.left - 6}" y="${pad.top + 10}" text-anchor="end">${money(top / 1.1)}</text>
+  <text class="axis" x="${pad.left - 6}" y="${pad.top + 10}" text-anchor="end">${usd(top / 1.1)}</text>
   <text class="axis" x="${pad.left - 6}" y="${pad.top + plotH}" text-anchor="end">$0</text>
   ${bars}${labels}
 </svg>`;
@@ -85,7 +85,7 @@ function byProject(f: LocalFigures): string {
 
 function sessionRow(s: SessionFigures): string {
   const lines = s.linesAdded === undefined && s.linesRemoved === undefined ? '' : `+${s.linesAdded ?? 0} / −${s.linesRemoved ?? 0}`;
-  const theirs = s.claudeCost === undefined ? '' : money(s.claudeCost);
+  const theirs = s.claudeCost === undefined ? '' : usd(s.claudeCost);
   return `<tr data-session="${escapeHtml(s.id)}"><td>${escapeHtml(clock(s.start))}</td><td title="${escapeHtml(s.project)}">${escapeHtml(projectName(s.project))}</td><td>${escapeHtml(s.branch ?? '')}</td><td>${escapeHtml(s.models.join(', '))}</td>${totalsCells(s.totals)}<td class="num" data-cell="claude-cost">${theirs}</td><td class="num" data-cell="lines">${lines}</td></tr>`;
 }
 
@@ -111,14 +111,14 @@ export function renderLocalSection(local: LocalUsageState): string {
   const monthCost = f.models.reduce((sum, m) => sum + m.totals.cost, 0);
   const cards = [
     card('local-today-cost', 'Today', escapeHtml(costWords(f.today)), `<span data-figure="local-today-tokens">${full(tokenSum(f.today))}</span> tokens in ${f.today.requests} requests`),
-    card('local-last-hour', 'Last hour', `${money(f.lastHour.cost)}<span class="unit">/h</span>`, `${compactTokens(tokenSum(f.lastHour))} tokens in the hour before now`),
+    card('local-last-hour', 'Last hour', `${usd(f.lastHour.cost)}<span class="unit">/h</span>`, `${compactTokens(tokenSum(f.lastHour))} tokens in the hour before now`),
     card(
       'local-cache',
       'Prompt cache',
       f.cache.hitRate === undefined ? '–' : percent(f.cache.hitRate),
-      `of input tokens read from the cache this month, which saved <span data-figure="local-cache-saved">${money(f.cache.saved)}</span>`,
+      `of input tokens read from the cache this month, which saved <span data-figure="local-cache-saved">${usd(f.cache.saved)}</span>`,
     ),
-    card('local-month-cost', 'This month', money(monthCost), f.unpricedModels.length > 0 ? `No price is known for ${escapeHtml(f.unpricedModels.join(', '))}: left out.` : 'At Amazon Bedrock on-demand prices.'),
+    card('local-month-cost', 'This month', usd(monthCost), f.unpricedModels.length > 0 ? `No price is known for ${escapeHtml(f.unpricedModels.join(', '))}: left out.` : 'At Amazon Bedrock on-demand prices.'),
   ].join('');
   return `<div class="cards">${cards}</div>
 <section class="panel"><h2>Cost per day on this machine</h2>${costChart(f.days)}</section>

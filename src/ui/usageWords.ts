@@ -10,6 +10,7 @@ import type { LocalUsageState } from '../usage/localUsage';
 import type { UsageState } from '../usage/usageService';
 import { escapeIcons } from '../util/text';
 import { clockTime } from './format';
+import { usd } from '../util/money';
 
 export interface UsageItemView {
   readonly visible: boolean;
@@ -22,16 +23,12 @@ function pct(p: number | undefined): string {
   return p === undefined ? '' : ` (${Math.floor(p)}%)`;
 }
 
-function money(n: number): string {
-  return `$${n.toFixed(2)}`;
-}
-
 export function figureLines(f: UsageFigures): string[] {
   const lines = [
     `Today: ${compactTokens(f.todayTokens)}${f.limits.dailyTokens ? ` of ${compactTokens(f.limits.dailyTokens)}` : ''} tokens${pct(f.dayPercent)}`,
     `This month: ${compactTokens(f.monthTokens)}${f.limits.monthlyTokens ? ` of ${compactTokens(f.limits.monthlyTokens)}` : ''} tokens${pct(f.monthPercent)}`,
   ];
-  if (f.monthCost !== undefined) lines.push(`Cost this month: ${money(f.monthCost)}${f.limits.monthlyCost ? ` of ${money(f.limits.monthlyCost)}` : ''}${pct(f.costPercent)}`);
+  if (f.monthCost !== undefined) lines.push(`Cost this month: ${usd(f.monthCost)}${f.limits.monthlyCost ? ` of ${usd(f.limits.monthlyCost)}` : ''}${pct(f.costPercent)}`);
   lines.push(
     f.limits.source === 'none' ? 'No limit is set for you: usage only.' : `Limits from ${f.limits.source === 'quota API' ? 'the quota service' : 'your settings'}.`,
   );
@@ -47,7 +44,7 @@ export function tokenSum(totals: Totals): number {
 /** "$1.23", "$1.23 + 2 unpriced", or tokens alone when no request could be priced. */
 export function costWords(totals: Totals): string {
   if (totals.requests > 0 && totals.unpriced === totals.requests) return `${compactTokens(tokenSum(totals))} tok`;
-  return `${money(totals.cost)}${totals.unpriced > 0 ? '+' : ''}`;
+  return `${usd(totals.cost)}${totals.unpriced > 0 ? '+' : ''}`;
 }
 
 /** The item's words for this machine: "$1.23 today". */
@@ -63,8 +60,8 @@ export function localLines(local: LocalUsageState | undefined): string[] {
   const t = f.today;
   const lines = [
     "This machine, live (Claude Code's own records):",
-    `Today: ${money(t.cost)} for ${compactTokens(tokenSum(t))} tokens in ${t.requests} requests (in ${compactTokens(t.tokens.input)}, out ${compactTokens(t.tokens.output)}, cache written ${compactTokens(t.tokens.cacheWrite5m + t.tokens.cacheWrite1h)}, cache read ${compactTokens(t.tokens.cacheRead)})`,
-    `Last hour: ${money(f.lastHour.cost)} for ${compactTokens(tokenSum(f.lastHour))} tokens`,
+    `Today: ${usd(t.cost)} for ${compactTokens(tokenSum(t))} tokens in ${t.requests} requests (in ${compactTokens(t.tokens.input)}, out ${compactTokens(t.tokens.output)}, cache written ${compactTokens(t.tokens.cacheWrite5m + t.tokens.cacheWrite1h)}, cache read ${compactTokens(t.tokens.cacheRead)})`,
+    `Last hour: ${usd(f.lastHour.cost)} for ${compactTokens(tokenSum(f.lastHour))} tokens`,
   ];
   if (f.unpricedModels.length > 0) lines.push(`No price known for ${f.unpricedModels.join(', ')}: not in the cost.`);
   return lines;

@@ -5,14 +5,13 @@
 import type { LocalUsageSettings } from '../config/groups';
 import type { LocalFigures, SessionFigures } from './localFigures';
 import { localDay } from './tallySums';
+import { usd } from '../util/money';
 
 export interface SpendAlert {
   /** What it is about, so it is said once (kept by the windows). */
   readonly key: string;
   readonly sentence: string;
 }
-
-const money = (n: number) => `$${n.toFixed(2)}`;
 
 /** The last folder of a project path: what people call their project. */
 export function projectName(project: string): string {
@@ -33,7 +32,7 @@ export function spendAlerts(figures: LocalFigures, settings: Pick<LocalUsageSett
   if (budget !== undefined && figures.today.cost > budget && !said.has(`day:${day}`)) {
     alerts.push({
       key: `day:${day}`,
-      sentence: `Claude Code on this machine has cost ${money(figures.today.cost)} today, past your daily budget of ${money(budget)} (claudeBedrock.dailyBudget).`,
+      sentence: `Claude Code on this machine has cost ${usd(figures.today.cost)} today, past your daily budget of ${usd(budget)} (claudeBedrock.dailyBudget).`,
     });
   }
   const hourly = settings.sessionHourlyAlert;
@@ -43,7 +42,7 @@ export function spendAlerts(figures: LocalFigures, settings: Pick<LocalUsageSett
       if (session.lastHourCost <= hourly || said.has(key)) continue;
       alerts.push({
         key,
-        sentence: `${sessionWords(session)} has spent ${money(session.lastHourCost)} in the last hour, more than the ${money(hourly)} set in claudeBedrock.sessionHourlyAlert. If nobody is using it, stop it.`,
+        sentence: `${sessionWords(session)} has spent ${usd(session.lastHourCost)} in the last hour, more than the ${usd(hourly)} set in claudeBedrock.sessionHourlyAlert. If nobody is using it, stop it.`,
       });
     }
   }
