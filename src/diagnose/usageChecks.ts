@@ -20,6 +20,7 @@ export function usageChecks(ctx: DiagnoseContext): Check[] {
       run: async () => {
         const state = ctx.localUsage.state;
         if (!state.enabled) return pass('Not read: claudeBedrock.localUsage is off, so only your organisation\'s figures are shown.');
+        if (state.problem && !state.figures) return warning(state.problem, 'Reload VS Code (Developer: Reload Window); if it happens again, send the Diagnose report to your helpdesk.');
         const reading = state.reading;
         if (!reading) return skipped("The records are still being read (the first read of a large history takes a few seconds).");
         const looked = recordFolders(ctx.env, ctx.home);

@@ -107,7 +107,7 @@ function readingWords(local: LocalUsageState): string {
 export function renderLocalSection(local: LocalUsageState): string {
   if (!local.enabled) return `<p class="muted" data-figure="local-off">Claude Code's records on this machine are not read (claudeBedrock.localUsage is off).</p>`;
   const f = local.figures;
-  if (!f) return `<p class="muted" data-figure="local-reading">Reading Claude Code's session records on this machine…</p>`;
+  if (!f) return `<p class="muted" data-figure="local-reading">${local.problem ? escapeHtml(local.problem) : "Reading Claude Code's session records on this machine…"}</p>`;
   const monthCost = f.models.reduce((sum, m) => sum + m.totals.cost, 0);
   const cards = [
     card('local-today-cost', 'Today', escapeHtml(costWords(f.today)), `<span data-figure="local-today-tokens">${full(tokenSum(f.today))}</span> tokens in ${f.today.requests} requests`),

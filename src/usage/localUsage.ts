@@ -48,6 +48,8 @@ export interface LocalUsageState {
   readonly updatedAt: number | undefined;
   /** This window reads the records; the others show what it publishes. */
   readonly reader: boolean;
+  /** Why this window could not read the records, when it could not. */
+  readonly problem: string | undefined;
 }
 
 export interface LocalUsageOptions {
@@ -94,6 +96,7 @@ export class LocalUsage implements vscode.Disposable {
   private waiting: AbortController | undefined;
   private timer: Timer | undefined;
   private lastPublish = 0;
+  private problem: string | undefined;
   private disposed = false;
   private readonly disposables: vscode.Disposable[];
 
@@ -106,7 +109,7 @@ export class LocalUsage implements vscode.Disposable {
   get state(): LocalUsageState {
     const enabled = this.enabled;
     const value = enabled ? this.shared.value : undefined;
-    return { enabled, figures: value?.figures, reading: value?.reading, updatedAt: value?.madeAt, reader: this.reading !== undefined };
+    return { enabled, figures: value?.figures, reading: value?.reading, updatedAt: value?.madeAt, reader: this.reading !== undefined, problem: this.problem };
   }
 
   private get settings(): LocalUsageSettings | undefined {
@@ -124,7 +127,11 @@ export class LocalUsage implements vscode.Disposable {
     if (!this.enabled) {
       this.stop();
     } else if (!this.reading && !this.waiting) {
-      void this.lead().catch((error: unknown) => this.options.log.error("Reading Claude Code's session records failed", error));
+      void this.lead().catch((error: unknown) => {
+        this.options.log.error("Reading Claude Code's session records failed", error);
+        this.problem = `Claude Code's session records on this machine could not be read (${error instanceof Error ? error.message : String(error)}). Show the log for details; the figures return when VS Code is reloaded.`;
+        this.changed.fire(this.state);
+      });
     } else if (this.reading) {
       // Prices or alert amounts changed: the same records, published again.
       this.publish();

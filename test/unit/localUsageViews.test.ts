@@ -44,6 +44,7 @@ const local: LocalUsageState = {
   reading: { folders: ['/home/dev/.claude/projects'], files: 3, sessions: 1, linesRead: 100, skipped: 0, versions: ['2.1.330'], newest: NOW, firstReadDone: true, firstReadMs: 12 },
   updatedAt: NOW,
   reader: true,
+  problem: undefined,
 };
 const settings = { warningPercent: 80, errorPercent: 95, refreshMinutes: 5 } as UsageState['settings'];
 const orgNone: UsageState = {
@@ -96,5 +97,6 @@ describe("this machine's usage, as shown", () => {
   it('says when the records are off or still being read', () => {
     assert.match(renderLocalSection({ ...local, enabled: false }), /not read \(claudeBedrock\.localUsage is off\)/);
     assert.match(renderLocalSection({ ...local, figures: undefined }), /Reading Claude Code's session records/);
+    assert.match(renderLocalSection({ ...local, figures: undefined, problem: 'Claude Code\'s session records on this machine could not be read (EACCES <b>).' }), /could not be read \(EACCES &lt;b&gt;\)/);
   });
 });
