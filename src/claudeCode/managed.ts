@@ -90,7 +90,7 @@ export function findings(managed: Managed, env: NodeJS.ProcessEnv): Finding[] {
   if (names.length > 0) {
     out.push({
       id: 'managedEnv',
-      found: `Your organisation's managed settings (${where}) set ${names.join(', ')} for Claude Code. Managed settings outrank your own, so what Connect Claude Code writes there cannot win.`,
+      found: `Your organisation's managed settings (${where}) set ${names.join(', ')} for Claude Code. Managed settings outrank your own settings and the variables this extension gives terminals, so Claude Code uses theirs and what Connect Claude Code writes cannot win.`,
       fix: 'Ask your platform team which way Claude Code should reach Bedrock here: through their managed settings, or through this extension.',
     });
   }

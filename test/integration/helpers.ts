@@ -37,6 +37,12 @@ export const harness = {
   home: () => env('CB_TEST_HOME'),
   claude: () => env('CB_TEST_CLAUDE'),
   whoami: () => env('CB_TEST_WHOAMI'),
+  /**
+   * The folder the server and its terminals see as /etc/claude-code, where Claude Code reads
+   * managed settings; undefined where the harness cannot place one (not root: see
+   * test/support/vscode.ts, systemFolderCommand).
+   */
+  managedSettings: (): string | undefined => process.env.CB_TEST_MANAGED || undefined,
 };
 
 export async function api(): Promise<TestApi> {

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { startBridge } from './bridge';
 import { CACHE, EXTENSION_UNDER_TEST, ROOT } from './paths';
-import { devWindowUrl, freePort, launchBrowser, openPage, startWorkbench, testUrl, workbenchFolders } from './vscode';
+import { devWindowUrl, freePort, launchBrowser, openPage, startWorkbench, systemFolderAvailable, testUrl, workbenchFolders } from './vscode';
 import { terminalEnv, writeTerminalHome } from './testHome';
 import { OWN_SESSION, settingsFor, startWorld, type World } from './world';
 
@@ -80,6 +80,11 @@ async function main(): Promise<number> {
   mkdirSync(path.join(workspace, '.vscode'));
   writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify(HOSTILE_WORKSPACE_SETTINGS, null, 2));
 
+  // Claude Code's managed settings as the server sees them (/etc/claude-code): empty unless a test
+  // writes there.
+  const managedSettingsDir = path.join(tmp, 'managed');
+  mkdirSync(managedSettingsDir);
+
   const world = await startWorld();
   const ownKey = world.aws.sts.mintKey('arn:aws:iam::123456789012:role/DeveloperOwn', OWN_SESSION);
   writeTerminalHome(home, ownKey);
@@ -103,11 +108,13 @@ async function main(): Promise<number> {
       CB_TEST_SERVER_DATA: serverDataDir,
       CB_TEST_REDIRECT_PORT: String(redirectPort),
       CB_TEST_HOME: home,
+      ...(systemFolderAvailable() ? { CB_TEST_MANAGED: managedSettingsDir } : {}),
       CB_TEST_CLAUDE: path.join(ROOT, 'node_modules', '.bin', 'claude'),
       CB_TEST_WHOAMI: path.join(ROOT, 'out', 'test', 'support', 'whoami.mjs'),
       ...(process.env.CB_TEST_GREP ? { CB_TEST_GREP: process.env.CB_TEST_GREP } : {}),
     },
     onOutput: (line) => serverLog.push(line),
+    managedSettingsDir,
   });
 
   const browser = await launchBrowser();

@@ -55,6 +55,30 @@ export interface ServerOptions {
   readonly port?: number;
   /** Every line the server prints. */
   readonly onOutput?: (line: string) => void;
+  /**
+   * A folder the server and everything it starts (extension hosts, terminals, Claude Code) see as
+   * /etc/claude-code, where Claude Code reads managed settings on Linux: see systemFolderCommand.
+   */
+  readonly managedSettingsDir?: string;
+}
+
+/** Whether systemFolderCommand can place a folder at /etc/claude-code here (Linux, as root). */
+export const systemFolderAvailable = (): boolean => process.platform === 'linux' && process.getuid?.() === 0;
+
+/**
+ * The command that starts `command` in a private mount namespace where `managedSettingsDir` is
+ * /etc/claude-code: /etc overlaid (its changes kept in `scratch`, so the machine's /etc is never
+ * written), the folder bound over the overlay's /etc/claude-code. Only root may do this; elsewhere
+ * undefined, and tests that need the system location say they were skipped and why.
+ */
+export function systemFolderCommand(command: readonly string[], managedSettingsDir: string, scratch: string): string[] | undefined {
+  if (!systemFolderAvailable()) return undefined;
+  const upper = path.join(scratch, 'etc-upper');
+  const work = path.join(scratch, 'etc-work');
+  mkdirSync(upper, { recursive: true });
+  mkdirSync(work, { recursive: true });
+  const script = 'mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1,workdir=$2" /etc && mkdir -p /etc/claude-code && mount --bind "$3" /etc/claude-code && shift 3 && exec "$@"';
+  return ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', upper, work, managedSettingsDir, ...command];
 }
 
 export interface VsCodeServer {
@@ -98,30 +122,30 @@ async function startVsCodeServer(options: ServerOptions): Promise<VsCodeServer> 
   mkdirSync(options.serverDataDir, { recursive: true, mode: 0o700 });
   writeFileSync(tokenFile, connectionToken, { mode: 0o600 });
   chmodSync(tokenFile, 0o600);
-  const child = spawn(
+  const serverCommand = [
     options.node,
-    [
-      options.serverMain,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--connection-token-file',
-      tokenFile,
-      '--enable-smoke-test-driver',
-      '--accept-server-license-terms',
-      '--disable-telemetry',
-      '--server-data-dir',
-      options.serverDataDir,
-      '--user-data-dir',
-      options.userDataDir,
-    ],
-    {
-      env: { ...process.env, ...options.env, HOME: options.home },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    },
-  );
+    options.serverMain,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--connection-token-file',
+    tokenFile,
+    '--enable-smoke-test-driver',
+    '--accept-server-license-terms',
+    '--disable-telemetry',
+    '--server-data-dir',
+    options.serverDataDir,
+    '--user-data-dir',
+    options.userDataDir,
+  ];
+  // unshare and sh exec the server in their own process, so child.pid is the server's.
+  const [program, ...args] = (options.managedSettingsDir && systemFolderCommand(serverCommand, options.managedSettingsDir, options.serverDataDir)) || serverCommand;
+  const child = spawn(program, args, {
+    env: { ...process.env, ...options.env, HOME: options.home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
     let buffered = '';
@@ -192,7 +216,7 @@ export function workbenchFolders(dir: string): WorkbenchFolders {
   return folders;
 }
 
-export interface WorkbenchOptions extends Pick<ServerOptions, 'userSettings' | 'machineSettings' | 'env' | 'port' | 'onOutput'> {
+export interface WorkbenchOptions extends Pick<ServerOptions, 'userSettings' | 'machineSettings' | 'env' | 'port' | 'onOutput' | 'managedSettingsDir'> {
   /** VSIX files installed into the server before it starts. */
   readonly extensions?: readonly string[];
   /** Keeps the installs' output off the terminal. */

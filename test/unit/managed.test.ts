@@ -36,7 +36,7 @@ describe("Claude Code's managed settings", () => {
     const found = findings(managed, {});
     assert.deepEqual(found.map((f) => f.id), ['gateway', 'managedEnv']);
     assert.match(found[0].found, /sign in through Claude apps gateway at https:\/\/claude\.corp\.example: Claude Code uses the gateway, not this extension's sign-in/);
-    assert.match(found[1].found, /set AWS_PROFILE, ANTHROPIC_MODEL for Claude Code\. Managed settings outrank your own, so what Connect Claude Code writes there cannot win\./);
+    assert.match(found[1].found, /set AWS_PROFILE, ANTHROPIC_MODEL for Claude Code\. Managed settings outrank your own settings and the variables this extension gives terminals, so Claude Code uses theirs and what Connect Claude Code writes cannot win\./);
   });
 
   it('says when the host manages the provider, and when a managed file cannot be read', async () => {
