@@ -25,6 +25,8 @@ export interface ModelPins {
   readonly opusModel: string;
   /** `sonnet` (ANTHROPIC_DEFAULT_SONNET_MODEL). */
   readonly sonnetModel: string;
+  /** `fable` (ANTHROPIC_DEFAULT_FABLE_MODEL): unpinned, a tier above Opus; by default the Opus pin. */
+  readonly fableModel: string;
 }
 
 /** What the platform team sets to keep Claude Code's models and their cost in hand. */
@@ -41,19 +43,31 @@ export interface ModelPolicy {
   readonly longContext: boolean;
 }
 
-/** The inference-profile geography prefix for a region: us., eu., apac., else global. */
-export function geographyPrefix(region: string): 'us' | 'eu' | 'apac' | 'global' {
+/** The inference-profile geography prefix for a region: us-gov., us., eu., apac., else global. */
+export function geographyPrefix(region: string): 'us-gov' | 'us' | 'eu' | 'apac' | 'global' {
+  if (/^us-gov-/.test(region)) return 'us-gov';
   if (/^(us|ca)-/.test(region)) return 'us';
   if (/^eu-/.test(region)) return 'eu';
   if (/^ap-/.test(region)) return 'apac';
   return 'global';
 }
 
-/** The models to use: the settings, else the region's geography profiles of Claude's defaults. */
+/**
+ * The models to use: the settings, else Claude's defaults through the profiles of the
+ * organisation's prefix (regionPrefix), else of the region's geography. GovCloud has only its own.
+ */
 export function pinsFor(region: string, read: Read): ModelPins {
   const geography = geographyPrefix(region);
-  const pin = (value: string, role: keyof ModelPins) => value || `${geography}.${DEFAULT_MODELS[role]}`;
-  return { model: pin(read(s.model), 'model'), smallFastModel: pin(read(s.smallFastModel), 'smallFastModel'), opusModel: pin(read(s.opusModel), 'opusModel'), sonnetModel: pin(read(s.sonnetModel), 'sonnetModel') };
+  const prefix = geography === 'us-gov' ? geography : read(s.regionPrefix) || geography;
+  const pin = (value: string, role: keyof typeof DEFAULT_MODELS) => value || `${prefix}.${DEFAULT_MODELS[role]}`;
+  const opusModel = pin(read(s.opusModel), 'opusModel');
+  return {
+    model: pin(read(s.model), 'model'),
+    smallFastModel: pin(read(s.smallFastModel), 'smallFastModel'),
+    opusModel,
+    sonnetModel: pin(read(s.sonnetModel), 'sonnetModel'),
+    fableModel: read(s.fableModel) || opusModel,
+  };
 }
 
 export function policyFrom(read: Read): ModelPolicy {

@@ -72,24 +72,30 @@ export const model = define('model', words(''), {
   order: 20,
   affects: ['terminals', 'models'],
   description:
-    "Model for Claude Code (`ANTHROPIC_MODEL`): an inference profile ID or ARN, e.g. `us.anthropic.claude-sonnet-4-5-20250929-v1:0`. Empty: Claude Sonnet 4.5 through the inference profile of the region's geography (`us.`, `eu.`, `apac.`, else `global.`).",
+    "Model for Claude Code (`ANTHROPIC_MODEL`): an inference profile ID or ARN, e.g. `us.anthropic.claude-sonnet-4-5-20250929-v1:0`. Empty: Claude Sonnet 4.5 through the profile of `regionPrefix`, else of the region's geography (`us.`, `eu.`, `apac.`, `us-gov.`, else `global.`).",
 });
 export const smallFastModel = define('smallFastModel', words(''), {
   order: 21,
   affects: ['terminals', 'models'],
   description:
-    "Fast model Claude Code uses for small tasks (`ANTHROPIC_DEFAULT_HAIKU_MODEL`; Bedrock users must pin it). Empty: Claude Haiku 4.5 through the region's geography profile.",
+    "Fast model Claude Code uses for small tasks (`ANTHROPIC_DEFAULT_HAIKU_MODEL`; Bedrock users must pin it). Empty: Claude Haiku 4.5 through the profile of `regionPrefix`, else of the region's geography.",
 });
 export const opusModel = define('opusModel', words(''), {
   order: 21.1,
   affects: ['terminals', 'models'],
   description:
-    "What Claude Code's `opus` (the `/model opus` choice) runs on Bedrock (`ANTHROPIC_DEFAULT_OPUS_MODEL`): an inference profile ID or ARN. Unpinned, Claude Code takes the newest Opus, which the account may not have enabled. Empty: Claude Opus 4.5 through the region's geography profile.",
+    "What Claude Code's `opus` (the `/model opus` choice) runs on Bedrock (`ANTHROPIC_DEFAULT_OPUS_MODEL`): an inference profile ID or ARN. Unpinned, Claude Code takes the newest Opus, which the account may not have enabled. Empty: Claude Opus 4.6 through the profile of `regionPrefix`, else of the region's geography.",
 });
 export const sonnetModel = define('sonnetModel', words(''), {
   order: 21.2,
   affects: ['terminals', 'models'],
-  description: "What Claude Code's `sonnet` runs on Bedrock (`ANTHROPIC_DEFAULT_SONNET_MODEL`): an inference profile ID or ARN. Empty: Claude Sonnet 4.5 through the region's geography profile.",
+  description: "What Claude Code's `sonnet` runs on Bedrock (`ANTHROPIC_DEFAULT_SONNET_MODEL`): an inference profile ID or ARN. Empty: Claude Sonnet 4.5 through the profile of `regionPrefix`, else of the region's geography.",
+});
+export const fableModel = define('fableModel', words(''), {
+  order: 21.25,
+  affects: ['terminals', 'models'],
+  description:
+    "What Claude Code's `fable` (the `/model fable` choice) runs on Bedrock (`ANTHROPIC_DEFAULT_FABLE_MODEL`): an inference profile ID or ARN. Unpinned, Claude Code takes Claude Fable 5.2, a tier above Opus, which the account may not have enabled. Empty: the Opus pin (`opusModel`).",
 });
 export const availableModels = define('availableModels', wordList(MODEL_NAME), {
   order: 21.3,
@@ -119,7 +125,7 @@ export const regionPrefix = define('regionPrefix', matching({ pattern: '^(us|eu|
   order: 21.7,
   affects: ['terminals', 'models'],
   description:
-    "The inference-profile prefix Claude Code puts before the models it picks itself (`ANTHROPIC_BEDROCK_REGION_PREFIX`): `global` costs less than a geography's profiles for the newer models. Empty: Claude Code's choice from the region.",
+    "The inference-profile prefix for Claude's models (`global`, `us`, `eu`, …): the default pins use it (`global.anthropic.claude-sonnet-4-5-…`), and Claude Code puts it before any model it picks itself (`ANTHROPIC_BEDROCK_REGION_PREFIX`). `global` costs less than a geography's profiles for the newer models. Empty: the region's geography.",
 });
 export const longContext = define('longContext', oneOf(['off', 'on']), {
   order: 21.8,
@@ -365,6 +371,7 @@ export const SETTINGS: readonly Setting<unknown>[] = [
   smallFastModel,
   opusModel,
   sonnetModel,
+  fableModel,
   availableModels,
   modelOverrides,
   promptCaching,

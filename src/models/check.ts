@@ -10,16 +10,17 @@ import { explain } from '../errors/explain';
 import type { FailureKind } from '../errors/failure';
 
 /** What a model is for: the primary, a family's pin (what `/model opus` and the others run), or a version's override. */
-export type ModelRole = 'model' | 'opusModel' | 'sonnetModel' | 'smallFastModel' | 'override';
+export type ModelRole = 'model' | 'opusModel' | 'sonnetModel' | 'fableModel' | 'smallFastModel' | 'override';
 
 /** The roles a setting pins, in the order they are shown and chosen. */
-export const PINNED_ROLES = ['model', 'opusModel', 'sonnetModel', 'smallFastModel'] as const;
+export const PINNED_ROLES = ['model', 'opusModel', 'sonnetModel', 'fableModel', 'smallFastModel'] as const;
 export type PinnedRole = (typeof PINNED_ROLES)[number];
 
 export const ROLE_LABELS: Record<ModelRole, string> = {
   model: 'Primary model',
   opusModel: 'Opus (/model opus)',
   sonnetModel: 'Sonnet (/model sonnet)',
+  fableModel: 'Fable (/model fable)',
   smallFastModel: 'Fast model and Haiku (/model haiku)',
   override: 'Override',
 };

@@ -32,6 +32,7 @@ const STEP_TITLES: Record<PinnedRole, string> = {
   model: 'Model Claude Code starts with',
   opusModel: 'What "/model opus" runs',
   sonnetModel: 'What "/model sonnet" runs',
+  fableModel: 'What "/model fable" runs',
   smallFastModel: 'Fast model for small tasks, and "/model haiku"',
 };
 
@@ -39,7 +40,10 @@ export async function pickModels(profiles: readonly ProfileInfo[], region: strin
   const steps = PINNED_ROLES.map((role, i) => [role, `${STEP_TITLES[role]} (${i + 1} of ${PINNED_ROLES.length})`] as const);
   const chosen: Partial<Record<PinnedRole, string>> = {};
   for (const [role, title] of steps) {
-    const pick = await vscode.window.showQuickPick(profileItems(profiles, region, role, current[role]), {
+    const items = profileItems(profiles, region, role, current[role]);
+    // Fable follows the Opus pin unless the organisation pins it apart (an empty setting).
+    if (role === 'fableModel') items.unshift({ label: 'Same as Opus', description: chosen.opusModel ? escapeIcons(chosen.opusModel) : undefined, detail: 'What "/model opus" runs, so nobody reaches a costlier tier by choosing fable', value: '' });
+    const pick = await vscode.window.showQuickPick(items, {
       title,
       placeHolder: `Claude inference profiles in ${region}`,
       matchOnDescription: true,

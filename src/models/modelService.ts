@@ -131,13 +131,22 @@ export class ModelService implements vscode.Disposable {
     await this.options.config.write(role, value);
   }
 
+  /**
+   * Says each model that will not work once. Roles that run the same model (fable follows the
+   * Opus pin) are one sentence, and the fix goes to the first of them, which the others follow.
+   */
   private announce(report: ModelReport): void {
+    const byModel = new Map<string, ModelCheck[]>();
     for (const c of report.checks) {
-      if (c.usable) continue;
-      const id = `${c.role}:${c.modelId}:${c.status}:${report.region}`;
-      if (this.announced.has(id) || c.status === 'throttled') continue;
+      if (c.usable || c.status === 'throttled') continue;
+      byModel.set(c.modelId, [...(byModel.get(c.modelId) ?? []), c]);
+    }
+    for (const [modelId, checks] of byModel) {
+      const c = checks[0];
+      const id = `${checks.map((k) => k.role).join('+')}:${modelId}:${c.status}:${report.region}`;
+      if (this.announced.has(id)) continue;
       this.announced.add(id);
-      const what = `${roleLabel(c)} "${c.modelId}" will not work on Bedrock in ${report.region}: ${c.reason}`;
+      const what = `${checks.map(roleLabel).join(' and ')} "${modelId}" will not work on Bedrock in ${report.region}: ${c.reason}`;
       const fix =
         c.fix?.kind === 'use'
           ? { kind: 'run' as const, label: c.fix.label, command: 'claudeBedrock.applyModelFix', args: [c.role, c.fix.value] }

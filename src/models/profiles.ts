@@ -4,7 +4,7 @@ import { geographyPrefix } from '../config/groups';
 import type { PinnedRole } from './check';
 
 /** The family each pinned role looks for first. */
-const FAMILY: Record<PinnedRole, RegExp | undefined> = { model: undefined, opusModel: /opus/i, sonnetModel: /sonnet/i, smallFastModel: /haiku/i };
+const FAMILY: Record<PinnedRole, RegExp | undefined> = { model: undefined, opusModel: /opus/i, sonnetModel: /sonnet/i, fableModel: /fable/i, smallFastModel: /haiku/i };
 
 /** What a profile is called in a setting: application profiles by ARN, system ones by ID. */
 export function settingValue(profile: ProfileInfo): string {

@@ -84,6 +84,7 @@ export const BEDROCK_VARIABLE_NAMES = [
   'ANTHROPIC_DEFAULT_HAIKU_MODEL',
   'ANTHROPIC_DEFAULT_OPUS_MODEL',
   'ANTHROPIC_DEFAULT_SONNET_MODEL',
+  'ANTHROPIC_DEFAULT_FABLE_MODEL',
   'ANTHROPIC_SMALL_FAST_MODEL',
   'ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION',
   'CLAUDE_CODE_MAX_OUTPUT_TOKENS',
@@ -113,6 +114,7 @@ export function bedrockVariables(settings: TerminalSettings): Record<string, str
     // Every family pinned: unpinned, `/model opus` reaches the newest Opus, enabled or not.
     ANTHROPIC_DEFAULT_OPUS_MODEL: settings.opusModel,
     ANTHROPIC_DEFAULT_SONNET_MODEL: settings.sonnetModel,
+    ANTHROPIC_DEFAULT_FABLE_MODEL: settings.fableModel,
     ANTHROPIC_DEFAULT_HAIKU_MODEL: settings.smallFastModel,
     // Older Claude Code releases read the fast model from here.
     ANTHROPIC_SMALL_FAST_MODEL: settings.smallFastModel,

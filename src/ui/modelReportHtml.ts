@@ -71,7 +71,7 @@ export function policyBlock(policy: ModelPolicy): string {
   const rows: [string, string][] = [
     ['Prompt cache', CACHE_WORDS[policy.promptCaching]],
     ['Service tier', policy.serviceTier === 'default' ? 'standard on-demand' : `${policy.serviceTier} (ANTHROPIC_BEDROCK_SERVICE_TIER)`],
-    ['Profile prefix', policy.regionPrefix ? `${policy.regionPrefix}. (ANTHROPIC_BEDROCK_REGION_PREFIX)` : "Claude Code's choice from the region"],
+    ['Profile prefix', policy.regionPrefix ? `${policy.regionPrefix}. for the default pins and what Claude Code picks itself (ANTHROPIC_BEDROCK_REGION_PREFIX)` : "the region's geography"],
     ['Context', policy.longContext ? '1M tokens for the primary model ([1m])' : 'standard'],
     ['/model offers', policy.availableModels.length > 0 ? policy.availableModels.join(', ') : "Claude Code's own list"],
     ['Overrides', Object.keys(policy.modelOverrides).length > 0 ? Object.entries(policy.modelOverrides).map(([v, arn]) => `${v} → ${arn}`).join('; ') : 'none'],

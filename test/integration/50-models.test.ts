@@ -30,11 +30,12 @@ describe('Model availability', () => {
     await signInAs('alice');
     const report = await reportWith(testApi, 'available', 'available');
     assert.equal(report.region, 'us-east-1');
-    const [primary, opus, sonnet, fast] = report.checks;
+    const [primary, opus, sonnet, fable, fast] = report.checks;
     assert.equal(primary.modelId, `us.${SONNET}`);
     assert.equal(primary.profileArn, `arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.${SONNET}`);
     assert.deepEqual([opus.role, opus.modelId, opus.status], ['opusModel', `us.${OPUS}`, 'available']);
     assert.deepEqual([sonnet.role, sonnet.modelId], ['sonnetModel', `us.${SONNET}`]);
+    assert.deepEqual([fable.role, fable.modelId], ['fableModel', `us.${OPUS}`], 'fable follows the Opus pin');
     assert.equal(fast.modelId, `us.${HAIKU}`);
     assert.equal(testApi.statusBar()?.warning, false);
     // Checked with the session's keys.
@@ -136,15 +137,16 @@ describe('Model availability', () => {
     this.timeout(180_000);
     await signInAs('alice');
     await reportWith(testApi, 'available', 'available');
-    restoreAfterTest('model', 'opusModel', 'sonnetModel', 'smallFastModel');
+    restoreAfterTest('model', 'opusModel', 'sonnetModel', 'fableModel', 'smallFastModel');
     const choosing = vscode.commands.executeCommand('claudeBedrock.chooseModels');
     await ui.quickPick('claude-code-team-sonnet');
     await ui.quickPick(`us.${OPUS}`);
     await ui.quickPick(`global.${SONNET}`);
+    await ui.quickPick('Same as Opus');
     await ui.quickPick(`us.${HAIKU}`);
     const chosen = (await choosing) as Record<string, string>;
     const appProfile = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/claudeteam01';
-    assert.deepEqual(chosen, { model: appProfile, opusModel: `us.${OPUS}`, sonnetModel: `global.${SONNET}`, smallFastModel: `us.${HAIKU}` });
+    assert.deepEqual(chosen, { model: appProfile, opusModel: `us.${OPUS}`, sonnetModel: `global.${SONNET}`, fableModel: '', smallFastModel: `us.${HAIKU}` });
     await reportWith(testApi, 'available', 'available');
     await testApi.terminalsUpdated();
     const vars = testApi.terminalEnvironment();
@@ -152,6 +154,7 @@ describe('Model availability', () => {
     assert.equal(vars.ANTHROPIC_DEFAULT_HAIKU_MODEL, `us.${HAIKU}`);
     assert.equal(vars.ANTHROPIC_DEFAULT_OPUS_MODEL, `us.${OPUS}`);
     assert.equal(vars.ANTHROPIC_DEFAULT_SONNET_MODEL, `global.${SONNET}`);
+    assert.equal(vars.ANTHROPIC_DEFAULT_FABLE_MODEL, `us.${OPUS}`, 'fable follows the chosen Opus');
 
     const terminal = vscode.window.createTerminal({ name: 'chosen models' });
     try {

@@ -40,6 +40,31 @@ describe('Model families and cost levers, as Claude Code sends them', () => {
     assert.ok(!models.some((m) => /opus-5/.test(m ?? '')), `no request for Opus 5: ${models.join(', ')}`);
   });
 
+  it('runs the Opus pin for `fable`, a tier above it, unless the organisation pins fable apart', async function () {
+    this.timeout(180_000);
+    restoreAfterTest('fableModel');
+    await signInAs('alice');
+    const unpinned = (await claudeCalls('--model fable')).map((c) => c.subject);
+    assert.ok(unpinned.includes('us.anthropic.claude-opus-4-6-v1') && !unpinned.some((m) => /fable/.test(m ?? '')), `fable ran the Opus pin: ${unpinned.join(', ')}`);
+    await changeSetting('fableModel', 'us.anthropic.claude-fable-5-2');
+    const pinned = (await claudeCalls('--model fable')).map((c) => c.subject);
+    assert.ok(pinned.includes('us.anthropic.claude-fable-5-2'), `the organisation's fable pin answered: ${pinned.join(', ')}`);
+  });
+
+  it("sends every default model through the organisation's profile prefix", async function () {
+    this.timeout(180_000);
+    restoreAfterTest('regionPrefix');
+    await signInAs('alice');
+    await changeSetting('regionPrefix', 'global');
+    await testApi.terminalsUpdated();
+    assert.equal(testApi.terminalEnvironment().ANTHROPIC_BEDROCK_REGION_PREFIX, 'global');
+    const calls = await claudeCalls('');
+    const models = calls.map((c) => c.subject);
+    assert.ok(models.length > 0 && models.every((m) => m?.startsWith('global.anthropic.')), `every request through a global profile: ${models.join(', ')}`);
+    const opus = (await claudeCalls('--model opus')).map((c) => c.subject);
+    assert.ok(opus.includes('global.anthropic.claude-opus-4-6-v1'), `opus through the global profile: ${opus.join(', ')}`);
+  });
+
   it('asks Bedrock for the 1-hour prompt cache and the flex tier when the organisation sets them', async function () {
     this.timeout(180_000);
     restoreAfterTest('promptCaching', 'serviceTier');

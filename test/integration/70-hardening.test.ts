@@ -243,13 +243,13 @@ describe('Hardening: faults, races and the webview', () => {
       await changeSetting('requestTimeout', 2);
       await aws.faults([{ service: 'bedrock', kind: 'hang', times: 40 }]);
       const hung = (await vscode.commands.executeCommand('claudeBedrock.checkModels')) as NonNullable<ReturnType<TestApi['modelReport']>>;
-      assert.deepEqual(hung.checks.map((c) => c.status), ['error', 'error', 'error', 'error']);
+      assert.deepEqual(hung.checks.map((c) => c.status), ['error', 'error', 'error', 'error', 'error']);
       assert.deepEqual(hung.checks[0].fix, { kind: 'retry', label: 'Check Again' });
       assert.match(hung.checks[0].reason, /^Bedrock could not be reached \(no answer in time\)/);
       await aws.reset();
       await changeSetting('bedrockControlEndpoint', 'http://127.0.0.1:9');
       const refused = (await vscode.commands.executeCommand('claudeBedrock.checkModels')) as typeof hung;
-      assert.deepEqual(refused.checks.map((c) => c.status), ['error', 'error', 'error', 'error']);
+      assert.deepEqual(refused.checks.map((c) => c.status), ['error', 'error', 'error', 'error', 'error']);
       assert.match(refused.checks[0].reason, /^Bedrock could not be reached \(ECONNREFUSED\)/);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       assert.equal(testApi.state().kind, 'signedIn');
@@ -272,7 +272,7 @@ describe('Hardening: faults, races and the webview', () => {
       await aws.faults([{ service: 'bedrock', kind: 'server', times: 40 }]);
       await signInAs('alice');
       const report = await waitFor('a failed check', () => testApi.modelReport());
-      assert.deepEqual(report.checks.map((c) => c.status), ['error', 'error', 'error', 'error']);
+      assert.deepEqual(report.checks.map((c) => c.status), ['error', 'error', 'error', 'error', 'error']);
       assert.deepEqual(report.checks[0].fix, { kind: 'retry', label: 'Check Again' });
       await aws.reset();
       await aws.faults([{ service: 'bedrock', kind: 'malformed', times: 40 }]);

@@ -59,6 +59,7 @@ describe('the model check service', () => {
         ['model', 'available'],
         ['opusModel', 'available'],
         ['sonnetModel', 'available'],
+        ['fableModel', 'available'],
         ['smallFastModel', 'available'],
       ],
       'every model a developer can select',
@@ -121,7 +122,7 @@ describe('the model check service', () => {
     assert.deepEqual([override.version, override.status], ['claude-sonnet-4-5', 'available']);
     const announced = w.notify.shown.filter((n) => /will not work/.test(n.message));
     assert.equal(announced.length, 1);
-    assert.match(announced[0].message, /^Opus \(\/model opus\) "us\.anthropic\.claude-opus-5" will not work on Bedrock in us-east-1: There is no inference profile/);
+    assert.match(announced[0].message, /^Opus \(\/model opus\) and Fable \(\/model fable\) "us\.anthropic\.claude-opus-5" will not work on Bedrock in us-east-1: There is no inference profile/, 'fable follows the Opus pin: one sentence');
   });
 
   it('forgets the report at sign-out', async () => {

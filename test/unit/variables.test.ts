@@ -39,6 +39,7 @@ describe('terminal variables', () => {
       AWS_REGION: 'us-east-1',
       ANTHROPIC_MODEL: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
       ANTHROPIC_DEFAULT_OPUS_MODEL: 'us.anthropic.claude-opus-4-6-v1',
+      ANTHROPIC_DEFAULT_FABLE_MODEL: 'us.anthropic.claude-opus-4-6-v1',
       ANTHROPIC_DEFAULT_SONNET_MODEL: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
       ANTHROPIC_DEFAULT_HAIKU_MODEL: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
       ANTHROPIC_SMALL_FAST_MODEL: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
@@ -62,13 +63,17 @@ describe('terminal variables', () => {
     const plain = levers({});
     assert.equal(plain.ANTHROPIC_DEFAULT_OPUS_MODEL, 'eu.anthropic.claude-opus-4-6-v1', "Opus pinned, so /model opus never reaches a model the account may not have");
     assert.equal(plain.ANTHROPIC_DEFAULT_SONNET_MODEL, 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0');
+    assert.equal(plain.ANTHROPIC_DEFAULT_FABLE_MODEL, 'eu.anthropic.claude-opus-4-6-v1', 'fable runs the Opus pin, never a tier above it unasked');
+    assert.equal(levers({ fableModel: 'eu.anthropic.claude-fable-5-2' }).ANTHROPIC_DEFAULT_FABLE_MODEL, 'eu.anthropic.claude-fable-5-2');
     for (const name of ['ENABLE_PROMPT_CACHING_1H', 'DISABLE_PROMPT_CACHING', 'ANTHROPIC_BEDROCK_SERVICE_TIER', 'ANTHROPIC_BEDROCK_REGION_PREFIX']) assert.equal(plain[name], undefined, name);
     const set = levers({ promptCaching: '1h', serviceTier: 'flex', regionPrefix: 'global', longContext: 'on', opusModel: 'global.anthropic.claude-opus-4-6-v1' });
     assert.equal(set.ENABLE_PROMPT_CACHING_1H, '1');
     assert.equal(set.ANTHROPIC_BEDROCK_SERVICE_TIER, 'flex');
     assert.equal(set.ANTHROPIC_BEDROCK_REGION_PREFIX, 'global');
-    assert.equal(set.ANTHROPIC_MODEL, 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0[1m]');
+    assert.equal(set.ANTHROPIC_MODEL, 'global.anthropic.claude-sonnet-4-5-20250929-v1:0[1m]', "the prefix reaches the extension's own default pins too");
+    assert.equal(set.ANTHROPIC_DEFAULT_HAIKU_MODEL, 'global.anthropic.claude-haiku-4-5-20251001-v1:0');
     assert.equal(set.ANTHROPIC_DEFAULT_OPUS_MODEL, 'global.anthropic.claude-opus-4-6-v1');
+    assert.equal(levers({ region: 'us-gov-west-1', regionPrefix: 'global' }).ANTHROPIC_MODEL, 'us-gov.anthropic.claude-sonnet-4-5-20250929-v1:0', 'GovCloud has only its own profiles');
     assert.equal(levers({ promptCaching: 'off' }).DISABLE_PROMPT_CACHING, '1');
   });
 

@@ -20,6 +20,8 @@ export interface InferenceProfile {
 
 /** Current Claude models: [model id, display name]. */
 const CLAUDE_MODELS: readonly [string, string][] = [
+  ['anthropic.claude-fable-5-2', 'Claude Fable 5.2'],
+  ['anthropic.claude-opus-5', 'Claude Opus 5'],
   ['anthropic.claude-opus-4-6-v1', 'Claude Opus 4.6'],
   ['anthropic.claude-sonnet-4-5-20250929-v1:0', 'Claude Sonnet 4.5'],
   ['anthropic.claude-haiku-4-5-20251001-v1:0', 'Claude Haiku 4.5'],
