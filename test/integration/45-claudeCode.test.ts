@@ -36,6 +36,17 @@ const GUIDANCE = `{
 }
 `;
 
+/** What Claude Code's own /setup-bedrock writes when a developer picks a Bedrock API key. */
+const WIZARD = `{
+  "env": {
+    "CLAUDE_CODE_USE_BEDROCK": "1",
+    "AWS_REGION": "eu-west-1",
+    "AWS_BEARER_TOKEN_BEDROCK": "ABSKQmVkcm9ja0FQSUtleS1wZXJzb25hbA==",
+    "ANTHROPIC_DEFAULT_OPUS_MODEL": "eu.anthropic.claude-opus-5"
+  }
+}
+`;
+
 describe("Claude Code's panel, and claude anywhere", () => {
   const testApi = useExtension();
   useBedrockReply(REPLY);
@@ -152,6 +163,36 @@ describe("Claude Code's panel, and claude anywhere", () => {
     assert.doesNotMatch(text, /AWS_PROFILE/, 'the conflict was removed (its box was ticked)');
     await vscode.commands.executeCommand('claudeBedrock.disconnectClaudeCode');
     assert.equal(await readSettingsFile(), GUIDANCE);
+  });
+
+  it("replaces what Claude Code's /setup-bedrock wrote (its API key named, never shown), runs on the session, and puts it all back on Disconnect", async function () {
+    this.timeout(300_000);
+    await signInAs('alice');
+    await writeSettingsFile(WIZARD);
+    const rows = (await vscode.commands.executeCommand('claudeBedrock.diagnose')) as { id: string; status: string; found: string }[];
+    assert.match(rows.find((r) => r.id === 'claude.settings')?.found ?? '', /sets AWS_BEARER_TOKEN_BEDROCK: Claude Code uses it instead of this sign-in/);
+
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const running = vscode.commands.executeCommand('claudeBedrock.connectClaudeCode');
+    const shown = await waitFor('the consent view', () => testApi.consentHtml());
+    assert.match(shown, /Remove <code>env\.AWS_BEARER_TOKEN_BEDROCK<\/code>/);
+    assert.match(shown, /a Bedrock API key \(AWS_BEARER_TOKEN_BEDROCK, as Claude Code&#39;s \/setup-bedrock writes it\)/);
+    assert.doesNotMatch(shown, /ABSKQmVkcm9ja0FQSUtleS1wZXJzb25hbA/, "the key's value is never shown");
+    await ui.webviewClick('#connect');
+    await running;
+    const env = (JSON.parse((await readSettingsFile())!) as { env: Record<string, string> }).env;
+    assert.equal(env.AWS_BEARER_TOKEN_BEDROCK, undefined, 'the API key is out');
+    assert.equal(env.AWS_REGION, 'us-east-1');
+    assert.equal(env.ANTHROPIC_DEFAULT_OPUS_MODEL, 'us.anthropic.claude-opus-4-6-v1', "the organisation's Opus, not the wizard's Opus 5");
+
+    const from = await aws.mark();
+    const answered = await claudeAsThePanel();
+    assert.equal(answered.code, 0, answered.stderr.slice(-2000));
+    const calls = await aws.since(from, 'bedrock');
+    assert.ok(calls.length > 0 && calls.every((c) => c.accessKeyId === sessionKey(testApi)), "every call signed by the session's keys");
+
+    await vscode.commands.executeCommand('claudeBedrock.disconnectClaudeCode');
+    assert.equal(await readSettingsFile(), WIZARD, "the wizard's settings, byte for byte");
   });
 
   it("connected, leaves a terminal's AWS profile to the user's own tools while claude there uses the session", async function () {
