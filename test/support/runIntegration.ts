@@ -84,6 +84,9 @@ async function main(): Promise<number> {
   // writes there.
   const managedSettingsDir = path.join(tmp, 'managed');
   mkdirSync(managedSettingsDir);
+  if (!systemFolderAvailable()) {
+    console.log("Claude Code's managed-settings tests will be skipped: placing a folder at /etc/claude-code needs root and mount namespaces on Linux.");
+  }
 
   const world = await startWorld();
   const ownKey = world.aws.sts.mintKey('arn:aws:iam::123456789012:role/DeveloperOwn', OWN_SESSION);

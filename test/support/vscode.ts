@@ -1,10 +1,11 @@
 // Starts the VS Code server build and opens its web workbench in headless Chromium, as
 // ../shared/docs/vscode-test-harness.md describes. Used by the integration tests, the UI tests,
 // the sandbox and the benchmark, all through startWorkbench and openPage.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startFrontProxy } from './frontProxy';
@@ -62,23 +63,67 @@ export interface ServerOptions {
   readonly managedSettingsDir?: string;
 }
 
-/** Whether systemFolderCommand can place a folder at /etc/claude-code here (Linux, as root). */
-export const systemFolderAvailable = (): boolean => process.platform === 'linux' && process.getuid?.() === 0;
+/**
+ * The script systemFolderCommand runs as root in a fresh mount namespace: $1 and $2 are the
+ * overlay's upper and work folders, $3 the folder to show as /etc/claude-code, $4 an empty folder
+ * that keeps the machine's /etc (with whatever is mounted inside it, such as a container's
+ * /etc/hosts) reachable while the overlay covers it; the rest is the command to run.
+ * Where /etc/claude-code already exists the folder is bound straight over it; otherwise /etc is
+ * overlaid (its changes kept in scratch, so the machine's /etc is never written), the mounts that
+ * were inside /etc are bound back into the overlay, and the folder is bound at /etc/claude-code.
+ */
+const SYSTEM_FOLDER_SCRIPT = `set -e
+upper=$1 work=$2 managed=$3 orig=$4
+shift 4
+if [ ! -d /etc/claude-code ]; then
+  inner=$(awk '$5 ~ /^\\/etc\\// { print $5 }' /proc/self/mountinfo)
+  mount --rbind /etc "$orig"
+  mount -t overlay overlay -o "lowerdir=/etc,upperdir=$upper,workdir=$work" /etc
+  for target in $inner; do
+    source="$orig\${target#/etc}"
+    if [ -d "$source" ]; then mkdir -p "$target"; else mkdir -p "$(dirname "$target")"; [ -e "$target" ] || : > "$target"; fi
+    mount --bind "$source" "$target"
+  done
+  mkdir -p /etc/claude-code
+fi
+mount --bind "$managed" /etc/claude-code
+exec "$@"`;
+
+let systemFolderProbe: boolean | undefined;
+
+/**
+ * Whether systemFolderCommand can place a folder at /etc/claude-code here: Linux, as root, with
+ * mount namespaces allowed (a container may forbid them). Tried once, with `true` as the command.
+ */
+export function systemFolderAvailable(): boolean {
+  if (systemFolderProbe === undefined) {
+    systemFolderProbe = false;
+    if (process.platform === 'linux' && process.getuid?.() === 0) {
+      const scratch = mkdtempSync(path.join(os.tmpdir(), 'cb-etc-probe-'));
+      const managed = path.join(scratch, 'managed');
+      mkdirSync(managed);
+      const command = systemFolderScript(['sh', '-c', 'test -d /etc/claude-code'], managed, scratch);
+      systemFolderProbe = spawnSync(command[0], command.slice(1), { stdio: 'ignore', timeout: 10_000 }).status === 0;
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+  return systemFolderProbe;
+}
+
+function systemFolderScript(command: readonly string[], managedSettingsDir: string, scratch: string): string[] {
+  const folders = ['etc-upper', 'etc-work', 'etc-orig'].map((name) => path.join(scratch, name));
+  for (const folder of folders) mkdirSync(folder, { recursive: true });
+  return ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', SYSTEM_FOLDER_SCRIPT, 'sh', folders[0], folders[1], managedSettingsDir, folders[2], ...command];
+}
 
 /**
  * The command that starts `command` in a private mount namespace where `managedSettingsDir` is
- * /etc/claude-code: /etc overlaid (its changes kept in `scratch`, so the machine's /etc is never
- * written), the folder bound over the overlay's /etc/claude-code. Only root may do this; elsewhere
- * undefined, and tests that need the system location say they were skipped and why.
+ * /etc/claude-code (see SYSTEM_FOLDER_SCRIPT), with `scratch` holding the overlay's own folders.
+ * Where that cannot be done (not root, not Linux, no mount namespaces) undefined, and the tests
+ * that need the system location say they were skipped and why.
  */
 export function systemFolderCommand(command: readonly string[], managedSettingsDir: string, scratch: string): string[] | undefined {
-  if (!systemFolderAvailable()) return undefined;
-  const upper = path.join(scratch, 'etc-upper');
-  const work = path.join(scratch, 'etc-work');
-  mkdirSync(upper, { recursive: true });
-  mkdirSync(work, { recursive: true });
-  const script = 'mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1,workdir=$2" /etc && mkdir -p /etc/claude-code && mount --bind "$3" /etc/claude-code && shift 3 && exec "$@"';
-  return ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', upper, work, managedSettingsDir, ...command];
+  return systemFolderAvailable() ? systemFolderScript(command, managedSettingsDir, scratch) : undefined;
 }
 
 export interface VsCodeServer {
