@@ -112,6 +112,11 @@ export class Config implements vscode.Disposable {
     return this.cached('claudeCode', checkClaudeCodeSettings);
   }
 
+  /** A setting's default: the organisation's, where the package bakes one in, else the extension's. */
+  defaultOf(key: string): unknown {
+    return this.workspace.getConfiguration(SECTION).inspect(key)?.defaultValue;
+  }
+
   /** Writes a setting where a user would: user (or remote machine) settings. */
   async write(key: string, value: unknown): Promise<void> {
     await this.workspace.getConfiguration(SECTION).update(key, value, vscode.ConfigurationTarget.Global);

@@ -4,7 +4,7 @@ import * as s from './settings';
 import { pinsFor, policyFrom, type ModelPins, type ModelPolicy } from './modelPolicy';
 import type { Checked, Setting, SettingProblem } from './rules';
 
-export { DEFAULT_MODELS, geographyPrefix, type ModelPins, type ModelPolicy } from './modelPolicy';
+export { DEFAULT_MODELS, geographyPrefix, profilePrefix, type ModelPins, type ModelPolicy } from './modelPolicy';
 
 /** Where raw values come from: VS Code's settings (config.ts), or a plain object in tests. */
 export type RawSource = ((key: string) => unknown) | Readonly<Record<string, unknown>>;

@@ -27,6 +27,8 @@ export interface ModelPins {
   readonly sonnetModel: string;
   /** `fable` (ANTHROPIC_DEFAULT_FABLE_MODEL): unpinned, a tier above Opus; by default the Opus pin. */
   readonly fableModel: string;
+  /** Whether fable has no pin of its own and runs the Opus pin (a fix for it is a fix for Opus). */
+  readonly fableFollowsOpus: boolean;
 }
 
 /** What the platform team sets to keep Claude Code's models and their cost in hand. */
@@ -53,12 +55,17 @@ export function geographyPrefix(region: string): 'us-gov' | 'us' | 'eu' | 'apac'
 }
 
 /**
- * The models to use: the settings, else Claude's defaults through the profiles of the
- * organisation's prefix (regionPrefix), else of the region's geography. GovCloud has only its own.
+ * The profile prefix Claude's default models go through: the organisation's (regionPrefix), else
+ * the region's geography. GovCloud has only its own profiles, whatever the setting says.
  */
-export function pinsFor(region: string, read: Read): ModelPins {
+export function profilePrefix(region: string, regionPrefix: string | undefined): string {
   const geography = geographyPrefix(region);
-  const prefix = geography === 'us-gov' ? geography : read(s.regionPrefix) || geography;
+  return geography === 'us-gov' ? geography : regionPrefix || geography;
+}
+
+/** The models to use: the settings, else Claude's defaults through the profiles of profilePrefix. */
+export function pinsFor(region: string, read: Read): ModelPins {
+  const prefix = profilePrefix(region, read(s.regionPrefix));
   const pin = (value: string, role: keyof typeof DEFAULT_MODELS) => value || `${prefix}.${DEFAULT_MODELS[role]}`;
   const opusModel = pin(read(s.opusModel), 'opusModel');
   return {
@@ -67,6 +74,7 @@ export function pinsFor(region: string, read: Read): ModelPins {
     opusModel,
     sonnetModel: pin(read(s.sonnetModel), 'sonnetModel'),
     fableModel: read(s.fableModel) || opusModel,
+    fableFollowsOpus: !read(s.fableModel),
   };
 }
 

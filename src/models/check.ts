@@ -5,7 +5,7 @@
 // to in the region. This finds both before Claude Code does, with the fix in plain words.
 // Pure: the Bedrock calls come in through the BedrockControl interface.
 import type { BedrockControl, ModelAvailability, ProfileInfo } from '../aws/bedrock';
-import { geographyPrefix } from '../config/groups';
+import { profilePrefix } from '../config/groups';
 import { explain } from '../errors/explain';
 import type { FailureKind } from '../errors/failure';
 
@@ -30,12 +30,22 @@ export interface ModelToCheck {
   readonly role: ModelRole;
   readonly modelId: string;
   readonly version?: string;
+  /** The role whose pin this one runs, having none of its own (fable, the Opus pin). */
+  readonly follows?: PinnedRole;
 }
 
+/** Roles with no pin of their own, and the role whose pin each runs. */
+export type Follows = Partial<Readonly<Record<PinnedRole, PinnedRole>>>;
+
 /** Every model a developer can select: each pinned family given, and each override's profile. */
-export function modelsToCheck(pins: Partial<Readonly<Record<PinnedRole, string>>>, overrides: Readonly<Record<string, string>> = {}): ModelToCheck[] {
-  const pinned = PINNED_ROLES.flatMap((role) => (pins[role] ? [{ role, modelId: pins[role] }] : []));
+export function modelsToCheck(pins: Partial<Readonly<Record<PinnedRole, string>>>, overrides: Readonly<Record<string, string>> = {}, follows: Follows = {}): ModelToCheck[] {
+  const pinned = PINNED_ROLES.flatMap((role) => (pins[role] ? [{ role, modelId: pins[role], ...(follows[role] ? { follows: follows[role] } : {}) }] : []));
   return [...pinned, ...Object.entries(overrides).map(([version, modelId]) => ({ role: 'override' as const, modelId, version }))];
+}
+
+/** The setting a check's fix changes: the role's own, or, for a role that follows another, that one's. */
+export function fixRole(check: Pick<ModelCheck, 'role' | 'follows'>): ModelRole {
+  return check.follows ?? check.role;
 }
 
 /** How a check is named to the user: "Opus (/model opus)", "Override for claude-opus-4-5". */
@@ -64,6 +74,8 @@ export type ModelFix =
 
 export interface ModelCheck {
   readonly role: ModelRole;
+  /** The role whose pin this one runs (see ModelToCheck). */
+  readonly follows?: PinnedRole;
   /** For an override: the Anthropic model ID it routes (claude-opus-4-5). */
   readonly version?: string;
   readonly modelId: string;
@@ -104,17 +116,20 @@ export function isBareModelId(id: string): boolean {
 export function foundationModelId(idOrArn: string): string {
   const fromArn = /foundation-model\/(.+)$/.exec(idOrArn)?.[1];
   if (fromArn) return fromArn;
-  return idOrArn.replace(/^(us|eu|apac|jp|au|ca|global)\./, '');
+  return idOrArn.replace(/^(us-gov|us|eu|apac|jp|au|ca|global)\./, '');
 }
 
 export function isClaudeProfile(profile: ProfileInfo): boolean {
   return profile.status === 'ACTIVE' && (profile.id.includes('anthropic.claude') || profile.modelArns.some((arn) => arn.includes('anthropic.claude')));
 }
 
-/** The region's own profile for the model a (bare, or foreign-geography) ID names, if it offers one. */
-export function suggestProfile(id: string, region: string, catalog: readonly ProfileInfo[]): string | undefined {
+/**
+ * The profile for the model a (bare, or foreign-geography) ID names, if the region offers one:
+ * through the organisation's prefix (regionPrefix) or the region's geography, else global.
+ */
+export function suggestProfile(id: string, region: string, catalog: readonly ProfileInfo[], regionPrefix?: string): string | undefined {
   const model = foundationModelId(id);
-  const preferred = `${geographyPrefix(region)}.${model}`;
+  const preferred = `${profilePrefix(region, regionPrefix)}.${model}`;
   if (catalog.length === 0) return isBareModelId(id) ? preferred : undefined;
   return [preferred, `global.${model}`].find((candidate) => candidate !== id && catalog.some((p) => p.id === candidate));
 }
@@ -156,11 +171,15 @@ export interface CheckInput {
   readonly models: Partial<Readonly<Record<PinnedRole, string>>>;
   /** Claude Code's modelOverrides: Anthropic model ID to profile. */
   readonly overrides?: Readonly<Record<string, string>>;
+  /** Roles with no pin of their own (their fix is the followed role's). */
+  readonly follows?: Follows;
+  /** The organisation's profile prefix (regionPrefix): what a fix suggests first. */
+  readonly regionPrefix?: string;
   readonly control: Pick<BedrockControl, 'listProfiles' | 'getProfile' | 'availability'>;
   readonly now?: () => number;
 }
 
-export async function checkModels({ region, models, overrides, control, now = Date.now }: CheckInput): Promise<ModelReport> {
+export async function checkModels({ region, models, overrides, follows, regionPrefix, control, now = Date.now }: CheckInput): Promise<ModelReport> {
   let catalog: ProfileInfo[] = [];
   let catalogError: unknown;
   try {
@@ -176,10 +195,10 @@ export async function checkModels({ region, models, overrides, control, now = Da
     return availabilities.get(modelId)!;
   };
 
-  async function checkOne({ role, modelId, version }: ModelToCheck): Promise<ModelCheck> {
-    const base = { role, ...(version ? { version } : {}), modelId, region, profileArn: undefined, profileName: undefined, fix: undefined };
+  async function checkOne({ role, modelId, version, follows: followed }: ModelToCheck): Promise<ModelCheck> {
+    const base = { role, ...(version ? { version } : {}), ...(followed ? { follows: followed } : {}), modelId, region, profileArn: undefined, profileName: undefined, fix: undefined };
     if (isBareModelId(modelId)) {
-      const suggestion = suggestProfile(modelId, region, catalog);
+      const suggestion = suggestProfile(modelId, region, catalog, regionPrefix);
       return {
         ...base,
         status: 'bareModelId',
@@ -198,7 +217,7 @@ export async function checkModels({ region, models, overrides, control, now = Da
         profile = await control.getProfile(modelId);
       } catch (error) {
         if (classifyError(error).kind !== 'notFound') return { ...base, usable: false, ...errorResult(error) };
-        const suggestion = suggestProfile(modelId, region, catalog);
+        const suggestion = suggestProfile(modelId, region, catalog, regionPrefix);
         return {
           ...base,
           status: 'notFound',
@@ -230,6 +249,6 @@ export async function checkModels({ region, models, overrides, control, now = Da
   }
 
   // An override routes to a profile the settings name; a setting can take another value only for a pin.
-  const checks = (await Promise.all(modelsToCheck(models, overrides).map(checkOne))).map((c) => (c.role === 'override' && c.fix?.kind === 'use' ? { ...c, fix: undefined } : c));
+  const checks = (await Promise.all(modelsToCheck(models, overrides, follows).map(checkOne))).map((c) => (c.role === 'override' && c.fix?.kind === 'use' ? { ...c, fix: undefined } : c));
   return { region, checkedAt: now(), checks, profiles: catalog.filter(isClaudeProfile) };
 }

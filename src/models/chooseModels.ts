@@ -1,6 +1,7 @@
 // "Choose Models": a quick pick per model a developer can select, over the ACTIVE Claude
-// inference profiles in the region (the primary model, then Opus, Sonnet and the fast model,
-// which is also Haiku), written to the settings that feed the terminals and Claude Code's own. A
+// inference profiles in the region (the primary model, then Opus, Sonnet, Fable, which may follow
+// Opus, and the fast model, which is also Haiku), written to the settings that feed the terminals
+// and Claude Code's own. A
 // profile's name, ID and regions come from Bedrock: a quick pick renders $(icons) in them, so
 // they are escaped.
 import * as vscode from 'vscode';
@@ -15,8 +16,8 @@ interface ProfileItem extends vscode.QuickPickItem {
 }
 
 /** One item per profile, the best fits first; what the current setting holds is ticked. */
-export function profileItems(profiles: readonly ProfileInfo[], region: string, role: PinnedRole, current: string): ProfileItem[] {
-  return orderProfiles(profiles, region, role).map((p) => {
+export function profileItems(profiles: readonly ProfileInfo[], region: string, role: PinnedRole, current: string, regionPrefix?: string): ProfileItem[] {
+  return orderProfiles(profiles, region, role, regionPrefix).map((p) => {
     const value = settingValue(p);
     const regions = [...new Set(p.modelArns.map((arn) => arn.split(':')[3]).filter(Boolean))];
     return {
@@ -36,14 +37,39 @@ const STEP_TITLES: Record<PinnedRole, string> = {
   smallFastModel: 'Fast model for small tasks, and "/model haiku"',
 };
 
-export async function pickModels(profiles: readonly ProfileInfo[], region: string, current: Readonly<Record<PinnedRole, string>>, config: Config) {
+/** What Choose Models starts from: the pins as they are, and what orders and ticks the items. */
+export interface CurrentModels extends Readonly<Record<PinnedRole, string>> {
+  readonly fableFollowsOpus: boolean;
+  readonly regionPrefix?: string;
+}
+
+/** The value "Same as Opus" writes: fable with no pin of its own. */
+const SAME_AS_OPUS = '';
+
+/**
+ * The items of one step, what is chosen now first. Fable's step starts with "Same as Opus"
+ * (ticked while fable has no pin of its own), so nobody reaches a costlier tier by choosing it.
+ */
+export function stepItems(profiles: readonly ProfileInfo[], region: string, role: PinnedRole, current: CurrentModels, opus: string | undefined): ProfileItem[] {
+  const follows = role === 'fableModel' && current.fableFollowsOpus;
+  const items = profileItems(profiles, region, role, follows ? SAME_AS_OPUS : current[role], current.regionPrefix);
+  const ticked = items.findIndex((i) => i.label.startsWith('$(check) '));
+  if (ticked > 0) items.unshift(...items.splice(ticked, 1));
+  if (role !== 'fableModel') return items;
+  const same: ProfileItem = {
+    label: `${follows ? '$(check) ' : ''}Same as Opus`,
+    description: opus ? escapeIcons(opus) : undefined,
+    detail: 'Fable runs what "/model opus" runs',
+    value: SAME_AS_OPUS,
+  };
+  return follows ? [same, ...items] : [items[0], same, ...items.slice(1)].filter(Boolean);
+}
+
+export async function pickModels(profiles: readonly ProfileInfo[], region: string, current: CurrentModels, config: Config) {
   const steps = PINNED_ROLES.map((role, i) => [role, `${STEP_TITLES[role]} (${i + 1} of ${PINNED_ROLES.length})`] as const);
   const chosen: Partial<Record<PinnedRole, string>> = {};
   for (const [role, title] of steps) {
-    const items = profileItems(profiles, region, role, current[role]);
-    // Fable follows the Opus pin unless the organisation pins it apart (an empty setting).
-    if (role === 'fableModel') items.unshift({ label: 'Same as Opus', description: chosen.opusModel ? escapeIcons(chosen.opusModel) : undefined, detail: 'What "/model opus" runs, so nobody reaches a costlier tier by choosing fable', value: '' });
-    const pick = await vscode.window.showQuickPick(items, {
+    const pick = await vscode.window.showQuickPick(stepItems(profiles, region, role, current, chosen.opusModel), {
       title,
       placeHolder: `Claude inference profiles in ${region}`,
       matchOnDescription: true,
@@ -53,6 +79,8 @@ export async function pickModels(profiles: readonly ProfileInfo[], region: strin
     if (!pick) return undefined;
     chosen[role] = pick.value;
   }
-  for (const [role] of steps) await config.write(role, chosen[role]);
+  // "Same as Opus" clears the user's fable pin, unless the organisation's default pins fable:
+  // then only an empty value of the user's own makes fable follow Opus.
+  for (const [role] of steps) await config.write(role, chosen[role] === SAME_AS_OPUS && !config.defaultOf(role) ? undefined : chosen[role]);
   return chosen as Record<PinnedRole, string>;
 }

@@ -12,7 +12,7 @@ import type { Log } from '../log';
 import { Backoff } from '../util/backoff';
 import type { Clock, Timer } from '../util/clock';
 import type { ModelPolicy } from '../config/groups';
-import { PINNED_ROLES, checkModels, roleLabel, type ModelCheck, type ModelReport, type ModelRole, type PinnedRole } from './check';
+import { PINNED_ROLES, checkModels, fixRole, roleLabel, type Follows, type ModelCheck, type ModelReport, type ModelRole, type PinnedRole } from './check';
 
 const CACHE_MS = 15 * 60_000;
 const DEBOUNCE_MS = 400;
@@ -93,7 +93,8 @@ export class ModelService implements vscode.Disposable {
     const settings = checked.value;
     const endpoint = bedrockControlEndpointFor(settings.region, settings.controlEndpoint);
     const pins = Object.fromEntries(PINNED_ROLES.map((role) => [role, settings[role]])) as Record<PinnedRole, string>;
-    const key = JSON.stringify([session.identity.subject, session.signedInAt, settings.region, endpoint, pins, settings.modelOverrides]);
+    const follows: Follows = settings.fableFollowsOpus ? { fableModel: 'opusModel' } : {};
+    const key = JSON.stringify([session.identity.subject, session.signedInAt, settings.region, endpoint, pins, follows, settings.regionPrefix, settings.modelOverrides]);
     if (!force && this.current?.key === key && clock.now() - this.current.report.checkedAt < CACHE_MS) return Promise.resolve(this.current.report);
     if (this.running?.key === key) return this.running.promise;
 
@@ -103,7 +104,7 @@ export class ModelService implements vscode.Disposable {
         control = this.options.bedrock({ region: settings.region, endpoint, credentials: session.credentials, timeoutMs: settings.requestTimeout * 1000 });
         const overrides = settings.modelOverrides;
         log.info(`Checking models in ${settings.region}: ${[...new Set([...Object.values(pins), ...Object.values(overrides)])].join(', ')}.`);
-        const report = await checkModels({ region: settings.region, models: pins, overrides, control, now: () => clock.now() });
+        const report = await checkModels({ region: settings.region, models: pins, overrides, follows, regionPrefix: settings.regionPrefix, control, now: () => clock.now() });
         if (sessions.session?.identity.subject !== session.identity.subject) return undefined;
         this.current = { key, report };
         for (const c of report.checks) log.info(`${roleLabel(c)} ${c.modelId}: ${c.status}. ${c.reason}`);
@@ -132,24 +133,20 @@ export class ModelService implements vscode.Disposable {
   }
 
   /**
-   * Says each model that will not work once. Roles that run the same model (fable follows the
-   * Opus pin) are one sentence, and the fix goes to the first of them, which the others follow.
+   * Says each model that will not work once. A role that runs another's pin (fable, the Opus pin)
+   * is named in that role's sentence, whose fix changes the pin both run.
    */
   private announce(report: ModelReport): void {
-    const byModel = new Map<string, ModelCheck[]>();
     for (const c of report.checks) {
-      if (c.usable || c.status === 'throttled') continue;
-      byModel.set(c.modelId, [...(byModel.get(c.modelId) ?? []), c]);
-    }
-    for (const [modelId, checks] of byModel) {
-      const c = checks[0];
-      const id = `${checks.map((k) => k.role).join('+')}:${modelId}:${c.status}:${report.region}`;
+      if (c.usable || c.follows || c.status === 'throttled') continue;
+      const id = `${c.role}:${c.modelId}:${c.status}:${report.region}`;
       if (this.announced.has(id)) continue;
       this.announced.add(id);
-      const what = `${checks.map(roleLabel).join(' and ')} "${modelId}" will not work on Bedrock in ${report.region}: ${c.reason}`;
+      const followers = report.checks.filter((f) => f.follows === c.role);
+      const what = `${[c, ...followers].map(roleLabel).join(' and ')} "${c.modelId}" will not work on Bedrock in ${report.region}: ${c.reason}`;
       const fix =
         c.fix?.kind === 'use'
-          ? { kind: 'run' as const, label: c.fix.label, command: 'claudeBedrock.applyModelFix', args: [c.role, c.fix.value] }
+          ? { kind: 'run' as const, label: c.fix.label, command: 'claudeBedrock.applyModelFix', args: [fixRole(c), c.fix.value] }
           : c.fix?.kind === 'choose'
             ? { kind: 'run' as const, label: 'Choose Models', command: 'claudeBedrock.chooseModels' }
             : undefined;

@@ -1,6 +1,6 @@
 // How inference profiles are offered and written. Pure.
 import type { ProfileInfo } from '../aws/bedrock';
-import { geographyPrefix } from '../config/groups';
+import { profilePrefix } from '../config/groups';
 import type { PinnedRole } from './check';
 
 /** The family each pinned role looks for first. */
@@ -11,9 +11,9 @@ export function settingValue(profile: ProfileInfo): string {
   return profile.type === 'APPLICATION' ? profile.arn : profile.id;
 }
 
-/** The region's own geography first, then global, then the account's application profiles. */
-export function orderProfiles(profiles: readonly ProfileInfo[], region: string, role: PinnedRole): ProfileInfo[] {
-  const geography = `${geographyPrefix(region)}.`;
+/** The organisation's prefix (else the region's geography) first, then the others, then the account's application profiles. */
+export function orderProfiles(profiles: readonly ProfileInfo[], region: string, role: PinnedRole, regionPrefix?: string): ProfileInfo[] {
+  const geography = `${profilePrefix(region, regionPrefix)}.`;
   const group = (p: ProfileInfo) => (p.type === 'APPLICATION' ? 2 : p.id.startsWith(geography) ? 0 : 1);
   const family = FAMILY[role];
   // The primary model: anything but Haiku first; a family's pin: that family first.

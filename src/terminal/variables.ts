@@ -123,7 +123,8 @@ export function bedrockVariables(settings: TerminalSettings): Record<string, str
   if (settings.promptCaching === '1h') vars.ENABLE_PROMPT_CACHING_1H = '1';
   if (settings.promptCaching === 'off') vars.DISABLE_PROMPT_CACHING = '1';
   if (settings.serviceTier !== 'default') vars.ANTHROPIC_BEDROCK_SERVICE_TIER = settings.serviceTier;
-  if (settings.regionPrefix) vars.ANTHROPIC_BEDROCK_REGION_PREFIX = settings.regionPrefix;
+  // GovCloud has only its own profiles; Claude Code keeps us-gov there whatever the prefix says.
+  if (settings.regionPrefix && !settings.region.startsWith('us-gov-')) vars.ANTHROPIC_BEDROCK_REGION_PREFIX = settings.regionPrefix;
   if (settings.smallFastModelRegion) vars.ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION = settings.smallFastModelRegion;
   if (settings.maxOutputTokens) vars.CLAUDE_CODE_MAX_OUTPUT_TOKENS = String(settings.maxOutputTokens);
   if (settings.maxThinkingTokens) vars.MAX_THINKING_TOKENS = String(settings.maxThinkingTokens);

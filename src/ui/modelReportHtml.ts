@@ -4,7 +4,7 @@
 // links are command URIs that VS Code allows for exactly these commands. Pure.
 import { escapeHtml } from '../util/text';
 import type { ModelPolicy } from '../config/groups';
-import { roleLabel, type ModelCheck, type ModelFix, type ModelReport, type ModelStatus } from '../models/check';
+import { fixRole, roleLabel, type ModelCheck, type ModelFix, type ModelReport, type ModelStatus } from '../models/check';
 import { webviewPage, type PageSource } from './webviewPage';
 
 export const REPORT_COMMANDS = ['claudeBedrock.applyModelFix', 'claudeBedrock.checkModels', 'claudeBedrock.chooseModels', 'claudeBedrock.copyModelValue'] as const;
@@ -31,7 +31,7 @@ function commandLink(command: string, args: unknown[], label: string): string {
 
 function fixLink(check: ModelCheck, fix: ModelFix | undefined): string {
   if (!fix) return '<span class="muted">Ask your platform team</span>';
-  if (fix.kind === 'use') return commandLink('claudeBedrock.applyModelFix', [check.role, fix.value], fix.label);
+  if (fix.kind === 'use') return commandLink('claudeBedrock.applyModelFix', [fixRole(check), fix.value], fix.label);
   if (fix.kind === 'choose') return commandLink('claudeBedrock.chooseModels', [], fix.label);
   return commandLink('claudeBedrock.checkModels', [], fix.label);
 }
@@ -49,6 +49,7 @@ function block(check: ModelCheck): string {
   ${oneLine('Model', check.modelId, 'model ID')}
   ${check.profileArn ? oneLine('Profile', check.profileArn, 'profile ARN') : '<div class="line"><span class="label">Profile</span><span class="muted">none</span></div>'}
   <p class="why">${escapeHtml(check.reason)}</p>
+  ${check.follows ? `<p class="why" data-follows="${check.follows}">No pin of its own: it runs what ${escapeHtml(roleLabel({ role: check.follows }))} runs, so a fix changes that pin.</p>` : ''}
   ${fix}
 </section>`;
 }

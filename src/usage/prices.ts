@@ -7,6 +7,9 @@
 // - Opus 4.5, 4.6, 4.7, 4.8 and Opus 5: $5 in / $25 out. Opus 5.5: $4 / $20, cache reads 0.05x
 //   input. Opus 4 and 4.1, Opus 3: $15 / $75. Sonnet 3.x and 4.x: $3 / $15. Sonnet 5 and 5.5:
 //   $2 / $10. Haiku 4.5: $1 / $5. Haiku 3.5: $0.80 / $4. Haiku 3: $0.25 / $1.25.
+// - Fable 5 and 5.1: $10 / $50 (5.1's cache reads $0.25); Fable 5.2: $8 / $40, cache reads $0.20:
+//   Claude Code 2.1.330's own price table (its model catalog), in the absence of a Bedrock page
+//   for them; assumed, like the other new models, 10% above global on geographic profiles.
 // - Prompt caching: a 5-minute cache write costs 1.25x input, a 1-hour write 2x input, a cache read
 //   0.1x input (except where the table says otherwise).
 // - Global vs geographic: the user guide says global cross-Region inference for the Claude models
@@ -51,6 +54,9 @@ interface TableRow {
 
 /** Model names as they are once the profile prefix, "anthropic.", the date and the version are gone. */
 const TABLE: Readonly<Record<string, TableRow>> = {
+  'claude-fable-5-2': { input: 8, output: 40, readShare: 0.025, globalDiscount: true },
+  'claude-fable-5-1': { input: 10, output: 50, readShare: 0.025, globalDiscount: true },
+  'claude-fable-5': { input: 10, output: 50, globalDiscount: true },
   'claude-opus-5-5': { input: 4, output: 20, readShare: 0.05, globalDiscount: true },
   'claude-opus-5': { input: 5, output: 25, globalDiscount: true },
   'claude-opus-4-8': { input: 5, output: 25, globalDiscount: true },

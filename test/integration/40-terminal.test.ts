@@ -80,6 +80,7 @@ describe('Claude Code in the terminal', () => {
       const uri = await testApi.endpointUri();
       assert.deepEqual(Object.keys(vars).sort(), [
         'ANTHROPIC_BEDROCK_BASE_URL',
+        'ANTHROPIC_DEFAULT_FABLE_MODEL',
         'ANTHROPIC_DEFAULT_HAIKU_MODEL',
         'ANTHROPIC_DEFAULT_OPUS_MODEL',
         'ANTHROPIC_DEFAULT_SONNET_MODEL',

@@ -1,11 +1,14 @@
 import * as assert from 'node:assert/strict';
 import type { BedrockControl, ModelAvailability, ProfileInfo } from '../../src/aws/bedrock';
 import { checkModels, classifyError, foundationModelId, isBareModelId, suggestProfile } from '../../src/models/check';
+import { stepItems } from '../../src/models/chooseModels';
 import { orderProfiles, settingValue } from '../../src/models/profiles';
 import { renderModelReport } from '../../src/ui/modelReportHtml';
 
 const SONNET = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
 const HAIKU = 'anthropic.claude-haiku-4-5-20251001-v1:0';
+const OPUS = 'anthropic.claude-opus-4-6-v1';
+const FABLE = 'anthropic.claude-fable-5-2';
 
 function profile(id: string, type: ProfileInfo['type'] = 'SYSTEM_DEFINED', status = 'ACTIVE'): ProfileInfo {
   const model = foundationModelId(id);
@@ -128,6 +131,23 @@ describe('choosing models', () => {
     const ordered = orderProfiles([app, profile(`global.${SONNET}`), profile(`us.${HAIKU}`), profile(`us.${SONNET}`)], 'us-west-2', 'smallFastModel');
     assert.deepEqual(ordered.map((p) => p.id), [`us.${HAIKU}`, `us.${SONNET}`, `global.${SONNET}`, 'team']);
     assert.equal(settingValue(app), app.arn);
+  });
+
+  it("puts the organisation's prefix first, and suggests it in a fix", () => {
+    const ordered = orderProfiles([profile(`global.${SONNET}`), profile(`us.${SONNET}`)], 'us-west-2', 'model', 'global');
+    assert.deepEqual(ordered.map((p) => p.id), [`global.${SONNET}`, `us.${SONNET}`]);
+    assert.equal(suggestProfile(SONNET, 'us-west-2', [profile(`us.${SONNET}`), profile(`global.${SONNET}`)], 'global'), `global.${SONNET}`);
+    assert.equal(foundationModelId(`us-gov.${SONNET}`), SONNET);
+    assert.equal(suggestProfile(SONNET, 'us-gov-west-1', [profile(`us-gov.${SONNET}`)], 'global'), `us-gov.${SONNET}`, 'GovCloud keeps its own');
+  });
+
+  it('starts the Fable step with Same as Opus, ticked while fable has no pin of its own, and puts a pin of its own first otherwise', () => {
+    const profiles = [profile(`us.${OPUS}`), profile(`us.${FABLE}`)];
+    const current = { model: `us.${SONNET}`, opusModel: `us.${OPUS}`, sonnetModel: `us.${SONNET}`, fableModel: `us.${OPUS}`, smallFastModel: `us.${HAIKU}`, fableFollowsOpus: true };
+    const following = stepItems(profiles, 'us-east-1', 'fableModel', current, `us.${OPUS}`);
+    assert.deepEqual(following.map((i) => [i.label, i.value]), [['$(check) Same as Opus', ''], [`us.${FABLE}`, `us.${FABLE}`], [`us.${OPUS}`, `us.${OPUS}`]], "the Opus profile is not ticked: choosing it would pin fable apart");
+    const own = stepItems(profiles, 'us-east-1', 'fableModel', { ...current, fableModel: `us.${OPUS}`, fableFollowsOpus: false }, `us.${OPUS}`);
+    assert.deepEqual(own.map((i) => i.label), [`$(check) us.${OPUS}`, 'Same as Opus', `us.${FABLE}`]);
   });
 });
 

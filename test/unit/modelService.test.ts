@@ -123,6 +123,27 @@ describe('the model check service', () => {
     const announced = w.notify.shown.filter((n) => /will not work/.test(n.message));
     assert.equal(announced.length, 1);
     assert.match(announced[0].message, /^Opus \(\/model opus\) and Fable \(\/model fable\) "us\.anthropic\.claude-opus-5" will not work on Bedrock in us-east-1: There is no inference profile/, 'fable follows the Opus pin: one sentence');
+    assert.equal(models.report!.checks.find((c) => c.role === 'fableModel')?.follows, 'opusModel');
+  });
+
+  it('sends the fix of a pin fable follows to the Opus setting, and keeps pins that merely agree apart', async () => {
+    m.settings.set('claudeBedrock.opusModel', OPUS);
+    m.settings.set('claudeBedrock.model', SONNET);
+    m.settings.set('claudeBedrock.sonnetModel', SONNET);
+    await w.signIn.signIn();
+    await m.clock.advance(400);
+    await until('the report', () => models.report !== undefined);
+    const announced = w.notify.shown.filter((n) => /will not work/.test(n.message)).map((n) => n.message.split(' "')[0]);
+    assert.deepEqual(announced.sort(), ['Opus (/model opus) and Fable (/model fable)', 'Primary model', 'Sonnet (/model sonnet)'], 'the primary and Sonnet each have a setting of their own');
+    const opus = w.notify.shown.find((n) => n.message.startsWith('Opus'))!;
+    const use = opus.actions.find((a) => a.kind === 'run' && a.command === 'claudeBedrock.applyModelFix');
+    assert.deepEqual(use && 'args' in use ? use.args : undefined, ['opusModel', `us.${OPUS}`], 'the fix changes the pin both run');
+
+    m.settings.set('claudeBedrock.fableModel', OPUS);
+    await models.check(true);
+    const fable = models.report!.checks.find((c) => c.role === 'fableModel')!;
+    assert.equal(fable.follows, undefined, 'a fable pin of its own, even the same model, is fixed on its own');
+    assert.ok(w.notify.shown.some((n) => n.message.startsWith('Fable (/model fable) "')));
   });
 
   it('forgets the report at sign-out', async () => {

@@ -38,9 +38,9 @@ export function freePort(): Promise<number> {
 }
 
 export class RecordingNotify implements Notify {
-  readonly shown: { severity: Severity; message: string; buttons: string[] }[] = [];
+  readonly shown: { severity: Severity; message: string; buttons: string[]; actions: readonly Action[] }[] = [];
   show(severity: Severity, message: string, actions: readonly Action[] = []): void {
-    this.shown.push({ severity, message, buttons: actions.map((a) => a.kind) });
+    this.shown.push({ severity, message, buttons: actions.map((a) => a.kind), actions });
   }
   failure(failure: Failure): void {
     this.show(failure.quiet ? 'info' : 'error', failure.message, failure.actions);

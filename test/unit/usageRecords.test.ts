@@ -111,6 +111,8 @@ describe('session records', () => {
       assert.equal(priceOf('eu.anthropic.claude-3-7-sonnet-20250219-v1:0')?.input, 3);
       assert.equal(priceOf('anthropic.claude-3-5-haiku-20241022-v1:0')?.input, 0.8);
       assert.equal(priceOf('global.anthropic.claude-opus-5')?.input, 5);
+      assert.deepEqual(priceOf('global.anthropic.claude-fable-5-2'), { input: 8, output: 40, cacheWrite5m: 10, cacheWrite1h: 16, cacheRead: 0.2 }, "Claude Code's own figures for Fable 5.2");
+      assert.equal(priceOf('global.anthropic.claude-fable-5-1')?.cacheRead, 0.25);
       assert.equal(priceOf('claude-sonnet-4-5-20250929')?.input, 3.3, 'the answered name alone is priced as in-Region');
     });
 

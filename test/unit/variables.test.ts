@@ -73,7 +73,9 @@ describe('terminal variables', () => {
     assert.equal(set.ANTHROPIC_MODEL, 'global.anthropic.claude-sonnet-4-5-20250929-v1:0[1m]', "the prefix reaches the extension's own default pins too");
     assert.equal(set.ANTHROPIC_DEFAULT_HAIKU_MODEL, 'global.anthropic.claude-haiku-4-5-20251001-v1:0');
     assert.equal(set.ANTHROPIC_DEFAULT_OPUS_MODEL, 'global.anthropic.claude-opus-4-6-v1');
-    assert.equal(levers({ region: 'us-gov-west-1', regionPrefix: 'global' }).ANTHROPIC_MODEL, 'us-gov.anthropic.claude-sonnet-4-5-20250929-v1:0', 'GovCloud has only its own profiles');
+    const gov = levers({ region: 'us-gov-west-1', regionPrefix: 'global' });
+    assert.equal(gov.ANTHROPIC_MODEL, 'us-gov.anthropic.claude-sonnet-4-5-20250929-v1:0', 'GovCloud has only its own profiles');
+    assert.equal(gov.ANTHROPIC_BEDROCK_REGION_PREFIX, undefined);
     assert.equal(levers({ promptCaching: 'off' }).DISABLE_PROMPT_CACHING, '1');
   });
 
