@@ -18,7 +18,8 @@
 //   those models a global. profile is priced at the table and anything else (a geographic profile,
 //   a foundation-model ID or ARN) at 1.1x. Older models cost the same everywhere.
 // - Not modelled: long-context (over 200K input tokens) rates, batch, provisioned throughput,
-//   the flex and priority service tiers, and regions whose prices differ from us-east-1.
+//   the flex and priority service tiers, and regions whose prices differ from us-east-1. Haiku 5.5
+//   is left out (price unknown): its rates step up fivefold past 100K prompt tokens, per request.
 // Claude Code prices the same requests itself (cost-state's totalCostUSD) at the base price
 // whatever the profile, so for a geographic profile our figure is 10% above its own.
 import type { Tokens } from './records';

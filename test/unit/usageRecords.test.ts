@@ -113,6 +113,7 @@ describe('session records', () => {
       assert.equal(priceOf('global.anthropic.claude-opus-5')?.input, 5);
       assert.deepEqual(priceOf('global.anthropic.claude-fable-5-2'), { input: 8, output: 40, cacheWrite5m: 10, cacheWrite1h: 16, cacheRead: 0.2 }, "Claude Code's own figures for Fable 5.2");
       assert.equal(priceOf('global.anthropic.claude-fable-5-1')?.cacheRead, 0.25);
+      assert.equal(priceOf('us.anthropic.claude-haiku-5-5'), undefined, 'Haiku 5.5 steps up past 100K prompt tokens: unknown rather than a flat rate');
       assert.equal(priceOf('claude-sonnet-4-5-20250929')?.input, 3.3, 'the answered name alone is priced as in-Region');
     });
 
