@@ -30,10 +30,13 @@ describe('Sign-in', () => {
     const issued = (await aws.keys()).find((k) => k.accessKeyId === caller.accessKeyId);
     assert.equal(issued?.sessionName, 'alice@example.com');
 
-    // The browser's page said so.
+    // The browser's page said so. Playwright learns of a popup and its navigations on its own
+    // schedule, so the test waits for it to see the callback page.
     if (harness.hasBrowserBridge()) {
-      const popups = await ui.popups();
-      assert.ok(popups.some((url) => url.startsWith(`http://127.0.0.1:${harness.redirectPort()}/callback`)), popups.join(', '));
+      const callback = `http://127.0.0.1:${harness.redirectPort()}/callback`;
+      let shown: string[] = [];
+      const page = await waitFor('the callback page in the browser', async () => (shown = await ui.popups()).find((url) => url.startsWith(callback))).catch(() => undefined);
+      assert.ok(page, `The browser shows ${shown.length ? shown.join(', ') : 'no page besides the workbench'}, not ${callback}.`);
     }
   });
 

@@ -3,7 +3,7 @@
 // Starts the IdP and the AWS emulator, the VS Code server with the extension under development,
 // and headless Chromium showing the workbench with the test payload; VS Code runs
 // out/test/integration/index.js in its extension host and reports the exit code back.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
@@ -14,6 +14,10 @@ import { terminalEnv, writeTerminalHome } from './testHome';
 import { OWN_SESSION, settingsFor, startWorld, type World } from './world';
 
 const SUITE_DEADLINE_MS = 30 * 60_000;
+
+/** The extension's ID, publisher.name: the folder of its log in each extension host's logs. */
+const PACKAGE = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { publisher: string; name: string };
+const EXTENSION_ID = `${PACKAGE.publisher}.${PACKAGE.name}`;
 
 export const HOSTILE_WORKSPACE_SETTINGS = {
   'claudeBedrock.issuer': 'https://login.evil.example/',
@@ -62,6 +66,20 @@ function leaksIn(sources: Record<string, string[]>, world: World): string[] {
       }
       if (hit) found.push(`${source} line ${index + 1}: ${shown.slice(0, 400)}`);
     });
+  }
+  return found;
+}
+
+/** The extension's log channel in each extension host the server started, oldest first. */
+function extensionLogs(userDataDir: string): string[] {
+  const root = path.join(userDataDir, 'logs');
+  if (!existsSync(root)) return [];
+  const found: string[] = [];
+  for (const session of readdirSync(root).sort()) {
+    for (const host of readdirSync(path.join(root, session)).filter((name) => name.startsWith('exthost')).sort()) {
+      const log = path.join(root, session, host, EXTENSION_ID, 'Claude Bedrock.log');
+      if (existsSync(log)) found.push(log);
+    }
   }
   return found;
 }
@@ -157,6 +175,13 @@ async function main(): Promise<number> {
     await world.close();
     if (code !== 0) {
       process.stdout.write(`\nVS Code server output (last 80 lines):\n${serverLog.slice(-80).join('\n')}\n`);
+      for (const log of extensionLogs(userDataDir)) {
+        const lines = readFileSync(log, 'utf8').trimEnd().split('\n').slice(-60);
+        // A log that holds an issued secret is itself a failure: only its lines with the secrets masked are shown.
+        const leaks = leaksIn({ log: lines }, world);
+        const shown = leaks.length > 0 ? ['It holds issued tokens or keys:', ...leaks] : lines;
+        process.stdout.write(`\nThe extension's log, ${path.relative(tmp, log)} (last 60 lines):\n${shown.join('\n')}\n`);
+      }
     }
     if (code === 0) rmSync(tmp, { recursive: true, force: true });
     else process.stdout.write(`Kept ${tmp} for inspection.\n`);
