@@ -44,6 +44,17 @@ export function useSandbox(tag: string, options: Omit<SandboxOptions, 'dir' | 'p
     ({ page } = await openPage(browser, { focus, permissions: ['clipboard-read', 'clipboard-write'] }));
   });
 
+  // What the page showed when a test failed, beside the suite's other screenshots.
+  afterEach(async function () {
+    const test = this.currentTest;
+    if (test?.state !== 'failed' || !page) return;
+    const file = path.join(SCREENSHOTS, `failed-${test.title.replace(/[^\w-]+/g, '-').slice(0, 80)}.png`);
+    await page.screenshot({ path: file, timeout: 10_000 }).then(
+      () => console.log(`    What the page showed: ${file}`),
+      (error: unknown) => console.log(`    No screenshot of the failure: ${String(error)}`),
+    );
+  });
+
   after(async () => {
     await close?.();
     await sandbox?.stop();

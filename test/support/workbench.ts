@@ -1,13 +1,29 @@
 // Driving the VS Code workbench as a user does, for the UI tests and the benchmark.
 import type { Page } from 'playwright-core';
 
-/** Runs a command from the command palette (F1). */
-export async function palette(page: Page, command: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${command}`);
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: command }).first().waitFor();
+/**
+ * Runs a command from the command palette (F1). A command run just before may still move the
+ * focus once its palette has closed, which closes this one too (a palette closes when it loses
+ * focus): then the palette is opened again, until `timeoutMs`. Nothing is run twice: Enter is
+ * pressed once, in a palette that has the focus and shows the command.
+ */
+export async function palette(page: Page, command: string, timeoutMs = 30_000): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('.quick-input-box input');
+  const row = widget.locator('.quick-input-list .monaco-list-row', { hasText: command }).first();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const left = Math.max(1_000, Math.min(10_000, deadline - Date.now()));
+    try {
+      await page.keyboard.press('F1');
+      await input.fill(`>${command}`, { timeout: left });
+      await row.waitFor({ timeout: left });
+      if (await input.evaluate((el) => el === document.activeElement, undefined, { timeout: left })) break;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`The command palette kept losing the focus before "${command}" could be run.`);
+  }
   await page.keyboard.press('Enter');
 }
 
