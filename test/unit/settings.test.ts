@@ -1,4 +1,4 @@
-// One place knows each setting (src/config/settings.ts): package.json and the organisation
+// One place knows each setting (src/config/settings.ts, from its three parts): package.json and the organisation
 // defaults' schema are generated from it, and the Config object tells each part of the
 // extension about the changes it must react to.
 import * as assert from 'node:assert/strict';
@@ -27,6 +27,13 @@ describe('the settings table', () => {
   it('keeps every setting out of a workspace\'s reach, and lets each say who reacts to it', () => {
     for (const [id, property] of Object.entries(contributedProperties())) assert.equal(property.scope, 'machine', id);
     for (const setting of SETTINGS) assert.ok(setting.affects.length > 0, `${setting.key} reaches someone`);
+  });
+
+  it('holds each setting once, each at a place of its own in the Settings editor', () => {
+    assert.equal(new Set(SETTINGS.map((s) => s.key)).size, SETTINGS.length);
+    const orders = SETTINGS.map((s) => s.order);
+    assert.equal(new Set(orders).size, orders.length, 'two settings share an order');
+    assert.deepEqual(orders, [...orders].sort((a, b) => a - b));
   });
 
   it('gives every default a value its own rule accepts', () => {
