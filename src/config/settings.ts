@@ -14,5 +14,5 @@ export * from './claudeCodeSettings';
 export * from './signInSettings';
 export * from './usageSettings';
 
-/** Every setting, in the order the Settings editor shows them. */
+/** Every setting, in the order the Settings editor shows them. The parts export settings only: this type holds them to it. */
 export const SETTINGS: readonly Setting<unknown>[] = [...Object.values(signIn), ...Object.values(claudeCode), ...Object.values(usage)].sort((a, b) => a.order - b.order);
